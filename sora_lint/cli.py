@@ -1,0 +1,188 @@
+"""The ``sora-lint`` command. Exit status: 0 clean, 1 findings, 2 usage or configuration error."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import List, Optional, Sequence
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"sora-lint: error: {message}\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", default=["."], help="files or folders (default: the current folder)")
+    p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, or a profile from the configuration")
+    p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or not a known host")
+    p.add_argument("--select", action="append", default=[], metavar="CODES", help="only these codes or prefixes (comma-separated)")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="skip these codes or prefixes (comma-separated)")
+    p.add_argument("--config", metavar="PYPROJECT", help="read [tool.sora-lint] from this file instead of the nearest pyproject.toml")
+    p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line too (for pre-commit)")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the model")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    _common(sub.add_parser("check", help="report invalid Sora parameters"))
+    fix = sub.add_parser("fix", help="rewrite invalid Sora parameters in place")
+    _common(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    show = sub.add_parser("show-settings", help="print the resolved configuration and where it came from")
+    show.add_argument("--config", metavar="PYPROJECT")
+    show.add_argument("--profile")
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", nargs="?")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("sora-lint")
+    except Exception:  # noqa: BLE001 - running from a source tree
+        return "0+unknown"
+
+
+def _settings(args: argparse.Namespace):
+    from .config import ConfigError, check_code, load_settings
+    from .settings import parse_codes
+
+    settings = load_settings(args.config)
+    select = parse_codes(getattr(args, "select", []))
+    ignore = parse_codes(getattr(args, "ignore", []))
+    for code in select + ignore:
+        check_code(code, "command line")
+    for name in (args.profile, getattr(args, "fallback_profile", None)):
+        if name is not None and name != "auto" and name not in settings.profiles:
+            raise ConfigError(f"command line: unknown profile {name!r} (known: {', '.join(sorted(['auto', *settings.profiles]))})")
+    if getattr(args, "fallback_profile", None) == "auto":
+        raise ConfigError("command line: --fallback-profile cannot be auto")
+    return settings.with_overrides(
+        profile=args.profile,
+        profile_origin="set by --profile" if args.profile else None,
+        fallback_profile=getattr(args, "fallback_profile", None),
+        select=select or None,
+        ignore=ignore or None,
+    )
+
+
+def _progress(stream):
+    if not stream.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 50:
+            return
+        width = 30
+        filled = width * done // total
+        stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} files")
+        if done == total:
+            stream.write("\r" + " " * (width + 30) + "\r")
+        stream.flush()
+
+    return show
+
+
+def _lint(args: argparse.Namespace, mode: str) -> int:
+    from .files import discover
+    from .output import FORMATS, summary
+    from .runner import CHECK, DIFF, FIX, Job, run
+
+    settings = _settings(args)
+    files, missing = discover(args.paths, settings, force_exclude=args.force_exclude)
+    for line in missing:
+        print(f"sora-lint: error: {line}", file=sys.stderr)
+    job_mode = {"check": CHECK, "fix": DIFF if getattr(args, "diff", False) else FIX}[mode]
+    results = run(files, Job(job_mode, settings, args.unsafe_fixes), jobs=args.jobs, progress=_progress(sys.stderr))
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
+    errors = [r.error for r in results if r.error]
+    for line in errors:
+        print(f"sora-lint: error: {line}", file=sys.stderr)
+    if job_mode == DIFF:
+        for r in sorted(results, key=lambda r: r.path):
+            if r.diff:
+                sys.stdout.write(r.diff)
+    out = FORMATS[args.output_format](diagnostics, args.unsafe_fixes)
+    if out and (job_mode != DIFF or args.output_format != "text"):
+        print(out)
+    if args.output_format == "text":
+        stream = sys.stderr if job_mode == DIFF else sys.stdout
+        if job_mode == CHECK:
+            print(summary(diagnostics, args.unsafe_fixes), file=stream)
+        else:
+            changed = [r for r in results if r.changed]
+            fixes = sum(r.applied for r in changed)
+            verb = "would be applied" if job_mode == DIFF else "applied"
+            print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} file{'s' if len(changed) != 1 else ''}, "
+                  f"{len(diagnostics)} left that need a choice.", file=stream)
+    if missing:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    would_change = job_mode == DIFF and any(r.changed for r in results)
+    return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
+
+
+def _show_settings(args: argparse.Namespace) -> int:
+    from .config import settings_lines
+
+    args.select, args.ignore = [], []
+    for line in settings_lines(_settings(args)):
+        print(line)
+    return EXIT_CLEAN
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from .docs import rule_doc, rule_index
+
+    if args.all or not args.code:
+        print(rule_index())
+        return EXIT_CLEAN
+    text = rule_doc(args.code.upper())
+    if text is None:
+        print(f"sora-lint: error: unknown rule code {args.code!r}", file=sys.stderr)
+        return EXIT_ERROR
+    print(text)
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .config import ConfigError
+
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("check", "fix"):
+            return _lint(args, args.command)
+        if args.command == "show-settings":
+            return _show_settings(args)
+        if args.command == "rule":
+            return _rule(args)
+    except ConfigError as exc:
+        print(f"sora-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help()
+    return EXIT_ERROR
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

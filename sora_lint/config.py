@@ -1,0 +1,180 @@
+"""Read ``[tool.sora-lint]`` from the nearest pyproject.toml into :class:`Settings`."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
+from .settings import Settings
+from .types import RULE_CODES
+
+_TOP_KEYS = {"profile", "fallback-profile", "select", "ignore", "exclude", "profiles"}
+_PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds"}
+_MODEL_KEYS = {"seconds", "sizes", "default-seconds"}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
+
+
+def _load_toml(path: Path) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml at or above ``start`` that has a [tool.sora-lint] table."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            data = _load_toml(candidate)
+            if "sora-lint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: [tool.sora-lint] {key} must be a list of rule codes, such as [\"SOR001\"]")
+    codes = tuple(v.strip().upper() for v in value)
+    for code in codes:
+        check_code(code, f"{path}: [tool.sora-lint] {key}")
+    return codes
+
+
+def check_code(code: str, where: str) -> None:
+    if not any(known.startswith(code) for known in RULE_CODES) or not code.startswith("SOR"):
+        raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(RULE_CODES)})")
+
+
+def _str_list(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _int_list(path: Path, key: str, value: Any) -> Tuple[int, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+        raise ConfigError(f"{path}: {key} must be a non-empty list of positive whole numbers of seconds")
+    return tuple(value)
+
+
+def _user_profiles(path: Path, table: Any) -> Dict[str, Profile]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.sora-lint.profiles] must be a table of profiles")
+    built: Dict[str, Profile] = {}
+    for name, spec in table.items():
+        where = f"[tool.sora-lint.profiles.{name}]"
+        if name == AUTO:
+            raise ConfigError(f"{path}: {where}: 'auto' is reserved for the automatic choice")
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: {where} must be a table")
+        for key in spec:
+            if key not in _PROFILE_KEYS:
+                raise ConfigError(f"{path}: {where} {key}: unknown key (known: {', '.join(sorted(_PROFILE_KEYS))})")
+        base = None
+        if "extends" in spec:
+            known = dict(SHIPPED_PROFILES, **built)
+            if spec["extends"] not in known:
+                raise ConfigError(f"{path}: {where} extends: unknown profile {spec['extends']!r} (known: {', '.join(sorted(known))})")
+            base = known[spec["extends"]]
+        if spec.get("seconds-type", SOR_TYPE_INT) not in (SOR_TYPE_INT, SOR_TYPE_STR):
+            raise ConfigError(f"{path}: {where} seconds-type: must be \"int\" or \"str\"")
+        if "hosts" in spec:
+            _str_list(path, f"{where} hosts", spec["hosts"])
+        if "extend-seconds" in spec:
+            _int_list(path, f"{where} extend-seconds", spec["extend-seconds"])
+        aliases = spec.get("aliases", {})
+        if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+            raise ConfigError(f"{path}: {where} aliases: must be a table of alias = \"model\"")
+        models = spec.get("models", {})
+        if not isinstance(models, dict):
+            raise ConfigError(f"{path}: {where} models: must be a table of models")
+        for model_name, model in models.items():
+            mwhere = f"{where[:-1]}.models.{model_name}]"
+            if not isinstance(model, dict):
+                raise ConfigError(f"{path}: {mwhere} must be a table")
+            for key in model:
+                if key not in _MODEL_KEYS:
+                    raise ConfigError(f"{path}: {mwhere} {key}: unknown key (known: {', '.join(sorted(_MODEL_KEYS))})")
+            if "seconds" in model:
+                _int_list(path, f"{mwhere} seconds", model["seconds"])
+            elif base is None or base.model(model_name) is None:
+                raise ConfigError(f"{path}: {mwhere} seconds: required for a model the profile does not inherit")
+            if "sizes" in model:
+                for size in _str_list(path, f"{mwhere} sizes", model["sizes"]):
+                    if canonical_size(size) != size:
+                        raise ConfigError(f"{path}: {mwhere} sizes: {size!r} is not WIDTHxHEIGHT")
+            elif base is None or base.model(model_name) is None:
+                raise ConfigError(f"{path}: {mwhere} sizes: required for a model the profile does not inherit")
+        for alias, target in aliases.items():
+            if target not in models and (base is None or base.model(target) is None):
+                raise ConfigError(f"{path}: {where} aliases: {alias!r} points to unknown model {target!r}")
+        built[name] = profile_from_table(name, spec, base)
+    return built
+
+
+def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.sora-lint] must be a table")
+    for key in table:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{path}: [tool.sora-lint] {key}: unknown key (known: {', '.join(sorted(_TOP_KEYS))})")
+    user = _user_profiles(path, table.get("profiles", {}))
+    known = dict(SHIPPED_PROFILES, **user)
+    profile = table.get("profile", AUTO)
+    if profile != AUTO and profile not in known:
+        raise ConfigError(f"{path}: [tool.sora-lint] profile: unknown profile {profile!r} (known: {', '.join(sorted([AUTO, *known]))})")
+    fallback = table.get("fallback-profile", "openai")
+    if fallback not in known:
+        raise ConfigError(f"{path}: [tool.sora-lint] fallback-profile: unknown profile {fallback!r} (known: {', '.join(sorted(known))})")
+    return Settings(
+        profile=profile,
+        fallback_profile=fallback,
+        select=_codes(path, "select", table["select"]) if "select" in table else (),
+        ignore=_codes(path, "ignore", table["ignore"]) if "ignore" in table else (),
+        exclude=_str_list(path, "[tool.sora-lint] exclude", table["exclude"]) if "exclude" in table else (),
+        user_profiles=user,
+        source=str(path),
+        profile_origin=f"set in {path.name}" if profile != AUTO else "default",
+    )
+
+
+def load_settings(config: Optional[str] = None, start: Optional[Path] = None) -> Settings:
+    """Settings from ``config`` (a pyproject.toml path) or the nearest one above ``start``."""
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise ConfigError(f"{config}: no such configuration file")
+    else:
+        found = find_pyproject(start or Path(os.getcwd()))
+        if found is None:
+            return Settings()
+        path = found
+    data = _load_toml(path)
+    return settings_from_table(path, data.get("tool", {}).get("sora-lint", {}))
+
+
+def settings_lines(settings: Settings) -> List[str]:
+    """What ``sora-lint show-settings`` prints."""
+    return [
+        f"config file: {settings.source or '(none: defaults)'}",
+        f"profile: {settings.profile} ({settings.profile_origin})",
+        f"fallback-profile: {settings.fallback_profile}",
+        f"select: {', '.join(settings.select) or '(all)'}",
+        f"ignore: {', '.join(settings.ignore) or '(none)'}",
+        f"exclude: {', '.join(settings.exclude) or '(none)'}",
+        f"profiles: {', '.join(sorted(settings.profiles))}",
+    ]

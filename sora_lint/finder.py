@@ -1,0 +1,482 @@
+"""Where the Sora calls are in a module, and what their arguments resolve to.
+
+LibCST's ``ScopeProvider`` and ``PositionProvider`` would answer both questions,
+but on a typical module they cost three to four times the parse itself (see
+``bench/run.py``), and a linter that runs on every save cannot pay that. So the
+finder reads the tree once, without metadata, keeping only what a Sora call can
+use: client constructions, imports, and how often each name is bound; and
+:func:`locate` computes offsets afterwards for just the nodes that are reported.
+Anything the finder cannot resolve statically is ``UNKNOWN`` and never guessed.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+SORA_PARAMS = ("model", "seconds", "size")
+CREATE_METHODS = frozenset({"create", "create_and_poll"})
+EXTEND_METHODS = frozenset({"extend"})
+RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+CLIENT_CLASSES = frozenset({"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"})
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass
+class Resolved:
+    """One argument of a Sora call and where its value came from."""
+
+    param: str
+    value: object  # int, float or str; UNKNOWN when not statically known
+    anchor: cst.CSTNode  # where a finding is reported: the value at the call
+    literal: Optional[cst.BaseExpression]  # the literal node a fix rewrites
+    via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
+    fix_blocker: Optional[str] = None  # why the literal may not be rewritten
+
+
+@dataclass
+class SoraCall:
+    node: cst.Call
+    method: str  # "create", "create_and_poll" or "extend"
+    args: Dict[str, Resolved]
+    has_evidence: bool
+    has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
+
+    @property
+    def is_extend(self) -> bool:
+        return self.method in EXTEND_METHODS
+
+    def model_name(self, default: str) -> object:
+        arg = self.args.get("model")
+        if arg is None:
+            return UNKNOWN if self.has_star_args else default
+        return arg.value
+
+
+@dataclass
+class ClientInfo:
+    node: cst.Call
+    class_name: str
+    base_url: object  # str, None (not given) or UNKNOWN
+
+
+@dataclass
+class ModuleFacts:
+    module: cst.Module
+    calls: List[SoraCall]
+    clients: List[ClientInfo]
+    imports_openai: bool
+
+
+# --- literal values ------------------------------------------------------------
+
+def literal_value(node: cst.BaseExpression) -> object:
+    """The Python value of a simple literal; UNKNOWN for anything else."""
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if isinstance(node, cst.Float):
+        return float(node.evaluated_value)
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd escapes: not a value we can read
+            return UNKNOWN
+        return value if isinstance(value, str) else UNKNOWN
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, (cst.Integer, cst.Float))
+    ):
+        inner = literal_value(node.expression)
+        return -inner if isinstance(inner, (int, float)) else UNKNOWN
+    return UNKNOWN
+
+
+def _dotted(node: cst.BaseExpression) -> List[str]:
+    """``a.b.c`` -> ["a", "b", "c"]; a call or subscript in the chain becomes ""."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    parts.append(node.value if isinstance(node, cst.Name) else "")
+    return parts[::-1]
+
+
+def sora_method(func: cst.BaseExpression) -> Optional[str]:
+    """The videos method a call's callee names, or None when it is not one."""
+    if not isinstance(func, cst.Attribute):
+        return None
+    method = func.attr.value
+    if method not in CREATE_METHODS and method not in EXTEND_METHODS:
+        return None
+    owner = func.value
+    if not isinstance(owner, cst.Attribute):
+        return None
+    if owner.attr.value == "videos":
+        return method
+    if (
+        owner.attr.value in RESPONSE_WRAPPERS
+        and isinstance(owner.value, cst.Attribute)
+        and owner.value.attr.value == "videos"
+    ):
+        return method
+    return None
+
+
+# --- the walk ------------------------------------------------------------------
+
+_SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", "colon", "dot",
+                   "operator", "header", "footer", "leading_lines", "lines_after_decorators",
+                   "star", "lbracket", "rbracket", "lbrace", "rbrace", "newline", "indent",
+                   "default_indent", "default_newline", "encoding", "has_trailing_newline",
+                   "keyword", "quote", "prefix", "value_str")
+_FIELD_CACHE: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> Tuple[str, ...]:
+    fields = _FIELD_CACHE.get(node_type)
+    if fields is None:
+        fields = tuple(
+            name for name in node_type.__dataclass_fields__  # type: ignore[attr-defined]
+            if not any(name.startswith(p) or name.endswith(p) for p in _SKIPPED_FIELDS)
+        )
+        _FIELD_CACHE[node_type] = fields
+    return fields
+
+
+@dataclass
+class _Scope:
+    kind: str  # "module", "function" or "class"
+    parent: Optional["_Scope"]
+    bindings: Dict[str, List[Optional[cst.BaseExpression]]] = field(default_factory=dict)
+
+    def bind(self, name: str, value: Optional[cst.BaseExpression]) -> None:
+        """Record a binding; ``value`` is None where the bound value is not an expression."""
+        self.bindings.setdefault(name, []).append(value)
+
+
+def _target_names(node: cst.CSTNode) -> Iterable[str]:
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            yield from _target_names(el.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_names(node.value)
+
+
+class _Walker:
+    """One pass over the tree with an explicit stack (no visitor dispatch, no recursion)."""
+
+    def __init__(self) -> None:
+        self.module_scope = _Scope("module", None)
+        self.name_uses: Counter = Counter()
+        self.star_uses: Counter = Counter()
+        self.calls: List[Tuple[cst.Call, str, _Scope]] = []
+        self.client_calls: List[Tuple[cst.Call, str, _Scope]] = []
+        self.imports_openai = False
+
+    def walk(self, module: cst.Module) -> None:
+        stack: List[Tuple[cst.CSTNode, _Scope]] = [(module, self.module_scope)]
+        pop, push = stack.pop, stack.append
+        Name, Call = cst.Name, cst.Call
+        while stack:
+            node, scope = pop()
+            kind = type(node)
+            if kind is Name:
+                self.name_uses[node.value] += 1  # type: ignore[attr-defined]
+                continue
+            if kind is Call:
+                self._on_call(node, scope)  # type: ignore[arg-type]
+            elif kind in _BINDERS:
+                scope = self._on_binder(node, scope)
+            for fname in _child_fields(kind):
+                child = getattr(node, fname)
+                if isinstance(child, cst.CSTNode):
+                    push((child, scope))
+                elif type(child) in (tuple, list):
+                    for item in reversed(child):
+                        if isinstance(item, cst.CSTNode):
+                            push((item, scope))
+
+    def _on_call(self, node: cst.Call, scope: _Scope) -> None:
+        method = sora_method(node.func)
+        if method:
+            self.calls.append((node, method, scope))
+        else:
+            last = _dotted(node.func)[-1]
+            if last in CLIENT_CLASSES:
+                self.client_calls.append((node, last, scope))
+        for arg in node.args:
+            if arg.star == "**" and isinstance(arg.value, cst.Name):
+                self.star_uses[arg.value.value] += 1
+
+    def _on_binder(self, node: cst.CSTNode, scope: _Scope) -> _Scope:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    scope.bind(target.target.value, node.value)
+                else:
+                    for name in _target_names(target.target):
+                        scope.bind(name, None)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None and isinstance(node.target, cst.Name):
+                scope.bind(node.target.value, node.value)
+        elif isinstance(node, (cst.AugAssign, cst.NamedExpr)):
+            for name in _target_names(node.target):
+                scope.bind(name, None)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            for name in _target_names(node.target):
+                scope.bind(name, None)
+        elif isinstance(node, cst.AsName):
+            for name in _target_names(node.name):
+                scope.bind(name, None)
+        elif isinstance(node, cst.ExceptHandler):
+            if node.name is not None:
+                for name in _target_names(node.name.name):
+                    scope.bind(name, None)
+        elif isinstance(node, cst.Del):
+            for name in _target_names(node.target):
+                scope.bind(name, None)
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            for item in node.names:
+                scope.bind(item.name.value, None)
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)  # type: ignore[arg-type]
+                if dotted[0] == "openai":
+                    self.imports_openai = True
+                if alias.asname is None:
+                    scope.bind(dotted[0], None)
+        elif isinstance(node, cst.ImportFrom):
+            if node.module is not None and _dotted(node.module)[0] == "openai" and not node.relative:
+                self.imports_openai = True
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    if alias.asname is None and isinstance(alias.name, cst.Name):
+                        scope.bind(alias.name.value, None)
+        elif isinstance(node, cst.MatchAs) or isinstance(node, cst.MatchStar):
+            if node.name is not None:
+                scope.bind(node.name.value, None)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            scope.bind(node.name.value, None)
+            inner = _Scope("function" if isinstance(node, cst.FunctionDef) else "class", scope)
+            if isinstance(node, cst.FunctionDef):
+                _bind_params(node.params, inner)
+            return inner
+        elif isinstance(node, cst.Lambda):
+            inner = _Scope("function", scope)
+            _bind_params(node.params, inner)
+            return inner
+        return scope
+
+
+_BINDERS = frozenset({
+    cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor, cst.AsName,
+    cst.ExceptHandler, cst.Del, cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom,
+    cst.MatchAs, cst.MatchStar, cst.FunctionDef, cst.ClassDef, cst.Lambda,
+})
+
+
+def _bind_params(params: cst.Parameters, scope: _Scope) -> None:
+    for group in (params.posonly_params, params.params, params.kwonly_params):
+        for p in group:
+            scope.bind(p.name.value, None)
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            scope.bind(star.name.value, None)
+
+
+# --- resolution ----------------------------------------------------------------
+
+class _Resolver:
+    def __init__(self, walker: _Walker) -> None:
+        self.walker = walker
+
+    def binding(self, name: str, scope: _Scope) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:
+        """The one expression ``name`` is bound to as seen from ``scope``, or why there is none."""
+        current: Optional[_Scope] = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent  # class bodies are not enclosing scopes
+                continue
+            found = current.bindings.get(name)
+            if found is not None:
+                if len(found) != 1 or found[0] is None:
+                    return None, f"{name} is bound more than once" if len(found) != 1 else f"{name} is not bound to a literal"
+                return found[0], None
+            current = current.parent
+        return None, f"{name} is not bound in this module"
+
+    def value(self, param: str, node: cst.BaseExpression, scope: _Scope, anchor: cst.CSTNode) -> Resolved:
+        value = literal_value(node)
+        if value is not UNKNOWN:
+            return Resolved(param, value, anchor, node)
+        if isinstance(node, cst.Name):
+            bound, _why = self.binding(node.value, scope)
+            if bound is not None:
+                value = literal_value(bound)
+                if value is not UNKNOWN:
+                    blocker = None
+                    if self.walker.name_uses[node.value] != 2:
+                        blocker = f"{node.value} is used elsewhere too"
+                    return Resolved(param, value, anchor, bound, via=node.value, fix_blocker=blocker)
+        return Resolved(param, UNKNOWN, anchor, None)
+
+    def mapping(self, node: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[List[Tuple[str, cst.BaseExpression]], Optional[str], Optional[str]]]:
+        """Keys and value nodes of a ``**`` argument: a dict literal, ``dict(...)``, or a name bound to one.
+
+        Returns (entries, via, fix_blocker), or None when the mapping cannot be read.
+        """
+        via: Optional[str] = None
+        blocker: Optional[str] = None
+        if isinstance(node, cst.Name):
+            name = node.value
+            bound, _why = self.binding(name, scope)
+            if bound is None:
+                return None
+            # Any use other than ``**name`` could mutate the dict: leave it alone.
+            if self.walker.name_uses[name] != self.walker.star_uses[name] + 1:
+                return None
+            via = f"**{name}"
+            if self.walker.star_uses[name] != 1:
+                blocker = f"{name} is unpacked into more than one call"
+            node = bound
+        entries: List[Tuple[str, cst.BaseExpression]] = []
+        if isinstance(node, cst.Dict):
+            for el in node.elements:
+                if not isinstance(el, cst.DictElement):
+                    return None  # ``**other`` inside: keys unknown
+                key = literal_value(el.key)
+                if not isinstance(key, str):
+                    return None
+                entries.append((key, el.value))
+            return entries, via, blocker
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+            for arg in node.args:
+                if arg.keyword is None:
+                    return None
+                entries.append((arg.keyword.value, arg.value))
+            return entries, via, blocker
+        return None
+
+    def call(self, node: cst.Call, method: str, scope: _Scope) -> SoraCall:
+        args: Dict[str, Resolved] = {}
+        star = False
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in SORA_PARAMS:
+                args[arg.keyword.value] = self.value(arg.keyword.value, arg.value, scope, arg.value)
+            elif arg.star == "**":
+                read = self.mapping(arg.value, scope)
+                if read is None:
+                    star = True
+                    continue
+                entries, via, blocker = read
+                for key, value_node in entries:
+                    if key in SORA_PARAMS:
+                        res = self.value(key, value_node, scope, arg.value)
+                        res.via = via or res.via
+                        res.fix_blocker = blocker or res.fix_blocker
+                        args[key] = res
+            elif arg.star == "*":
+                star = True
+        model = args.get("model")
+        sora_model = model is not None and isinstance(model.value, str) and "sora" in model.value.lower()
+        evidence = sora_model or self.walker.imports_openai or self._receiver_is_client(node, scope)
+        return SoraCall(node, method, args, evidence, star)
+
+    def _receiver_is_client(self, node: cst.Call, scope: _Scope) -> bool:
+        receiver: cst.BaseExpression = node.func
+        while isinstance(receiver, (cst.Attribute, cst.Call, cst.Subscript)):
+            if isinstance(receiver, cst.Call) and _dotted(receiver.func)[-1] in CLIENT_CLASSES:
+                return True
+            receiver = receiver.value if not isinstance(receiver, cst.Call) else receiver.func
+        if isinstance(receiver, cst.Name):
+            bound, _ = self.binding(receiver.value, scope)
+            return isinstance(bound, cst.Call) and _dotted(bound.func)[-1] in CLIENT_CLASSES
+        return False
+
+    def client(self, node: cst.Call, class_name: str, scope: _Scope) -> ClientInfo:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in ("base_url", "azure_endpoint"):
+                res = self.value(arg.keyword.value, arg.value, scope, arg.value)
+                return ClientInfo(node, class_name, res.value if isinstance(res.value, str) else UNKNOWN)
+            if arg.star:
+                return ClientInfo(node, class_name, UNKNOWN)
+        return ClientInfo(node, class_name, None)
+
+
+def find(module: cst.Module) -> ModuleFacts:
+    """Every Sora call in ``module`` with its arguments resolved, and the clients it builds."""
+    walker = _Walker()
+    walker.walk(module)
+    resolver = _Resolver(walker)
+    calls = [resolver.call(node, method, scope) for node, method, scope in walker.calls]
+    clients = [resolver.client(node, name, scope) for node, name, scope in walker.client_calls]
+    return ModuleFacts(module, calls, clients, walker.imports_openai)
+
+
+# --- positions -----------------------------------------------------------------
+
+class _OffsetRecorder(CodegenState):
+    """Code generation that only remembers where the target nodes start and end."""
+
+    def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.length = 0
+        self.targets = {id(t) for t in targets}
+        self.spans: Dict[int, Tuple[int, int]] = {}
+        self._open: Dict[int, int] = {}
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self.length += len(value)
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        self.length += sum(len(t) for t in self.indent_tokens)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.targets:
+            self._open[id(node)] = self.length
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key in self._open:
+            self.spans[key] = (self._open.pop(key), self.length)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Offsets in a text to (line, column), both 1-based, columns in characters."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def locate(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> Mapping[int, Tuple[int, int]]:
+    """Character spans (start, end) in ``module.code`` of ``nodes``, keyed by ``id(node)``."""
+    if not nodes:
+        return {}
+    state = _OffsetRecorder(module, nodes)
+    module._codegen(state)
+    return state.spans
+

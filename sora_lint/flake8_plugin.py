@@ -1,0 +1,69 @@
+"""The flake8 front end: same diagnostics, flake8's noqa and output.
+
+Kept light on purpose: flake8 loads this module for every run, so LibCST is only
+imported (by the engine) for files that pass the text prefilter.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Any, Iterator, List, Optional, Tuple
+
+from .catalog import AUTO
+from .prefilter import might_contain_sora_call
+
+
+class SoraChecker:
+    name = "sora-lint"
+    version = "0"
+    profile: Optional[str] = None
+    config: Optional[str] = None
+
+    def __init__(self, tree: Any = None, lines: Optional[List[str]] = None, filename: str = "stdin") -> None:
+        self.lines = lines or []
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, parser: Any) -> None:
+        parser.add_option("--sora-profile", default=None, parse_from_config=True,
+                          help="sora-lint contract: auto (default), apiyi, openai or a configured profile")
+        parser.add_option("--sora-config", default=None, parse_from_config=True,
+                          help="pyproject.toml to read [tool.sora-lint] from (default: the nearest one)")
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        cls.profile = getattr(options, "sora_profile", None)
+        cls.config = getattr(options, "sora_config", None)
+        cls._settings = None
+
+    _settings: Any = None
+
+    @classmethod
+    def settings(cls) -> Any:
+        if cls._settings is None:
+            from .config import load_settings
+
+            settings = load_settings(cls.config)
+            if cls.profile and cls.profile != AUTO:
+                if cls.profile not in settings.profiles:
+                    from .config import ConfigError
+
+                    raise ConfigError(f"--sora-profile: unknown profile {cls.profile!r} "
+                                      f"(known: {', '.join(sorted(['auto', *settings.profiles]))})")
+                settings = settings.with_overrides(profile=cls.profile, profile_origin="set by --sora-profile")
+            cls._settings = settings
+        return cls._settings
+
+    def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        source = "".join(self.lines)
+        if not might_contain_sora_call(source):
+            return
+        try:
+            from .engine import check_source
+
+            diagnostics = check_source(source.lstrip("\ufeff"), self.filename, self.settings(), apply_noqa=False)
+        except Exception as exc:  # noqa: BLE001 - never raise into flake8: say so and let it go on
+            yield (1, 0, f"SOR000 sora-lint failed on this file ({exc.__class__.__name__}: {exc}); "
+                         "please report this as a bug", type(self))
+            return
+        for d in diagnostics:
+            yield (d.location.row, d.location.column - 1, f"{d.code} {d.message}", type(self))

@@ -1,0 +1,230 @@
+"""What a rule sees (a resolved Sora call and its profile) and what it may propose.
+
+Rules import only this module: it re-exports the catalog and finder pieces they
+need and builds replacement nodes, so a rule never touches I/O or LibCST's parser.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .catalog import (  # noqa: F401 - re-exported for rules
+    DEFAULT_MODEL,
+    PRO_MODEL,
+    SOR_TYPE_INT,
+    SOR_TYPE_STR,
+    ModelSpec,
+    Profile,
+    canonical_size,
+    is_canonical_size,
+    model_candidates,
+    nearest_seconds,
+    neighbours,
+    same_orientation_size,
+)
+from .finder import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
+from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+@dataclass(frozen=True)
+class Replacement:
+    target: cst.CSTNode
+    new: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class FixProposal:
+    applicability: str
+    message: str
+    replacements: Tuple[Replacement, ...]
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    anchor: cst.CSTNode
+    fixes: List[FixProposal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The profile that applies to the file, and why (shown in every message)."""
+
+    profile: Profile
+    reason: str
+
+    @property
+    def tag(self) -> str:
+        return f" [profile {self.profile.name}: {self.reason}]"
+
+
+class Invalid(NamedTuple):
+    """An example the rule must report; ``fixed`` is the source after its safe fix."""
+
+    code: str
+    fixed: Optional[str] = None
+    profile: str = "openai"
+
+
+class Valid(NamedTuple):
+    code: str
+    profile: str = "openai"
+
+
+class Rule:
+    """A check over one Sora call. Subclasses fill the class attributes and :meth:`check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    why: ClassVar[str]
+    example: ClassVar[str]
+    use_instead: ClassVar[str]
+    fix_safety: ClassVar[str]
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, message: str, anchor: cst.CSTNode, *fixes: Optional[FixProposal]) -> Finding:
+        return Finding(self.code, message, anchor, [f for f in fixes if f is not None])
+
+
+# --- helpers rules share --------------------------------------------------------
+
+def source_of(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def shown(arg: Resolved) -> str:
+    """How a finding names an argument: ``seconds=10`` or ``seconds=DURATION (= 10)``."""
+    if arg.via is None:
+        return f"{arg.param}={source_of(arg.anchor)}"
+    literal = source_of(arg.literal) if arg.literal is not None else repr(arg.value)
+    if arg.via.startswith("**"):
+        return f"{arg.param}={literal} (in {arg.via})"
+    return f"{arg.param}={arg.via} (= {literal})"
+
+
+def supported_list(values: Sequence[object]) -> str:
+    """The API's own wording: ``'4', '8', and '12'``."""
+    quoted = [f"'{v}'" for v in values]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+
+
+def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
+    """The spec of the call's model and how to name it; no spec when unknown."""
+    name = call.model_name(DEFAULT_MODEL)
+    if not isinstance(name, str):
+        return None, ""
+    spec = ctx.profile.model(name)
+    label = name if "model" in call.args else f"{name} (the default model)"
+    return spec, label
+
+
+def seconds_literal(value: int, profile: Profile) -> cst.BaseExpression:
+    if profile.seconds_type == SOR_TYPE_STR:
+        return cst.SimpleString(f'"{value}"')
+    return cst.Integer(str(value))
+
+
+def string_like(original: cst.CSTNode, value: str) -> cst.SimpleString:
+    """A string literal with ``original``'s prefix and quotes where it had them."""
+    if isinstance(original, cst.SimpleString) and "\\" not in value:
+        prefix = "".join(c for c in original.prefix if c in "uU")
+        return cst.SimpleString(f"{prefix}{original.quote}{value}{original.quote}")
+    return cst.SimpleString(f'"{value}"')
+
+
+def rewrite(arg: Resolved, new: cst.BaseExpression, applicability: str, message: str) -> Optional[FixProposal]:
+    """A fix that rewrites the argument's literal, unless the literal may not be touched."""
+    if arg.literal is None or arg.fix_blocker is not None:
+        return None
+    return FixProposal(applicability, message, (Replacement(arg.literal, new),))
+
+
+def fix_blocked_note(arg: Resolved) -> str:
+    return f" (not fixed automatically: {arg.fix_blocker})" if arg.fix_blocker else ""
+
+
+def valid_under(call: SoraCall, spec: ModelSpec, profile: Profile) -> bool:
+    """Whether every known duration and size of the call is accepted by ``spec``."""
+    seconds = call.args.get("seconds")
+    if seconds is not None and not isinstance(seconds.value, type(UNKNOWN)):
+        number = as_number(seconds.value)
+        if number is None or number not in spec.seconds:
+            return False
+    size = call.args.get("size")
+    if size is not None and isinstance(size.value, str):
+        if canonical_size(size.value) not in spec.sizes:
+            return False
+    return True
+
+
+def as_number(value: object) -> Optional[float]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def switch_to_pro(call: SoraCall, ctx: Context) -> Optional[FixProposal]:
+    """The unsafe fix that moves the call to sora-2-pro, when everything it asks for is valid there."""
+    pro = ctx.profile.model(PRO_MODEL)
+    if pro is None or call.is_extend or not valid_under(call, pro, ctx.profile):
+        return None
+    message = f'Use model="{PRO_MODEL}" (changes price and output)'
+    model = call.args.get("model")
+    if model is not None:
+        if model.literal is None or model.fix_blocker is not None:
+            return None
+        return FixProposal(UNSAFE, message, (Replacement(model.literal, string_like(model.literal, PRO_MODEL)),))
+    if call.has_star_args:
+        return None
+    new_call = _with_model_argument(call.node, PRO_MODEL)
+    if new_call is None:
+        return None
+    return FixProposal(UNSAFE, message, (Replacement(call.node, new_call),))
+
+
+def _without_comment(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), empty_lines=(), indent=ws.indent, last_line=ws.last_line
+        )
+    return ws
+
+
+def _with_model_argument(node: cst.Call, model: str) -> Optional[cst.Call]:
+    """``node`` with ``model="..."`` inserted before its first keyword argument, in its layout."""
+    args = list(node.args)
+    index = next((i for i, a in enumerate(args) if a.keyword is not None or a.star == "**"), None)
+    if index is None:
+        if args:
+            return None  # only positional arguments: not an SDK-shaped call
+        return node.with_changes(args=[cst.Arg(cst.SimpleString(f'"{model}"'), keyword=cst.Name("model"),
+                                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
+    before = node.whitespace_before_args if index == 0 else args[index - 1].comma
+    before_ws = before if index == 0 else (before.whitespace_after if isinstance(before, cst.Comma) else cst.SimpleWhitespace(" "))
+    new_arg = cst.Arg(
+        cst.SimpleString(f'"{model}"'),
+        keyword=cst.Name("model"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        comma=cst.Comma(whitespace_after=_without_comment(before_ws) if isinstance(before_ws, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")),
+    )
+    args.insert(index, new_arg)
+    return node.with_changes(args=args)

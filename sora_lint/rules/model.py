@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..rule import (
+    SAFE,
+    Context,
+    Finding,
+    Invalid,
+    Rule,
+    SoraCall,
+    Valid,
+    fix_blocked_note,
+    model_candidates,
+    rewrite,
+    shown,
+    string_like,
+)
+
+
+class ModelUnknown(Rule):
+    code = "SOR005"
+    name = "model-unknown"
+    summary = "`model` looks like a mistyped Sora model name"
+    why = (
+        "An unknown model is rejected by the API. Deployment names and gateway aliases are common, "
+        "so only a name that mentions Sora and is within two edits of a known model is reported."
+    )
+    example = 'client.videos.create(model="sora2", prompt="a cat")'
+    use_instead = 'client.videos.create(model="sora-2", prompt="a cat")'
+    fix_safety = "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
+    VALID = (
+        Valid('client.videos.create(model="sora-2-2025-10-06", prompt="p")\n'),
+        Valid('client.videos.create(model="my-sora-deployment", prompt="p")\n'),
+    )
+    INVALID = (
+        Invalid('client.videos.create(model="sora2", prompt="p")\n',
+                'client.videos.create(model="sora-2", prompt="p")\n'),
+        Invalid("client.videos.create(model='Sora-2-Pro', prompt='p')\n",
+                "client.videos.create(model='sora-2-pro', prompt='p')\n"),
+    )
+
+    def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
+        arg = call.args.get("model")
+        if arg is None or not isinstance(arg.value, str):
+            return
+        candidates = model_candidates(arg.value, ctx.profile)
+        if not candidates:
+            return
+        known = ", ".join(ctx.profile.models)
+        guess = " or ".join(f'"{c}"' for c in candidates)
+        message = f"{shown(arg)} is not a known Sora model; did you mean {guess}? (known: {known}){fix_blocked_note(arg)}{ctx.tag}"
+        fix = None
+        if len(candidates) == 1 and arg.literal is not None:
+            fix = rewrite(arg, string_like(arg.literal, candidates[0]), SAFE, f'Replace with "{candidates[0]}"')
+        yield self.finding(message, arg.anchor, fix)

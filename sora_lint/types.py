@@ -1,0 +1,59 @@
+"""Plain data shared by every layer: diagnostics, fixes and their edits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+# Every code sora-lint can emit. Rules carry their own docs; this list lets the
+# configuration validate codes without importing the rules (and LibCST).
+RULE_CODES = ("SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005")
+
+
+@dataclass(frozen=True)
+class Location:
+    row: int  # 1-based line
+    column: int  # 1-based, in characters
+
+
+@dataclass(frozen=True)
+class Edit:
+    content: str
+    start: int  # character offset in the (BOM-less) source text
+    end: int
+    location: Location
+    end_location: Location
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # SAFE or UNSAFE
+    message: str
+    edits: Tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    filename: str
+    location: Location
+    end_location: Location
+    fixes: Tuple[Fix, ...] = ()
+
+    def fix_for(self, unsafe_fixes: bool) -> Optional[Fix]:
+        """The fix a run applies: an unsafe one wins only when unsafe fixes are allowed."""
+        if unsafe_fixes:
+            for fix in self.fixes:
+                if fix.applicability == UNSAFE:
+                    return fix
+        for fix in self.fixes:
+            if fix.applicability == SAFE:
+                return fix
+        return None
+
+    @property
+    def sort_key(self) -> Tuple[str, int, int, str]:
+        return (self.filename, self.location.row, self.location.column, self.code)
