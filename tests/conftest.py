@@ -36,3 +36,17 @@ def flake8(tmp_path):
 
 def lines(text: str) -> List[str]:
     return [line for line in text.splitlines() if line.strip()]
+
+
+# Hypothesis: a fixed, derandomised budget by default (CI stays bounded and repeatable);
+# `HYPOTHESIS_PROFILE=deep pytest` runs many more examples by hand.
+try:
+    from hypothesis import HealthCheck, settings as hypothesis_settings
+
+    hypothesis_settings.register_profile(
+        "ci", max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    hypothesis_settings.register_profile(
+        "deep", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
