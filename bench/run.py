@@ -1,0 +1,358 @@
+"""sora-lint's benchmark (issue 4): how much a run costs against a floor and against peers.
+
+    python bench/run.py                      # the full benchmark, a few minutes per round
+    python bench/run.py --real-files 50 --dense-files 20 --repeat 1    # a smoke run
+
+It builds two corpora (see corpus.py), then runs every command ``--repeat`` times,
+alternating: each round runs each command once, in an order rotated from round to round,
+so that a slow spell of the machine hits every command rather than one. Only ratios
+taken within this run are meaningful; absolute times are printed next to them for
+context, never alone. Results go to stdout as Markdown tables and to ``--json``.
+
+The commands:
+
+* floor: one Python process that walks a tree, reads every .py file and looks for ``videos``;
+* ``sora-lint check`` on both trees, with ``--jobs 1`` and with all cores (``--jobs 0``);
+* ``sora-lint fix --diff`` on the dense tree;
+* flake8 with and without the sora-lint plugin on (an evenly spread subset of) the real
+  tree: see flake8_runner.py for why "without" unregisters the plugin instead of leaving
+  its code out of ``--select``;
+* Fixit 2 with the one rule of fixit_rule.py on the dense tree: the peer.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the helpers next to this script, however it is started
+
+import corpus  # noqa: E402
+from measure import Measurement, run_measured  # noqa: E402
+
+MEMORY_LIMIT_MB = 300.0
+
+
+# --- what is run ---------------------------------------------------------------
+
+def _count(pattern: str) -> Callable[[Measurement], int]:
+    regex = re.compile(pattern, re.MULTILINE)
+    return lambda m: len(regex.findall(m.stdout))
+
+
+@dataclass
+class Command:
+    key: str
+    label: str
+    tree: str  # "real" or "dense": the memory target is judged per tree
+    argv: List[str]
+    ok_exit: Tuple[int, ...]  # 1 is "findings" for every linter here; anything else is a failure
+    findings: Callable[[Measurement], int]
+    env: Optional[Dict[str, str]] = None
+    is_sora_lint: bool = False
+    runs: List[Measurement] = field(default_factory=list)
+
+
+def _script(name: str, module: str) -> List[str]:
+    """The console script installed next to this interpreter, else ``python -m module``."""
+    path = Path(sys.executable).parent / name
+    return [str(path)] if path.exists() else [sys.executable, "-m", module]
+
+
+def _flake8_targets(real: Path, out: Path, limit: int) -> Tuple[List[str], int]:
+    """Paths (relative to ``out``) flake8 is run on, and how many files: every k-th file of the real tree.
+
+    flake8's own checks cost ~20x a sora-lint run on the real tree; a spread subset keeps
+    the benchmark to minutes and changes nothing in the ratio, which is per file.
+    """
+    files = sorted(str(p.relative_to(out)) for p in real.rglob("*.py"))
+    if limit <= 0 or len(files) <= limit:
+        return [str(real.relative_to(out))], len(files)
+    return [files[i * len(files) // limit] for i in range(limit)], limit
+
+
+def build_commands(out: Path, args: argparse.Namespace, skipped: Dict[str, str]) -> List[Command]:
+    py = sys.executable
+    sora = _script("sora-lint", "sora_lint")
+    lint_lines = r"^\S+:\d+:\d+: SOR\d{3}"
+    cmds = [
+        # The floor's "findings" are the files it read: checked against the corpus below.
+        Command("floor-real", "floor: read every file", "real", [py, str(HERE / "floor.py"), "real"], (0,),
+                lambda m: int(m.stdout.split()[0])),
+        Command("floor-dense", "floor: read every file", "dense", [py, str(HERE / "floor.py"), "dense"], (0,),
+                lambda m: int(m.stdout.split()[0])),
+    ]
+    for tree in ("real", "dense"):
+        for jobs, what in (("1", "--jobs 1"), ("0", "all cores")):
+            cmds.append(Command(f"check-{tree}-j{jobs}", f"sora-lint check ({what})", tree,
+                                sora + ["check", "--jobs", jobs, tree], (0, 1), _count(lint_lines), is_sora_lint=True))
+    cmds.append(Command("fix-diff-dense", "sora-lint fix --diff (all cores)", "dense",
+                        sora + ["fix", "--diff", "--jobs", "0", "dense"], (0, 1), _count(r"^\+\+\+ b/"),
+                        is_sora_lint=True))
+    if "flake8" not in skipped:
+        targets, args.flake8_target_count = _flake8_targets(out / "real", out, args.flake8_files)
+        runner = [py, str(HERE / "flake8_runner.py")]
+        for variant, select in (("without", "E,F,W"), ("with", "E,F,W,SOR")):
+            cmds.append(Command(f"flake8-{variant}", f"flake8 {variant} plugin (--select {select})", "real",
+                                runner + [variant, "--isolated", f"--select={select}"] + targets, (0, 1),
+                                _count(r"^\S+:\d+:\d+: [A-Z]+\d+")))
+    if "fixit" not in skipped:
+        # Fixit imports the rule by name; its spawned workers inherit PYTHONPATH.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
+        cmds.append(Command("fixit-dense", "Fixit, one rule", "dense",
+                            _script("fixit", "fixit") + ["--rules", "fixit_rule:SoraSecondsRule", "lint", "dense"],
+                            (0, 1), _count(r"^\S+@\d+:\d+ SoraSeconds:"), env=env))
+    return cmds
+
+
+def available_peers(args: argparse.Namespace) -> Dict[str, str]:
+    """Peers to leave out, with the reason (asked for, or not installed)."""
+    skipped: Dict[str, str] = {}
+    for name, flag in (("flake8", args.no_flake8), ("fixit", args.no_fixit)):
+        if flag:
+            skipped[name] = "skipped on request"
+        elif importlib.util.find_spec(name) is None:
+            skipped[name] = "not installed"
+    return skipped
+
+
+# --- running -------------------------------------------------------------------
+
+def _loadavg() -> Optional[List[float]]:
+    try:
+        return [float(x) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def warm_up(commands: Sequence[Command], out: Path) -> None:
+    """Put both trees in the page cache and compile the tools' bytecode, unmeasured.
+
+    The rounds then compare steady states; which command happens to run first no
+    longer decides who pays for cold caches.
+    """
+    for cmd in commands:
+        if cmd.key.startswith("floor"):
+            run_measured(cmd.argv, str(out), cmd.env)
+    for cmd in commands:
+        if not cmd.key.startswith("floor"):
+            tool = cmd.argv[:2] if cmd.argv[0] == sys.executable else cmd.argv[:1]
+            run_measured(tool + ["--version"], str(out), cmd.env)
+
+
+def run_rounds(commands: List[Command], out: Path, repeat: int, interval: float) -> List[Optional[List[float]]]:
+    loads = []
+    for r in range(repeat):
+        loads.append(_loadavg())
+        order = commands[r % len(commands):] + commands[:r % len(commands)]
+        for cmd in order:
+            m = run_measured(cmd.argv, str(out), cmd.env, interval)
+            if m.exit_code in cmd.ok_exit:
+                m.findings = cmd.findings(m)
+            # Outputs run to tens of MB (flake8 on the stdlib): keep the counts, not the text.
+            m.stdout, m.stderr = "", m.stderr[-2000:]
+            cmd.runs.append(m)
+            print(f"  round {r + 1}/{repeat}  {cmd.key:<16} {m.seconds:8.2f} s  {m.peak_mb:5.0f} MB  exit {m.exit_code}",
+                  file=sys.stderr, flush=True)
+    loads.append(_loadavg())
+    return loads
+
+
+# --- results -------------------------------------------------------------------
+
+@dataclass
+class Ratio:
+    name: str
+    numerator: str
+    denominator: str
+    target: Optional[Tuple[str, float]] = None  # ("<=", 1.5): the issue's targets
+
+
+RATIOS = (
+    Ratio("real: sora-lint check / floor", "check-real-j0", "floor-real", ("<=", 1.5)),
+    Ratio("real: sora-lint check --jobs 1 / floor", "check-real-j1", "floor-real"),
+    Ratio("real: flake8 with plugin / without", "flake8-with", "flake8-without", ("<=", 1.05)),
+    Ratio("dense: Fixit / sora-lint check", "fixit-dense", "check-dense-j0", (">=", 5.0)),
+    Ratio("dense: Fixit / sora-lint check --jobs 1", "fixit-dense", "check-dense-j1"),
+    Ratio("dense: sora-lint check / floor", "check-dense-j0", "floor-dense"),
+    Ratio("dense: sora-lint check --jobs 1 / all cores", "check-dense-j1", "check-dense-j0"),
+    Ratio("dense: sora-lint fix --diff / check", "fix-diff-dense", "check-dense-j0"),
+)
+
+
+def _passes(value: float, target: Tuple[str, float]) -> bool:
+    op, limit = target
+    return value <= limit if op == "<=" else value >= limit if op == ">=" else value < limit
+
+
+def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]]:
+    by_key = {c.key: c for c in commands}
+    cmd_json: Dict[str, dict] = {}
+    for c in commands:
+        times = [m.seconds for m in c.runs]
+        cmd_json[c.key] = {
+            "label": c.label, "tree": c.tree, "argv": c.argv,
+            "median_seconds": statistics.median(times), "min_seconds": min(times), "max_seconds": max(times),
+            "median_cpu_seconds": statistics.median([m.cpu_seconds for m in c.runs]),
+            "peak_mb": max(m.peak_mb for m in c.runs),
+            "findings": c.runs[0].findings,
+            "exit_codes": sorted({m.exit_code for m in c.runs}),
+            "runs": [m.as_json() for m in c.runs],
+        }
+    ratios: Dict[str, dict] = {}
+    for r in RATIOS:
+        if r.numerator not in by_key or r.denominator not in by_key:
+            ratios[r.name] = {"value": None, "skipped": True, "target": _target_text(r.target), "pass": None}
+            continue
+        num, den = by_key[r.numerator], by_key[r.denominator]
+        value = cmd_json[r.numerator]["median_seconds"] / cmd_json[r.denominator]["median_seconds"]
+        # Ratios within each round: their spread shows how much the machine moved under us.
+        per_round = [a.seconds / b.seconds for a, b in zip(num.runs, den.runs)]
+        ratios[r.name] = {"value": value, "per_round": per_round, "numerator": r.numerator,
+                          "denominator": r.denominator, "target": _target_text(r.target),
+                          "pass": _passes(value, r.target) if r.target else None}
+    for tree in ("real", "dense"):
+        peak = max((cmd_json[c.key]["peak_mb"] for c in commands if c.is_sora_lint and c.tree == tree), default=None)
+        ratios[f"{tree}: sora-lint peak memory (MB)"] = {
+            "value": peak, "target": f"< {MEMORY_LIMIT_MB:.0f}",
+            "pass": None if peak is None else peak < MEMORY_LIMIT_MB}
+    return cmd_json, ratios
+
+
+def _target_text(target: Optional[Tuple[str, float]]) -> Optional[str]:
+    return f"{target[0]} {target[1]:g}" if target else None
+
+
+def sanity_checks(commands: List[Command], cmd_json: Dict[str, dict], corpora: Dict[str, corpus.CorpusInfo]) -> List[str]:
+    """Problems that would make a comparison dishonest (a tool that skipped the files, a crash)."""
+    problems = []
+    for c in commands:
+        bad = [m for m in c.runs if m.exit_code not in c.ok_exit]
+        if bad:
+            problems.append(f"{c.key} exited {bad[0].exit_code}: {bad[0].stderr.strip()[-500:]}")
+    for tree in ("real", "dense"):
+        found = cmd_json.get(f"floor-{tree}", {}).get("findings")
+        if found is not None and found != corpora[tree].files:
+            problems.append(f"the floor read {found} files of the {tree} tree, which has {corpora[tree].files}")
+    expected = corpora["dense"].details["fixit_expected_findings"]
+    if "fixit-dense" in cmd_json and cmd_json["fixit-dense"]["findings"] != expected:
+        problems.append(f"Fixit reported {cmd_json['fixit-dense']['findings']} findings on the dense tree, "
+                        f"the generator planted {expected}: the peer did not do the work it is compared on")
+    if "flake8-with" in cmd_json and "flake8-without" in cmd_json:
+        with_, without = (cmd_json[k]["findings"] for k in ("flake8-with", "flake8-without"))
+        if with_ is not None and without is not None and with_ < without:
+            problems.append(f"flake8 with the plugin reported fewer problems ({with_}) than without ({without})")
+    return problems
+
+
+def _fmt(value: Optional[float], digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict, corpora: Dict[str, corpus.CorpusInfo]) -> str:
+    real, dense = corpora["real"], corpora["dense"]
+    lines = [
+        f"Measured {meta['date']} on {meta['platform']}, {meta['cpus']} cores, Python {meta['python']}; "
+        f"{meta['repeat']} rounds, medians. Load average at the start of each round: "
+        f"{', '.join(_fmt(l[0]) if l else '?' for l in meta['load_average'][:-1])}.",
+        "",
+        f"- real tree: {real.files} files, {real.bytes / 1e6:.1f} MB from the standard library and site-packages "
+        f"({real.details['files_with_videos']} contain `videos`)"
+        + (f"; flake8 ran on {meta['flake8_files']} of them, evenly spread" if meta.get("flake8_files") else ""),
+        f"- dense tree: {dense.files} generated files, {dense.details['lines']} lines, "
+        f"{dense.details['sora_calls']} Sora calls (seed {dense.details['seed']})",
+        "",
+        "| command | tree | median s | min-max s | CPU s | peak MB | findings |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, c in cmd_json.items():
+        lines.append(f"| `{key}` {c['label']} | {c['tree']} | {_fmt(c['median_seconds'])} | "
+                     f"{_fmt(c['min_seconds'])}-{_fmt(c['max_seconds'])} | {_fmt(c['median_cpu_seconds'])} | "
+                     f"{_fmt(c['peak_mb'], 0)} | {c['findings'] if c['findings'] is not None else 'failed'} |")
+    lines += ["", "| ratio (medians of this run) | value | per round | target | result |", "|---|---:|---|---|---|"]
+    for name, r in ratios.items():
+        per_round = ", ".join(_fmt(x) for x in r.get("per_round", [])) or "-"
+        result = {True: "PASS", False: "FAIL", None: "skipped" if r.get("skipped") else ""}[r["pass"]]
+        lines.append(f"| {name} | {_fmt(r['value'])} | {per_round} | {r['target'] or ''} | {result} |")
+    return "\n".join(lines) + "\n"
+
+
+def _versions() -> Dict[str, Optional[str]]:
+    found: Dict[str, Optional[str]] = {}
+    for dist in ("sora-lint", "libcst", "flake8", "pyflakes", "pycodestyle", "fixit"):
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            found[dist] = None
+    return found
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=HERE / "out", help="folder for the corpora and results (default: bench/out)")
+    p.add_argument("--json", type=Path, help="where to write the results (default: OUT/results.json)")
+    p.add_argument("--markdown", type=Path, help="also write the tables, with date and machine, to this file")
+    p.add_argument("--real-files", type=int, default=5000, help="at most this many library files in the real tree")
+    p.add_argument("--dense-files", type=int, default=1000, help="generated files in the dense tree")
+    p.add_argument("--flake8-files", type=int, default=1000,
+                   help="flake8 runs on this many real-tree files, evenly spread (0: the whole tree)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the dense tree's generator")
+    p.add_argument("--repeat", type=int, default=3, help="rounds; each runs every command once")
+    p.add_argument("--sample-interval", type=float, default=0.05, help="seconds between memory samples")
+    p.add_argument("--no-flake8", action="store_true", help="leave flake8 out")
+    p.add_argument("--no-fixit", action="store_true", help="leave Fixit out")
+    args = p.parse_args(argv)
+    if args.repeat < 1 or args.real_files < 1 or args.dense_files < 1:
+        p.error("--repeat, --real-files and --dense-files must be at least 1")
+    args.json = args.json or args.out / "results.json"
+    args.flake8_target_count = None
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"building corpora in {out} ...", file=sys.stderr, flush=True)
+    corpora = corpus.build(out, args.real_files, args.dense_files, args.seed)
+    skipped = available_peers(args)
+    commands = build_commands(out, args, skipped)
+    warm_up(commands, out)
+    loads = run_rounds(commands, out, args.repeat, args.sample_interval)
+    cmd_json, ratios = summarize(commands)
+    meta = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
+        "cpus": os.cpu_count(), "argv": sys.argv[1:] if argv is None else list(argv), "repeat": args.repeat,
+        "versions": _versions(), "skipped": skipped, "load_average": loads,
+        "flake8_files": args.flake8_target_count,
+    }
+    problems = sanity_checks(commands, cmd_json, corpora)
+    table = markdown(cmd_json, ratios, meta, corpora)
+    print(table)
+    for name, why in skipped.items():
+        print(f"note: {name} {why}")
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    results = {"meta": meta, "corpus": {k: v.as_json() for k, v in corpora.items()},
+               "commands": cmd_json, "ratios": ratios, "problems": problems}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    if args.markdown:
+        args.markdown.write_text(f"# sora-lint benchmark results\n\nCommand: `python bench/run.py {' '.join(meta['argv'])}`\n\n{table}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
