@@ -17,7 +17,7 @@ import site
 import sysconfig
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 # A file at the root of each tree we build: only folders carrying it are ever deleted.
 MARKER = ".sora-bench-corpus"
@@ -174,103 +174,97 @@ def _literal(value: object) -> str:
     return repr(value) if isinstance(value, int) else f'"{value}"'
 
 
-# Ordinary code: each generator returns the lines of one top-level block.
+# Ordinary code: top-level blocks written as templates. {name} is a fresh identifier built
+# from the stem; {word}, {word2}, {small} (2-9), {number} (0-999) and {ratio} are drawn anew.
+_TEMPLATES: Tuple[Tuple[str, str], ...] = (
+    ("total_{word}", '''
+def {name}(items: List[int], limit: int = {number}) -> int:
+    """Sum the {word2} values below the limit, skipping odd indexes."""
+    total = 0
+    for index, value in enumerate(items):
+        if index % 2:
+            continue
+        if value > limit:
+            break
+        total += value * {small}
+    return total
+'''),
+    ("{Word}Store", '''
+class {name}:
+    """Keeps {word2} records in memory, keyed by name."""
 
-def _function_with_loop(mod: _Module) -> List[str]:
-    fn, acc = mod.name(f"total_{mod.word()}"), mod.word()
-    return [
-        f"def {fn}(items: List[int], limit: int = {mod.rng.randint(3, 90)}) -> int:",
-        f'    """Sum the {acc} values below the limit, skipping odd indexes."""',
-        "    total = 0",
-        "    for index, value in enumerate(items):",
-        "        if index % 2:",
-        "            continue",
-        "        if value > limit:",
-        "            break",
-        f"        total += value * {mod.rng.randint(2, 9)}",
-        "    return total",
-    ]
+    def __init__(self, capacity: int = {number}) -> None:
+        self.capacity = capacity
+        self._items: Dict[str, str] = {{}}
 
+    def add(self, key: str, value: str) -> bool:
+        if len(self._items) >= self.capacity:
+            return False
+        self._items[key] = value.strip()
+        return True
 
-def _class_block(mod: _Module) -> List[str]:
-    cls, attr = mod.name(mod.word().capitalize() + "Store"), mod.word()
-    return [
-        f"class {cls}:",
-        f'    """Keeps {attr} records in memory, keyed by name."""',
-        "",
-        "    def __init__(self, capacity: int = 16) -> None:",
-        "        self.capacity = capacity",
-        "        self._items: Dict[str, str] = {}",
-        "",
-        "    def add(self, key: str, value: str) -> bool:",
-        "        if len(self._items) >= self.capacity:",
-        "            return False",
-        "        self._items[key] = value.strip()",
-        "        return True",
-        "",
-        "    @property",
-        "    def keys(self) -> List[str]:",
-        "        return sorted(self._items)",
-    ]
+    @property
+    def keys(self) -> List[str]:
+        return sorted(self._items)
+'''),
+    ("index_{word}", '''
+def {name}(words: List[str]) -> Dict[str, int]:
+    lengths = {{word: len(word) for word in words if word}}
+    initials = sorted({{word[0] for word in words if word}}, key=lambda c: (c.lower(), c))
+    long_ones = [w.upper() for w in words if len(w) > {small}]
+    pairs = list(zip(initials, long_ones))
+    return {{k: v for k, v in lengths.items() if any(k.startswith(p) for p, _ in pairs)}}
+'''),
+    ("load_{word}", '''
+def {name}(path: str) -> Optional[dict]:
+    """Read a JSON file; None when it is missing or not valid JSON."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as exc:
+        print(f"skipping {{path}}: {{exc}}")
+        return None
+    data.setdefault("{word2}", {number})
+    return data
+'''),
+    ("{Word}Settings", '''
+@dataclass
+class {name}:
+    name: str = "{word2}"
+    retries: int = {small}
+    ratio: float = {ratio}
 
-
-def _comprehensions(mod: _Module) -> List[str]:
-    fn = mod.name(f"index_{mod.word()}")
-    return [
-        f"def {fn}(words: List[str]) -> Dict[str, int]:",
-        "    lengths = {word: len(word) for word in words if word}",
-        "    initials = sorted({word[0] for word in words if word}, key=lambda c: (c.lower(), c))",
-        f"    long_ones = [w.upper() for w in words if len(w) > {mod.rng.randint(3, 8)}]",
-        "    pairs = list(zip(initials, long_ones))",
-        "    return {k: v for k, v in lengths.items() if any(k.startswith(p) for p, _ in pairs)}",
-    ]
-
-
-def _file_reader(mod: _Module) -> List[str]:
-    fn = mod.name(f"load_{mod.word()}")
-    return [
-        f"def {fn}(path: str) -> Optional[dict]:",
-        '    """Read a JSON file; None when it is missing or not valid JSON."""',
-        "    try:",
-        '        with open(path, encoding="utf-8") as fh:',
-        "            data = json.load(fh)",
-        "    except (OSError, ValueError) as exc:",
-        '        print(f"skipping {path}: {exc}")',
-        "        return None",
-        f'    data.setdefault("{mod.word()}", {mod.rng.randint(0, 99)})',
-        "    return data",
-    ]
-
-
-def _dataclass_block(mod: _Module) -> List[str]:
-    cls = mod.name(mod.word().capitalize() + "Settings")
-    return [
-        "@dataclass",
-        f"class {cls}:",
-        f"    name: str = \"{mod.word()}\"",
-        f"    retries: int = {mod.rng.randint(1, 5)}",
-        f"    ratio: float = {mod.rng.randint(1, 99) / 100}",
-        "",
-        "    def describe(self) -> str:",
-        "        return f\"{self.name} x{self.retries} ({self.ratio:.0%})\"",
-    ]
+    def describe(self) -> str:
+        return f"{{self.name}} x{{self.retries}} ({{self.ratio:.0%}})"
+'''),
+    ("collatz_{word}", '''
+def {name}(n: int) -> int:
+    steps = 0
+    while n != 1:
+        if n % 2 == 0:
+            n //= 2
+        elif n % 3 == 0:
+            n = n // 3 + 1
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps
+'''),
+)
 
 
-def _while_loop(mod: _Module) -> List[str]:
-    fn = mod.name(f"collatz_{mod.word()}")
-    return [
-        f"def {fn}(n: int) -> int:",
-        "    steps = 0",
-        "    while n != 1:",
-        "        if n % 2 == 0:",
-        "            n //= 2",
-        "        elif n % 3 == 0:",
-        "            n = n // 3 + 1",
-        "        else:",
-        "            n = 3 * n + 1",
-        "        steps += 1",
-        "    return steps",
-    ]
+def _render(mod: _Module, stem: str, template: str, **values: object) -> List[str]:
+    """The lines of one block: ``template`` with a fresh {name} and newly drawn values."""
+    word = mod.word()
+    name = mod.name(stem.format(word=word, Word=word.capitalize()))
+    drawn = dict(word2=mod.word(), small=mod.rng.randint(2, 9), number=mod.rng.randint(0, 999),
+                 ratio=mod.rng.randint(1, 99) / 100)
+    text = template.strip("\n").format(name=name, **drawn, **values)
+    return text.split("\n")
+
+
+def _ordinary(mod: _Module) -> List[str]:
+    return _render(mod, *mod.rng.choice(_TEMPLATES))
 
 
 def _table(mod: _Module) -> List[str]:
@@ -279,123 +273,92 @@ def _table(mod: _Module) -> List[str]:
     return [f"{name} = {{"] + rows + ["}"]
 
 
-_ORDINARY: Tuple[Callable[[_Module], List[str]], ...] = (
-    _function_with_loop, _class_block, _comprehensions, _file_reader, _dataclass_block, _while_loop, _table,
-)
+# Six templates and a table: the table comes up as often as one template.
+_ORDINARY: Tuple[Callable[[_Module], List[str]], ...] = (_ordinary,) * 6 + (_table,)
 
 
-# Sora calls: each generator returns a function that makes one call, in one of the shapes users write.
-
-def _sora_values(mod: _Module) -> Tuple[str, object, str]:
-    return mod.rng.choice(_MODELS), mod.rng.choice(_SECONDS), mod.rng.choice(_SIZES)
-
-
-def _count_direct_create(mod: _Module, seconds: object) -> None:
-    """Count a `<client>.videos.create(...)` call whose `seconds` is a literal at the call."""
-    mod.sora_calls += 1
-    if isinstance(seconds, int) and seconds not in _FIXIT_VALID_SECONDS:
-        mod.fixit_expected += 1
-
-
-def _call_one_line(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    _count_direct_create(mod, seconds)
-    fn = mod.name(f"render_{mod.word()}")
-    return [
-        f"def {fn}(prompt: str) -> str:",
-        f'    video = client.videos.create(model="{model}", prompt=prompt, seconds={_literal(seconds)}, size="{size}")',
-        "    return video.id",
-    ]
-
-
-def _call_multi_line(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    _count_direct_create(mod, seconds)
-    fn = mod.name(f"make_{mod.word()}_clip")
-    return [
-        f"def {fn}(subject: str, draft: bool = False) -> dict:",
-        f'    """Queue one clip of {mod.word()} footage."""',
-        "    job = client.videos.create(",
-        f'        model="{model}",  # chosen by the {mod.word()} team',
-        '        prompt=f"{subject}, cinematic, golden hour",',
-        f"        seconds={_literal(seconds)},",
-        "        # the storyboard is portrait or landscape",
-        f'        size="{size}",',
-        "    )",
-        '    return {"id": job.id, "draft": draft}',
-    ]
+# Sora calls, in the shapes users write them: (stem, template, direct). On top of the fields
+# above, {model}, {seconds} and {size} are drawn for the call; {var} and {const} are fresh names.
+# `direct`: the call is `<client>.videos.create(..., seconds=<literal>)`, the only shape the
+# Fixit rule reads; an int outside 4, 8, 12 there is one Fixit finding.
+_SORA_TEMPLATES: Tuple[Tuple[str, str, bool], ...] = (
+    ("render_{word}", '''
+def {name}(prompt: str) -> str:
+    video = client.videos.create(model="{model}", prompt=prompt, seconds={seconds}, size="{size}")
+    return video.id
+''', True),
+    ("make_{word}_clip", '''
+def {name}(subject: str, draft: bool = False) -> dict:
+    """Queue one clip of {word2} footage."""
+    job = client.videos.create(
+        model="{model}",  # chosen by the {word2} team
+        prompt=f"{{subject}}, cinematic, golden hour",
+        seconds={seconds},
+        # the storyboard is portrait or landscape
+        size="{size}",
+    )
+    return {{"id": job.id, "draft": draft}}
+''', True),
+    ("render_{word}_async", '''
+async def {name}(prompt: str) -> str:
+    video = await aclient.videos.create(
+        model="{model}", prompt=prompt, seconds={seconds}, size="{size}"
+    )
+    return video.id
+''', True),
+    # Names bound to literals in the module.
+    ("trailer_{word}", '''
+{const}_MODEL = "{model}"
+{const}_SECONDS = {seconds}
+{const}_SIZE = "{size}"
 
 
-def _call_via_names(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    mod.sora_calls += 1
-    m_name, s_name, z_name = mod.name("MODEL"), mod.name("CLIP_SECONDS"), mod.name("FRAME_SIZE")
-    mod.constants += [f'{m_name} = "{model}"', f"{s_name} = {_literal(seconds)}", f'{z_name} = "{size}"']
-    fn = mod.name(f"trailer_{mod.word()}")
-    return [
-        f"def {fn}(prompt: str):",
-        f"    return client.videos.create(model={m_name}, prompt=prompt, seconds={s_name}, size={z_name})",
-    ]
-
-
-def _call_via_params(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    mod.sora_calls += 1
-    fn, var = mod.name(f"batch_{mod.word()}"), mod.name("params")
-    if mod.rng.random() < 0.5:
-        params = f'{{"model": "{model}", "seconds": {_literal(seconds)}, "size": "{size}"}}'
-    else:
-        params = f'dict(model="{model}", seconds={_literal(seconds)}, size="{size}")'
-    return [
-        f"def {fn}(prompts: List[str]) -> List[str]:",
-        f"    {var} = {params}",
-        "    ids = []",
-        "    for prompt in prompts:",
-        f"        ids.append(client.videos.create(prompt=prompt, **{var}).id)",
-        "    return ids",
-    ]
-
-
-def _call_other_method(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    mod.sora_calls += 1
-    fn = mod.name(f"extend_{mod.word()}")
-    method = mod.rng.choice(("create_and_poll", "with_raw_response.create", "extend"))
-    if method == "extend":
-        call = f"client.videos.extend(video=video_id, prompt=prompt, seconds={_literal(seconds)})"
-    else:
-        call = f'client.videos.{method}(model="{model}", prompt=prompt, seconds={_literal(seconds)}, size="{size}")'
-    return [f"def {fn}(video_id: str, prompt: str):", f"    return {call}"]
-
-
-def _call_async(mod: _Module) -> List[str]:
-    model, seconds, size = _sora_values(mod)
-    _count_direct_create(mod, seconds)  # `aclient.videos.create`: the Fixit rule matches it too
-    fn = mod.name(f"render_{mod.word()}_async")
-    return [
-        f"async def {fn}(prompt: str) -> str:",
-        "    video = await aclient.videos.create(",
-        f'        model="{model}", prompt=prompt, seconds={_literal(seconds)}, size="{size}"',
-        "    )",
-        "    return video.id",
-    ]
-
-
-def _call_unknown(mod: _Module) -> List[str]:
+def {name}(prompt: str):
+    return client.videos.create(model={const}_MODEL, prompt=prompt, seconds={const}_SECONDS, size={const}_SIZE)
+''', False),
+    # **params from a dict literal, or from dict(...).
+    ("batch_{word}", '''
+def {name}(prompts: List[str]) -> List[str]:
+    {var} = {{"model": "{model}", "seconds": {seconds}, "size": "{size}"}}
+    ids = []
+    for prompt in prompts:
+        ids.append(client.videos.create(prompt=prompt, **{var}).id)
+    return ids
+''', False),
+    ("queue_{word}", '''
+def {name}(prompt: str):
+    {var} = dict(model="{model}", seconds={seconds}, size="{size}")
+    return client.videos.create_and_poll(prompt=prompt, **{var})
+''', False),
+    # The other methods that take the three parameters.
+    ("raw_{word}", '''
+def {name}(prompt: str):
+    return client.videos.with_raw_response.create(model="{model}", prompt=prompt, seconds={seconds}, size="{size}")
+''', False),
+    ("extend_{word}", '''
+def {name}(video_id: str, prompt: str):
+    return client.videos.extend(video=video_id, prompt=prompt, seconds={seconds})
+''', False),
     # Values the linter cannot know: it must stay silent about them.
-    mod.sora_calls += 1
-    fn = mod.name(f"from_cli_{mod.word()}")
-    return [
-        f"def {fn}(args) -> str:",
-        '    video = client.videos.create(model=args.model, prompt=args.prompt, seconds=args.seconds, size="720x1280")',
-        "    return video.status",
-    ]
-
-
-_SORA: Tuple[Callable[[_Module], List[str]], ...] = (
-    _call_one_line, _call_one_line, _call_multi_line, _call_multi_line, _call_via_names, _call_via_params,
-    _call_other_method, _call_async, _call_unknown,
+    ("from_cli_{word}", '''
+def {name}(args) -> str:
+    video = client.videos.create(model=args.model, prompt=args.prompt, seconds=args.seconds, size="{size}")
+    return video.status
+''', False),
 )
+# Literal calls come up twice as often as each other shape.
+_SORA_WEIGHTS = (2, 2, 1, 1, 1, 1, 1, 1, 1)
+
+
+def _sora_block(mod: _Module) -> List[str]:
+    stem, template, direct = mod.rng.choices(_SORA_TEMPLATES, _SORA_WEIGHTS)[0]
+    seconds = mod.rng.choice(_SECONDS)
+    mod.sora_calls += 1
+    if direct and isinstance(seconds, int) and seconds not in _FIXIT_VALID_SECONDS:
+        mod.fixit_expected += 1
+    return _render(mod, stem, template, model=mod.rng.choice(_MODELS), size=mod.rng.choice(_SIZES),
+                   seconds=_literal(seconds), var=mod.name("params"), const=mod.name("CLIP"))
+
 
 # Arguments of the module's clients; with APIYI's host, profile `auto` checks the file as apiyi.
 _CLIENT_ARGS = (
@@ -421,7 +384,7 @@ def generate_module(rng: random.Random) -> _Module:
     client_args = rng.choice(_CLIENT_ARGS)
     mod.constants = [f"client = OpenAI({client_args})", f"aclient = AsyncOpenAI({client_args})"]
     target_lines = rng.randint(80, 150)
-    sora_blocks = [rng.choice(_SORA)(mod) for _ in range(rng.randint(3, 5))]
+    sora_blocks = [_sora_block(mod) for _ in range(rng.randint(3, 5))]
     ordinary: List[List[str]] = []
     while mod.line_count() + sum(len(b) + 2 for b in sora_blocks + ordinary) < target_lines:
         ordinary.append(rng.choice(_ORDINARY)(mod))

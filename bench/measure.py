@@ -35,6 +35,9 @@ class Measurement:
     exit_code: int
     stdout: str
     stderr: str
+    # Cores kept busy by *other* work during the run (all CPU time the machine spent, minus the
+    # command's own, over the wall time); None without /proc/stat. Shows when a number is suspect.
+    other_cores: Optional[float] = None
     findings: Optional[int] = None  # what the caller counted in stdout before dropping it
 
     @property
@@ -110,6 +113,18 @@ class TreeSampler(threading.Thread):
         return self.peak_kb / 1024 if self.available and self.peak_kb else None
 
 
+def _busy_cpu_seconds() -> Optional[float]:
+    """CPU time the whole machine has spent busy since boot (Linux), in seconds."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    busy = sum(fields[:8]) - idle  # user nice system idle iowait irq softirq steal; guest is in user
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 TIMED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timed.py")
 
 
@@ -126,7 +141,9 @@ def run_measured(argv: Sequence[str], cwd: str, env: Optional[Mapping[str, str]]
                                        stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             sampler = TreeSampler(wrapper.pid, interval)
             sampler.start()
+            busy_before = _busy_cpu_seconds()
             wrapper.wait()
+            busy_after = _busy_cpu_seconds()
             pss = sampler.stop()
         with open(result) as fh:
             usage = json.load(fh)
@@ -134,5 +151,8 @@ def run_measured(argv: Sequence[str], cwd: str, env: Optional[Mapping[str, str]]
             stdout = fh.read().decode("utf-8", "replace")
         with open(err_path, "rb") as fh:
             stderr = fh.read().decode("utf-8", "replace")
+    other = None
+    if busy_before is not None and busy_after is not None and usage["seconds"] > 0:
+        other = max(0.0, (busy_after - busy_before - usage["cpu_seconds"]) / usage["seconds"])
     return Measurement(usage["seconds"], usage["cpu_seconds"], usage["max_rss_kb"] / 1024, pss,
-                       usage["exit_code"], stdout, stderr)
+                       usage["exit_code"], stdout, stderr, other)

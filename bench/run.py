@@ -1,6 +1,6 @@
 """sora-lint's benchmark (issue 4): how much a run costs against a floor and against peers.
 
-    python bench/run.py                      # the full benchmark, a few minutes per round
+    python bench/run.py                      # the full benchmark: 2-3 minutes a round on 2 cores
     python bench/run.py --real-files 50 --dense-files 20 --repeat 1    # a smoke run
 
 It builds two corpora (see corpus.py), then runs every command ``--repeat`` times,
@@ -61,6 +61,7 @@ class Command:
     findings: Callable[[Measurement], int]
     env: Optional[Dict[str, str]] = None
     is_sora_lint: bool = False
+    warm_up: Optional[List[str]] = None  # run once, unmeasured, before the rounds
     runs: List[Measurement] = field(default_factory=list)
 
 
@@ -82,37 +83,36 @@ def _flake8_targets(real: Path, out: Path, limit: int) -> Tuple[List[str], int]:
     return [files[i * len(files) // limit] for i in range(limit)], limit
 
 
-def build_commands(out: Path, args: argparse.Namespace, skipped: Dict[str, str]) -> List[Command]:
+def build_commands(out: Path, flake8_targets: List[str], skipped: Dict[str, str]) -> List[Command]:
     py = sys.executable
     sora = _script("sora-lint", "sora_lint")
     lint_lines = r"^\S+:\d+:\d+: SOR\d{3}"
-    cmds = [
-        # The floor's "findings" are the files it read: checked against the corpus below.
-        Command("floor-real", "floor: read every file", "real", [py, str(HERE / "floor.py"), "real"], (0,),
-                lambda m: int(m.stdout.split()[0])),
-        Command("floor-dense", "floor: read every file", "dense", [py, str(HERE / "floor.py"), "dense"], (0,),
-                lambda m: int(m.stdout.split()[0])),
-    ]
+    floor = [py, str(HERE / "floor.py")]
+    # The floor's "findings" are the files it read: checked against the corpus at the end.
+    # Running it once before the rounds also puts the tree in the page cache.
+    cmds = [Command(f"floor-{tree}", "floor: read every file", tree, floor + [tree], (0,),
+                    lambda m: int(m.stdout.split()[0]), warm_up=floor + [tree]) for tree in ("real", "dense")]
     for tree in ("real", "dense"):
         for jobs, what in (("1", "--jobs 1"), ("0", "all cores")):
             cmds.append(Command(f"check-{tree}-j{jobs}", f"sora-lint check ({what})", tree,
-                                sora + ["check", "--jobs", jobs, tree], (0, 1), _count(lint_lines), is_sora_lint=True))
+                                sora + ["check", "--jobs", jobs, tree], (0, 1), _count(lint_lines), is_sora_lint=True,
+                                warm_up=sora + ["--version"] if (tree, jobs) == ("real", "1") else None))
     cmds.append(Command("fix-diff-dense", "sora-lint fix --diff (all cores)", "dense",
                         sora + ["fix", "--diff", "--jobs", "0", "dense"], (0, 1), _count(r"^\+\+\+ b/"),
                         is_sora_lint=True))
     if "flake8" not in skipped:
-        targets, args.flake8_target_count = _flake8_targets(out / "real", out, args.flake8_files)
         runner = [py, str(HERE / "flake8_runner.py")]
         for variant, select in (("without", "E,F,W"), ("with", "E,F,W,SOR")):
             cmds.append(Command(f"flake8-{variant}", f"flake8 {variant} plugin (--select {select})", "real",
-                                runner + [variant, "--isolated", f"--select={select}"] + targets, (0, 1),
-                                _count(r"^\S+:\d+:\d+: [A-Z]+\d+")))
+                                runner + [variant, "--isolated", f"--select={select}"] + flake8_targets, (0, 1),
+                                _count(r"^\S+:\d+:\d+: [A-Z]+\d+"), warm_up=runner + [variant, "--version"]))
     if "fixit" not in skipped:
         # Fixit imports the rule by name; its spawned workers inherit PYTHONPATH.
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
         cmds.append(Command("fixit-dense", "Fixit, one rule", "dense",
                             _script("fixit", "fixit") + ["--rules", "fixit_rule:SoraSecondsRule", "lint", "dense"],
-                            (0, 1), _count(r"^\S+@\d+:\d+ SoraSeconds:"), env=env))
+                            (0, 1), _count(r"^\S+@\d+:\d+ SoraSeconds:"), env=env,
+                            warm_up=_script("fixit", "fixit") + ["--version"]))
     return cmds
 
 
@@ -137,18 +137,14 @@ def _loadavg() -> Optional[List[float]]:
 
 
 def warm_up(commands: Sequence[Command], out: Path) -> None:
-    """Put both trees in the page cache and compile the tools' bytecode, unmeasured.
+    """Put both trees in the page cache and load each tool once, unmeasured.
 
     The rounds then compare steady states; which command happens to run first no
     longer decides who pays for cold caches.
     """
     for cmd in commands:
-        if cmd.key.startswith("floor"):
-            run_measured(cmd.argv, str(out), cmd.env)
-    for cmd in commands:
-        if not cmd.key.startswith("floor"):
-            tool = cmd.argv[:2] if cmd.argv[0] == sys.executable else cmd.argv[:1]
-            run_measured(tool + ["--version"], str(out), cmd.env)
+        if cmd.warm_up:
+            run_measured(cmd.warm_up, str(out), cmd.env)
 
 
 def run_rounds(commands: List[Command], out: Path, repeat: int, interval: float) -> List[Optional[List[float]]]:
@@ -163,8 +159,8 @@ def run_rounds(commands: List[Command], out: Path, repeat: int, interval: float)
             # Outputs run to tens of MB (flake8 on the stdlib): keep the counts, not the text.
             m.stdout, m.stderr = "", m.stderr[-2000:]
             cmd.runs.append(m)
-            print(f"  round {r + 1}/{repeat}  {cmd.key:<16} {m.seconds:8.2f} s  {m.peak_mb:5.0f} MB  exit {m.exit_code}",
-                  file=sys.stderr, flush=True)
+            print(f"  round {r + 1}/{repeat}  {cmd.key:<16} {m.seconds:8.2f} s  {m.peak_mb:5.0f} MB  "
+                  f"exit {m.exit_code}", file=sys.stderr, flush=True)
     loads.append(_loadavg())
     return loads
 
@@ -193,7 +189,7 @@ RATIOS = (
 
 def _passes(value: float, target: Tuple[str, float]) -> bool:
     op, limit = target
-    return value <= limit if op == "<=" else value >= limit if op == ">=" else value < limit
+    return value <= limit if op == "<=" else value >= limit
 
 
 def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]]:
@@ -205,6 +201,7 @@ def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]
             "label": c.label, "tree": c.tree, "argv": c.argv,
             "median_seconds": statistics.median(times), "min_seconds": min(times), "max_seconds": max(times),
             "median_cpu_seconds": statistics.median([m.cpu_seconds for m in c.runs]),
+            "median_other_cores": _median_known([m.other_cores for m in c.runs]),
             "peak_mb": max(m.peak_mb for m in c.runs),
             "findings": c.runs[0].findings,
             "exit_codes": sorted({m.exit_code for m in c.runs}),
@@ -219,9 +216,13 @@ def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]
         value = cmd_json[r.numerator]["median_seconds"] / cmd_json[r.denominator]["median_seconds"]
         # Ratios within each round: their spread shows how much the machine moved under us.
         per_round = [a.seconds / b.seconds for a, b in zip(num.runs, den.runs)]
-        ratios[r.name] = {"value": value, "per_round": per_round, "numerator": r.numerator,
+        # CPU time (all processes of a command) barely moves when other work shares the
+        # machine, where wall time does: a steadier second view, though blind to parallelism.
+        cpu = cmd_json[r.numerator]["median_cpu_seconds"] / cmd_json[r.denominator]["median_cpu_seconds"]
+        ratios[r.name] = {"value": value, "cpu_value": cpu, "per_round": per_round, "numerator": r.numerator,
                           "denominator": r.denominator, "target": _target_text(r.target),
-                          "pass": _passes(value, r.target) if r.target else None}
+                          "pass": _passes(value, r.target) if r.target else None,
+                          "rounds_passing": sum(_passes(x, r.target) for x in per_round) if r.target else None}
     for tree in ("real", "dense"):
         peak = max((cmd_json[c.key]["peak_mb"] for c in commands if c.is_sora_lint and c.tree == tree), default=None)
         ratios[f"{tree}: sora-lint peak memory (MB)"] = {
@@ -230,11 +231,17 @@ def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]
     return cmd_json, ratios
 
 
+def _median_known(values: Sequence[Optional[float]]) -> Optional[float]:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
 def _target_text(target: Optional[Tuple[str, float]]) -> Optional[str]:
     return f"{target[0]} {target[1]:g}" if target else None
 
 
-def sanity_checks(commands: List[Command], cmd_json: Dict[str, dict], corpora: Dict[str, corpus.CorpusInfo]) -> List[str]:
+def sanity_checks(commands: List[Command], cmd_json: Dict[str, dict],
+                  corpora: Dict[str, corpus.CorpusInfo]) -> List[str]:
     """Problems that would make a comparison dishonest (a tool that skipped the files, a crash)."""
     problems = []
     for c in commands:
@@ -260,12 +267,13 @@ def _fmt(value: Optional[float], digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict, corpora: Dict[str, corpus.CorpusInfo]) -> str:
+def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict,
+             corpora: Dict[str, corpus.CorpusInfo]) -> str:
+    """The tables printed at the end and written by --markdown."""
     real, dense = corpora["real"], corpora["dense"]
     lines = [
-        f"Measured {meta['date']} on {meta['platform']}, {meta['cpus']} cores, Python {meta['python']}; "
-        f"{meta['repeat']} rounds, medians. Load average at the start of each round: "
-        f"{', '.join(_fmt(l[0]) if l else '?' for l in meta['load_average'][:-1])}.",
+        f"Measured {meta['date']} on {meta['platform']} ({meta['cpus']} cores), Python {meta['python']}; "
+        f"{meta['repeat']} rounds, medians.",
         "",
         f"- real tree: {real.files} files, {real.bytes / 1e6:.1f} MB from the standard library and site-packages "
         f"({real.details['files_with_videos']} contain `videos`)"
@@ -273,19 +281,43 @@ def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict, cor
         f"- dense tree: {dense.files} generated files, {dense.details['lines']} lines, "
         f"{dense.details['sora_calls']} Sora calls (seed {dense.details['seed']})",
         "",
-        "| command | tree | median s | min-max s | CPU s | peak MB | findings |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| command | tree | median s | min-max s | CPU s | peak MB | findings | others |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for key, c in cmd_json.items():
         lines.append(f"| `{key}` {c['label']} | {c['tree']} | {_fmt(c['median_seconds'])} | "
                      f"{_fmt(c['min_seconds'])}-{_fmt(c['max_seconds'])} | {_fmt(c['median_cpu_seconds'])} | "
-                     f"{_fmt(c['peak_mb'], 0)} | {c['findings'] if c['findings'] is not None else 'failed'} |")
-    lines += ["", "| ratio (medians of this run) | value | per round | target | result |", "|---|---:|---|---|---|"]
+                     f"{_fmt(c['peak_mb'], 0)} | {c['findings'] if c['findings'] is not None else 'failed'} | "
+                     f"{_fmt(c['median_other_cores'])} |")
+    lines += ["", "CPU s: user + system time of the command and all its workers. Peak MB: the larger of the "
+                  "biggest single process's peak RSS and the sampled peak of the summed PSS of all its processes. "
+                  "Findings: problems reported (floor: files read; fix --diff: files the diff changes). "
+                  "Others: cores kept busy by other work on the machine during the run."]
+    lines += ["", "| ratio (medians of this run) | wall | CPU | wall, per round | target | result (on wall) |",
+              "|---|---:|---:|---|---|---|"]
     for name, r in ratios.items():
-        per_round = ", ".join(_fmt(x) for x in r.get("per_round", [])) or "-"
+        per_round = r.get("per_round", [])
         result = {True: "PASS", False: "FAIL", None: "skipped" if r.get("skipped") else ""}[r["pass"]]
-        lines.append(f"| {name} | {_fmt(r['value'])} | {per_round} | {r['target'] or ''} | {result} |")
+        if r.get("rounds_passing") is not None and 0 < r["rounds_passing"] < len(per_round):
+            result += f" (passes in {r['rounds_passing']} of {len(per_round)} rounds)"
+        lines.append(f"| {name} | {_fmt(r['value'])} | {_fmt(r.get('cpu_value'))} | "
+                     f"{', '.join(_fmt(x) for x in per_round) or '-'} | {r['target'] or ''} | {result} |")
+    others = [m["other_cores"] for c in cmd_json.values() for m in c["runs"] if m["other_cores"] is not None]
+    if others and max(others) > 0.25:
+        lines += ["", f"Other work shared this machine: during the runs it kept {statistics.median(others):.2f} "
+                      f"cores busy in the median run, up to {max(others):.2f} (column 'others' above). Wall times "
+                      "and their ratios are noisy then; compare the per-round ratios and the CPU column, which "
+                      "moves much less."]
     return "\n".join(lines) + "\n"
+
+
+def results_page(table: str, meta: dict) -> str:
+    """bench/RESULTS.md: the tables with when, where and how they were measured."""
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v)
+    return (f"# sora-lint benchmark results\n\n"
+            f"- date: {meta['date']}\n- machine: {meta['platform']}, {meta['machine']}, {meta['cpus']} cores\n"
+            f"- Python {meta['python']}; {versions}\n"
+            f"- command: `python bench/run.py {' '.join(meta['argv'])}`\n\n{table}")
 
 
 def _versions() -> Dict[str, Optional[str]]:
@@ -299,13 +331,15 @@ def _versions() -> Dict[str, Optional[str]]:
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, default=HERE / "out", help="folder for the corpora and results (default: bench/out)")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=HERE / "out",
+                   help="folder for the corpora and results (default: bench/out)")
     p.add_argument("--json", type=Path, help="where to write the results (default: OUT/results.json)")
     p.add_argument("--markdown", type=Path, help="also write the tables, with date and machine, to this file")
     p.add_argument("--real-files", type=int, default=5000, help="at most this many library files in the real tree")
     p.add_argument("--dense-files", type=int, default=1000, help="generated files in the dense tree")
-    p.add_argument("--flake8-files", type=int, default=1000,
+    p.add_argument("--flake8-files", type=int, default=500,
                    help="flake8 runs on this many real-tree files, evenly spread (0: the whole tree)")
     p.add_argument("--seed", type=int, default=0, help="seed of the dense tree's generator")
     p.add_argument("--repeat", type=int, default=3, help="rounds; each runs every command once")
@@ -316,7 +350,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     if args.repeat < 1 or args.real_files < 1 or args.dense_files < 1:
         p.error("--repeat, --real-files and --dense-files must be at least 1")
     args.json = args.json or args.out / "results.json"
-    args.flake8_target_count = None
     return args
 
 
@@ -327,16 +360,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"building corpora in {out} ...", file=sys.stderr, flush=True)
     corpora = corpus.build(out, args.real_files, args.dense_files, args.seed)
     skipped = available_peers(args)
-    commands = build_commands(out, args, skipped)
+    flake8_targets, flake8_files = _flake8_targets(out / "real", out, args.flake8_files)
+    commands = build_commands(out, flake8_targets, skipped)
     warm_up(commands, out)
     loads = run_rounds(commands, out, args.repeat, args.sample_interval)
     cmd_json, ratios = summarize(commands)
     meta = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "platform": platform.platform(), "machine": platform.machine(), "python": platform.python_version(),
-        "cpus": os.cpu_count(), "argv": sys.argv[1:] if argv is None else list(argv), "repeat": args.repeat,
+        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "argv": sys.argv[1:] if argv is None else list(argv), "repeat": args.repeat,
         "versions": _versions(), "skipped": skipped, "load_average": loads,
-        "flake8_files": args.flake8_target_count,
+        "flake8_files": None if "flake8" in skipped else flake8_files,
     }
     problems = sanity_checks(commands, cmd_json, corpora)
     table = markdown(cmd_json, ratios, meta, corpora)
@@ -350,7 +385,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     if args.markdown:
-        args.markdown.write_text(f"# sora-lint benchmark results\n\nCommand: `python bench/run.py {' '.join(meta['argv'])}`\n\n{table}")
+        args.markdown.write_text(results_page(table, meta))
     return 1 if problems else 0
 
 

@@ -96,4 +96,5 @@ def test_fixit_rule_finds_what_the_generator_planted(tiny_run) -> None:
     _, results = tiny_run
     if "fixit-dense" not in results["commands"]:
         pytest.skip("fixit is not installed")
-    assert results["commands"]["fixit-dense"]["findings"] == results["corpus"]["dense"]["details"]["fixit_expected_findings"]
+    planted = results["corpus"]["dense"]["details"]["fixit_expected_findings"]
+    assert results["commands"]["fixit-dense"]["findings"] == planted
