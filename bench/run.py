@@ -315,9 +315,7 @@ def results_page(table: str, meta: dict) -> str:
     """bench/RESULTS.md: the tables with when, where and how they were measured."""
     versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v)
     return (f"# sora-lint benchmark results\n\n"
-            f"- date: {meta['date']}\n- machine: {meta['platform']}, {meta['machine']}, {meta['cpus']} cores\n"
-            f"- Python {meta['python']}; {versions}\n"
-            f"- command: `python bench/run.py {' '.join(meta['argv'])}`\n\n{table}")
+            f"Written by `python bench/run.py {' '.join(meta['argv'])}` ({versions}).\n\n{table}")
 
 
 def _versions() -> Dict[str, Optional[str]]:
