@@ -47,12 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from .docs import tool_version
 
-        return version("sora-lint")
-    except Exception:  # noqa: BLE001 - running from a source tree
-        return "0+unknown"
+    return tool_version()
 
 
 def _settings(args: argparse.Namespace):
@@ -154,7 +151,7 @@ def _rule(args: argparse.Namespace) -> int:
     if text is None:
         print(f"sora-lint: error: unknown rule code {args.code!r}", file=sys.stderr)
         return EXIT_ERROR
-    print(text)
+    sys.stdout.write(text)
     return EXIT_CLEAN
 
 

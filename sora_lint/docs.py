@@ -1,44 +1,126 @@
-"""Rule documentation, from the docs each rule carries (``sora-lint rule``, docs/rules/)."""
+"""What sora-lint explains about itself: rule docs.
+
+One source for ``sora-lint rule``, the SARIF rule metadata
+and the generated ``docs/rules/`` pages (``scripts/gen_rule_docs.py``).
+"""
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
 
-PARSE_ERROR_DOC = """\
-# SOR000 (parse-error)
+REPO_URL = "https://github.com/sora-lint/sora-lint"
+RULES_DOCS_DIR = "docs/rules"
+INDEX_PAGE = "README.md"
 
-## What it does
-Reports a file that sora-lint could not read or parse, with the position of the problem.
 
-## Why is this bad?
-A file that cannot be parsed cannot be checked: any Sora call in it would go unreported.
-The run goes on with the other files.
+def tool_version() -> str:
+    try:
+        from importlib.metadata import version
 
-## Fix safety
-No fix: correct the syntax or the encoding of the file.
-"""
+        return version("sora-lint")
+    except Exception:  # noqa: BLE001 - running from a source tree
+        return "0+unknown"
+
+
+def rule_url(code: str) -> str:
+    """The page of a rule's documentation (generated into docs/rules/)."""
+    return f"{REPO_URL}/blob/main/{RULES_DOCS_DIR}/{code}.md"
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """The documentation of one code, as every front end shows it."""
+
+    code: str
+    name: str
+    summary: str
+    what: str
+    why: str
+    fix_safety: str
+    example: Optional[str] = None
+    use_instead: Optional[str] = None
+    fixable: bool = True  # whether findings of this code can carry a fix
+
+    def markdown(self) -> str:
+        parts = [
+            f"# {self.code} ({self.name})\n",
+            f"## What it does\n{self.what}\n",
+            f"## Why is this bad?\n{self.why}\n",
+        ]
+        if self.example:
+            parts.append(f"## Example\n```python\n{self.example}\n```\n")
+        if self.use_instead:
+            parts.append(f"## Use instead\n```python\n{self.use_instead}\n```\n")
+        parts.append(f"## Fix safety\n{self.fix_safety}\n")
+        parts.append(
+            "## Turning it off\n"
+            f'`ignore = ["{self.code}"]` in `[tool.sora-lint]`, `--ignore {self.code}` on the command line, '
+            f"or `# noqa: {self.code}` at the end of the reported line.\n"
+        )
+        return "\n".join(parts)
+
+
+PARSE_ERROR_DOC = RuleDoc(
+    code="SOR000",
+    name="parse-error",
+    summary="file could not be read or parsed",
+    what="Reports a file that sora-lint could not read or parse, with the position of the problem.",
+    why=("A file that cannot be parsed cannot be checked: any Sora call in it would go unreported. "
+         "The run goes on with the other files."),
+    fix_safety="No fix: correct the syntax or the encoding of the file.",
+    fixable=False,
+)
+
+
+def rule_docs() -> Tuple[RuleDoc, ...]:
+    """Every code sora-lint can emit, in code order, documented from the rule classes."""
+    from .rules import ALL_RULES
+
+    docs = [PARSE_ERROR_DOC]
+    for rule in ALL_RULES:
+        docs.append(RuleDoc(
+            code=rule.code,
+            name=rule.name,
+            summary=rule.summary,
+            what=f"Reports a Sora video call where {rule.summary}.",
+            why=rule.why,
+            fix_safety=rule.fix_safety,
+            example=rule.example,
+            use_instead=rule.use_instead,
+        ))
+    return tuple(docs)
+
+
+def docs_by_code() -> Dict[str, RuleDoc]:
+    return {d.code: d for d in rule_docs()}
 
 
 def rule_doc(code: str) -> Optional[str]:
-    from .rules import RULES_BY_CODE
-
-    if code == "SOR000":
-        return PARSE_ERROR_DOC
-    rule = RULES_BY_CODE.get(code)
-    if rule is None:
-        return None
-    return (
-        f"# {rule.code} ({rule.name})\n\n"
-        f"## What it does\n{rule.summary[0].upper()}{rule.summary[1:]}.\n\n"
-        f"## Why is this bad?\n{rule.why}\n\n"
-        f"## Example\n```python\n{rule.example}\n```\n\n"
-        f"## Use instead\n```python\n{rule.use_instead}\n```\n\n"
-        f"## Fix safety\n{rule.fix_safety}\n"
-    )
+    """``sora-lint rule CODE``: the rule's page, or ``None`` for an unknown code."""
+    doc = docs_by_code().get(code.upper())
+    return doc.markdown() if doc else None
 
 
 def rule_index() -> str:
-    from .rules import ALL_RULES
+    """``sora-lint rule --all``: one line per code."""
+    docs = rule_docs()
+    width = max(len(d.name) for d in docs)
+    return "\n".join(f"{d.code}  {d.name:<{width}}  {d.summary}" for d in docs)
 
-    rows = ["SOR000  parse-error           file could not be read or parsed"]
-    rows += [f"{r.code}  {r.name:<20}  {r.summary}" for r in ALL_RULES]
-    return "\n".join(rows)
+
+def rule_doc_files() -> Dict[str, str]:
+    """The files of docs/rules/ (name -> content), as scripts/gen_rule_docs.py writes them."""
+    docs = rule_docs()
+    index = [
+        "# sora-lint rules\n",
+        "Generated by `scripts/gen_rule_docs.py` from the rules' own docs "
+        "(the same text `sora-lint rule CODE` prints). Do not edit by hand.\n",
+        "| code | name | what it reports | fix |",
+        "| --- | --- | --- | --- |",
+    ]
+    for d in docs:
+        summary = d.summary.replace("|", "\\|")
+        index.append(f"| [{d.code}]({d.code}.md) | {d.name} | {summary} | {'yes' if d.fixable else 'no'} |")
+    files = {INDEX_PAGE: "\n".join(index) + "\n"}
+    files.update({f"{d.code}.md": d.markdown() for d in docs})
+    return files
