@@ -16,6 +16,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    from .output import FORMATS
+
     p.add_argument("paths", nargs="*", default=["."], help="files or folders (default: the current folder)")
     p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, or a profile from the configuration")
     p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or not a known host")
@@ -24,7 +26,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PYPROJECT", help="read [tool.sora-lint] from this file instead of the nearest pyproject.toml")
     p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line too (for pre-commit)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.add_argument("--output-format", choices=list(FORMATS), default="text",
+                   help="text (default), concise, json, json-lines, github (Actions annotations) or sarif")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the model")
 
@@ -94,7 +98,7 @@ def _progress(stream):
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
     from .files import discover
-    from .output import FORMATS, summary
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
     from .runner import CHECK, DIFF, FIX, Job, run
 
     settings = _settings(args)
@@ -111,10 +115,15 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
         for r in sorted(results, key=lambda r: r.path):
             if r.diff:
                 sys.stdout.write(r.diff)
-    out = FORMATS[args.output_format](diagnostics, args.unsafe_fixes)
-    if out and (job_mode != DIFF or args.output_format != "text"):
+    options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(sys.stdout))
+    human = args.output_format in HUMAN_FORMATS
+    if args.statistics:
+        out = statistics(diagnostics, options, args.output_format)
+    else:
+        out = FORMATS[args.output_format](diagnostics, options)
+    if out and (job_mode != DIFF or not human):
         print(out)
-    if args.output_format == "text":
+    if human:
         stream = sys.stderr if job_mode == DIFF else sys.stdout
         if job_mode == CHECK:
             print(summary(diagnostics, args.unsafe_fixes), file=stream)
