@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show-settings", help="print the resolved configuration and where it came from")
     show.add_argument("--config", metavar="PYPROJECT")
     show.add_argument("--profile")
+    profiles = sub.add_parser("profiles", help="print every profile's models, durations, sizes and hosts, shipped and configured")
+    profiles.add_argument("--config", metavar="PYPROJECT")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -164,6 +166,15 @@ def _rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _profiles(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .docs import profile_tables
+
+    settings = load_settings(args.config)
+    print(profile_tables(settings.profiles, settings.user_profiles, settings.source))
+    return EXIT_CLEAN
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from .config import ConfigError
 
@@ -175,6 +186,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _lint(args, args.command)
         if args.command == "show-settings":
             return _show_settings(args)
+        if args.command == "profiles":
+            return _profiles(args)
         if args.command == "rule":
             return _rule(args)
     except ConfigError as exc:

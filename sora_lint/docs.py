@@ -1,12 +1,14 @@
-"""What sora-lint explains about itself: rule docs.
+"""What sora-lint explains about itself: rule docs and profile tables.
 
-One source for ``sora-lint rule``, the SARIF rule metadata
+One source for ``sora-lint rule``, ``sora-lint profiles``, the SARIF rule metadata
 and the generated ``docs/rules/`` pages (``scripts/gen_rule_docs.py``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from .catalog import SOR_TYPE_INT, Profile
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -124,3 +126,45 @@ def rule_doc_files() -> Dict[str, str]:
     files = {INDEX_PAGE: "\n".join(index) + "\n"}
     files.update({f"{d.code}.md": d.markdown() for d in docs})
     return files
+
+
+# --- profiles --------------------------------------------------------------------
+
+def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> List[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))).rstrip() for row in rows]
+
+
+def _numbers(values: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in values) or "-"
+
+
+def profile_table(profile: Profile, origin: str) -> str:
+    """One profile: its settings, then one row per model."""
+    seconds_type = ("int (seconds=8)" if profile.seconds_type == SOR_TYPE_INT else 'str (seconds="8")')
+    settings = [
+        ("seconds type", seconds_type),
+        ("hosts", ", ".join(profile.hosts) or "-"),
+        ("extends", profile.extends or "-"),
+        ("aliases", ", ".join(f"{a} -> {m}" for a, m in profile.aliases.items()) or "-"),
+        ("extend seconds", _numbers(profile.extend_seconds) if profile.extend_seconds else "- (not checked)"),
+    ]
+    models = [("model", "seconds", "default", "sizes")]
+    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds), ", ".join(spec.sizes))
+               for spec in profile.models.values()]
+    lines = [f"{profile.name} ({origin})", f"  {profile.description}"]
+    lines += _table(settings)
+    lines.append("")
+    lines += _table(models)
+    return "\n".join(lines)
+
+
+def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, Profile],
+                   source: Optional[str]) -> str:
+    """``sora-lint profiles``: every profile, shipped ones first, then the configuration's in its order."""
+    names = [n for n in profiles if n not in user_profiles] + list(user_profiles)
+    blocks = []
+    for name in names:
+        origin = f"user-defined in {source}" if name in user_profiles else "shipped"
+        blocks.append(profile_table(profiles[name], origin))
+    return "\n\n".join(blocks)
