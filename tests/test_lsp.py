@@ -32,7 +32,7 @@ FIXED = (
     'video = client.videos.create(prompt="\U0001F3AC cat", model="sora-2", seconds=12)\n'
 )
 MESSAGE = ("seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12, "
-           'or model="sora-2-pro" [profile apiyi: auto, base_url api.apiyi.com]')
+           'or model="sora-2-pro" [profile apiyi: auto: base_url api.apiyi.com]')
 SAFE_TITLE = "sora-lint (SOR001): Replace with 12, the nearest supported duration"
 UNSAFE_TITLE = 'sora-lint (SOR001, unsafe): Use model="sora-2-pro" (changes price and output)'
 
