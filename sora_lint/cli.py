@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs sora-lint[lsp])")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
 
 
@@ -190,6 +192,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _profiles(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "server":
+            from .lsp import main as serve
+
+            return serve()
     except ConfigError as exc:
         print(f"sora-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
