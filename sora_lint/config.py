@@ -148,7 +148,7 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
         exclude=_str_list(path, "[tool.sora-lint] exclude", table["exclude"]) if "exclude" in table else (),
         user_profiles=user,
         source=str(path),
-        profile_origin=f"set in {path.name}" if profile != AUTO else "default",
+        profile_origin=f"set in {path.name}" if profile != AUTO else "pinned",
     )
 
 

@@ -13,7 +13,7 @@ from .types import Diagnostic, Edit, Fix, Location
 PARSE_ERROR = "SOR000"
 MAX_FIX_ROUNDS = 10
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -37,19 +37,19 @@ def select_context(facts: "object", settings: Settings):  # -> rule.Context
     fallback = profiles[settings.fallback_profile]
     for client in facts.clients:
         if client.class_name.endswith("AzureOpenAI"):
-            return Context(profiles["openai"], "auto, Azure OpenAI client")
+            return Context(profiles["openai"], "auto: Azure OpenAI client")
         if client.base_url is None:
-            return Context(profiles["openai"], "auto, client without base_url")
+            return Context(profiles["openai"], "auto: client has no base_url")
         if client.base_url is UNKNOWN:
-            return Context(fallback, f"auto, {client.steered_by} is not a literal: fallback-profile")
+            return Context(fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile")
         url = str(client.base_url)
         ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
         chosen = profile_for_base_url(url, ordered)
         host = _host(url)
         if chosen is not None:
-            return Context(chosen, f"auto, {client.steered_by} {host}")
-        return Context(fallback, f"auto, {client.steered_by} {host} is not a known host: fallback-profile")
-    return Context(profiles["openai"], "auto, no client with base_url in this file")
+            return Context(chosen, f"auto: {client.steered_by} {host}")
+        return Context(fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile")
+    return Context(profiles["openai"], "auto: no client is built in this file")
 
 
 def _host(url: str) -> str:
@@ -64,12 +64,27 @@ def _parse(source: str):
     return cst.parse_module(source)
 
 
-def _syntax_error(exc: Exception, filename: str) -> Diagnostic:
-    line = getattr(exc, "raw_line", None) or getattr(exc, "lineno", None) or 1
-    col = getattr(exc, "raw_column", None)
-    col = (col + 1) if isinstance(col, int) else (getattr(exc, "offset", None) or 1)
-    text = getattr(exc, "message", None) or str(exc).splitlines()[0]
-    loc = Location(int(line), int(col))
+def _syntax_error(exc: Exception, source: str, filename: str) -> Diagnostic:
+    """SOR000 for a file LibCST cannot parse, in CPython's words where CPython agrees.
+
+    CPython's messages ("'(' was never closed") are the ones users know; LibCST's
+    list every token it expected. Where CPython accepts the file, LibCST lacks
+    support for some syntax, and the message says so.
+    """
+    import ast
+
+    try:
+        ast.parse(source, filename=filename)
+    except SyntaxError as py_exc:
+        loc = Location(py_exc.lineno or 1, py_exc.offset or 1)
+        text = f"SyntaxError: {py_exc.msg}"
+    except (RecursionError, MemoryError, ValueError) as py_exc:
+        loc = Location(1, 1)
+        text = f"{py_exc.__class__.__name__}: {py_exc}"
+    else:
+        loc = Location(getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1)
+        detail = str(getattr(exc, "message", exc)).splitlines()[0][:120]
+        text = f"LibCST does not support this syntax ({detail})"
     return Diagnostic(PARSE_ERROR, f"could not parse this file, so it was not checked: {text}", filename, loc, loc)
 
 
@@ -116,7 +131,7 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
     try:
         module = _parse(source)
     except Exception as exc:  # libcst.ParserSyntaxError, or RecursionError on absurd nesting
-        return [_syntax_error(exc, filename)] if settings.enabled(PARSE_ERROR) else []
+        return [_syntax_error(exc, source, filename)] if settings.enabled(PARSE_ERROR) else []
     diagnostics = _lint_module(module, source, filename, settings)
     if apply_noqa and diagnostics:
         diagnostics = [d for d in diagnostics if not _is_noqa(d, source)]

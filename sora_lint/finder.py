@@ -84,7 +84,7 @@ class ClientInfo:
     node: cst.Call
     class_name: str  # "OpenAI", ...; for a raw request, its sender ("requests.post", "httpx.Client.post")
     base_url: object  # str, None (not given) or UNKNOWN
-    steered_by: str = "base_url"  # how a diagnostic names it: "base_url" or "URL host"
+    steered_by: str = "base_url"  # how the profile reason names it: "base_url" or "request URL"
 
 
 @dataclass

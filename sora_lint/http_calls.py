@@ -246,4 +246,4 @@ def read_request(resolver: _Resolver, node: cst.Call, scope: _Scope) -> Optional
     if origin is None:  # a relative URL: the session's base_url says where it goes
         base = _base_url(session, name)
         origin = url_origin(url_template(base, resolver, scope)) if base is not None else None
-    return call, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="URL host")
+    return call, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL")

@@ -22,7 +22,7 @@ class Settings:
     exclude: Tuple[str, ...] = ()
     user_profiles: Mapping[str, Profile] = field(default_factory=dict)
     source: Optional[str] = None  # the pyproject.toml the settings came from
-    profile_origin: str = "default"
+    profile_origin: str = "pinned"
 
     @property
     def profiles(self) -> Dict[str, Profile]:

@@ -1,28 +1,24 @@
 """Raw HTTP requests to the Sora videos endpoint (issue 7): requests, httpx and aiohttp.
 
 Every shape is checked in-process with exact diagnostics and fixed source, and the fixtures
-go end to end through the CLI and the real flake8, each run as a process.
+go end to end through the CLI and the real flake8, each run as a process (conftest's ``cli``
+and ``flake8``: ``sys.executable -m sora_lint ...`` and ``sys.executable -m flake8 --select SOR ...``).
 """
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
-from typing import List, Sequence
+from typing import List
 
 import pytest
+from conftest import FIXTURES, lines
 
 from sora_lint.engine import check_source, fix_source
 from sora_lint.prefilter import might_contain_sora_call
 from sora_lint.settings import Settings
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.
-APIYI_URL = "[profile apiyi: auto, URL host api.apiyi.com]"
-OPENAI_URL = "[profile openai: auto, URL host api.openai.com]"
-FALLBACK_DYNAMIC = "[profile openai: auto, URL host is not a literal: fallback-profile]"
+APIYI_URL = "[profile apiyi: auto: request URL api.apiyi.com]"
+OPENAI_URL = "[profile openai: auto: request URL api.openai.com]"
+FALLBACK_DYNAMIC = "[profile openai: auto: request URL is not a literal, using fallback-profile]"
 
 URL = '"https://api.apiyi.com/v1/videos"'
 BODY = '{"model": "sora-2", "prompt": "p", "seconds": 10}'
@@ -31,11 +27,10 @@ TEN = "SOR001 seconds=10" + NOT_SORA_2
 TEN_DEFAULT = ("SOR001 seconds=10 is not supported by sora-2 (the default model) "
                "(Supported values are: '4', '8', and '12'); use 8 or 12")
 # SOR002's wording belongs to the SDK path; the HTTP tests only need it in one place.
-INT_UNDER_OPENAI = ('seconds=8 is an int, but profile openai expects a string (the openai SDK types seconds as '
-                    'Literal["4", "8", "12"]): use "8" (the APIYI gateway expects an int; if this code calls it, '
-                    'set profile = "apiyi")')
-TEXT_UNDER_APIYI = ('seconds="8" is a string, but profile apiyi expects an int: use 8 (the official openai SDK '
-                    'expects a string; if this code uses it, set profile = "openai")')
+INT_UNDER_OPENAI = ('seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "8" '
+                    '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")')
+TEXT_UNDER_APIYI = ('seconds="8" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API '
+                    'expects a string; if this code calls it, set profile = "openai")')
 TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2
 
 
@@ -67,17 +62,6 @@ def at(source: str, needle: str) -> str:
     row = source.count("\n", 0, offset) + 1
     col = offset - (source.rfind("\n", 0, offset) + 1) + 1
     return f"{row}:{col}"
-
-
-def run(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
-    env.pop("CI", None)
-    return subprocess.run([sys.executable, "-m", *args], cwd=str(cwd), capture_output=True, text=True, env=env,
-                          timeout=300)
-
-
-def lines(text: str) -> List[str]:
-    return [line for line in text.splitlines() if line.strip()]
 
 
 # --- every client library ----------------------------------------------------------
@@ -287,12 +271,12 @@ def test_a_form_field_fix_keeps_the_fields_own_type():
 # --- which profile applies --------------------------------------------------------------
 
 @pytest.mark.parametrize("prefix, url, reason", [
-    ("", '"https://api.apiyi.com/v1/videos"', "profile apiyi: auto, URL host api.apiyi.com"),
-    ("", '"https://api.openai.com/v1/videos"', "profile openai: auto, URL host api.openai.com"),
+    ("", '"https://api.apiyi.com/v1/videos"', APIYI_URL[1:-1]),
+    ("", '"https://api.openai.com/v1/videos"', OPENAI_URL[1:-1]),
     ("", '"https://my-res.openai.azure.com/openai/v1/videos?api-version=preview"',
-     "profile openai: auto, URL host my-res.openai.azure.com"),
+     "profile openai: auto: request URL my-res.openai.azure.com"),
     ("", '"https://gateway.example.com/v1/videos"',
-     "profile openai: auto, URL host gateway.example.com is not a known host: fallback-profile"),
+     "profile openai: auto: request URL host gateway.example.com is unknown, using fallback-profile"),
     ("import os\n", 'os.environ["SORA_BASE"] + "/videos"', FALLBACK_DYNAMIC[1:-1]),
     ("import os\nBASE = os.getenv('B')\n", 'f"{BASE}/videos"', FALLBACK_DYNAMIC[1:-1]),
 ])
@@ -460,9 +444,9 @@ def _replaced(text: str, replacements) -> str:
 
 
 @pytest.mark.parametrize("name, expected, _fixes", END_TO_END, ids=[e[0] for e in END_TO_END])
-def test_cli_check(tmp_path, name, expected, _fixes):
+def test_cli_check(cli, tmp_path, name, expected, _fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
-    result = run(["sora_lint", "check", name], tmp_path)
+    result = cli("check", name)
     assert result.returncode == 1, result.stderr
     n = len(expected)
     assert lines(result.stdout) == [f"{name}:{line}" for line in expected] + [
@@ -470,28 +454,28 @@ def test_cli_check(tmp_path, name, expected, _fixes):
 
 
 @pytest.mark.parametrize("name, _expected, fixes", END_TO_END, ids=[e[0] for e in END_TO_END])
-def test_cli_fix(tmp_path, name, _expected, fixes):
+def test_cli_fix(cli, tmp_path, name, _expected, fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
-    result = run(["sora_lint", "fix", name], tmp_path)
+    result = cli("fix", name)
     assert result.returncode == 0, result.stdout + result.stderr
     assert lines(result.stdout) == [f"{len(fixes)} fixes applied in 1 file, 0 left that need a choice."]
     assert (tmp_path / name).read_text() == _replaced((FIXTURES / name).read_text(), fixes)
-    assert run(["sora_lint", "check", name], tmp_path).stdout == "All checks passed!\n"
+    assert cli("check", name).stdout == "All checks passed!\n"
 
 
 @pytest.mark.parametrize("name, expected, _fixes", END_TO_END, ids=[e[0] for e in END_TO_END])
-def test_flake8(tmp_path, name, expected, _fixes):
+def test_flake8(flake8, tmp_path, name, expected, _fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
-    result = run(["flake8", "--select", "SOR", name], tmp_path)
+    result = flake8(name)
     assert result.returncode == 1, result.stderr
     assert lines(result.stdout) == [f"{name}:{line.replace(' [*]', '')}" for line in expected]
 
 
-def test_negatives_end_to_end(tmp_path):
+def test_negatives_end_to_end(cli, flake8, tmp_path):
     name = "raw_http_not_sora.py"
     shutil.copy(FIXTURES / name, tmp_path / name)
     assert might_contain_sora_call((tmp_path / name).read_text())  # parsed, not skipped
-    result = run(["sora_lint", "check", name], tmp_path)
+    result = cli("check", name)
     assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
-    result = run(["flake8", "--select", "SOR", name], tmp_path)
+    result = flake8(name)
     assert (result.returncode, result.stdout) == (0, "")

@@ -130,7 +130,7 @@ class SecondsType(Rule):
         replacement = seconds_literal(whole, ctx.profile)
         if wants_int:
             kind = "a string" if isinstance(arg.value, str) else "a float"
-            other = ('the official openai SDK expects a string; if this code uses it, set profile = "openai"'
+            other = ('the official OpenAI API expects a string; if this code calls it, set profile = "openai"'
                      if isinstance(arg.value, str) else "seconds is a whole number of seconds")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: use {whole} "
                        f"({other}){fix_blocked_note(arg)}{ctx.tag}")
@@ -138,9 +138,8 @@ class SecondsType(Rule):
             kind = "an int" if isinstance(arg.value, int) else ("a float" if isinstance(arg.value, float) else "a string")
             other = ('the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"'
                      if isinstance(arg.value, (int, float)) else "write the bare number as a string")
-            message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string "
-                       f'(the openai SDK types seconds as Literal["4", "8", "12"]): use "{whole}" '
-                       f"({other}){fix_blocked_note(arg)}{ctx.tag}")
+            message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string, "
+                       f'as the openai SDK types it: use "{whole}" ({other}){fix_blocked_note(arg)}{ctx.tag}')
         fix = rewrite(arg, replacement, SAFE, f"Replace with {'the int' if wants_int else 'the string'} {source_of(replacement)}")
         yield self.finding(message, arg.anchor, fix)
 

@@ -1,0 +1,63 @@
+"""``sora-lint fix`` as a LibCST codemod, for teams that run codemods with LibCST's own tool::
+
+    python -m libcst.tool codemod --no-format -x sora_lint.codemod.FixSoraParameters src/
+
+(``--no-format`` keeps LibCST from piping the result through black.) The
+transformation is the fix engine's own, so the codemod and ``sora-lint fix``
+produce the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Dict, Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+
+from .config import load_settings
+from .engine import fix_source
+from .settings import Settings
+
+
+class FixSoraParameters(VisitorBasedCodemodCommand):
+    DESCRIPTION = "Fix invalid OpenAI Sora video parameters (model, seconds, size) with sora-lint's fixes."
+
+    def __init__(self, context: CodemodContext, profile: Optional[str] = None, unsafe_fixes: bool = False,
+                 config: Optional[str] = None) -> None:
+        super().__init__(context)
+        self.profile = profile
+        self.unsafe_fixes = unsafe_fixes
+        self.config = config
+        self._settings: Dict[str, Settings] = {}
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        arg_parser.add_argument("--profile", dest="profile", default=None,
+                                help="contract: auto (default), apiyi, openai or a configured profile")
+        arg_parser.add_argument("--unsafe-fixes", dest="unsafe_fixes", action="store_true",
+                                help="also switch the model to sora-2-pro where that is the fix")
+        arg_parser.add_argument("--sora-config", dest="config", default=None,
+                                help="pyproject.toml to read [tool.sora-lint] from")
+
+    def _settings_for(self, filename: Optional[str]) -> Settings:
+        folder = os.path.dirname(os.path.abspath(filename)) if filename else os.getcwd()
+        if folder not in self._settings:
+            settings = load_settings(self.config, start=Path(folder))
+            if self.profile:
+                settings = settings.with_overrides(profile=self.profile, profile_origin="set by --profile")
+            self._settings[folder] = settings
+        return self._settings[folder]
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        filename = self.context.filename or "<stdin>"
+        outcome = fix_source(tree.code, filename, self._settings_for(self.context.filename),
+                             unsafe_fixes=self.unsafe_fixes)
+        if outcome.error:
+            self.warn(outcome.error)
+        for d in outcome.remaining:
+            self.warn(f"{d.location.row}:{d.location.column}: {d.code} {d.message}")
+        if outcome.source == tree.code:
+            raise SkipFile("no Sora parameter to fix")
+        return cst.parse_module(outcome.source)

@@ -1,0 +1,121 @@
+"""Which calls are Sora calls, and what their arguments resolve to (seen through the diagnostics)."""
+import textwrap
+
+import pytest
+
+from sora_lint.engine import check_source
+from sora_lint.settings import Settings
+
+
+def codes(source: str, profile: str = "apiyi") -> list:
+    return [(d.location.row, d.code) for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile))]
+
+
+class TestPrecision:
+    def test_orm_and_other_sdks_are_silent(self):
+        assert codes("""
+            def upload(channel):
+                channel.videos.create(title="Launch", seconds=10, size="1792x1024")
+                youtube.videos.create(name="x", size="4k", model="lite")
+        """) == []
+
+    def test_sora_model_is_evidence_on_any_receiver(self):
+        assert codes('get_client().videos.create(model="sora-2", prompt="p", seconds=10)\n') == [(1, "SOR001")]
+
+    def test_openai_import_is_evidence(self):
+        assert codes("""
+            import openai
+            class Worker:
+                def go(self):
+                    return self.client.videos.create(prompt="p", seconds=10)
+        """) == [(5, "SOR001")]
+
+    def test_receiver_traced_to_a_client(self):
+        assert codes("""
+            from .compat import OpenAI
+            c = OpenAI()
+            c.videos.create(prompt="p", seconds=10)
+        """) == [(4, "SOR001")]
+
+    @pytest.mark.parametrize("callee", [
+        "client.videos.create", "client.videos.create_and_poll", "client.videos.with_raw_response.create",
+        "client.videos.with_streaming_response.create", "client.with_raw_response.videos.create",
+    ])
+    def test_entry_points(self, callee):
+        assert codes(f'import openai\n{callee}(model="sora-2", prompt="p", seconds=10)\n') == [(2, "SOR001")]
+
+    def test_other_video_methods_are_not_checked(self):
+        assert codes('import openai\nclient.videos.remix("id", prompt="p", seconds=10)\nclient.videos.list(size=3)\n') == []
+
+    def test_async_await(self):
+        assert codes("""
+            from openai import AsyncOpenAI
+            async def main(client: AsyncOpenAI):
+                await client.videos.create(model="sora-2", prompt="p", seconds=5)
+        """) == [(4, "SOR001")]
+
+
+class TestResolution:
+    def test_module_constant(self):
+        assert codes('import openai\nS = 10\nclient.videos.create(prompt="p", seconds=S)\n') == [(3, "SOR001")]
+
+    def test_function_local_shadows_module(self):
+        assert codes("""
+            import openai
+            S = 10
+            def f():
+                S = 8
+                client.videos.create(prompt="p", seconds=S)
+        """) == []
+
+    def test_name_bound_twice_is_unknown(self):
+        assert codes('import openai\nS = 10\nS = 12\nclient.videos.create(prompt="p", seconds=S)\n') == []
+
+    def test_parameter_is_unknown(self):
+        assert codes('import openai\nS = 10\ndef f(S):\n    client.videos.create(prompt="p", seconds=S)\n') == []
+
+    def test_loop_and_augmented_bindings_are_unknown(self):
+        assert codes('import openai\nS = 10\nS += 2\nclient.videos.create(prompt="p", seconds=S)\n') == []
+        assert codes('import openai\nfor S in (10, 20):\n    client.videos.create(prompt="p", seconds=S)\n') == []
+
+    def test_class_attribute_is_not_visible_from_a_method(self):
+        assert codes("""
+            import openai
+            class C:
+                S = 10
+                def f(self):
+                    client.videos.create(prompt="p", seconds=S)
+        """) == []
+
+    def test_attribute_is_never_guessed(self):
+        assert codes('import openai\nclient.videos.create(prompt="p", seconds=args.seconds, model=cfg.model)\n') == []
+
+    def test_params_dict_literal(self):
+        assert codes("""
+            import openai
+            params = {"model": "sora-2", "prompt": "p", "seconds": 10}
+            client.videos.create(**params)
+        """) == [(4, "SOR001")]
+
+    def test_params_dict_call(self):
+        assert codes('import openai\nparams = dict(model="sora-2-pro", seconds=12)\nclient.videos.create(**params)\n') == [(3, "SOR001")]
+
+    def test_inline_dict(self):
+        assert codes('import openai\nclient.videos.create(**{"seconds": 5}, prompt="p")\n') == [(2, "SOR001")]
+
+    def test_mutated_dict_is_not_read(self):
+        assert codes("""
+            import openai
+            params = {"model": "sora-2", "seconds": 10}
+            params["seconds"] = 8
+            client.videos.create(**params)
+        """) == []
+
+    def test_unknown_kwargs_hide_the_model(self):
+        # The model may be in **options: the duration cannot be judged against a model.
+        assert codes('import openai\nclient.videos.create(prompt="p", seconds=10, **options)\n') == []
+        # The type rule does not depend on the model.
+        assert codes('import openai\nclient.videos.create(prompt="p", seconds="8", **options)\n') == [(2, "SOR002")]
+
+    def test_model_through_a_name(self):
+        assert codes('import openai\nMODEL = "sora-2-pro"\nclient.videos.create(model=MODEL, prompt="p", seconds=12)\n') == [(3, "SOR001")]

@@ -1,0 +1,63 @@
+"""Both hooks through the real pre-commit, on a small temporary git repository."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n'
+FIXED = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="12")\n'
+GOOD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def _try_repo(repo, home, hook):
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), NO_COLOR="1")
+    env.pop("CI", None)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+                          cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+
+
+def _repo(tmp_path, files):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    for name, text in files.items():
+        (repo / name).write_text(text)
+    _git(repo, "add", ".")
+    return repo
+
+
+def test_check_hook_fails_the_commit_on_a_finding(tmp_path, pre_commit_home):
+    repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD})
+    result = _try_repo(repo, pre_commit_home, "sora-lint")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
+    assert "good.py:" not in result.stdout
+
+
+def test_check_hook_passes_clean_files(tmp_path, pre_commit_home):
+    repo = _repo(tmp_path, {"good.py": GOOD})
+    result = _try_repo(repo, pre_commit_home, "sora-lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_commit_home):
+    repo = _repo(tmp_path, {"bad.py": BAD})
+    result = _try_repo(repo, pre_commit_home, "sora-lint-fix")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "files were modified by this hook" in result.stdout
+    assert (repo / "bad.py").read_text() == FIXED

@@ -1,0 +1,39 @@
+"""Each rule's VALID and INVALID examples, kept beside the rule, are its first tests (as in Fixit)."""
+import libcst
+import pytest
+
+from sora_lint.engine import check_source, fix_source
+from sora_lint.rules import ALL_RULES, RULES_BY_CODE
+from sora_lint.settings import Settings
+from sora_lint.types import RULE_CODES
+
+VALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.VALID)]
+INVALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.INVALID)]
+
+
+def test_every_rule_has_examples_and_docs():
+    for rule in ALL_RULES:
+        assert rule.VALID and rule.INVALID, rule.code
+        for attr in ("name", "summary", "why", "example", "use_instead", "fix_safety"):
+            assert getattr(rule, attr).strip(), (rule.code, attr)
+    assert sorted(RULES_BY_CODE) + ["SOR000"] == sorted(RULE_CODES[1:]) + ["SOR000"]
+
+
+@pytest.mark.parametrize("code, index, example", VALID, ids=[f"{c}-valid-{i}" for c, i, _ in VALID])
+def test_valid_example_is_not_reported(code, index, example):
+    settings = Settings(profile=example.profile)
+    assert [d for d in check_source(example.code, "example.py", settings) if d.code == code] == []
+
+
+@pytest.mark.parametrize("code, index, example", INVALID, ids=[f"{c}-invalid-{i}" for c, i, _ in INVALID])
+def test_invalid_example_is_reported_and_fixed(code, index, example):
+    settings = Settings(profile=example.profile)
+    found = [d.code for d in check_source(example.code, "example.py", settings)]
+    assert code in found
+    outcome = fix_source(example.code, "example.py", settings)
+    if example.fixed is None:
+        assert outcome.source == example.code
+    else:
+        assert outcome.source == example.fixed
+        libcst.parse_module(outcome.source)
+        assert fix_source(outcome.source, "example.py", settings).source == outcome.source
