@@ -240,6 +240,7 @@ class _Walker:
 
     def _on_call(self, node: cst.Call, scope: _Scope) -> None:
         method = sora_method(node.func)
+        request = False
         if method:
             self.calls.append((node, method, scope))
         else:
@@ -248,10 +249,12 @@ class _Walker:
                 self.client_calls.append((node, last, scope))
             elif last in HTTP_VERBS:
                 self.client_calls.append((node, None, scope))
+                request = True
         for arg in node.args:
             if arg.star == "**" and isinstance(arg.value, cst.Name):
                 self.star_uses[arg.value.value] += 1
-            elif arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
+            elif request and arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
+                # Sending a dict as a request body does not change it; any other call might.
                 body = json_dumps_argument(arg.value) or arg.value
                 if isinstance(body, cst.Name):
                     self.body_uses[body.value] += 1

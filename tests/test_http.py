@@ -218,6 +218,7 @@ CHANGED_BODIES = {  # a body changed after it is built is not read
     "item set": 'BODY["seconds"] = 8\n',
     "update": "BODY.update(seconds=8)\n",
     "rebound": "BODY = {}\n",
+    "handed to a call that is not a request": "prepare(data=BODY)\n",
 }
 NOT_REPORTED = {
     **{f"sender: {k}": v for k, v in NOT_SENDERS.items()},
