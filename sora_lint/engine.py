@@ -43,14 +43,14 @@ def select_context(facts: "object", settings: Settings):  # -> rule.Context
         if client.base_url is None:
             return Context(profiles["openai"], "auto: client has no base_url")
         if client.base_url is UNKNOWN:
-            return Context(fallback, "auto: base_url is not a literal, using fallback-profile")
+            return Context(fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile")
         url = str(client.base_url)
         ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
         chosen = profile_for_base_url(url, ordered)
         host = _host(url)
         if chosen is not None:
-            return Context(chosen, f"auto: base_url {host}")
-        return Context(fallback, f"auto: base_url host {host} is unknown, using fallback-profile")
+            return Context(chosen, f"auto: {client.steered_by} {host}")
+        return Context(fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile")
     return Context(profiles["openai"], "auto: no client is built in this file")
 
 
