@@ -447,7 +447,7 @@ def _replaced(text: str, replacements) -> str:
 @pytest.mark.parametrize("name, expected, _fixes", END_TO_END, ids=[e[0] for e in END_TO_END])
 def test_cli_check(cli, tmp_path, name, expected, _fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
-    result = cli("check", name)
+    result = cli("check", "--output-format", "concise", name)
     assert result.returncode == 1, result.stderr
     n = len(expected)
     assert lines(result.stdout) == [f"{name}:{line}" for line in expected] + [
