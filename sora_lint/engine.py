@@ -129,8 +129,12 @@ def parse_checked(source: str):
         if cpython_error is not None:
             raise cpython_error from None
         detail = str(getattr(exc, "message", exc)).splitlines()[0][:120]
-        raise Unparsable(f"LibCST does not support this syntax ({detail})",
-                         Location(getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1)) from None
+        # The "error at LINE:COL" inside LibCST's message is where the parser stopped;
+        # its raw_line attribute can point past it.
+        where = re.search(r"error at (\d+):(\d+)", detail)
+        location = (Location(int(where.group(1)), int(where.group(2)) + 1) if where else
+                    Location(getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1))
+        raise Unparsable(f"LibCST does not support this syntax ({detail})", location) from None
 
 
 def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
