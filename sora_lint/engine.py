@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Tuple
 
-from .catalog import AUTO, Profile, get_profile, profile_for_base_url
+from .catalog import AUTO, profile_for_base_url
 from .prefilter import might_contain_sora_call
 from .settings import Settings
 from .types import Diagnostic, Edit, Fix, Location
@@ -143,7 +143,8 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
 
 
 def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
-    from .finder import LineIndex, find, locate
+    from .calls import find
+    from .finder import LineIndex, locate
     from .rule import Finding
     from .rules import ALL_RULES
 

@@ -479,28 +479,6 @@ def dict_entries(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseE
     return None
 
 
-def find(module: cst.Module) -> ModuleFacts:
-    """Every Sora call in ``module`` (SDK calls and raw requests) with its arguments resolved,
-    and the clients and request URLs that say which server the file talks to."""
-    from .http_calls import read_request  # it builds on this module's types
-
-    walker = _Walker()
-    walker.walk(module)
-    resolver = _Resolver(walker)
-    calls = [resolver.call(node, method, scope) for node, method, scope in walker.calls]
-    clients: List[ClientInfo] = []
-    for node, class_name, scope in walker.client_calls:
-        if class_name is not None:
-            clients.append(resolver.client(node, class_name, scope))
-            continue
-        request = read_request(resolver, node, scope)
-        if request is not None:
-            calls.append(request[0])
-            if request[0].has_evidence:
-                clients.append(request[1])
-    return ModuleFacts(module, calls, clients, walker.imports_openai)
-
-
 # --- positions -----------------------------------------------------------------
 
 class _OffsetRecorder(CodegenState):

@@ -178,9 +178,9 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
     from pygls.uris import to_fs_path
     from lsprotocol import types as lsp  # installed with pygls
 
-    from .cli import _version
+    from .docs import tool_version
 
-    server = LanguageServer(SOURCE, _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+    server = LanguageServer(SOURCE, tool_version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
     settings_cache = SettingsCache()
     results: Dict[str, Linted] = {}
     shown_errors = set()

@@ -1,7 +1,6 @@
 """Fixes: exact rewritten source, idempotent, parseable, and files that need nothing left alone."""
 import os
 import stat
-import subprocess
 import sys
 import textwrap
 
