@@ -167,6 +167,17 @@ _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", 
 _FIELD_CACHE: Dict[type, Tuple[str, ...]] = {}
 
 
+_NODE_TYPES: Dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    """``issubclass(kind, CSTNode)``, cached: CSTNode is an ABC, and its isinstance is slow."""
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 def _child_fields(node_type: type) -> Tuple[str, ...]:
     fields = _FIELD_CACHE.get(node_type)
     if fields is None:
@@ -231,12 +242,13 @@ class _Walker:
                 scope = self._on_binder(node, scope)
             for fname in _child_fields(kind):
                 child = getattr(node, fname)
-                if isinstance(child, cst.CSTNode):
-                    push((child, scope))
-                elif type(child) in (tuple, list):
+                child_kind = type(child)
+                if child_kind in (tuple, list):
                     for item in reversed(child):
-                        if isinstance(item, cst.CSTNode):
+                        if _is_node(type(item)):
                             push((item, scope))
+                elif _is_node(child_kind):
+                    push((child, scope))
 
     def _on_call(self, node: cst.Call, scope: _Scope) -> None:
         method = sora_method(node.func)
@@ -481,8 +493,15 @@ def dict_entries(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseE
 
 # --- positions -----------------------------------------------------------------
 
+class _AllLocated(Exception):
+    pass
+
+
 class _OffsetRecorder(CodegenState):
-    """Code generation that only remembers where the target nodes start and end."""
+    """Code generation that only counts characters and remembers where the targets start and end.
+
+    It keeps no tokens (only their length) and stops as soon as the last target is closed.
+    """
 
     def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
@@ -492,12 +511,13 @@ class _OffsetRecorder(CodegenState):
         self._open: Dict[int, int] = {}
 
     def add_token(self, value: str) -> None:
-        self.tokens.append(value)
         self.length += len(value)
 
     def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
         self.length += sum(len(t) for t in self.indent_tokens)
+
+    def pop_trailing_newline(self) -> None:
+        pass  # only reached after the last statement: every target is closed by then
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.targets:
@@ -507,6 +527,8 @@ class _OffsetRecorder(CodegenState):
         key = id(node)
         if key in self._open:
             self.spans[key] = (self._open.pop(key), self.length)
+            if len(self.spans) == len(self.targets):
+                raise _AllLocated
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -528,6 +550,9 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> Mapping[int, Tup
     if not nodes:
         return {}
     state = _OffsetRecorder(module, nodes)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllLocated:
+        pass
     return state.spans
 
