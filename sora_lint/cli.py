@@ -35,7 +35,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _common(sub.add_parser("check", help="report invalid Sora parameters"))
     fix = sub.add_parser("fix", help="rewrite invalid Sora parameters in place")
@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     server = sub.add_parser("server", help="run the language server on stdin/stdout (needs sora-lint[lsp])")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for: importlib.metadata costs start-up time."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        parser.exit(message=f"sora-lint {_version()}\n")
 
 
 def _version() -> str:

@@ -169,3 +169,11 @@ def test_files_that_cannot_hold_a_sora_call_are_not_parsed(cli, tmp_path):
     assert lines(result.stdout)[0] == (
         "legacy.py:2:1: SOR000 could not parse this file, so it was not checked: "
         "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?")
+
+
+def test_a_folder_named_on_the_command_line_is_walked_even_if_its_name_is_excluded(cli, tmp_path):
+    (tmp_path / "dist" / "pkg").mkdir(parents=True)
+    (tmp_path / "dist" / "pkg" / "bad.py").write_text(BAD)
+    assert cli("check", ".").returncode == 0  # dist/ is skipped in a walk from above
+    result = cli("check", "--output-format", "concise", "dist")
+    assert lines(result.stdout)[0].startswith("dist/pkg/bad.py:4:58: SOR001")
