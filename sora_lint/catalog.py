@@ -46,6 +46,7 @@ class Profile:
     aliases: Mapping[str, str] = field(default_factory=dict)
     hosts: Tuple[str, ...] = ()
     extend_seconds: Tuple[int, ...] = ()
+    extends: Optional[str] = None  # the profile a user profile builds on, shown by `sora-lint profiles`
 
     def model(self, name: str) -> Optional[ModelSpec]:
         """The spec for a model name, its alias or a dated snapshot of it."""
@@ -272,5 +273,6 @@ def profile_from_table(name: str, table: Mapping[str, object], base: Optional[Pr
         aliases=dict(base.aliases if base else {}, **dict(table.get("aliases", {}) or {})),  # type: ignore[arg-type]
         hosts=tuple(table.get("hosts", ())),  # type: ignore[arg-type]
         extend_seconds=tuple(table.get("extend-seconds", base.extend_seconds if base else ())),  # type: ignore[arg-type]
+        extends=base.name if base else None,
     )
     return replace(base, **fields) if base else Profile(**fields)  # type: ignore[arg-type]

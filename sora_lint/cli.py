@@ -4,18 +4,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence
+from typing import NoReturn, Optional, Sequence
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"sora-lint: error: {message}\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    from .output import FORMATS
+
     p.add_argument("paths", nargs="*", default=["."], help="files or folders (default: the current folder)")
     p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, or a profile from the configuration")
     p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or not a known host")
@@ -24,14 +26,16 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PYPROJECT", help="read [tool.sora-lint] from this file instead of the nearest pyproject.toml")
     p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line too (for pre-commit)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--output-format", choices=["text", "json"], default="text")
+    p.add_argument("--output-format", choices=list(FORMATS), default="text",
+                   help="text (default), concise, json, json-lines, github (Actions annotations) or sarif")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the model")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _common(sub.add_parser("check", help="report invalid Sora parameters"))
     fix = sub.add_parser("fix", help="rewrite invalid Sora parameters in place")
@@ -40,19 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show-settings", help="print the resolved configuration and where it came from")
     show.add_argument("--config", metavar="PYPROJECT")
     show.add_argument("--profile")
+    profiles = sub.add_parser("profiles", help="print every profile's models, durations, sizes and hosts, shipped and configured")
+    profiles.add_argument("--config", metavar="PYPROJECT")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs sora-lint[lsp])")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for: importlib.metadata costs start-up time."""
 
-        return version("sora-lint")
-    except Exception:  # noqa: BLE001 - running from a source tree
-        return "0+unknown"
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        parser.exit(message=f"sora-lint {_version()}\n")
+
+
+def _version() -> str:
+    from .docs import tool_version
+
+    return tool_version()
 
 
 def _settings(args: argparse.Namespace):
@@ -97,7 +109,7 @@ def _progress(stream):
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
     from .files import discover
-    from .output import FORMATS, summary
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
     from .runner import CHECK, DIFF, FIX, Job, run
 
     settings = _settings(args)
@@ -114,10 +126,15 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
         for r in sorted(results, key=lambda r: r.path):
             if r.diff:
                 sys.stdout.write(r.diff)
-    out = FORMATS[args.output_format](diagnostics, args.unsafe_fixes)
-    if out and (job_mode != DIFF or args.output_format != "text"):
+    options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(sys.stdout))
+    human = args.output_format in HUMAN_FORMATS
+    if args.statistics:
+        out = statistics(diagnostics, options, args.output_format)
+    else:
+        out = FORMATS[args.output_format](diagnostics, options)
+    if out and (job_mode != DIFF or not human):
         print(out)
-    if args.output_format == "text":
+    if human:
         stream = sys.stderr if job_mode == DIFF else sys.stdout
         if job_mode == CHECK:
             print(summary(diagnostics, args.unsafe_fixes), file=stream)
@@ -154,7 +171,16 @@ def _rule(args: argparse.Namespace) -> int:
     if text is None:
         print(f"sora-lint: error: unknown rule code {args.code!r}", file=sys.stderr)
         return EXIT_ERROR
-    print(text)
+    sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .docs import profile_tables
+
+    settings = load_settings(args.config)
+    print(profile_tables(settings.profiles, settings.user_profiles, settings.source))
     return EXIT_CLEAN
 
 
@@ -169,8 +195,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _lint(args, args.command)
         if args.command == "show-settings":
             return _show_settings(args)
+        if args.command == "profiles":
+            return _profiles(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "server":
+            from .lsp import main as serve
+
+            return serve()
     except ConfigError as exc:
         print(f"sora-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,44 +1,170 @@
-"""Rule documentation, from the docs each rule carries (``sora-lint rule``, docs/rules/)."""
+"""What sora-lint explains about itself: rule docs and profile tables.
+
+One source for ``sora-lint rule``, ``sora-lint profiles``, the SARIF rule metadata
+and the generated ``docs/rules/`` pages (``scripts/gen_rule_docs.py``).
+"""
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-PARSE_ERROR_DOC = """\
-# SOR000 (parse-error)
+from .catalog import SOR_TYPE_INT, Profile
 
-## What it does
-Reports a file that sora-lint could not read or parse, with the position of the problem.
+REPO_URL = "https://github.com/sora-lint/sora-lint"
+RULES_DOCS_DIR = "docs/rules"
+INDEX_PAGE = "README.md"
 
-## Why is this bad?
-A file that cannot be parsed cannot be checked: any Sora call in it would go unreported.
-The run goes on with the other files.
 
-## Fix safety
-No fix: correct the syntax or the encoding of the file.
-"""
+def tool_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("sora-lint")
+    except Exception:  # noqa: BLE001 - running from a source tree
+        return "0+unknown"
+
+
+def rule_url(code: str) -> str:
+    """The page of a rule's documentation (generated into docs/rules/)."""
+    return f"{REPO_URL}/blob/main/{RULES_DOCS_DIR}/{code}.md"
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """The documentation of one code, as every front end shows it."""
+
+    code: str
+    name: str
+    summary: str
+    what: str
+    why: str
+    fix_safety: str
+    example: Optional[str] = None
+    use_instead: Optional[str] = None
+    fixable: bool = True  # whether findings of this code can carry a fix
+
+    def markdown(self) -> str:
+        parts = [
+            f"# {self.code} ({self.name})\n",
+            f"## What it does\n{self.what}\n",
+            f"## Why is this bad?\n{self.why}\n",
+        ]
+        if self.example:
+            parts.append(f"## Example\n```python\n{self.example}\n```\n")
+        if self.use_instead:
+            parts.append(f"## Use instead\n```python\n{self.use_instead}\n```\n")
+        parts.append(f"## Fix safety\n{self.fix_safety}\n")
+        parts.append(
+            "## Turning it off\n"
+            f'`ignore = ["{self.code}"]` in `[tool.sora-lint]`, `--ignore {self.code}` on the command line, '
+            f"or `# noqa: {self.code}` at the end of the reported line.\n"
+        )
+        return "\n".join(parts)
+
+
+PARSE_ERROR_DOC = RuleDoc(
+    code="SOR000",
+    name="parse-error",
+    summary="file could not be read or parsed",
+    what="Reports a file that sora-lint could not read or parse, with the position of the problem.",
+    why=("A file that cannot be parsed cannot be checked: any Sora call in it would go unreported. "
+         "The run goes on with the other files."),
+    fix_safety="No fix: correct the syntax or the encoding of the file.",
+    fixable=False,
+)
+
+
+def rule_docs() -> Tuple[RuleDoc, ...]:
+    """Every code sora-lint can emit, in code order, documented from the rule classes."""
+    from .rules import ALL_RULES
+
+    docs = [PARSE_ERROR_DOC]
+    for rule in ALL_RULES:
+        docs.append(RuleDoc(
+            code=rule.code,
+            name=rule.name,
+            summary=rule.summary,
+            what=f"Reports a Sora video call where {rule.summary}.",
+            why=rule.why,
+            fix_safety=rule.fix_safety,
+            example=rule.example,
+            use_instead=rule.use_instead,
+        ))
+    return tuple(docs)
+
+
+def docs_by_code() -> Dict[str, RuleDoc]:
+    return {d.code: d for d in rule_docs()}
 
 
 def rule_doc(code: str) -> Optional[str]:
-    from .rules import RULES_BY_CODE
-
-    if code == "SOR000":
-        return PARSE_ERROR_DOC
-    rule = RULES_BY_CODE.get(code)
-    if rule is None:
-        return None
-    return (
-        f"# {rule.code} ({rule.name})\n\n"
-        f"## What it does\n{rule.summary[0].upper()}{rule.summary[1:]}.\n\n"
-        f"## Why is this bad?\n{rule.why}\n\n"
-        f"## Example\n```python\n{rule.example}\n```\n\n"
-        f"## Use instead\n```python\n{rule.use_instead}\n```\n\n"
-        f"## Fix safety\n{rule.fix_safety}\n"
-    )
+    """``sora-lint rule CODE``: the rule's page, or ``None`` for an unknown code."""
+    doc = docs_by_code().get(code.upper())
+    return doc.markdown() if doc else None
 
 
 def rule_index() -> str:
-    from .rules import ALL_RULES
+    """``sora-lint rule --all``: one line per code."""
+    docs = rule_docs()
+    width = max(len(d.name) for d in docs)
+    return "\n".join(f"{d.code}  {d.name:<{width}}  {d.summary}" for d in docs)
 
-    rows = ["SOR000  parse-error           file could not be read or parsed"]
-    rows += [f"{r.code}  {r.name:<20}  {r.summary}" for r in ALL_RULES]
-    return "\n".join(rows)
+
+def rule_doc_files() -> Dict[str, str]:
+    """The files of docs/rules/ (name -> content), as scripts/gen_rule_docs.py writes them."""
+    docs = rule_docs()
+    index = [
+        "# sora-lint rules\n",
+        "Generated by `scripts/gen_rule_docs.py` from the rules' own docs "
+        "(the same text `sora-lint rule CODE` prints). Do not edit by hand.\n",
+        "| code | name | what it reports | fix |",
+        "| --- | --- | --- | --- |",
+    ]
+    for d in docs:
+        summary = d.summary.replace("|", "\\|")
+        index.append(f"| [{d.code}]({d.code}.md) | {d.name} | {summary} | {'yes' if d.fixable else 'no'} |")
+    files = {INDEX_PAGE: "\n".join(index) + "\n"}
+    files.update({f"{d.code}.md": d.markdown() for d in docs})
+    return files
+
+
+# --- profiles --------------------------------------------------------------------
+
+def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> List[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))).rstrip() for row in rows]
+
+
+def _numbers(values: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in values) or "-"
+
+
+def profile_table(profile: Profile, origin: str) -> str:
+    """One profile: its settings, then one row per model."""
+    seconds_type = ("int (seconds=8)" if profile.seconds_type == SOR_TYPE_INT else 'str (seconds="8")')
+    settings = [
+        ("seconds type", seconds_type),
+        ("hosts", ", ".join(profile.hosts) or "-"),
+        ("extends", profile.extends or "-"),
+        ("aliases", ", ".join(f"{a} -> {m}" for a, m in profile.aliases.items()) or "-"),
+        ("extend seconds", _numbers(profile.extend_seconds) if profile.extend_seconds else "- (not checked)"),
+    ]
+    models = [("model", "seconds", "default", "sizes")]
+    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds), ", ".join(spec.sizes))
+               for spec in profile.models.values()]
+    lines = [f"{profile.name} ({origin})", f"  {profile.description}"]
+    lines += _table(settings)
+    lines.append("")
+    lines += _table(models)
+    return "\n".join(lines)
+
+
+def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, Profile],
+                   source: Optional[str]) -> str:
+    """``sora-lint profiles``: every profile, shipped ones first, then the configuration's in its order."""
+    names = [n for n in profiles if n not in user_profiles] + list(user_profiles)
+    blocks = []
+    for name in names:
+        origin = f"user-defined in {source}" if name in user_profiles else "shipped"
+        blocks.append(profile_table(profiles[name], origin))
+    return "\n\n".join(blocks)

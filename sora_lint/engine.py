@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+import threading
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Tuple
 
-from .catalog import AUTO, Profile, get_profile, profile_for_base_url
+from .catalog import AUTO, profile_for_base_url
 from .prefilter import might_contain_sora_call
 from .settings import Settings
 from .types import Diagnostic, Edit, Fix, Location
 
 PARSE_ERROR = "SOR000"
+_STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -41,14 +43,14 @@ def select_context(facts: "object", settings: Settings):  # -> rule.Context
         if client.base_url is None:
             return Context(profiles["openai"], "auto: client has no base_url")
         if client.base_url is UNKNOWN:
-            return Context(fallback, "auto: base_url is not a literal, using fallback-profile")
+            return Context(fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile")
         url = str(client.base_url)
         ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
         chosen = profile_for_base_url(url, ordered)
         host = _host(url)
         if chosen is not None:
-            return Context(chosen, f"auto: base_url {host}")
-        return Context(fallback, f"auto: base_url host {host} is unknown, using fallback-profile")
+            return Context(chosen, f"auto: {client.steered_by} {host}")
+        return Context(fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile")
     return Context(profiles["openai"], "auto: no client is built in this file")
 
 
@@ -58,38 +60,91 @@ def _host(url: str) -> str:
     return urlsplit(url if "//" in url else "//" + url).hostname or url
 
 
+# LibCST's native parser recurses on the C stack: a long `a and b and ...` chain,
+# which CPython accepts, overflows the default 8 MiB stack and kills the process.
+# Large sources are parsed on a thread with room for it (only touched pages cost memory).
+_BIG_SOURCE = 16_000
+_PARSER_STACK = 512 * 1024 * 1024
+
+
 def _parse(source: str):
     import libcst as cst
 
-    return cst.parse_module(source)
+    if len(source) < _BIG_SOURCE:
+        return cst.parse_module(source)
+    outcome: list = []
+
+    def parse() -> None:
+        try:
+            outcome.append((True, cst.parse_module(source)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append((False, exc))
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(_PARSER_STACK)
+        try:
+            worker = threading.Thread(target=parse, name="sora-lint-parse")
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
-def _syntax_error(exc: Exception, source: str, filename: str) -> Diagnostic:
-    """SOR000 for a file LibCST cannot parse, in CPython's words where CPython agrees.
+class Unparsable(Exception):
+    """A file that cannot be checked; ``args[0]`` is the user-facing reason."""
 
-    CPython's messages ("'(' was never closed") are the ones users know; LibCST's
-    list every token it expected. Where CPython accepts the file, LibCST lacks
-    support for some syntax, and the message says so.
+    def __init__(self, reason: str, location: Location) -> None:
+        super().__init__(reason)
+        self.location = location
+
+
+def parse_checked(source: str):
+    """The LibCST module for ``source``, or :class:`Unparsable` saying why not.
+
+    CPython's parser runs first: LibCST's native parser overflows its stack and
+    kills the whole process on nesting CPython refuses ("too many nested
+    parentheses", recursion limits), and CPython's messages are the ones users know.
+    Where CPython rejects newer syntax LibCST supports, LibCST still gets a try.
     """
     import ast
 
+    cpython_error = None
     try:
-        ast.parse(source, filename=filename)
-    except SyntaxError as py_exc:
-        loc = Location(py_exc.lineno or 1, py_exc.offset or 1)
-        text = f"SyntaxError: {py_exc.msg}"
-    except (RecursionError, MemoryError, ValueError) as py_exc:
-        loc = Location(1, 1)
-        text = f"{py_exc.__class__.__name__}: {py_exc}"
-    else:
-        loc = Location(getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1)
+        ast.parse(source)
+    except SyntaxError as exc:
+        cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
+        if "too many" in (exc.msg or ""):
+            raise cpython_error from None
+    except (RecursionError, MemoryError):
+        raise Unparsable("it is nested too deeply for Python's own parser", Location(1, 1)) from None
+    except ValueError as exc:  # null bytes
+        raise Unparsable(f"ValueError: {exc}", Location(1, 1)) from None
+    try:
+        return _parse(source)
+    except Exception as exc:  # libcst.ParserSyntaxError
+        if cpython_error is not None:
+            raise cpython_error from None
         detail = str(getattr(exc, "message", exc)).splitlines()[0][:120]
-        text = f"LibCST does not support this syntax ({detail})"
-    return Diagnostic(PARSE_ERROR, f"could not parse this file, so it was not checked: {text}", filename, loc, loc)
+        # The "error at LINE:COL" inside LibCST's message is where the parser stopped;
+        # its raw_line attribute can point past it.
+        where = re.search(r"error at (\d+):(\d+)", detail)
+        location = (Location(int(where.group(1)), int(where.group(2)) + 1) if where else
+                    Location(getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1))
+        raise Unparsable(f"LibCST does not support this syntax ({detail})", location) from None
+
+
+def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
+    return Diagnostic(PARSE_ERROR, f"could not parse this file, so it was not checked: {exc}", filename,
+                      exc.location, exc.location)
 
 
 def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
-    from .finder import LineIndex, find, locate
+    from .calls import find
+    from .finder import LineIndex, locate
     from .rule import Finding
     from .rules import ALL_RULES
 
@@ -129,10 +184,14 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
     if not might_contain_sora_call(source) or _FILE_NOQA.search(source):
         return []
     try:
-        module = _parse(source)
-    except Exception as exc:  # libcst.ParserSyntaxError, or RecursionError on absurd nesting
-        return [_syntax_error(exc, source, filename)] if settings.enabled(PARSE_ERROR) else []
-    diagnostics = _lint_module(module, source, filename, settings)
+        module = parse_checked(source)
+        diagnostics = _lint_module(module, source, filename, settings)
+    except Unparsable as exc:
+        return [_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []
+    except RecursionError:  # code generation recurses: a tree deeper than Python's limit
+        loc = Location(1, 1)
+        return [Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
+                           "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []
     if apply_noqa and diagnostics:
         diagnostics = [d for d in diagnostics if not _is_noqa(d, source)]
     return sorted(diagnostics, key=lambda d: d.sort_key)
@@ -192,8 +251,8 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
             return FixOutcome(current, applied, diagnostics)
         candidate = apply_edits(current, edits)
         try:
-            _parse(candidate)
-        except Exception as exc:  # a fix that breaks the file is a bug: keep what we had
+            parse_checked(candidate)
+        except Unparsable as exc:  # a fix that breaks the file is a bug: keep what we had
             return FixOutcome(source, 0, check_source(source, filename, settings),
                               error=f"a fix would have produced code that does not parse ({exc.__class__.__name__}); "
                                     "the file was left unchanged - please report this as a bug")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .settings import DEFAULT_EXCLUDES, Settings
@@ -40,18 +42,24 @@ class _GitIgnore:
         return False
 
 
-def _matches(path: str, patterns: Sequence[str]) -> bool:
-    name = os.path.basename(path.rstrip(os.sep))
-    posix = path.replace(os.sep, "/")
-    for pattern in patterns:
-        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(posix, f"*/{pattern}") \
-                or fnmatch.fnmatch(posix, f"*/{pattern}/*") or fnmatch.fnmatch(posix, f"{pattern}/*"):
-            return True
-    return False
+@functools.lru_cache(maxsize=16)
+def _pattern(patterns: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
+    """One regex for the user's excludes: each matches a name, a path, or any folder on the path."""
+    forms = [fnmatch.translate(form) for p in patterns for form in (p, f"*/{p}", f"*/{p}/*", f"{p}/*")]
+    return re.compile("|".join(forms)) if forms else None
 
 
 def excluded(path: str, settings: Settings) -> bool:
-    return _matches(path, DEFAULT_EXCLUDES) or _matches(path, settings.exclude)
+    """Whether ``path`` is under a default-excluded folder or matches a configured exclude."""
+    posix = path.replace(os.sep, "/")
+    parts = posix.rstrip("/").split("/")
+    if not _DEFAULT_NAMES.isdisjoint(parts):
+        return True
+    pattern = _pattern(settings.exclude)
+    return pattern is not None and (pattern.match(parts[-1]) is not None or pattern.match(posix) is not None)
+
+
+_DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 
 
 def _is_virtualenv(folder: str) -> bool:
@@ -68,16 +76,19 @@ def _walk(root: str, settings: Settings) -> Iterator[str]:
             continue
         seen.add(real)
         ignore.add_folder(folder)
+        # Excludes apply below the folder the user named, never to the folder itself.
+        below = os.path.relpath(folder, root)
+        below = "" if below == os.curdir else below + os.sep
         dirs[:] = sorted(
             d for d in dirs
-            if not excluded(os.path.join(folder, d), settings)
+            if not excluded(below + d, settings)
             and not _is_virtualenv(os.path.join(folder, d))
             and not ignore.ignored(os.path.join(folder, d), True)
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
+            if name.endswith(PYTHON_SUFFIXES) and not excluded(below + name, settings):
                 path = os.path.join(folder, name)
-                if not excluded(path, settings) and not ignore.ignored(path, False):
+                if not ignore.ignored(path, False):
                     yield path
 
 

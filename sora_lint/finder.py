@@ -7,6 +7,9 @@ finder reads the tree once, without metadata, keeping only what a Sora call can
 use: client constructions, imports, and how often each name is bound; and
 :func:`locate` computes offsets afterwards for just the nodes that are reported.
 Anything the finder cannot resolve statically is ``UNKNOWN`` and never guessed.
+
+Raw HTTP requests to the videos endpoint (``requests``, ``httpx``, ``aiohttp``) are
+collected by the same walk and read by :mod:`sora_lint.http_calls`.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -24,6 +27,9 @@ CREATE_METHODS = frozenset({"create", "create_and_poll"})
 EXTEND_METHODS = frozenset({"extend"})
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_CLASSES = frozenset({"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"})
+# Raw HTTP: the methods that may send a POST, and the keywords that carry a request body.
+HTTP_VERBS = frozenset({"post", "request"})
+BODY_KEYWORDS = ("json", "data", "files")
 
 
 class _Unknown:
@@ -44,6 +50,7 @@ class Resolved:
     literal: Optional[cst.BaseExpression]  # the literal node a fix rewrites
     via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
     fix_blocker: Optional[str] = None  # why the literal may not be rewritten
+    form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
 
 
 @dataclass
@@ -53,10 +60,15 @@ class SoraCall:
     args: Dict[str, Resolved]
     has_evidence: bool
     has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
+    transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
 
     @property
     def is_extend(self) -> bool:
         return self.method in EXTEND_METHODS
+
+    @property
+    def is_http(self) -> bool:
+        return self.transport == "http"
 
     def model_name(self, default: str) -> object:
         arg = self.args.get("model")
@@ -67,9 +79,12 @@ class SoraCall:
 
 @dataclass
 class ClientInfo:
+    """Where a file says which server it talks to: a client's ``base_url``, or a request's URL."""
+
     node: cst.Call
-    class_name: str
+    class_name: str  # "OpenAI", ...; for a raw request, its sender ("requests.post", "httpx.Client.post")
     base_url: object  # str, None (not given) or UNKNOWN
+    steered_by: str = "base_url"  # how the profile reason names it: "base_url" or "request URL"
 
 
 @dataclass
@@ -102,6 +117,13 @@ def literal_value(node: cst.BaseExpression) -> object:
         inner = literal_value(node.expression)
         return -inner if isinstance(inner, (int, float)) else UNKNOWN
     return UNKNOWN
+
+
+def json_dumps_argument(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """``x`` in ``json.dumps(x, ...)`` (a request body serialised by hand); None for anything else."""
+    if isinstance(node, cst.Call) and _dotted(node.func)[-2:] == ["json", "dumps"] and node.args and not node.args[0].star:
+        return node.args[0].value
+    return None
 
 
 def _dotted(node: cst.BaseExpression) -> List[str]:
@@ -145,6 +167,17 @@ _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", 
 _FIELD_CACHE: Dict[type, Tuple[str, ...]] = {}
 
 
+_NODE_TYPES: Dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    """``issubclass(kind, CSTNode)``, cached: CSTNode is an ABC, and its isinstance is slow."""
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 def _child_fields(node_type: type) -> Tuple[str, ...]:
     fields = _FIELD_CACHE.get(node_type)
     if fields is None:
@@ -183,10 +216,15 @@ class _Walker:
     def __init__(self) -> None:
         self.module_scope = _Scope("module", None)
         self.name_uses: Counter = Counter()
-        self.star_uses: Counter = Counter()
+        self.star_uses: Counter = Counter()  # ``**name`` arguments
+        self.body_uses: Counter = Counter()  # ``json=name``, ``data=json.dumps(name)``, ...
         self.calls: List[Tuple[cst.Call, str, _Scope]] = []
-        self.client_calls: List[Tuple[cst.Call, str, _Scope]] = []
+        # Client constructions (with their class name) and candidate HTTP requests (None), in
+        # source order: the first of them that names a server decides the profile under ``auto``.
+        self.client_calls: List[Tuple[cst.Call, Optional[str], _Scope]] = []
+        self.imports: Dict[str, str] = {}  # local name -> what it imports ("rq" -> "requests")
         self.imports_openai = False
+        self._with_targets: Set[int] = set()  # ids of the AsName nodes a ``with`` item binds
 
     def walk(self, module: cst.Module) -> None:
         stack: List[Tuple[cst.CSTNode, _Scope]] = [(module, self.module_scope)]
@@ -204,24 +242,34 @@ class _Walker:
                 scope = self._on_binder(node, scope)
             for fname in _child_fields(kind):
                 child = getattr(node, fname)
-                if isinstance(child, cst.CSTNode):
-                    push((child, scope))
-                elif type(child) in (tuple, list):
+                child_kind = type(child)
+                if child_kind in (tuple, list):
                     for item in reversed(child):
-                        if isinstance(item, cst.CSTNode):
+                        if _is_node(type(item)):
                             push((item, scope))
+                elif _is_node(child_kind):
+                    push((child, scope))
 
     def _on_call(self, node: cst.Call, scope: _Scope) -> None:
         method = sora_method(node.func)
+        request = False
         if method:
             self.calls.append((node, method, scope))
         else:
             last = _dotted(node.func)[-1]
             if last in CLIENT_CLASSES:
                 self.client_calls.append((node, last, scope))
+            elif last in HTTP_VERBS:
+                self.client_calls.append((node, None, scope))
+                request = True
         for arg in node.args:
             if arg.star == "**" and isinstance(arg.value, cst.Name):
                 self.star_uses[arg.value.value] += 1
+            elif request and arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
+                # Sending a dict as a request body does not change it; any other call might.
+                body = json_dumps_argument(arg.value) or arg.value
+                if isinstance(body, cst.Name):
+                    self.body_uses[body.value] += 1
 
     def _on_binder(self, node: cst.CSTNode, scope: _Scope) -> _Scope:
         if isinstance(node, cst.Assign):
@@ -240,9 +288,16 @@ class _Walker:
         elif isinstance(node, (cst.For, cst.CompFor)):
             for name in _target_names(node.target):
                 scope.bind(name, None)
+        elif isinstance(node, cst.WithItem):
+            # ``with httpx.Client() as c``: ``c`` is what the item returns; clients and sessions
+            # return themselves, and any other value resolves to UNKNOWN as a call always does.
+            if node.asname is not None and isinstance(node.asname.name, cst.Name):
+                scope.bind(node.asname.name.value, node.item)
+                self._with_targets.add(id(node.asname))
         elif isinstance(node, cst.AsName):
-            for name in _target_names(node.name):
-                scope.bind(name, None)
+            if id(node) not in self._with_targets:
+                for name in _target_names(node.name):
+                    scope.bind(name, None)
         elif isinstance(node, cst.ExceptHandler):
             if node.name is not None:
                 for name in _target_names(node.name.name):
@@ -260,13 +315,20 @@ class _Walker:
                     self.imports_openai = True
                 if alias.asname is None:
                     scope.bind(dotted[0], None)
+                    self.imports[dotted[0]] = dotted[0]
+                elif isinstance(alias.asname.name, cst.Name):
+                    self.imports[alias.asname.name.value] = ".".join(dotted)
         elif isinstance(node, cst.ImportFrom):
-            if node.module is not None and _dotted(node.module)[0] == "openai" and not node.relative:
+            module = _dotted(node.module) if node.module is not None and not node.relative else None
+            if module and module[0] == "openai":
                 self.imports_openai = True
             if not isinstance(node.names, cst.ImportStar):
                 for alias in node.names:
                     if alias.asname is None and isinstance(alias.name, cst.Name):
                         scope.bind(alias.name.value, None)
+                    if module and isinstance(alias.name, cst.Name):
+                        local = alias.evaluated_alias or alias.evaluated_name
+                        self.imports[local] = ".".join(module + [alias.name.value])
         elif isinstance(node, cst.MatchAs) or isinstance(node, cst.MatchStar):
             if node.name is not None:
                 scope.bind(node.name.value, None)
@@ -284,7 +346,7 @@ class _Walker:
 
 
 _BINDERS = frozenset({
-    cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor, cst.AsName,
+    cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor, cst.WithItem, cst.AsName,
     cst.ExceptHandler, cst.Del, cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom,
     cst.MatchAs, cst.MatchStar, cst.FunctionDef, cst.ClassDef, cst.Lambda,
 })
@@ -335,42 +397,32 @@ class _Resolver:
                     return Resolved(param, value, anchor, bound, via=node.value, fix_blocker=blocker)
         return Resolved(param, UNKNOWN, anchor, None)
 
+    def passed_whole(self, node: cst.BaseExpression, scope: _Scope) -> Tuple[Optional[cst.BaseExpression], Optional[str], int]:
+        """The container a ``**`` or body argument denotes: (node, name it came through, calls it is passed to).
+
+        A name counts only when it is bound once and every other use hands it whole to a
+        call (``**name``, ``json=name``): any other use could mutate it. (None, None, 0) otherwise.
+        """
+        if not isinstance(node, cst.Name):
+            return node, None, 1
+        name = node.value
+        bound, _why = self.binding(name, scope)
+        passes = self.walker.star_uses[name] + self.walker.body_uses[name]
+        if bound is None or self.walker.name_uses[name] != passes + 1:
+            return None, None, 0
+        return bound, name, passes
+
     def mapping(self, node: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[List[Tuple[str, cst.BaseExpression]], Optional[str], Optional[str]]]:
         """Keys and value nodes of a ``**`` argument: a dict literal, ``dict(...)``, or a name bound to one.
 
         Returns (entries, via, fix_blocker), or None when the mapping cannot be read.
         """
-        via: Optional[str] = None
-        blocker: Optional[str] = None
-        if isinstance(node, cst.Name):
-            name = node.value
-            bound, _why = self.binding(name, scope)
-            if bound is None:
-                return None
-            # Any use other than ``**name`` could mutate the dict: leave it alone.
-            if self.walker.name_uses[name] != self.walker.star_uses[name] + 1:
-                return None
-            via = f"**{name}"
-            if self.walker.star_uses[name] != 1:
-                blocker = f"{name} is unpacked into more than one call"
-            node = bound
-        entries: List[Tuple[str, cst.BaseExpression]] = []
-        if isinstance(node, cst.Dict):
-            for el in node.elements:
-                if not isinstance(el, cst.DictElement):
-                    return None  # ``**other`` inside: keys unknown
-                key = literal_value(el.key)
-                if not isinstance(key, str):
-                    return None
-                entries.append((key, el.value))
-            return entries, via, blocker
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
-            for arg in node.args:
-                if arg.keyword is None:
-                    return None
-                entries.append((arg.keyword.value, arg.value))
-            return entries, via, blocker
-        return None
+        container, name, passes = self.passed_whole(node, scope)
+        entries = dict_entries(container) if container is not None else None
+        if entries is None:
+            return None
+        blocker = f"{name} is unpacked into more than one call" if name and passes != 1 else None
+        return entries, (f"**{name}" if name else None), blocker
 
     def call(self, node: cst.Call, method: str, scope: _Scope) -> SoraCall:
         args: Dict[str, Resolved] = {}
@@ -418,20 +470,38 @@ class _Resolver:
         return ClientInfo(node, class_name, None)
 
 
-def find(module: cst.Module) -> ModuleFacts:
-    """Every Sora call in ``module`` with its arguments resolved, and the clients it builds."""
-    walker = _Walker()
-    walker.walk(module)
-    resolver = _Resolver(walker)
-    calls = [resolver.call(node, method, scope) for node, method, scope in walker.calls]
-    clients = [resolver.client(node, name, scope) for node, name, scope in walker.client_calls]
-    return ModuleFacts(module, calls, clients, walker.imports_openai)
+def dict_entries(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+    """Keys and value nodes of a dict literal or ``dict(...)``; None when a key is not a literal."""
+    entries: List[Tuple[str, cst.BaseExpression]] = []
+    if isinstance(node, cst.Dict):
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                return None  # ``**other`` inside: keys unknown
+            key = literal_value(el.key)
+            if not isinstance(key, str):
+                return None
+            entries.append((key, el.value))
+        return entries
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        for arg in node.args:
+            if arg.keyword is None:
+                return None
+            entries.append((arg.keyword.value, arg.value))
+        return entries
+    return None
 
 
 # --- positions -----------------------------------------------------------------
 
+class _AllLocated(Exception):
+    pass
+
+
 class _OffsetRecorder(CodegenState):
-    """Code generation that only remembers where the target nodes start and end."""
+    """Code generation that only counts characters and remembers where the targets start and end.
+
+    It keeps no tokens (only their length) and stops as soon as the last target is closed.
+    """
 
     def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
@@ -441,12 +511,13 @@ class _OffsetRecorder(CodegenState):
         self._open: Dict[int, int] = {}
 
     def add_token(self, value: str) -> None:
-        self.tokens.append(value)
         self.length += len(value)
 
     def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
         self.length += sum(len(t) for t in self.indent_tokens)
+
+    def pop_trailing_newline(self) -> None:
+        pass  # only reached after the last statement: every target is closed by then
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.targets:
@@ -456,6 +527,8 @@ class _OffsetRecorder(CodegenState):
         key = id(node)
         if key in self._open:
             self.spans[key] = (self._open.pop(key), self.length)
+            if len(self.spans) == len(self.targets):
+                raise _AllLocated
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -477,6 +550,9 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> Mapping[int, Tup
     if not nodes:
         return {}
     state = _OffsetRecorder(module, nodes)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllLocated:
+        pass
     return state.spans
 

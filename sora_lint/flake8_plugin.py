@@ -57,10 +57,15 @@ class SoraChecker:
         source = "".join(self.lines)
         if not might_contain_sora_call(source):
             return
+        from .config import ConfigError
+
         try:
             from .engine import check_source
 
             diagnostics = check_source(source.lstrip("\ufeff"), self.filename, self.settings(), apply_noqa=False)
+        except ConfigError as exc:
+            yield (1, 0, f"SOR000 sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
+            return
         except Exception as exc:  # noqa: BLE001 - never raise into flake8: say so and let it go on
             yield (1, 0, f"SOR000 sora-lint failed on this file ({exc.__class__.__name__}: {exc}); "
                          "please report this as a bug", type(self))

@@ -1,18 +1,100 @@
-"""How diagnostics are printed: one function per --output-format."""
+"""How diagnostics are printed: one function per ``--output-format``, and ``--statistics``.
+
+Every format takes the sorted diagnostics and an :class:`OutputOptions`. A
+:class:`Diagnostic` carries no source text: the ``text`` format asks
+:class:`SourceLines` for the reported rows, which reads (and decodes, like the
+runner) only the files that have findings, once each, when they are first needed.
+"""
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional, Sequence
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
 
-from .types import Diagnostic, Fix
+from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
+from .types import Diagnostic, Edit, Fix, Location
 
-DOCS_URL = "https://github.com/sora-lint/sora-lint/blob/main/README.md#rules"
+# Rows as the engine counts them (finder.LineIndex): \r\n, \r and \n end a line.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SRCROOT = "%SRCROOT%"
 
 
-def _loc(loc: Any) -> Dict[str, int]:
+class SourceLines:
+    """The lines of reported files, read lazily; ``texts`` supplies contents already in memory."""
+
+    def __init__(self, texts: Optional[Mapping[str, str]] = None) -> None:
+        self._lines: Dict[str, Optional[List[str]]] = {
+            path: _NEWLINE.split(text) for path, text in (texts or {}).items()}
+
+    def line(self, path: str, row: int) -> Optional[str]:
+        if path not in self._lines:
+            self._lines[path] = self._read(path)
+        lines = self._lines[path]
+        if lines is None or not 1 <= row <= len(lines):
+            return None
+        return lines[row - 1]
+
+    @staticmethod
+    def _read(path: str) -> Optional[List[str]]:
+        from .runner import Undecodable, decode
+
+        try:
+            with open(path, "rb") as fh:
+                text, _encoding = decode(fh.read())
+        except (OSError, Undecodable):
+            return None
+        return _NEWLINE.split(text)
+
+
+@dataclass
+class OutputOptions:
+    unsafe_fixes: bool = False
+    color: bool = False
+    cwd: str = field(default_factory=os.getcwd)
+    sources: SourceLines = field(default_factory=SourceLines)
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+# --- shared pieces ----------------------------------------------------------------
+
+def relative_path(path: str, cwd: str) -> Optional[str]:
+    """``path`` relative to ``cwd`` with forward slashes; ``None`` when it lies outside."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), cwd)
+    except ValueError:  # another drive on Windows
+        return None
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def _shown_path(path: str, cwd: str) -> str:
+    return relative_path(path, cwd) or Path(os.path.abspath(path)).as_posix()
+
+
+def _marker(d: Diagnostic, opts: OutputOptions) -> str:
+    return "[*] " if d.fix_for(opts.unsafe_fixes) else ""
+
+
+def _loc(loc: Location) -> Dict[str, int]:
     return {"row": loc.row, "column": loc.column}
 
+
+# --- json and json-lines (ruff's keys) ------------------------------------------------
 
 def fix_json(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
     if fix is None:
@@ -25,28 +107,209 @@ def fix_json(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
     }
 
 
-def as_json(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool) -> str:
+def _json_row(d: Diagnostic, opts: OutputOptions) -> Dict[str, Any]:
+    return {
+        "cell": None,
+        "code": d.code,
+        "end_location": _loc(d.end_location),
+        "filename": os.path.abspath(d.filename),
+        "fix": fix_json(d.fix_for(opts.unsafe_fixes)),
+        "location": _loc(d.location),
+        "message": d.message,
+        "noqa_row": d.location.row,
+        "url": rule_url(d.code),
+    }
+
+
+def as_json(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
     """ruff's JSON: a list of objects with its keys, so tools that read ruff's output read ours."""
-    rows: List[Dict[str, Any]] = []
+    return json.dumps([_json_row(d, opts) for d in diagnostics], indent=2)
+
+
+def as_json_lines(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
+    """The same objects as ``json``, one per line."""
+    return "\n".join(json.dumps(_json_row(d, opts)) for d in diagnostics)
+
+
+# --- concise and text -----------------------------------------------------------------
+
+_STYLES = {"path": "1", "code": "1;31", "fix": "36", "gutter": "34", "caret": "1;31"}
+
+
+def _paint(text: str, style: str, opts: OutputOptions) -> str:
+    return f"\x1b[{_STYLES[style]}m{text}\x1b[0m" if opts.color else text
+
+
+def _headline(d: Diagnostic, opts: OutputOptions) -> str:
+    where = _paint(f"{d.filename}:{d.location.row}:{d.location.column}:", "path", opts)
+    marker = _marker(d, opts)
+    return f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
+
+
+def as_concise(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
+    """One line per finding: ``path:row:col: CODE [*] message``."""
+    return "\n".join(_headline(d, opts) for d in diagnostics)
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: wide East Asian characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _snippet(d: Diagnostic, opts: OutputOptions) -> List[str]:
+    """The reported source line and a caret line under the value (its first line when it spans more)."""
+    line = opts.sources.line(d.filename, d.location.row)
+    if line is None:
+        return []
+    start = min(d.location.column - 1, len(line))
+    end = d.end_location.column - 1 if d.end_location.row == d.location.row else len(line)
+    end = max(min(end, len(line)), start)
+    # Tabs stay tabs so the carets line up however the terminal expands them.
+    pad = "".join("\t" if c == "\t" else " " * _width(c) for c in line[:start])
+    carets = "^" * max(_width(line[start:end]), 1)
+    number = str(d.location.row)
+    gutter = " " * len(number)
+    return [
+        f"{_paint(number + ' |', 'gutter', opts)} {line}".rstrip(),
+        f"{_paint(gutter + ' |', 'gutter', opts)} {pad}{_paint(carets, 'caret', opts)}",
+    ]
+
+
+def as_text(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
+    """Each finding, then its source line with carets under the value; a blank line between findings."""
+    blocks = ["\n".join([_headline(d, opts), *_snippet(d, opts)]) for d in diagnostics]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+# --- github -----------------------------------------------------------------------------
+
+def _gh_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF are escaped (actions/toolkit's escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """A workflow command's property value: escapeData, plus the delimiters ``:`` and ``,``."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
+    """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
+    lines = []
     for d in diagnostics:
-        rows.append({
-            "cell": None,
-            "code": d.code,
-            "end_location": _loc(d.end_location),
-            "filename": os.path.abspath(d.filename),
-            "fix": fix_json(d.fix_for(unsafe_fixes)),
-            "location": _loc(d.location),
-            "message": d.message,
-            "noqa_row": d.location.row,
-            "url": DOCS_URL,
-        })
-    return json.dumps(rows, indent=2)
-
-
-def as_text(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool) -> str:
-    lines = [f"{d.filename}:{d.location.row}:{d.location.column}: {d.code} "
-             f"{'[*] ' if d.fix_for(unsafe_fixes) else ''}{d.message}" for d in diagnostics]
+        props = (
+            ("file", _shown_path(d.filename, opts.cwd)),
+            ("line", str(d.location.row)),
+            ("col", str(d.location.column)),
+            ("endLine", str(d.end_location.row)),
+            ("endColumn", str(d.end_location.column)),
+            ("title", d.code),
+        )
+        lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::{_gh_data(d.message)}")
     return "\n".join(lines)
+
+
+# --- sarif --------------------------------------------------------------------------------
+
+def _artifact(path: str, cwd: str) -> Dict[str, str]:
+    rel = relative_path(path, cwd)
+    if rel is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": rel, "uriBaseId": SARIF_SRCROOT}
+
+
+def _region(start: Location, end: Location) -> Dict[str, int]:
+    # SARIF's endColumn is the column after the region, like Diagnostic.end_location.
+    return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
+
+
+def _sarif_fix(fix: Fix, artifact: Dict[str, str]) -> Dict[str, Any]:
+    def replacement(e: Edit) -> Dict[str, Any]:
+        return {"deletedRegion": _region(e.location, e.end_location), "insertedContent": {"text": e.content}}
+
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
+        "artifactChanges": [{"artifactLocation": artifact, "replacements": [replacement(e) for e in fix.edits]}],
+    }
+
+
+def _sarif_rules() -> List[Dict[str, Any]]:
+    return [{
+        "id": doc.code,
+        "name": doc.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": f"{doc.what} {doc.why}"},
+        "help": {"text": doc.markdown(), "markdown": doc.markdown()},
+        "helpUri": rule_url(doc.code),
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"fixSafety": doc.fix_safety},
+    } for doc in rule_docs()]
+
+
+def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
+    """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+    rules = _sarif_rules()
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for d in diagnostics:
+        artifact = _artifact(d.filename, opts.cwd)
+        result: Dict[str, Any] = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error",
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact,
+                                                "region": _region(d.location, d.end_location)}}],
+        }
+        fix = d.fix_for(opts.unsafe_fixes)
+        if fix is not None:
+            result["fixes"] = [_sarif_fix(fix, artifact)]
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "sora-lint", "informationUri": REPO_URL, "version": tool_version(),
+                                "rules": rules}},
+            # Diagnostic columns count characters (code points), not SARIF's default UTF-16 units.
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {SARIF_SRCROOT: {"uri": Path(opts.cwd).as_uri().rstrip("/") + "/"}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2)
+
+
+FORMATS: Dict[str, Callable[[Sequence[Diagnostic], OutputOptions], str]] = {
+    "text": as_text,
+    "concise": as_concise,
+    "json": as_json,
+    "json-lines": as_json_lines,
+    "github": as_github,
+    "sarif": as_sarif,
+}
+# Formats a person reads: the run's summary line follows them.
+HUMAN_FORMATS = ("text", "concise")
+
+
+# --- --statistics and the summary ----------------------------------------------------------
+
+def statistics(diagnostics: Sequence[Diagnostic], opts: OutputOptions, fmt: str = "text") -> str:
+    """Counts per code, most frequent first: a table, or JSON for the json formats."""
+    counts = Counter(d.code for d in diagnostics)
+    fixable = {d.code for d in diagnostics if d.fix_for(opts.unsafe_fixes)}
+    names = {code: doc.name for code, doc in docs_by_code().items()}
+    rows = [{"code": code, "name": names.get(code, ""), "count": n, "fixable": code in fixable}
+            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    if fmt == "json-lines":
+        return "\n".join(json.dumps(r) for r in rows)
+    if not rows:
+        return ""
+    width = len(str(rows[0]["count"]))
+    return "\n".join(f"{r['count']:>{width}}  {r['code']}  {'[*]' if r['fixable'] else '   '} {r['name']}"
+                     for r in rows)
 
 
 def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool) -> str:
@@ -61,6 +324,3 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool) -> str:
     if hidden:
         text += f"\n{hidden} more fixable with `sora-lint fix --unsafe-fixes`."
     return text
-
-
-FORMATS = {"text": as_text, "json": as_json}

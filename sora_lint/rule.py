@@ -107,7 +107,7 @@ def shown(arg: Resolved) -> str:
     if arg.via is None:
         return f"{arg.param}={source_of(arg.anchor)}"
     literal = source_of(arg.literal) if arg.literal is not None else repr(arg.value)
-    if arg.via.startswith("**"):
+    if not arg.via.isidentifier():  # a container: "**params", or a request body "json=payload"
         return f"{arg.param}={literal} (in {arg.via})"
     return f"{arg.param}={arg.via} (= {literal})"
 
@@ -130,7 +130,10 @@ def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     return spec, label
 
 
-def seconds_literal(value: int, profile: Profile) -> cst.BaseExpression:
+def seconds_literal(value: int, profile: Profile, arg: Optional[Resolved] = None) -> cst.BaseExpression:
+    """``value`` in the type the contract wants; a form field keeps its literal's type (it is text on the wire)."""
+    if arg is not None and arg.form_field and arg.literal is not None:
+        return string_like(arg.literal, str(value)) if isinstance(arg.value, str) else cst.Integer(str(value))
     if profile.seconds_type == SOR_TYPE_STR:
         return cst.SimpleString(f'"{value}"')
     return cst.Integer(str(value))
@@ -193,7 +196,7 @@ def switch_to_pro(call: SoraCall, ctx: Context) -> Optional[FixProposal]:
         if model.literal is None or model.fix_blocker is not None:
             return None
         return FixProposal(UNSAFE, message, (Replacement(model.literal, string_like(model.literal, PRO_MODEL)),))
-    if call.has_star_args:
+    if call.has_star_args or call.is_http:  # a request body has no keyword to add the model to
         return None
     new_call = _with_model_argument(call.node, PRO_MODEL)
     if new_call is None:

@@ -21,7 +21,7 @@ def test_exit_codes(cli, tmp_path):
     result = cli("check", "good.py")
     assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
     (tmp_path / "bad.py").write_text(BAD)
-    result = cli("check", ".")
+    result = cli("check", "--output-format", "concise", ".")
     assert result.returncode == 1
     assert lines(result.stdout) == [f"bad.py:4:58: {MESSAGE}", "Found 1 error.", "[*] 1 fixable with `sora-lint fix`."]
     assert cli("check", "--exit-zero", ".").returncode == 0
@@ -59,7 +59,7 @@ def test_json_output_has_ruffs_keys(cli, tmp_path):
         "location": {"row": 4, "column": 58},
         "message": MESSAGE.replace("SOR001 [*] ", ""),
         "noqa_row": 4,
-        "url": "https://github.com/sora-lint/sora-lint/blob/main/README.md#rules",
+        "url": "https://github.com/sora-lint/sora-lint/blob/main/docs/rules/SOR001.md",
     }]
 
 
@@ -80,16 +80,16 @@ def test_noqa(cli, tmp_path):
 
 def test_select_and_ignore(cli, tmp_path):
     (tmp_path / "bad.py").write_text(BAD.replace('seconds="10"', "seconds=10"))  # SOR001 and SOR002
-    assert [l.split()[1] for l in lines(cli("check", "bad.py").stdout)[:-2]] == ["SOR001", "SOR002"]
-    assert [l.split()[1] for l in lines(cli("check", "--select", "SOR002", "bad.py").stdout)[:-2]] == ["SOR002"]
-    assert [l.split()[1] for l in lines(cli("check", "--ignore", "SOR001", "bad.py").stdout)[:-2]] == ["SOR002"]
+    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "bad.py").stdout)[:-2]] == ["SOR001", "SOR002"]
+    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "--select", "SOR002", "bad.py").stdout)[:-2]] == ["SOR002"]
+    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "--ignore", "SOR001", "bad.py").stdout)[:-2]] == ["SOR002"]
     assert cli("check", "--ignore", "SOR", "bad.py").returncode == 0
 
 
 def test_syntax_error_is_reported_and_the_run_goes_on(cli, tmp_path):
     (tmp_path / "a_broken.py").write_text("import openai\nclient.videos.create(seconds=10\n")
     (tmp_path / "b.py").write_text(BAD)
-    result = cli("check", ".")
+    result = cli("check", "--output-format", "concise", ".")
     assert result.returncode == 1
     out = lines(result.stdout)
     assert out[0] == "a_broken.py:2:21: SOR000 could not parse this file, so it was not checked: SyntaxError: '(' was never closed"
@@ -141,7 +141,7 @@ def test_gitignore_and_virtualenvs_are_skipped(cli, tmp_path):
         (tmp_path / folder / "bad.py").write_text(BAD)
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / ".gitignore").write_text("build_out/\n")
-    result = cli("check", ".")
+    result = cli("check", "--output-format", "concise", ".")
     assert [l.split(":")[0] for l in lines(result.stdout)[:-2]] == ["src/bad.py"]
 
 
@@ -150,7 +150,7 @@ def test_fixtures_report_real_findings(cli):
     assert result.returncode == 1
     found = lines(result.stdout)
     assert not any(l.startswith("fixtures/official_sdk_ok.py") or l.startswith("fixtures/not_sora.py") for l in found)
-    assert found[-2:] == ["Found 11 errors.", "[*] 11 fixable with `sora-lint fix`."]
+    assert found[-2:] == ["Found 24 errors.", "[*] 24 fixable with `sora-lint fix`."]
 
 
 def test_rule_command(cli):
@@ -169,3 +169,11 @@ def test_files_that_cannot_hold_a_sora_call_are_not_parsed(cli, tmp_path):
     assert lines(result.stdout)[0] == (
         "legacy.py:2:1: SOR000 could not parse this file, so it was not checked: "
         "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?")
+
+
+def test_a_folder_named_on_the_command_line_is_walked_even_if_its_name_is_excluded(cli, tmp_path):
+    (tmp_path / "dist" / "pkg").mkdir(parents=True)
+    (tmp_path / "dist" / "pkg" / "bad.py").write_text(BAD)
+    assert cli("check", ".").returncode == 0  # dist/ is skipped in a walk from above
+    result = cli("check", "--output-format", "concise", "dist")
+    assert lines(result.stdout)[0].startswith("dist/pkg/bad.py:4:58: SOR001")

@@ -241,3 +241,30 @@ def test_many_files_in_parallel(cli, tmp_path):
     result = cli("fix", "--jobs", "2", ".")
     assert lines(result.stdout) == ["20 fixes applied in 20 files, 0 left that need a choice."]
     assert all(p.read_text() == BAD.replace('"10"', '"12"') for p in tmp_path.glob("m*.py"))
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+
+    for i in range(60):
+        (tmp_path / f"m{i:02}.py").write_text(BAD)
+    env = dict(os.environ)
+    env.pop("CI", None)
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 1
+    assert b"\r[" + b"#" * 30 + b"] 60/60 files" in shown
+    piped = run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], tmp_path)
+    assert piped.stderr == "60 fixes would be applied in 60 files, 0 left that need a choice.\n"  # no bar in a pipe

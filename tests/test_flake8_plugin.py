@@ -48,3 +48,13 @@ def test_syntax_errors_are_left_to_flake8(flake8, tmp_path):
     result = flake8("--select", "SOR,E9", "broken.py")
     assert "Traceback" not in result.stderr
     assert "E999" in result.stdout
+
+
+def test_bad_configuration_is_one_clear_line_not_a_bug_report(flake8, tmp_path):
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nprofile = "azure"\n')
+    result = flake8("bad.py")
+    assert lines(result.stdout) == [
+        f"bad.py:1:1: SOR000 sora-lint is not configured correctly, so this file was not checked: "
+        f"{tmp_path / 'pyproject.toml'}: [tool.sora-lint] profile: unknown profile 'azure' (known: apiyi, auto, openai)"]
+    assert "Traceback" not in result.stderr

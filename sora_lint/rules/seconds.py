@@ -85,7 +85,7 @@ class SecondsUnsupported(Rule):
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "
             f"use {advice}{alternative}{fix_blocked_note(arg)}{ctx.tag}"
         )
-        nearest = rewrite(arg, seconds_literal(best, ctx.profile), SAFE,
+        nearest = rewrite(arg, seconds_literal(best, ctx.profile, arg), SAFE,
                           f"Replace with {best}, the nearest supported duration")
         yield self.finding(message, arg.anchor, nearest, pro)
 
@@ -116,8 +116,8 @@ class SecondsType(Rule):
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
         arg = call.args.get("seconds")
-        if arg is None:
-            return
+        if arg is None or arg.form_field:
+            return  # a multipart/form field is text on the wire, whatever its type in Python
         number = as_number(arg.value)
         if number is None or number != int(number):
             return  # not a number, or not a whole one: SOR001 says what to use

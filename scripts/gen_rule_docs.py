@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Write docs/rules/ (one page per rule and an index) from the docs the rules carry.
+
+    python scripts/gen_rule_docs.py          # (re)write docs/rules/
+    python scripts/gen_rule_docs.py --check  # exit 1 when docs/rules/ is out of date
+
+The text is sora_lint.docs.rule_doc_files(), the same that `sora-lint rule CODE`
+prints; tests/test_rule_docs.py keeps the committed files in sync with it.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sora_lint.docs import RULES_DOCS_DIR, rule_doc_files  # noqa: E402
+
+
+def out_of_date(folder: Path, files: Dict[str, str]) -> List[str]:
+    """The names in ``folder`` that differ from ``files``: missing, changed or left over."""
+    present = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
+    stale = [name for name, text in files.items()
+             if name not in present or (folder / name).read_text(encoding="utf-8") != text]
+    return sorted(stale + [name for name in present if name not in files])
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are out of date")
+    parser.add_argument("--out", default=str(ROOT / RULES_DOCS_DIR), help="folder to write (default: docs/rules)")
+    args = parser.parse_args(argv)
+    folder = Path(args.out)
+    files = rule_doc_files()
+    stale = out_of_date(folder, files)
+    if args.check:
+        for name in stale:
+            print(f"{folder / name}: out of date; run python scripts/gen_rule_docs.py")
+        return 1 if stale else 0
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        path = folder / name
+        if name in files:
+            path.write_text(files[name], encoding="utf-8", newline="\n")
+        else:
+            path.unlink()
+        print(f"wrote {path}" if name in files else f"removed {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,249 @@
+"""Raw HTTP requests to the Sora video-creation endpoint, read into the same :class:`SoraCall`.
+
+About one Sora call in five does not go through the ``openai`` SDK: it posts a JSON body or a
+multipart form to ``/v1/videos`` with ``requests``, ``httpx`` or ``aiohttp``. A request is read
+here when all of these are statically known:
+
+* the sender: ``requests.post``/``requests.request("POST", ...)``, ``httpx.post``/``httpx.request``,
+  ``aiohttp.request``, or ``.post``/``.request("POST", ...)`` on a ``requests.Session``,
+  ``httpx.Client``, ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` that is built right there,
+  bound once to a name, or bound by ``with ... as name``;
+* the endpoint: the URL's literal text ends in ``/videos`` (optional trailing slash, query string
+  ignored), whatever the dynamic parts before it; ``/videos/{id}/remix`` and the like never match;
+* a Sora body: ``json=`` (or ``data=json.dumps(...)``) and form fields in ``data=``/``files=``
+  (a dict, ``dict(...)``, a list of pairs, or a name bound once to one) that carry a ``prompt``
+  or name a Sora model.
+
+The URL's host (or, for a relative URL, the session's ``base_url``) steers profile ``auto``
+exactly as a client's ``base_url`` does. Form fields are text on the wire, so they are marked
+``form_field`` and the type rule leaves them alone.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from .finder import (
+    BODY_KEYWORDS,
+    SORA_PARAMS,
+    UNKNOWN,
+    ClientInfo,
+    Resolved,
+    SoraCall,
+    _dotted,
+    _Resolver,
+    _Scope,
+    dict_entries,
+    json_dumps_argument,
+    literal_value,
+)
+
+MODULE_SENDERS = frozenset({
+    "requests.post", "requests.request", "requests.api.post", "requests.api.request",
+    "httpx.post", "httpx.request", "aiohttp.request",
+})
+SESSION_CLASSES = frozenset({
+    "requests.Session", "requests.session", "requests.sessions.Session",
+    "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+})
+_DYNAMIC = "\0"  # a part of a URL that is not known statically
+_MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
+_VIDEOS_ENDPOINT = re.compile(r"/videos/?$")
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#]*)")
+
+
+# --- the URL -------------------------------------------------------------------
+
+def url_template(node: cst.BaseExpression, resolver: _Resolver, scope: _Scope, depth: int = 0) -> str:
+    """The URL's text with every part that is not statically known replaced by ``_DYNAMIC``."""
+    value = literal_value(node)
+    if isinstance(value, str):
+        return value
+    if depth > _MAX_DEPTH:
+        return _DYNAMIC
+    if isinstance(node, cst.FormattedString):
+        out = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value.replace("{{", "{").replace("}}", "}"))
+            elif part.conversion is None and part.format_spec is None:
+                out.append(url_template(part.expression, resolver, scope, depth + 1))
+            else:
+                out.append(_DYNAMIC)
+        return "".join(out)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return url_template(node.left, resolver, scope, depth + 1) + url_template(node.right, resolver, scope, depth + 1)
+    if isinstance(node, cst.ConcatenatedString):
+        return url_template(node.left, resolver, scope, depth + 1) + url_template(node.right, resolver, scope, depth + 1)
+    if isinstance(node, cst.Name):
+        bound, _why = resolver.binding(node.value, scope)
+        if bound is not None:
+            return url_template(bound, resolver, scope, depth + 1)
+    return _DYNAMIC
+
+
+def is_videos_endpoint(template: str) -> bool:
+    """Whether the URL's literal text ends in ``/videos`` (the create endpoint, not a sub-path)."""
+    path = template.split("#", 1)[0].split("?", 1)[0]
+    return bool(_VIDEOS_ENDPOINT.search(path))
+
+
+def url_origin(template: str) -> object:
+    """``scheme://host`` of an absolute URL; UNKNOWN when the host is dynamic; None when relative."""
+    absolute = _ABSOLUTE.match(template)
+    if absolute:
+        host = absolute.group(1)
+        return template[:absolute.end()] if host and _DYNAMIC not in host else UNKNOWN
+    return UNKNOWN if template.startswith(_DYNAMIC) else None
+
+
+# --- the sender ----------------------------------------------------------------
+
+def qualified_name(node: cst.BaseExpression, imports: Dict[str, str]) -> Optional[str]:
+    """``rq.Session`` -> ``"requests.Session"`` when ``rq`` is an import; None otherwise."""
+    parts = _dotted(node)
+    if not parts[0] or parts[0] not in imports:
+        return None
+    return ".".join([imports[parts[0]], *parts[1:]])
+
+
+def _sender(resolver: _Resolver, func: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[str, Optional[cst.Call]]]:
+    """What sends the request (``"httpx.Client.post"``) and the session it is built with, if any."""
+    imports = resolver.walker.imports
+    name = qualified_name(func, imports)
+    if name in MODULE_SENDERS:
+        return name, None
+    if not isinstance(func, cst.Attribute):
+        return None
+    owner: Optional[cst.BaseExpression] = func.value
+    if isinstance(owner, cst.Name) and owner.value not in imports:
+        owner, _why = resolver.binding(owner.value, scope)
+    if isinstance(owner, cst.Call):
+        session_class = qualified_name(owner.func, imports)
+        if session_class in SESSION_CLASSES:
+            return f"{session_class}.{func.attr.value}", owner
+    return None
+
+
+def _argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[cst.BaseExpression]:
+    """An argument given by position (when it may be) or by keyword."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if position is not None and len(positional) > position:
+        return positional[position].value
+    return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+
+
+def _base_url(session: Optional[cst.Call], sender: str) -> Optional[cst.BaseExpression]:
+    """The ``base_url`` a session is built with (first positional for ``aiohttp.ClientSession``)."""
+    if session is None:
+        return None
+    return _argument(session, 0 if sender.startswith("aiohttp.") else None, "base_url")
+
+
+# --- the body ------------------------------------------------------------------
+
+def _pairs(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+    """Form fields given as a dict, ``dict(...)`` or a list/tuple of ``(name, value)`` pairs."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return dict_entries(node)
+    pairs = []
+    for el in node.elements:
+        pair = el.value
+        if isinstance(el, cst.StarredElement) or not isinstance(pair, cst.Tuple) or len(pair.elements) != 2:
+            return None
+        key = literal_value(pair.elements[0].value)
+        if not isinstance(key, str):
+            return None
+        pairs.append((key, pair.elements[1].value))
+    return pairs
+
+
+def _form_value(node: cst.BaseExpression) -> cst.BaseExpression:
+    """A ``files=`` field's text: the second element of ``(None, "8")`` / ``(filename, content, ...)``."""
+    if isinstance(node, cst.Tuple) and len(node.elements) >= 2:
+        return node.elements[1].value
+    return node
+
+
+class _Body:
+    """The Sora fields of a request's body, read keyword by keyword."""
+
+    def __init__(self, resolver: _Resolver, scope: _Scope) -> None:
+        self.resolver = resolver
+        self.scope = scope
+        self.args: Dict[str, Resolved] = {}
+        self.has_prompt = False
+        self.unreadable = False  # some part of the body cannot be read: a field may hide there
+
+    def read(self, keyword: str, given: cst.BaseExpression) -> None:
+        if isinstance(given, cst.Name) and given.value == "None":
+            return
+        node, is_json = given, keyword == "json"
+        serialised = json_dumps_argument(given) if keyword == "data" else None
+        if serialised is not None:
+            node, is_json = serialised, True  # data=json.dumps({...}): a JSON body
+        container, name, passes = self.resolver.passed_whole(node, self.scope)
+        entries = None
+        if container is not None:
+            entries = dict_entries(container) if is_json else _pairs(container)
+        if entries is None:
+            self.unreadable = True
+            return
+        via = (f"{keyword}=json.dumps({name})" if serialised is not None else f"{keyword}={name}") if name else None
+        blocker = f"{name} is passed to more than one call" if name and passes != 1 else None
+        for key, value in entries:
+            self.has_prompt = self.has_prompt or key == "prompt"
+            if key not in SORA_PARAMS:
+                continue
+            if keyword == "files":
+                value = _form_value(value)
+            res = self.resolver.value(key, value, self.scope, value if name is None else node)
+            res.via = via or res.via
+            res.fix_blocker = blocker or res.fix_blocker
+            res.form_field = not is_json
+            self.args[key] = res
+
+
+# --- the request ---------------------------------------------------------------
+
+def read_request(resolver: _Resolver, node: cst.Call, scope: _Scope) -> Optional[Tuple[SoraCall, ClientInfo]]:
+    """The request as a Sora call, and its URL as a record for profile selection.
+
+    None when ``node`` is not a POST to the videos endpoint by a known HTTP library.
+    """
+    sender = _sender(resolver, node.func, scope)
+    if sender is None or any(a.star == "*" for a in node.args):
+        return None
+    name, session = sender
+    generic = name.endswith(".request")
+    if generic:
+        method = _argument(node, 0, "method")
+        verb = resolver.value("method", method, scope, method).value if method is not None else None
+        if not isinstance(verb, str) or verb.upper() != "POST":
+            return None
+    url = _argument(node, 1 if generic else 0, "url")
+    if url is None:
+        return None
+    template = url_template(url, resolver, scope)
+    if not is_videos_endpoint(template):
+        return None
+
+    body = _Body(resolver, scope)
+    positional = sum(1 for a in node.args if a.keyword is None and not a.star)
+    body.unreadable = positional > (2 if generic else 1)  # a body passed by position
+    for arg in node.args:
+        if arg.star == "**":
+            body.unreadable = True
+        elif arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
+            body.read(arg.keyword.value, arg.value)
+    model = body.args.get("model")
+    sora_model = model is not None and isinstance(model.value, str) and "sora" in model.value.lower()
+    call = SoraCall(node, "create", body.args, body.has_prompt or sora_model, body.unreadable, transport="http")
+
+    origin = url_origin(template)
+    if origin is None:  # a relative URL: the session's base_url says where it goes
+        base = _base_url(session, name)
+        origin = url_origin(url_template(base, resolver, scope)) if base is not None else None
+    return call, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL")

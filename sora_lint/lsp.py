@@ -1,0 +1,300 @@
+"""``sora-lint server``: the diagnostics and fixes of ``sora-lint check`` in any editor that speaks LSP.
+
+The server runs on stdin/stdout (pygls 2, the optional extra ``sora-lint[lsp]``). It publishes
+the diagnostics of an open document on didOpen, didChange and didSave, clears them on didClose,
+and offers every fix as a ``quickfix`` code action: safe fixes are preferred (the editor's
+"apply the preferred fix" picks them), unsafe ones (switching the model) are listed but never
+preferred.
+
+pygls is imported only by :func:`build_server`, so this module and the CLI load without it.
+
+Positions: sora-lint reports 1-based rows and 1-based columns counted in characters (code
+points). LSP positions are 0-based, with columns counted in the code units of the negotiated
+``positionEncoding`` (UTF-16 unless the client offers utf-8 or utf-32; pygls picks the first
+one the client lists). Lines are split on ``\\r\\n``, ``\\r`` and ``\\n`` only, as LSP and
+sora-lint's own line index do (``str.splitlines`` would also split on form feeds and U+2028).
+The document is synchronised in full on every change, so pygls's incremental patching (which
+splits lines with ``str.splitlines``) never touches the text we lint.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .config import ConfigError, load_settings
+from .engine import PARSE_ERROR, check_source
+from .files import excluded
+from .settings import Settings
+from .types import SAFE, Diagnostic, Fix, Location
+
+SOURCE = "sora-lint"
+INSTALL_HINT = "pip install 'sora-lint[lsp]'"
+
+# LSP DiagnosticSeverity values.
+ERROR, WARNING = 1, 2
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_BOM = "\ufeff"
+
+Position = Tuple[int, int]  # (line, character), 0-based, character in client code units
+Range = Tuple[Position, Position]
+
+
+def severity(code: str) -> int:
+    """Error for every rule finding, Warning for SOR000.
+
+    Each rule finding is a request the API rejects when the code runs (or, for SOR002 under
+    the official SDK, a type error), so it is a bug of the same weight as a type checker's
+    error, not a style nit. SOR000 only says sora-lint could not parse the file and so did
+    not check it: while typing, a file is often unparsable for a moment, and the Python
+    language server already reports the syntax error itself, so a second red squiggle would
+    be noise.
+    """
+    return WARNING if code == PARSE_ERROR else ERROR
+
+
+def code_units(text: str, encoding: str) -> int:
+    """The length of ``text`` in the code units of an LSP position encoding."""
+    if encoding == "utf-32":
+        return len(text)
+    if encoding == "utf-8":
+        return len(text.encode("utf-8", "surrogatepass"))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class LineMap:
+    """sora-lint's 1-based (row, character column) to LSP positions in one document's text."""
+
+    def __init__(self, text: str, encoding: str) -> None:
+        self.text = text
+        self.encoding = encoding
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # sora-lint checks the text without its BOM: on the first line, columns shift by one.
+        self.bom = 1 if text.startswith(_BOM) else 0
+
+    def _line(self, index: int) -> str:
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+        return _NEWLINE.sub("", self.text[self.starts[index]:end])
+
+    def position(self, location: Location) -> Position:
+        line = min(max(location.row - 1, 0), len(self.starts) - 1)
+        chars = max(location.column - 1, 0) + (self.bom if line == 0 else 0)
+        return line, code_units(self._line(line)[:chars], self.encoding)
+
+    def range(self, start: Location, end: Location) -> Range:
+        return self.position(start), self.position(end)
+
+
+def overlaps(a: Range, b: Range) -> bool:
+    """Ranges touch or overlap (a cursor at either end of a finding still gets its fixes)."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def action_title(code: str, fix: Fix) -> str:
+    if fix.applicability == SAFE:
+        return f"{SOURCE} ({code}): {fix.message}"
+    note = "" if "price" in fix.message.lower() else " (changes the model and its price)"
+    return f"{SOURCE} ({code}, unsafe): {fix.message}{note}"
+
+
+def lintable_text(text: str) -> str:
+    return text[1:] if text.startswith(_BOM) else text
+
+
+@dataclass(frozen=True)
+class _CachedSettings:
+    stamp: Tuple[Tuple[str, int, int], ...]
+    settings: Optional[Settings]
+    error: Optional[str]
+
+
+def _stamp(folder: Path) -> Tuple[Tuple[str, int, int], ...]:
+    """Every pyproject.toml from ``folder`` up, with its mtime and size: any edit changes it."""
+    found = []
+    for parent in (folder, *folder.parents):
+        try:
+            st = (parent / "pyproject.toml").stat()
+        except OSError:
+            continue
+        found.append((str(parent), st.st_mtime_ns, st.st_size))
+    return tuple(found)
+
+
+class SettingsCache:
+    """Settings per folder from the nearest pyproject.toml, reloaded when one of them changes."""
+
+    def __init__(self) -> None:
+        self._entries: Dict[Path, _CachedSettings] = {}
+
+    def get(self, folder: Path) -> _CachedSettings:
+        folder = folder.resolve()
+        stamp = _stamp(folder)
+        entry = self._entries.get(folder)
+        if entry is None or entry.stamp != stamp:
+            try:
+                entry = _CachedSettings(stamp, load_settings(start=folder), None)
+            except ConfigError as exc:
+                entry = _CachedSettings(stamp, None, str(exc))
+            self._entries[folder] = entry
+        return entry
+
+
+def is_excluded(path: str, settings: Settings) -> bool:
+    """The configuration's excludes, matched on the path relative to its pyproject.toml (as ``check`` does)."""
+    if not settings.source:
+        return False
+    rel = os.path.relpath(path, os.path.dirname(settings.source))
+    return not rel.startswith("..") and excluded(rel, settings)
+
+
+@dataclass
+class Linted:
+    """One document's text and its findings, each with its LSP range."""
+
+    text: str
+    encoding: str
+    lines: LineMap
+    findings: List[Tuple[Diagnostic, Range]]
+
+
+def lint_text(text: str, filename: str, settings: Settings, encoding: str) -> Linted:
+    lines = LineMap(text, encoding)
+    diagnostics = check_source(lintable_text(text), filename, settings)
+    return Linted(text, encoding, lines, [(d, lines.range(d.location, d.end_location)) for d in diagnostics])
+
+
+def _encoding_name(value: object) -> str:
+    return str(getattr(value, "value", value) or "utf-16").lower()
+
+
+def build_server():  # -> pygls.lsp.server.LanguageServer
+    """The language server, with its handlers registered. Raises ImportError without pygls 2."""
+    from pygls.capabilities import get_capability
+    from pygls.lsp.server import LanguageServer
+    from pygls.uris import to_fs_path
+    from lsprotocol import types as lsp  # installed with pygls
+
+    from .docs import tool_version
+
+    server = LanguageServer(SOURCE, tool_version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+    settings_cache = SettingsCache()
+    results: Dict[str, Linted] = {}
+    shown_errors = set()
+
+    def encoding() -> str:
+        return _encoding_name(server.workspace.position_encoding)
+
+    def settings_for(uri: str) -> Tuple[Optional[Settings], Optional[str]]:
+        path = to_fs_path(uri)
+        folder = os.path.dirname(path) if path else server.workspace.root_path
+        if not folder:
+            return Settings(), path
+        entry = settings_cache.get(Path(folder))
+        if entry.error is not None and (entry.error, entry.stamp) not in shown_errors:
+            # Once per state of the configuration files, not once per document.
+            shown_errors.add((entry.error, entry.stamp))
+            server.window_show_message(lsp.ShowMessageParams(
+                type=lsp.MessageType.Error, message=f"sora-lint: {entry.error} (no diagnostics until it is fixed)"))
+        if entry.settings is not None and path and is_excluded(path, entry.settings):
+            return None, path
+        return entry.settings, path
+
+    def lint(uri: str, text: str) -> Optional[Linted]:
+        settings, path = settings_for(uri)
+        if settings is None:
+            return None
+        try:
+            return lint_text(text, path or uri, settings, encoding())
+        except Exception as exc:  # noqa: BLE001 - a bug must not take the editor's server down
+            server.window_log_message(lsp.LogMessageParams(
+                type=lsp.MessageType.Error, message=f"sora-lint: checking {uri} failed: {exc!r}"))
+            return None
+
+    def to_range(r: Range):
+        return lsp.Range(start=lsp.Position(line=r[0][0], character=r[0][1]),
+                         end=lsp.Position(line=r[1][0], character=r[1][1]))
+
+    def to_diagnostic(d: Diagnostic, r: Range):
+        return lsp.Diagnostic(range=to_range(r), message=d.message, severity=lsp.DiagnosticSeverity(severity(d.code)),
+                              code=d.code, source=SOURCE)
+
+    def publish(uri: str) -> None:
+        doc = server.workspace.get_text_document(uri)
+        linted = lint(uri, doc.source)
+        if linted is None:
+            results.pop(uri, None)
+            found: Sequence = []
+        else:
+            results[uri] = linted
+            found = [to_diagnostic(d, r) for d, r in linted.findings]
+        server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(found), version=doc.version))
+
+    def workspace_edit(uri: str, version: Optional[int], linted: Linted, fix: Fix):
+        edits = [lsp.TextEdit(range=to_range(linted.lines.range(e.location, e.end_location)), new_text=e.content)
+                 for e in fix.edits]
+        if get_capability(server.client_capabilities, "workspace.workspace_edit.document_changes", False):
+            ident = lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+            return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(text_document=ident, edits=edits)])
+        return lsp.WorkspaceEdit(changes={uri: edits})
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
+        publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
+        publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
+        publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
+        results.pop(params.text_document.uri, None)
+        server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    def code_action(params: lsp.CodeActionParams):
+        quickfix = lsp.CodeActionKind.QuickFix.value
+        only = params.context.only
+        if only and not any(quickfix == k or quickfix.startswith(f"{k}.") for k in only):
+            return []
+        uri = params.text_document.uri
+        doc = server.workspace.get_text_document(uri)
+        linted = results.get(uri)
+        if linted is None or linted.text != doc.source or linted.encoding != encoding():
+            linted = lint(uri, doc.source)
+            if linted is None:
+                return []
+        wanted = ((params.range.start.line, params.range.start.character),
+                  (params.range.end.line, params.range.end.character))
+        actions = []
+        for d, r in linted.findings:
+            if not overlaps(r, wanted):
+                continue
+            attached = [to_diagnostic(d, r)]
+            for fix in d.fixes:
+                actions.append(lsp.CodeAction(
+                    title=action_title(d.code, fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=attached,
+                    is_preferred=fix.applicability == SAFE, edit=workspace_edit(uri, doc.version, linted, fix)))
+        return actions
+
+    return server
+
+
+def main() -> int:
+    """Serve on stdin/stdout until the client says exit; 2 without pygls."""
+    try:
+        server = build_server()
+    except ImportError as exc:
+        print(f"sora-lint: error: the language server needs pygls 2 ({exc}): {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    server.start_io()
+    return 0
