@@ -16,7 +16,7 @@ _STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_FILE_NOQA = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
 
 
 @dataclass

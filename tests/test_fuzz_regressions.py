@@ -1,0 +1,16 @@
+"""Inputs the fuzzing (tests/test_fuzz.py) found breaking sora-lint, kept as plain regression tests."""
+import pytest
+
+from sora_lint.engine import check_source
+
+CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_file_level_noqa_works_with_every_line_ending(newline):
+    # Found as: 'import openai\r\nclient.videos.create(seconds="" "4")\r\n# sora-lint: noqa\r\n' was
+    # still reported (the regex's `$` only matched before \n, so CRLF and CR files ignored the comment).
+    source = ("# sora-lint: noqa\n" + CALL).replace("\n", newline)
+    assert check_source(source) == []
+    assert check_source(CALL.replace("\n", newline) + "  # Sora-Lint: NOQA") == []
+    assert len(check_source(CALL.replace("\n", newline))) == 1
