@@ -16,6 +16,8 @@ _STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# Lines end as Python ends them: \r\n, \r or \n (not at form feeds or U+2028, as str.splitlines would).
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _FILE_NOQA = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
 
 
@@ -188,12 +190,12 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
         return [Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                            "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []
     if apply_noqa and diagnostics:
-        diagnostics = [d for d in diagnostics if not _is_noqa(d, source)]
+        lines = _NEWLINE.split(source)
+        diagnostics = [d for d in diagnostics if not _is_noqa(d, lines)]
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def _is_noqa(diagnostic: Diagnostic, source: str) -> bool:
-    lines = source.splitlines()
+def _is_noqa(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
     row = diagnostic.location.row
     if row > len(lines):
         return False
