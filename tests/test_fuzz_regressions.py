@@ -1,7 +1,10 @@
 """Inputs the fuzzing (tests/test_fuzz.py) found breaking sora-lint, kept as plain regression tests."""
+import ast
+
 import pytest
 
-from sora_lint.engine import check_source
+from sora_lint.engine import check_source, fix_source
+from sora_lint.settings import Settings
 
 CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 
@@ -24,3 +27,46 @@ def test_line_noqa_is_read_from_the_reported_line_after_a_form_feed(separator):
     assert check_source(source) == []
     shifted = f"import openai  # page{separator}break\n# noqa\n" + CALL.splitlines()[1] + "\n"
     assert [d.location.row for d in check_source(shifted)] == [3]
+
+
+@pytest.mark.parametrize("profile, unsafe, before, after", [
+    ("openai", False, "f\"{client.videos.create(model='sora-2', seconds=10)}\"",
+     "f\"{client.videos.create(model='sora-2', seconds='12')}\""),
+    ("openai", False, "f'{client.videos.create(model=\"sora-2\", seconds=8)}'",
+     "f'{client.videos.create(model=\"sora-2\", seconds=\"8\")}'"),
+    ("openai", True, "f\"{client.videos.create(prompt='p', size='1792x1024')}\"",
+     "f\"{client.videos.create(model='sora-2-pro', prompt='p', size='1792x1024')}\""),
+    ("openai", False, "f\"\"\"{client.videos.create(model='sora-2', seconds=10)}\"\"\"",
+     "f\"\"\"{client.videos.create(model='sora-2', seconds=\"12\")}\"\"\""),
+    ("apiyi", False, "f\"{client.videos.create(model='sora-2', seconds='10')}\"",
+     "f\"{client.videos.create(model='sora-2', seconds=12)}\""),
+])
+def test_fixes_inside_an_f_string_use_the_quote_that_fits(profile, unsafe, before, after):
+    # Found as: f"{client.videos.create(model='sora-2', seconds=10)}" was fixed to
+    # f"{client.videos.create(model='sora-2', seconds="12")}", which Python before 3.12 cannot
+    # parse (the inner " ends the f-string); LibCST accepts it, so the check let it through.
+    head = "import openai\n"
+    outcome = fix_source(head + before + "\n", "t.py", Settings(profile=profile), unsafe_fixes=unsafe)
+    assert (outcome.error, outcome.source) == (None, head + after + "\n")
+    ast.parse(outcome.source)
+
+
+def test_no_fix_when_no_quote_fits_inside_nested_f_strings():
+    source = "import openai\nf\"{f'{client.videos.create(model=m, seconds=10)}'}\"\n"
+    [diagnostic] = [d for d in check_source(source, "t.py", Settings(profile="openai")) if d.code == "SOR002"]
+    assert diagnostic.fixes == ()
+    outcome = fix_source(source, "t.py", Settings(profile="openai"))
+    assert (outcome.error, outcome.source) == (None, source)
+
+
+def test_a_fix_the_running_python_cannot_parse_is_refused(monkeypatch):
+    # The safety net behind the quote fitting: LibCST accepting the fixed text is not enough
+    # when CPython accepted the original.
+    import sora_lint.engine as engine
+
+    monkeypatch.setattr(engine, "_fit_quotes", lambda new, *args: new)
+    source = "import openai\nf\"{client.videos.create(model='sora-2', seconds=10)}\"\n"
+    outcome = fix_source(source, "t.py", Settings(profile="openai"))
+    assert outcome.source == source
+    assert outcome.error == ("a fix would have produced code that does not parse (Unparsable); "
+                             "the file was left unchanged - please report this as a bug")
