@@ -61,10 +61,12 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
     """Write through a temporary file in the same folder and rename it over ``path``.
 
     A process killed at any moment leaves either the old file or the new one, and
-    the file keeps its permission bits.
+    the file keeps its permission bits. A symlink is written through: the file it
+    points to gets the new text and the link stays a link.
     """
     data = text.encode(encoding)
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".sora-lint-", suffix=".tmp", dir=folder)
     try:

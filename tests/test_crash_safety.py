@@ -175,3 +175,22 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path)
     assert leftovers(root) == stale  # nothing new, and the old ones are not touched
     print(f"run {duration:.2f}s; kills (delay s, files fixed): {outcomes}; leftover temp files: {len(stale)}")
 
+
+def test_fix_through_a_symlink_writes_the_file_it_points_to_and_keeps_the_link(tmp_path, cli):
+    # Found while writing this file: `fix` replaced a symlinked module (app/compat.py ->
+    # ../shared/compat.py) with a regular file holding the fixed text, so the link was gone
+    # and the real module was left unfixed (os.replace renames over the link itself).
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "app").mkdir()
+    target = tmp_path / "shared" / "compat.py"
+    target.write_text('import openai\nclient.videos.create(model="sora-2", prompt="p", seconds=10)\n')
+    target.chmod(0o640)
+    link = tmp_path / "app" / "compat.py"
+    link.symlink_to(Path("..") / "shared" / "compat.py")
+    result = cli("fix", "app")
+    assert result.returncode == 0, result.stderr
+    assert os.readlink(link) == os.path.join("..", "shared", "compat.py")
+    assert target.read_text() == 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="12")\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in (tmp_path / "app").iterdir()) == ["compat.py"]
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["compat.py"]
