@@ -84,6 +84,24 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
         raise
 
 
+def _patch_lines(text: str) -> List[str]:
+    """Lines as `patch` and `git apply` count them: ended by \\n only (not by a form feed or a
+    lone \\r, as ``str.splitlines`` would), each with its ending."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A patch from ``before`` to ``after`` that `patch` and `git apply` accept."""
+    out = []
+    for line in difflib.unified_diff(_patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"):
+        out.append(line)
+        if not line.endswith("\n"):  # the file's last line has no newline: say so, as diff does
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
 def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
     result = FileResult(path)
@@ -113,9 +131,7 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     result.applied = outcome.applied
     result.changed = True
     if job.mode == DIFF:
-        result.diff = "".join(difflib.unified_diff(
-            text.splitlines(keepends=True), outcome.source.splitlines(keepends=True),
-            fromfile=f"a/{path}", tofile=f"b/{path}"))
+        result.diff = unified_diff(text, outcome.source, path)
         return result
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"

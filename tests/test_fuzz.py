@@ -21,7 +21,9 @@ The budget comes from tests/conftest.py: profile ``ci`` (default, derandomised) 
 """
 import ast
 import io
+import os
 import re
+import tempfile
 import tokenize
 import warnings
 
@@ -31,7 +33,7 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from sora_lint.engine import check_source, fix_source
-from sora_lint.runner import decode
+from sora_lint.runner import DIFF, Job, decode, process
 from sora_lint.settings import Settings
 
 PROFILES = ("auto", "openai", "apiyi")
@@ -142,6 +144,59 @@ def assert_noqa_silences_the_reported_line(source: str) -> None:
         event("noqa checked")
         return
     event("no line to put a noqa on")
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def apply_patch(original: str, patch: str) -> str:
+    """``patch`` applied to ``original`` as `patch`/`git apply` read it: lines end at \\n only."""
+    old = original.split("\n")
+    old = [line + "\n" for line in old[:-1]] + ([old[-1]] if old[-1] else [])
+    rows = patch.split("\n")
+    assert rows[-1] == "", "a patch ends with a newline"
+    rows = rows[:-1]
+    assert rows[0].startswith("--- a/") and rows[1].startswith("+++ b/"), rows[:2]
+    new, cursor, i = [], 0, 2
+    while i < len(rows):
+        match = _HUNK.match(rows[i])
+        assert match, f"not a hunk header: {rows[i]!r}"
+        start, count = int(match.group(1)), int(match.group(2) or 1)
+        added = int(match.group(4) or 1)
+        start = start - 1 if count else start
+        new.extend(old[cursor:start])
+        cursor, i = start, i + 1
+        seen_old = seen_new = 0
+        while i < len(rows) and not rows[i].startswith("@@"):
+            kind, text = rows[i][:1], rows[i][1:] + "\n"
+            if i + 1 < len(rows) and rows[i + 1] == "\\ No newline at end of file":
+                text = text[:-1]
+                i += 1
+            assert kind in " -+", f"not a patch line: {rows[i]!r}"
+            if kind in " -":
+                assert old[cursor] == text, f"context does not match at line {cursor + 1}: {rows[i]!r}"
+                cursor += 1
+                seen_old += 1
+            if kind in " +":
+                new.append(text)
+                seen_new += 1
+            i += 1
+        assert (seen_old, seen_new) == (count, added), "hunk line counts do not match its header"
+    return "".join(new + old[cursor:])
+
+
+def assert_diff_reproduces_the_fix(source: str) -> None:
+    """`fix --diff` prints a patch that turns the file into exactly what `fix` writes."""
+    settings_ = SETTINGS["auto"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "gen.py")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(source)
+        result = process(path, None, Job(DIFF, settings_))
+    fixed = fix_source(source, path, settings_).source
+    assert bool(result.diff) == (fixed != source)
+    if result.diff:
+        assert apply_patch(source, result.diff) == fixed, result.diff
 
 
 # --- our own grammar --------------------------------------------------------------
@@ -448,6 +503,11 @@ def test_line_endings_change_nothing_but_line_endings(source, profile):
 @given(sora_programs(with_finding=True))
 def test_noqa_silences_the_line_it_is_on(source):
     assert_noqa_silences_the_reported_line(source)
+
+
+@given(sora_programs())
+def test_diff_is_a_patch_that_gives_the_fixed_text(source):
+    assert_diff_reproduces_the_fix(source)
 
 
 @given(sora_programs(), st.sampled_from(["utf-8", "utf-8-sig"]))

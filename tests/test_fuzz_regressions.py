@@ -1,5 +1,8 @@
 """Inputs the fuzzing (tests/test_fuzz.py) found breaking sora-lint, kept as plain regression tests."""
 import ast
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -70,3 +73,29 @@ def test_a_fix_the_running_python_cannot_parse_is_refused(monkeypatch):
     assert outcome.source == source
     assert outcome.error == ("a fix would have produced code that does not parse (Unparsable); "
                              "the file was left unchanged - please report this as a bug")
+
+
+@pytest.mark.parametrize("name, content", [
+    # Found as: 'client.videos.create(size=0, model=args.model,\x0c prompt="" "a cat")\n...': the patch
+    # split the line at the form feed (str.splitlines), so its context no longer matched the file.
+    ("formfeed.py", "import openai  # page\x0cbreak\nclient.videos.create(model='sora-2', prompt='p', seconds=10)\n"),
+    # Found as: 'client.videos.create(model="" "sora2")\r': a last line without \n was glued to the
+    # next line of the patch ('-old+new'), and the patch did not even end with a newline.
+    ("no_newline.py", "import openai\nclient.videos.create(model='sora-2', prompt='p', seconds=10)"),
+    ("cr_only.py", "import openai\rclient.videos.create(model='sora-2', prompt='p', seconds=10)\r"),
+])
+def test_fix_diff_prints_a_patch_git_applies(tmp_path, name, content):
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    path = tmp_path / name
+    path.write_bytes(content.encode())
+    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", name], cwd=str(tmp_path),
+                            capture_output=True)  # bytes: text mode would turn a lone \r into \n
+    assert result.returncode == 1
+    fixed = fix_source(content, name, Settings()).source
+    assert fixed != content
+    (tmp_path / "change.patch").write_bytes(result.stdout)
+    applied = subprocess.run([git, "apply", "change.patch"], cwd=str(tmp_path), capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr + repr(result.stdout)
+    assert path.read_bytes() == fixed.encode()
