@@ -30,4 +30,4 @@ def find(module: cst.Module) -> ModuleFacts:
             calls.append(request[0])
             if request[0].has_evidence:
                 clients.append(request[1])
-    return ModuleFacts(module, calls, clients, walker.imports_openai)
+    return ModuleFacts(module, calls, clients, walker.imports_openai, walker.fstrings)

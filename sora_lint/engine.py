@@ -16,7 +16,9 @@ _STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# Lines end as Python ends them: \r\n, \r or \n (not at form feeds or U+2028, as str.splitlines would).
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_FILE_NOQA = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
 
 
 @dataclass
@@ -102,13 +104,14 @@ class Unparsable(Exception):
         self.location = location
 
 
-def parse_checked(source: str):
+def parse_checked(source: str, *, cpython_required: bool = False):
     """The LibCST module for ``source``, or :class:`Unparsable` saying why not.
 
     CPython's parser runs first: LibCST's native parser overflows its stack and
     kills the whole process on nesting CPython refuses ("too many nested
     parentheses", recursion limits), and CPython's messages are the ones users know.
-    Where CPython rejects newer syntax LibCST supports, LibCST still gets a try.
+    Where CPython rejects newer syntax LibCST supports, LibCST still gets a try,
+    unless ``cpython_required``.
     """
     import ast
 
@@ -117,7 +120,7 @@ def parse_checked(source: str):
         ast.parse(source)
     except SyntaxError as exc:
         cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
-        if "too many" in (exc.msg or ""):
+        if cpython_required or "too many" in (exc.msg or ""):
             raise cpython_error from None
     except (RecursionError, MemoryError):
         raise Unparsable("it is nested too deeply for Python's own parser", Location(1, 1)) from None
@@ -158,19 +161,51 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> List
     if not findings:
         return []
     targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
-    spans = locate(module, targets)
+    spans = locate(module, targets + facts.fstrings)
     index = LineIndex(source)
     out = []
     for f in findings:
         start, end = spans[id(f.anchor)]
-        fixes = tuple(
-            Fix(p.applicability, p.message, tuple(
-                _edit(module.code_for_node(r.new), spans[id(r.target)], index) for r in p.replacements))
-            for p in f.fixes
-        )
+        fixes = []
+        for p in f.fixes:
+            news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
+            if any(new is None for new in news):
+                continue  # no quote fits inside the f-strings around it: no fix rather than a broken one
+            fixes.append(Fix(p.applicability, p.message, tuple(
+                _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
-                              Location(*index.position(end)), fixes))
+                              Location(*index.position(end)), tuple(fixes)))
     return out
+
+
+def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Optional[object]:
+    """``new`` with its string literals quoted so that it fits inside the f-strings around ``span``.
+
+    Before Python 3.12 an expression inside ``f"..."`` cannot contain ``"``: a ``seconds="12"``
+    written into ``f"{client.videos.create(seconds=10)}"`` would end the f-string. None when
+    neither quote fits (nested f-strings using both).
+    """
+    forbidden = {f.end for f in fstrings if spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1]}
+    if not forbidden:
+        return new
+    import libcst as cst
+
+    class Requote(cst.CSTTransformer):
+        failed = False
+
+        def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
+            if updated.quote not in forbidden:
+                return updated
+            other = "'" if updated.quote == '"' else '"'
+            body = updated.value[len(updated.prefix) + 1:-1]
+            if other in forbidden or other in body or "\\" in body:
+                self.failed = True
+                return updated
+            return updated.with_changes(value=f"{updated.prefix}{other}{body}{other}")
+
+    requote = Requote()
+    fitted = new.visit(requote)
+    return None if requote.failed else fitted
 
 
 def _edit(content: str, span: Tuple[int, int], index) -> Edit:
@@ -193,12 +228,12 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
         return [Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                            "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []
     if apply_noqa and diagnostics:
-        diagnostics = [d for d in diagnostics if not _is_noqa(d, source)]
+        lines = _NEWLINE.split(source)
+        diagnostics = [d for d in diagnostics if not _is_noqa(d, lines)]
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def _is_noqa(diagnostic: Diagnostic, source: str) -> bool:
-    lines = source.splitlines()
+def _is_noqa(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
     row = diagnostic.location.row
     if row > len(lines):
         return False
@@ -238,20 +273,33 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     return "".join(parts)
 
 
+def _cpython_parses(source: str) -> bool:
+    import ast
+
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def fix_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
                *, unsafe_fixes: bool = False) -> FixOutcome:
     """Apply fixes round after round until nothing changes; never return code that does not parse."""
     settings = settings or Settings()
     current = source
     applied = 0
+    cpython_parses: Optional[bool] = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
         diagnostics = check_source(current, filename, settings)
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits:
             return FixOutcome(current, applied, diagnostics)
         candidate = apply_edits(current, edits)
+        if cpython_parses is None:
+            cpython_parses = _cpython_parses(source)
         try:
-            parse_checked(candidate)
+            parse_checked(candidate, cpython_required=cpython_parses)
         except Unparsable as exc:  # a fix that breaks the file is a bug: keep what we had
             return FixOutcome(source, 0, check_source(source, filename, settings),
                               error=f"a fix would have produced code that does not parse ({exc.__class__.__name__}); "

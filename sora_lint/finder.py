@@ -93,6 +93,9 @@ class ModuleFacts:
     calls: List[SoraCall]
     clients: List[ClientInfo]
     imports_openai: bool
+    # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
+    # so a fix inside one must write its strings with the other.
+    fstrings: List[cst.FormattedString] = field(default_factory=list)
 
 
 # --- literal values ------------------------------------------------------------
@@ -224,6 +227,7 @@ class _Walker:
         self.client_calls: List[Tuple[cst.Call, Optional[str], _Scope]] = []
         self.imports: Dict[str, str] = {}  # local name -> what it imports ("rq" -> "requests")
         self.imports_openai = False
+        self.fstrings: List[cst.FormattedString] = []
         self._with_targets: Set[int] = set()  # ids of the AsName nodes a ``with`` item binds
 
     def walk(self, module: cst.Module) -> None:
@@ -240,6 +244,8 @@ class _Walker:
                 self._on_call(node, scope)  # type: ignore[arg-type]
             elif kind in _BINDERS:
                 scope = self._on_binder(node, scope)
+            elif kind is cst.FormattedString and len(node.end) == 1:  # type: ignore[attr-defined]
+                self.fstrings.append(node)  # type: ignore[arg-type]
             for fname in _child_fields(kind):
                 child = getattr(node, fname)
                 child_kind = type(child)

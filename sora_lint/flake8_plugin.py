@@ -67,8 +67,20 @@ class SoraChecker:
             yield (1, 0, f"SOR000 sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
             return
         except Exception as exc:  # noqa: BLE001 - never raise into flake8: say so and let it go on
-            yield (1, 0, f"SOR000 sora-lint failed on this file ({exc.__class__.__name__}: {exc}); "
-                         "please report this as a bug", type(self))
+            yield (1, 0, f"SOR000 sora-lint failed on this file ({_one_line(exc)}); please report this as a bug",
+                   type(self))
             return
         for d in diagnostics:
             yield (d.location.row, d.location.column - 1, f"{d.code} {d.message}", type(self))
+
+
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    """``Type: message`` on one line (flake8 prints one finding per line), even when the text
+    has newlines or ``str(exc)`` itself fails."""
+    try:
+        text = " ".join(str(exc).split())
+    except Exception:  # noqa: BLE001 - an exception whose __str__ raises
+        text = "its message could not be printed"
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__

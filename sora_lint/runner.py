@@ -61,10 +61,12 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
     """Write through a temporary file in the same folder and rename it over ``path``.
 
     A process killed at any moment leaves either the old file or the new one, and
-    the file keeps its permission bits.
+    the file keeps its permission bits. A symlink is written through: the file it
+    points to gets the new text and the link stays a link.
     """
     data = text.encode(encoding)
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".sora-lint-", suffix=".tmp", dir=folder)
     try:
@@ -80,6 +82,24 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _patch_lines(text: str) -> List[str]:
+    """Lines as `patch` and `git apply` count them: ended by \\n only (not by a form feed or a
+    lone \\r, as ``str.splitlines`` would), each with its ending."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """A patch from ``before`` to ``after`` that `patch` and `git apply` accept."""
+    out = []
+    for line in difflib.unified_diff(_patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"):
+        out.append(line)
+        if not line.endswith("\n"):  # the file's last line has no newline: say so, as diff does
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
@@ -111,9 +131,7 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     result.applied = outcome.applied
     result.changed = True
     if job.mode == DIFF:
-        result.diff = "".join(difflib.unified_diff(
-            text.splitlines(keepends=True), outcome.source.splitlines(keepends=True),
-            fromfile=f"a/{path}", tofile=f"b/{path}"))
+        result.diff = unified_diff(text, outcome.source, path)
         return result
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
