@@ -5,7 +5,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, List, Optional, Tuple
 
 from .settings import DEFAULT_EXCLUDES, Settings
 
