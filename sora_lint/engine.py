@@ -9,15 +9,13 @@ from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 from .catalog import AUTO, profile_for_base_url
 from .prefilter import might_contain_sora_call
 from .settings import Settings
-from .types import Diagnostic, Edit, Fix, Location
+from .types import NEWLINE, Diagnostic, Edit, Fix, Location
 
 PARSE_ERROR = "SOR000"
 _STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-# Lines end as Python ends them: \r\n, \r or \n (not at form feeds or U+2028, as str.splitlines would).
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _FILE_NOQA = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
 
 
@@ -241,7 +239,7 @@ def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = Tr
         return ([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                             "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []), None
     if apply_noqa and diagnostics:
-        lines = _NEWLINE.split(source)
+        lines = NEWLINE.split(source)
         diagnostics = [d for d in diagnostics if not _is_noqa(d, lines)]
     return sorted(diagnostics, key=lambda d: d.sort_key), parsed
 

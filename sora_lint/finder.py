@@ -13,7 +13,6 @@ collected by the same walk and read by :mod:`sora_lint.http_calls`.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+
+from .types import NEWLINE
 
 SORA_PARAMS = ("model", "seconds", "size")
 CREATE_METHODS = frozenset({"create", "create_and_poll"})
@@ -537,14 +538,11 @@ class _OffsetRecorder(CodegenState):
                 raise _AllLocated
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
 class LineIndex:
     """Offsets in a text to (line, column), both 1-based, columns in characters."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
 
     def position(self, offset: int) -> Tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1

@@ -19,7 +19,6 @@ splits lines with ``str.splitlines``) never touches the text we lint.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from .config import ConfigError, load_settings
 from .engine import PARSE_ERROR, check_source
 from .files import excluded
 from .settings import Settings
-from .types import SAFE, Diagnostic, Fix, Location
+from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
 
 SOURCE = "sora-lint"
 INSTALL_HINT = "pip install 'sora-lint[lsp]'"
@@ -37,7 +36,6 @@ INSTALL_HINT = "pip install 'sora-lint[lsp]'"
 # LSP DiagnosticSeverity values.
 ERROR, WARNING = 1, 2
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _BOM = "\ufeff"
 
 Position = Tuple[int, int]  # (line, character), 0-based, character in client code units
@@ -72,13 +70,13 @@ class LineMap:
     def __init__(self, text: str, encoding: str) -> None:
         self.text = text
         self.encoding = encoding
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
         # sora-lint checks the text without its BOM: on the first line, columns shift by one.
         self.bom = 1 if text.startswith(_BOM) else 0
 
     def _line(self, index: int) -> str:
         end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
-        return _NEWLINE.sub("", self.text[self.starts[index]:end])
+        return NEWLINE.sub("", self.text[self.starts[index]:end])
 
     def position(self, location: Location) -> Position:
         line = min(max(location.row - 1, 0), len(self.starts) - 1)

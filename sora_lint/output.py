@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,10 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
 
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
-from .types import Diagnostic, Edit, Fix, Location
+from .types import NEWLINE, Diagnostic, Edit, Fix, Location
 
-# Rows as the engine counts them (finder.LineIndex): \r\n, \r and \n end a line.
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_SRCROOT = "%SRCROOT%"
@@ -31,7 +28,7 @@ class SourceLines:
 
     def __init__(self, texts: Optional[Mapping[str, str]] = None) -> None:
         self._lines: Dict[str, Optional[List[str]]] = {
-            path: _NEWLINE.split(text) for path, text in (texts or {}).items()}
+            path: NEWLINE.split(text) for path, text in (texts or {}).items()}
 
     def line(self, path: str, row: int) -> Optional[str]:
         if path not in self._lines:
@@ -50,7 +47,7 @@ class SourceLines:
                 text, _encoding = decode(fh.read())
         except (OSError, Undecodable):
             return None
-        return _NEWLINE.split(text)
+        return NEWLINE.split(text)
 
 
 @dataclass

@@ -1,8 +1,13 @@
 """Plain data shared by every layer: diagnostics, fixes and their edits."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
+
+# Where Python ends a line: \r\n, \r or \n (not at form feeds or U+2028, as str.splitlines would).
+# Rows, noqa lines and source excerpts all count lines this one way.
+NEWLINE = re.compile(r"\r\n|\r|\n")
 
 SAFE = "safe"
 UNSAFE = "unsafe"
