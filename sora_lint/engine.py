@@ -29,7 +29,7 @@ class FixOutcome:
 
 def select_context(facts: "object", settings: Settings):  # -> rule.Context
     """The profile for one file, and the reason shown in every message."""
-    from .finder import UNKNOWN, ModuleFacts
+    from .analysis.facts import UNKNOWN, ModuleFacts
     from .rule import Context
 
     assert isinstance(facts, ModuleFacts)
@@ -153,7 +153,7 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
 
 def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
     from .calls import find
-    from .finder import LineIndex, locate
+    from .analysis.positions import LineIndex, locate
     from .rule import Finding
     from .rules import ALL_RULES
 

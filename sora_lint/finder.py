@@ -5,7 +5,7 @@ but on a typical module they cost three to four times the parse itself (see
 ``bench/run.py``), and a linter that runs on every save cannot pay that. So the
 finder reads the tree once, without metadata, keeping only what a Sora call can
 use: client constructions, imports, and how often each name is bound; and
-:func:`locate` computes offsets afterwards for just the nodes that are reported.
+:func:`sora_lint.analysis.positions.locate` computes offsets afterwards for just the nodes that are reported.
 Anything the finder cannot resolve statically is ``UNKNOWN`` and never guessed.
 
 Raw HTTP requests to the videos endpoint (``requests``, ``httpx``, ``aiohttp``) are
@@ -13,90 +13,21 @@ collected by the same walk and read by :mod:`sora_lint.http_calls`.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
-from .types import NEWLINE
+from .analysis.facts import EXTEND_METHODS, UNKNOWN, ClientInfo, ModuleFacts, Resolved, SoraCall  # noqa: F401
 
 SORA_PARAMS = ("model", "seconds", "size")
 CREATE_METHODS = frozenset({"create", "create_and_poll"})
-EXTEND_METHODS = frozenset({"extend"})
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_CLASSES = frozenset({"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"})
 # Raw HTTP: the methods that may send a POST, and the keywords that carry a request body.
 HTTP_VERBS = frozenset({"post", "request"})
 BODY_KEYWORDS = ("json", "data", "files")
-
-
-class _Unknown:
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = _Unknown()
-
-
-@dataclass
-class Resolved:
-    """One argument of a Sora call and where its value came from."""
-
-    param: str
-    value: object  # int, float or str; UNKNOWN when not statically known
-    anchor: cst.CSTNode  # where a finding is reported: the value at the call
-    literal: Optional[cst.BaseExpression]  # the literal node a fix rewrites
-    via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
-    fix_blocker: Optional[str] = None  # why the literal may not be rewritten
-    form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
-
-
-@dataclass
-class SoraCall:
-    node: cst.Call
-    method: str  # "create", "create_and_poll" or "extend"
-    args: Dict[str, Resolved]
-    has_evidence: bool
-    has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
-    transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
-
-    @property
-    def is_extend(self) -> bool:
-        return self.method in EXTEND_METHODS
-
-    @property
-    def is_http(self) -> bool:
-        return self.transport == "http"
-
-    def model_name(self, default: str) -> object:
-        arg = self.args.get("model")
-        if arg is None:
-            return UNKNOWN if self.has_star_args else default
-        return arg.value
-
-
-@dataclass
-class ClientInfo:
-    """Where a file says which server it talks to: a client's ``base_url``, or a request's URL."""
-
-    node: cst.Call
-    class_name: str  # "OpenAI", ...; for a raw request, its sender ("requests.post", "httpx.Client.post")
-    base_url: object  # str, None (not given) or UNKNOWN
-    steered_by: str = "base_url"  # how the profile reason names it: "base_url" or "request URL"
-
-
-@dataclass
-class ModuleFacts:
-    module: cst.Module
-    calls: List[SoraCall]
-    clients: List[ClientInfo]
-    imports_openai: bool
-    # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
-    # so a fix inside one must write its strings with the other.
-    fstrings: List[cst.FormattedString] = field(default_factory=list)
 
 
 # --- literal values ------------------------------------------------------------
@@ -496,67 +427,3 @@ def dict_entries(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseE
             entries.append((arg.keyword.value, arg.value))
         return entries
     return None
-
-
-# --- positions -----------------------------------------------------------------
-
-class _AllLocated(Exception):
-    pass
-
-
-class _OffsetRecorder(CodegenState):
-    """Code generation that only counts characters and remembers where the targets start and end.
-
-    It keeps no tokens (only their length) and stops as soon as the last target is closed.
-    """
-
-    def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.length = 0
-        self.targets = {id(t) for t in targets}
-        self.spans: Dict[int, Tuple[int, int]] = {}
-        self._open: Dict[int, int] = {}
-
-    def add_token(self, value: str) -> None:
-        self.length += len(value)
-
-    def add_indent_tokens(self) -> None:
-        self.length += sum(len(t) for t in self.indent_tokens)
-
-    def pop_trailing_newline(self) -> None:
-        pass  # only reached after the last statement: every target is closed by then
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if id(node) in self.targets:
-            self._open[id(node)] = self.length
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        key = id(node)
-        if key in self._open:
-            self.spans[key] = (self._open.pop(key), self.length)
-            if len(self.spans) == len(self.targets):
-                raise _AllLocated
-
-
-class LineIndex:
-    """Offsets in a text to (line, column), both 1-based, columns in characters."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
-
-    def position(self, offset: int) -> Tuple[int, int]:
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-
-def locate(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> Mapping[int, Tuple[int, int]]:
-    """Character spans (start, end) in ``module.code`` of ``nodes``, keyed by ``id(node)``."""
-    if not nodes:
-        return {}
-    state = _OffsetRecorder(module, nodes)
-    try:
-        module._codegen(state)
-    except _AllLocated:
-        pass
-    return state.spans
-

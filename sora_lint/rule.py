@@ -24,7 +24,7 @@ from .catalog import (  # noqa: F401 - re-exported for rules
     neighbours,
     same_orientation_size,
 )
-from .finder import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
+from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
 from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
 
 _EMPTY_MODULE = cst.Module(body=[])

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SORA_LINT_KEYS = ("check-real-j1", "check-real-j0", "check-dense-j1", "check-dense-j0", "fix-diff-dense")
 

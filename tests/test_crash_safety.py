@@ -27,7 +27,7 @@ import pytest
 from sora_lint.engine import fix_source
 from sora_lint.settings import Settings
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups (POSIX)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups (POSIX)")]
 
 SEED = 20251126
 KILLS = 10

@@ -36,6 +36,8 @@ from sora_lint.engine import check_source, fix_source
 from sora_lint.runner import DIFF, Job, decode, process
 from sora_lint.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 PROFILES = ("auto", "openai", "apiyi")
 SETTINGS = {name: Settings(profile=name) for name in PROFILES}
 

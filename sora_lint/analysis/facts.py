@@ -1,0 +1,80 @@
+"""What the analysis hands to the rules: resolved Sora calls and the servers a module names.
+
+These records are the contract between the analysis (which builds them) and the rules,
+the engine and :func:`sora_lint.catalog.validate` (which read them). Fields may be added
+with defaults; none is removed or renamed without changing every reader.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+EXTEND_METHODS = frozenset({"extend"})
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass
+class Resolved:
+    """One argument of a Sora call and where its value came from."""
+
+    param: str
+    value: object  # int, float or str; UNKNOWN when not statically known
+    anchor: cst.CSTNode  # where a finding is reported: the value at the call
+    literal: Optional[cst.BaseExpression]  # the literal node a fix rewrites
+    via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
+    fix_blocker: Optional[str] = None  # why the literal may not be rewritten
+    form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
+
+
+@dataclass
+class SoraCall:
+    node: cst.Call
+    method: str  # "create", "create_and_poll" or "extend"
+    args: Dict[str, Resolved]
+    has_evidence: bool
+    has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
+    transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
+
+    @property
+    def is_extend(self) -> bool:
+        return self.method in EXTEND_METHODS
+
+    @property
+    def is_http(self) -> bool:
+        return self.transport == "http"
+
+    def model_name(self, default: str) -> object:
+        arg = self.args.get("model")
+        if arg is None:
+            return UNKNOWN if self.has_star_args else default
+        return arg.value
+
+
+@dataclass
+class ClientInfo:
+    """Where a file says which server it talks to: a client's ``base_url``, or a request's URL."""
+
+    node: cst.Call
+    class_name: str  # "OpenAI", ...; for a raw request, its sender ("requests.post", "httpx.Client.post")
+    base_url: object  # str, None (not given) or UNKNOWN
+    steered_by: str = "base_url"  # how the profile reason names it: "base_url" or "request URL"
+
+
+@dataclass
+class ModuleFacts:
+    module: cst.Module
+    calls: List[SoraCall]
+    clients: List[ClientInfo]
+    imports_openai: bool
+    # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
+    # so a fix inside one must write its strings with the other.
+    fstrings: List[cst.FormattedString] = field(default_factory=list)
