@@ -7,7 +7,7 @@ with defaults; none is removed or renamed without changing every reader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -78,3 +78,6 @@ class ModuleFacts:
     # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
     # so a fix inside one must write its strings with the other.
     fstrings: List[cst.FormattedString] = field(default_factory=list)
+    # Other files of the project whose contents this module's results depend on (constants
+    # imported from them), as absolute paths: a cached result is stale when one of them changes.
+    dependencies: Tuple[str, ...] = ()
