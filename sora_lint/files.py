@@ -5,7 +5,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .settings import DEFAULT_EXCLUDES, Settings
 
@@ -62,13 +62,68 @@ def excluded(path: str, settings: Settings) -> bool:
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 
 
+def matches_glob(path: str, patterns: Tuple[str, ...]) -> bool:
+    """Whether a relative path, its name, or a folder on it matches one of ``patterns`` (ruff's reading)."""
+    posix = path.replace(os.sep, "/").rstrip("/")
+    pattern = _pattern(tuple(p.replace("**/", "").rstrip("/") for p in patterns))
+    if pattern is None:
+        return False
+    return pattern.match(posix.split("/")[-1]) is not None or pattern.match(posix) is not None
+
+
+def settings_root(settings: Settings) -> Optional[str]:
+    """The folder a configuration's relative globs start from: its own file's folder."""
+    return os.path.dirname(os.path.abspath(settings.source)) if settings.source else None
+
+
+def _excluded_by_config(path: str, settings: Settings) -> bool:
+    """The configured excludes, matched relative to the configuration file's folder."""
+    root = settings_root(settings)
+    if root is None or not settings.exclude:
+        return False
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return not rel.startswith("..") and rel != os.curdir and matches_glob(rel, settings.exclude)
+
+
+def repository_root(folder: str) -> Optional[str]:
+    """The nearest folder at or above ``folder`` holding a ``.git``, if any."""
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
 def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
-def _walk(root: str, settings: Settings) -> Iterator[str]:
+SettingsFor = Callable[[str], Settings]  # a folder's settings
+
+
+def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
+    """The .gitignore files above ``root`` up to its repository's root, as git applies them."""
+    top = repository_root(root)
+    if top is None:
+        return
+    here = os.path.abspath(root)
+    chain = []
+    while here != top:
+        here = os.path.dirname(here)
+        chain.append(here)
+    for folder in reversed(chain):
+        ignore.add_folder(folder)
+
+
+def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
     ignore = _GitIgnore()
+    _parent_gitignores(root, ignore)
     seen = set()
+    # Excludes apply below the folder the user named, never to the folder itself.
+    named_excluded = _excluded_by_config(root, settings_for(root))
     for folder, dirs, files in os.walk(root, followlinks=False):
         real = os.path.realpath(folder)
         if real in seen:
@@ -76,31 +131,47 @@ def _walk(root: str, settings: Settings) -> Iterator[str]:
             continue
         seen.add(real)
         ignore.add_folder(folder)
-        # Excludes apply below the folder the user named, never to the folder itself.
+        settings = settings_for(folder)
         below = os.path.relpath(folder, root)
         below = "" if below == os.curdir else below + os.sep
+
+        def skip(name: str) -> bool:
+            if excluded(below + name, settings):
+                return True
+            return not named_excluded and _excluded_by_config(os.path.join(folder, name), settings)
+
         dirs[:] = sorted(
             d for d in dirs
-            if not excluded(below + d, settings)
+            if not skip(d)
             and not _is_virtualenv(os.path.join(folder, d))
             and not ignore.ignored(os.path.join(folder, d), True)
         )
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES) and not excluded(below + name, settings):
+            if name.endswith(PYTHON_SUFFIXES) and not skip(name):
                 path = os.path.join(folder, name)
                 if not ignore.ignored(path, False):
                     yield path
 
 
-def discover(paths: Iterable[str], settings: Settings, force_exclude: bool = False) -> Tuple[List[str], List[str]]:
-    """The files to check, and one error line for each path that does not exist."""
+def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
+             force_exclude: bool = False) -> Tuple[List[str], List[str]]:
+    """The files to check, and one error line for each path that does not exist.
+
+    ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
+    """
+    if isinstance(settings, Settings):
+        fixed = settings
+        settings_for: SettingsFor = lambda folder: fixed  # noqa: E731
+    else:
+        settings_for = settings
     found: List[str] = []
     errors: List[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings))
+            found.extend(_walk(raw, settings_for))
         elif os.path.exists(raw) or os.path.islink(raw):
-            if force_exclude and excluded(raw, settings):
+            own = settings_for(os.path.dirname(os.path.abspath(raw)))
+            if force_exclude and (excluded(raw, own) or _excluded_by_config(raw, own)):
                 continue
             found.append(raw)
         else:

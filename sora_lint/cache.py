@@ -1,0 +1,214 @@
+"""Results per file from earlier runs, so that a run on an unchanged tree reads no source.
+
+Like ruff's cache: in ``.sora_lint_cache/`` at the project root (with its own ``.gitignore``),
+one file of entries per version of sora-lint's code. An entry holds a file's diagnostics and is
+valid while the file's content hash, its resolved settings and the files its results depend on
+(``ModuleFacts.dependencies``) are unchanged. The file's size and mtime are the fast path: when
+they match, the file is not read at all; when they differ, its content hash decides.
+
+The cache file is replaced atomically (a temporary file renamed over it), after merging what
+another run wrote in the meantime, so a crash or two concurrent runs leave either the old
+file or a new whole one; an entry that cannot be read is a miss, never an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .types import Diagnostic, Edit, Fix, Location
+
+CACHE_DIR_NAME = ".sora_lint_cache"
+# An mtime this close to the moment of caching may not move again on the next edit (coarse
+# clocks): such an entry is checked by content hash instead of trusted by its stat.
+_RECENT_NS = 2_000_000_000
+
+Entry = Dict[str, Any]
+
+
+def code_key() -> str:
+    """What makes every cached result stale: sora-lint's version and its code, the catalog included."""
+    from .docs import tool_version
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256(tool_version().encode())
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".toml")):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as fh:
+                    digest.update(name.encode() + b"\0" + fh.read())
+    return digest.hexdigest()[:20]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _encode(d: Diagnostic) -> list:
+    return [d.code, d.message, d.location.row, d.location.column, d.end_location.row, d.end_location.column,
+            [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
+                                             e.end_location.row, e.end_location.column] for e in f.edits]]
+             for f in d.fixes]]
+
+
+def _decode(row: list, filename: str) -> Diagnostic:
+    code, message, r, c, er, ec, fixes = row
+    return Diagnostic(str(code), str(message), filename, Location(int(r), int(c)), Location(int(er), int(ec)), tuple(
+        Fix(str(a), str(m), tuple(Edit(str(t), int(s), int(e), Location(int(lr), int(lc)), Location(int(ler), int(lec)))
+                                  for t, s, e, lr, lc, ler, lec in edits))
+        for a, m, edits in fixes))
+
+
+class Cache:
+    """The cached results under one folder, loaded once and saved once per run."""
+
+    def __init__(self, folder: str, key: Optional[str] = None) -> None:
+        self.folder = os.path.abspath(folder)
+        self.key = key or code_key()
+        self.file = os.path.join(self.folder, f"results-{self.key}.json")
+        self.entries = self._read()
+        self.changed: Dict[str, Entry] = {}
+        self._fingerprints: Dict[int, Tuple[object, str]] = {}
+        self.hits = 0
+
+    def _read(self) -> Dict[str, Entry]:
+        try:
+            with open(self.file, "rb") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def fingerprint(self, settings: Any) -> str:
+        """The settings' fingerprint, hashed once per Settings object."""
+        memo = self._fingerprints.get(id(settings))
+        if memo is None or memo[0] is not settings:
+            memo = (settings, hashlib.sha256(settings.fingerprint().encode()).hexdigest()[:20])
+            self._fingerprints[id(settings)] = memo
+        return memo[1]
+
+    def _fresh(self, entry: Entry, fingerprint: str) -> bool:
+        if entry.get("f") != fingerprint:
+            return False
+        for dep in entry.get("deps", ()):
+            path, mtime, size, digest = dep
+            try:
+                st = os.stat(path)
+                if mtime is not None and (st.st_mtime_ns, st.st_size) == (mtime, size):
+                    continue
+                with open(path, "rb") as fh:
+                    if content_hash(fh.read()) != digest:
+                        return False
+            except (OSError, ValueError, TypeError):
+                return False
+        return True
+
+    def _diagnostics(self, entry: Entry, path: str) -> Optional[List[Diagnostic]]:
+        try:
+            return [_decode(row, path) for row in entry["d"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def by_stat(self, path: str, fingerprint: str) -> Optional[List[Diagnostic]]:
+        """The cached diagnostics if the file's size and mtime say it is unchanged (nothing is read)."""
+        entry = self.entries.get(os.path.abspath(path))
+        if not isinstance(entry, dict) or entry.get("m") is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if (st.st_mtime_ns, st.st_size) != (entry["m"], entry.get("s")) or not self._fresh(entry, fingerprint):
+            return None
+        found = self._diagnostics(entry, path)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def by_content(self, path: str, data: bytes, fingerprint: str) -> Optional[List[Diagnostic]]:
+        """The cached diagnostics if the file's content is the one they were computed from."""
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") != content_hash(data) or not self._fresh(entry, fingerprint):
+            return None
+        found = self._diagnostics(entry, path)
+        if found is not None:
+            self.hits += 1
+            self.changed[key] = dict(entry, **self._stat_fields(path))  # a touched file: its stat moves on
+        return found
+
+    @staticmethod
+    def _stat_fields(path: str) -> Dict[str, Any]:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return {"m": None, "s": None}
+        recent = time.time_ns() - st.st_mtime_ns < _RECENT_NS
+        return {"m": None if recent else st.st_mtime_ns, "s": st.st_size}
+
+    def store(self, path: str, data: bytes, fingerprint: str, diagnostics: Sequence[Diagnostic],
+              dependencies: Sequence[str] = ()) -> None:
+        deps = []
+        for dep in dependencies:
+            try:
+                with open(dep, "rb") as fh:
+                    digest = content_hash(fh.read())
+            except OSError:
+                return  # a dependency that cannot be read: nothing to key the entry on
+            deps.append([dep, *self._stat_fields(dep).values(), digest])
+        entry = {"h": content_hash(data), "f": fingerprint, "d": [_encode(d) for d in diagnostics], "deps": deps,
+                 **self._stat_fields(path)}
+        self.changed[os.path.abspath(path)] = entry
+
+    def save(self) -> None:
+        """Merge this run's entries into the file on disk and replace it atomically; never fails the run."""
+        if not self.changed:
+            return
+        try:
+            self._prepare_folder()
+            merged = self._read()
+            merged.update(self.changed)
+            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(merged, fh, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            return
+        self.entries = merged
+        self.changed = {}
+
+    def _prepare_folder(self) -> None:
+        os.makedirs(self.folder, exist_ok=True)
+        ignore = os.path.join(self.folder, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as fh:
+                fh.write("# Automatically created by sora-lint.\n*\n")
+        tag = os.path.join(self.folder, "CACHEDIR.TAG")
+        if not os.path.exists(tag):
+            with open(tag, "w", encoding="utf-8") as fh:
+                fh.write("Signature: 8a477f597d28d172789f06886806bc55\n# This is sora-lint's cache (.sora_lint_cache).\n")
+
+
+def clean(folder: str) -> bool:
+    """Remove a cache folder; False when there was none. Refuses a folder that is not sora-lint's cache."""
+    import shutil
+
+    if not os.path.isdir(folder):
+        return False
+    names = set(os.listdir(folder))
+    if names - {".gitignore", "CACHEDIR.TAG"} and not any(n.startswith(("results-", ".results-")) for n in names):
+        raise OSError(f"{folder} does not look like sora-lint's cache; remove it yourself")
+    shutil.rmtree(folder)
+    return True
