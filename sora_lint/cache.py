@@ -171,19 +171,20 @@ class Cache:
             return
         try:
             self._prepare_folder()
-            merged = self._read()
-            merged.update(self.changed)
-            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(merged, fh, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
+            with _Lock(os.path.join(self.folder, ".lock")):
+                merged = self._read()
+                merged.update(self.changed)
+                fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.folder)
                 try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                        json.dump(merged, fh, separators=(",", ":"))
+                    os.replace(tmp, self.file)
+                except BaseException:
+                    try:
+                        os.unlink(tmp)
+                    except OSError:
+                        pass
+                    raise
         except OSError:
             return
         self.entries = merged
@@ -201,6 +202,28 @@ class Cache:
                 fh.write("Signature: 8a477f597d28d172789f06886806bc55\n# This is sora-lint's cache (.sora_lint_cache).\n")
 
 
+class _Lock:
+    """An exclusive lock on a file while concurrent runs merge their entries (none where fcntl is missing:
+    the rename alone still keeps the file whole, a concurrent run's entries may then be lost)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: Optional[int] = None
+
+    def __enter__(self) -> "_Lock":
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return self
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+
+
 def clean(folder: str) -> bool:
     """Remove a cache folder; False when there was none. Refuses a folder that is not sora-lint's cache."""
     import shutil
@@ -208,7 +231,7 @@ def clean(folder: str) -> bool:
     if not os.path.isdir(folder):
         return False
     names = set(os.listdir(folder))
-    if names - {".gitignore", "CACHEDIR.TAG"} and not any(n.startswith(("results-", ".results-")) for n in names):
+    if names - {".gitignore", "CACHEDIR.TAG", ".lock"} and not any(n.startswith(("results-", ".results-")) for n in names):
         raise OSError(f"{folder} does not look like sora-lint's cache; remove it yourself")
     shutil.rmtree(folder)
     return True

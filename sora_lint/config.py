@@ -233,5 +233,5 @@ def settings_lines(settings: Settings) -> List[str]:
                  f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
                  f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
         lines.append(f"then {layer.label}: {'; '.join(p for p in parts if p)}")
-    lines.append("enabled: " + ", ".join(code for code in RULE_CODES if settings.enabled(code)))
+    lines.append("enabled: " + (", ".join(code for code in RULE_CODES if settings.enabled(code)) or "(none)"))
     return lines

@@ -76,7 +76,7 @@ def settings_root(settings: Settings) -> Optional[str]:
     return os.path.dirname(os.path.abspath(settings.source)) if settings.source else None
 
 
-def _excluded_by_config(path: str, settings: Settings) -> bool:
+def excluded_by_config(path: str, settings: Settings) -> bool:
     """The configured excludes, matched relative to the configuration file's folder."""
     root = settings_root(settings)
     if root is None or not settings.exclude:
@@ -123,7 +123,7 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
     _parent_gitignores(root, ignore)
     seen = set()
     # Excludes apply below the folder the user named, never to the folder itself.
-    named_excluded = _excluded_by_config(root, settings_for(root))
+    named_excluded = excluded_by_config(root, settings_for(root))
     for folder, dirs, files in os.walk(root, followlinks=False):
         real = os.path.realpath(folder)
         if real in seen:
@@ -138,7 +138,7 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
         def skip(name: str) -> bool:
             if excluded(below + name, settings):
                 return True
-            return not named_excluded and _excluded_by_config(os.path.join(folder, name), settings)
+            return not named_excluded and excluded_by_config(os.path.join(folder, name), settings)
 
         dirs[:] = sorted(
             d for d in dirs
@@ -171,7 +171,7 @@ def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
             found.extend(_walk(raw, settings_for))
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
-            if force_exclude and (excluded(raw, own) or _excluded_by_config(raw, own)):
+            if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
                 continue
             found.append(raw)
         else:

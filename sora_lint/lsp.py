@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .config import ConfigError, load_settings
+from .config import CONFIG_NAMES, ConfigError
 from .engine import PARSE_ERROR, check_source
 from .files import excluded
+from .resolve import Resolver
 from .settings import Settings
 from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
 
@@ -106,24 +107,35 @@ def lintable_text(text: str) -> str:
 @dataclass(frozen=True)
 class _CachedSettings:
     stamp: Tuple[Tuple[str, int, int], ...]
-    settings: Optional[Settings]
+    resolver: Resolver
+    settings: Optional[Settings]  # the folder's settings; None when its configuration is broken
     error: Optional[str]
+
+    def for_path(self, path: str) -> Optional[Settings]:
+        """A file's own settings (its per-file ignores included), resolved as ``sora-lint check`` does."""
+        if self.settings is None:
+            return None
+        try:
+            return self.resolver.for_path(path)
+        except ConfigError:
+            return self.settings
 
 
 def _stamp(folder: Path) -> Tuple[Tuple[str, int, int], ...]:
-    """Every pyproject.toml from ``folder`` up, with its mtime and size: any edit changes it."""
+    """Every configuration file from ``folder`` up, with its mtime and size: any edit changes it."""
     found = []
     for parent in (folder, *folder.parents):
-        try:
-            st = (parent / "pyproject.toml").stat()
-        except OSError:
-            continue
-        found.append((str(parent), st.st_mtime_ns, st.st_size))
+        for name in CONFIG_NAMES:
+            try:
+                st = (parent / name).stat()
+            except OSError:
+                continue
+            found.append((str(parent / name), st.st_mtime_ns, st.st_size))
     return tuple(found)
 
 
 class SettingsCache:
-    """Settings per folder from the nearest pyproject.toml, reloaded when one of them changes."""
+    """Settings per folder from the nearest configuration file, reloaded when one of them changes."""
 
     def __init__(self) -> None:
         self._entries: Dict[Path, _CachedSettings] = {}
@@ -133,10 +145,11 @@ class SettingsCache:
         stamp = _stamp(folder)
         entry = self._entries.get(folder)
         if entry is None or entry.stamp != stamp:
+            resolver = Resolver(cwd=str(folder))
             try:
-                entry = _CachedSettings(stamp, load_settings(start=folder), None)
+                entry = _CachedSettings(stamp, resolver, resolver.for_folder(str(folder)), None)
             except ConfigError as exc:
-                entry = _CachedSettings(stamp, None, str(exc))
+                entry = _CachedSettings(stamp, resolver, None, str(exc))
             self._entries[folder] = entry
         return entry
 
@@ -199,7 +212,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
                 type=lsp.MessageType.Error, message=f"sora-lint: {entry.error} (no diagnostics until it is fixed)"))
         if entry.settings is not None and path and is_excluded(path, entry.settings):
             return None, path
-        return entry.settings, path
+        return (entry.for_path(path) if path else entry.settings), path
 
     def lint(uri: str, text: str) -> Optional[Linted]:
         settings, path = settings_for(uri)
