@@ -29,12 +29,30 @@ _RECENT_NS = 2_000_000_000
 Entry = Dict[str, Any]
 
 
+def installed_version() -> str:
+    """sora-lint's version from its installed metadata, read directly: importlib.metadata would cost
+    about 30 ms of imports, a third of what a warm run may take."""
+    import glob
+    import sys
+
+    for entry in sys.path:
+        for folder in glob.glob(os.path.join(entry or os.curdir, "sora_lint-*.dist-info")):
+            try:
+                with open(os.path.join(folder, "METADATA"), encoding="utf-8") as fh:
+                    for line in fh:
+                        if line.startswith("Version:"):
+                            return line.split(":", 1)[1].strip()
+                        if not line.strip():
+                            break
+            except OSError:
+                continue
+    return "unknown"
+
+
 def code_key() -> str:
     """What makes every cached result stale: sora-lint's version and its code, the catalog included."""
-    from .docs import tool_version
-
     package = os.path.dirname(os.path.abspath(__file__))
-    digest = hashlib.sha256(tool_version().encode())
+    digest = hashlib.sha256(installed_version().encode())
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -69,6 +87,7 @@ class Cache:
 
     def __init__(self, folder: str, key: Optional[str] = None) -> None:
         self.folder = os.path.abspath(folder)
+        self.cwd = os.getcwd()
         self.key = key or code_key()
         self.file = os.path.join(self.folder, f"results-{self.key}.json")
         self.entries = self._read()
@@ -114,9 +133,15 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
 
+    def entry_key(self, path: str) -> str:
+        """The entry's key: the absolute path (os.path.abspath asks for the cwd on every call)."""
+        if ".." in path or "./" in path or path.startswith(os.sep):
+            return os.path.normpath(os.path.join(self.cwd, path))
+        return self.cwd + os.sep + path
+
     def by_stat(self, path: str, fingerprint: str) -> Optional[List[Diagnostic]]:
         """The cached diagnostics if the file's size and mtime say it is unchanged (nothing is read)."""
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(self.entry_key(path))
         if not isinstance(entry, dict) or entry.get("m") is None:
             return None
         try:
@@ -132,7 +157,7 @@ class Cache:
 
     def by_content(self, path: str, data: bytes, fingerprint: str) -> Optional[List[Diagnostic]]:
         """The cached diagnostics if the file's content is the one they were computed from."""
-        key = os.path.abspath(path)
+        key = self.entry_key(path)
         entry = self.entries.get(key)
         if not isinstance(entry, dict) or entry.get("h") != content_hash(data) or not self._fresh(entry, fingerprint):
             return None
@@ -163,7 +188,7 @@ class Cache:
             deps.append([dep, *self._stat_fields(dep).values(), digest])
         entry = {"h": content_hash(data), "f": fingerprint, "d": [_encode(d) for d in diagnostics], "deps": deps,
                  **self._stat_fields(path)}
-        self.changed[os.path.abspath(path)] = entry
+        self.changed[self.entry_key(path)] = entry
 
     def save(self) -> None:
         """Merge this run's entries into the file on disk and replace it atomically; never fails the run."""

@@ -78,9 +78,10 @@ def settings_root(settings: Settings) -> Optional[str]:
 
 def excluded_by_config(path: str, settings: Settings) -> bool:
     """The configured excludes, matched relative to the configuration file's folder."""
-    root = settings_root(settings)
-    if root is None or not settings.exclude:
+    if not settings.exclude or settings.source is None:
         return False
+    root = settings_root(settings)
+    assert root is not None
     rel = os.path.relpath(os.path.abspath(path), root)
     return not rel.startswith("..") and rel != os.curdir and matches_glob(rel, settings.exclude)
 

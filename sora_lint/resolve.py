@@ -50,12 +50,13 @@ class Resolver:
             self.fixed_config = os.path.abspath(config)
         self._config_of_folder: Dict[str, Optional[str]] = {}
         self._loaded: Dict[Optional[str], Settings] = {}
+        self._by_folder: Dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
 
     def config_file(self, folder: str) -> Optional[str]:
         """The configuration file that governs ``folder``: ``--config``, or the nearest one above it."""
         if self.fixed_config is not None:
             return self.fixed_config
-        current = os.path.abspath(folder)
+        current = os.path.normpath(os.path.join(self.cwd, folder))
         walked = []
         result: Optional[str] = None
         while current not in self._config_of_folder:
@@ -76,15 +77,19 @@ class Resolver:
 
     def for_folder(self, folder: str) -> Settings:
         """The settings of files in ``folder`` (without per-file ignores)."""
-        config = self.config_file(folder)
+        known = self._by_folder.get(folder)
+        if known is not None:
+            return known
+        config = self.config_file(os.path.join(self.cwd, folder))
         if config not in self._loaded:
             base = load_file(Path(config)) if config is not None else Settings()
             self._loaded[config] = self._apply(base)
+        self._by_folder[folder] = self._loaded[config]
         return self._loaded[config]
 
     def for_path(self, path: str) -> Settings:
         """The settings of one file, its per-file ignores included."""
-        settings = self.for_folder(os.path.dirname(os.path.abspath(path)))
+        settings = self.for_folder(os.path.dirname(path) or os.curdir)
         if not settings.per_file_ignores:
             return settings
         rel = os.path.relpath(os.path.abspath(path), settings_root(settings) or self.cwd)

@@ -186,8 +186,15 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
     """
     results: List[FileResult] = []
     candidates: List[Tuple[str, bytes, Job]] = []
+    jobs_by_settings: Dict[int, Job] = {}
     for path in paths:
-        file_job = job if settings_for is None else replace(job, settings=settings_for(path))
+        file_job = job
+        if settings_for is not None:
+            settings = settings_for(path)
+            file_job = jobs_by_settings.get(id(settings)) or jobs_by_settings.setdefault(
+                id(settings), replace(job, settings=settings))
+            if file_job.settings is not settings:  # an id reused by a new Settings object
+                file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
         if cache is not None:
             hit = _from_cache(cache, path, None, file_job)
             if hit is not None:
