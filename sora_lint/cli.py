@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
-    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs sora-lint[lsp])")
+    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs pygls: pip install '.[lsp]' in a clone)")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
 

@@ -34,7 +34,8 @@ from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
 
 SOURCE = "sora-lint"
 FIX_ALL_KIND = "source.fixAll.sora-lint"
-INSTALL_HINT = "pip install 'sora-lint[lsp]'"
+# sora-lint is not on PyPI yet: the extra installs from a clone.
+INSTALL_HINT = "pip install 'pygls>=2', or pip install '.[lsp]' in a clone of sora-lint"
 
 # LSP DiagnosticSeverity values.
 ERROR, WARNING = 1, 2

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 needs_pygls = pytest.mark.skipif(importlib.util.find_spec("pygls") is None,
-                                 reason="pygls is not installed (pip install 'sora-lint[lsp]')")
+                                 reason="pygls is not installed (pip install '.[lsp]')")
 
 TIMEOUT = 20  # seconds for any one answer: a hang fails the test instead of blocking it
 
@@ -308,7 +308,7 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path):
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("sora-lint: error: ")
-    assert "pip install 'sora-lint[lsp]'" in lines[0]
+    assert lines[0].endswith("pip install 'pygls>=2', or pip install '.[lsp]' in a clone of sora-lint")
 
 
 def test_positions_follow_lsp_lines_and_the_negotiated_encoding():
