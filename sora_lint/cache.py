@@ -214,6 +214,16 @@ class Cache:
             return
         self.entries = merged
         self.changed = {}
+        self._drop_other_versions()
+
+    def _drop_other_versions(self) -> None:
+        """Results of another version of sora-lint's code can never be used again."""
+        try:
+            for name in os.listdir(self.folder):
+                if name.startswith("results-") and name.endswith(".json") and os.path.join(self.folder, name) != self.file:
+                    os.unlink(os.path.join(self.folder, name))
+        except OSError:
+            pass
 
     def _prepare_folder(self) -> None:
         os.makedirs(self.folder, exist_ok=True)

