@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from .catalog import AUTO, SHIPPED_PROFILES, Profile
 
@@ -70,7 +70,7 @@ class Settings:
             state = layer.decide(code, state)
         return state
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def with_layer(self, layer: RuleLayer) -> "Settings":
