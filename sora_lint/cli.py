@@ -133,6 +133,12 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
     if problem:
         print(f"sora-lint: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
+    if args.output_file:
+        try:  # before any fix is written: a report that cannot be written stops the run first
+            open(args.output_file, "a", encoding="utf-8").close()
+        except OSError as exc:
+            print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
     resolver = _resolver(args)
     fixing = mode == "fix" or getattr(args, "fix", False)
     job_mode = DIFF if args.diff else FIX if fixing else CHECK

@@ -141,8 +141,12 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: "Resolver") ->
             sys.stdout.flush()
     if error:
         print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
-    report = sys.stdout if job_mode == CHECK and not args.output_file else (
-        open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stderr)
+    try:
+        report = sys.stdout if job_mode == CHECK and not args.output_file else (
+            open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stderr)
+    except OSError as exc:
+        print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
                                 sources=SourceLines({name: body}))

@@ -169,6 +169,10 @@ def test_output_file_color_and_quiet(cli, tmp_path):
     assert (result.returncode, result.stdout) == (1, "")
     assert (tmp_path / "out.txt").read_text().splitlines() == [
         f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}", "Found 2 errors.", "[*] 1 fixable with `sora-lint fix`."]
+    result = cli("check", "--fix", "-o", "no/such/folder/out.txt", "bad.py")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert lines(result.stderr) == ["sora-lint: error: no/such/folder/out.txt: cannot be written: No such file or directory"]
+    assert (tmp_path / "bad.py").read_text() == BAD  # stopped before fixing anything
     result = cli("check", "--output-format", "concise", "-q", "bad.py")
     assert result.stdout.splitlines() == [f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}"]
     coloured = cli("check", "--output-format", "concise", "--color", "always", "bad.py").stdout
