@@ -212,6 +212,18 @@ def test_language_server_quick_fix_is_the_same_minimal_edit(tmp_path):
         client.kill()
 
 
+@pytest.mark.parametrize("unsafe, name", [(False, n) for n in SAFE] + [(True, n) for n in UNSAFE])
+def test_every_case_is_fixed_in_one_pass_and_then_stable(unsafe, name):
+    from sora_lint.engine import fix_source
+    from sora_lint.settings import Settings
+
+    before, after = (UNSAFE if unsafe else SAFE)[name]
+    for variant in ("\n", "\r\n", "\r"):
+        outcome = fix_source(before.replace("\n", variant), "t.py", Settings(), unsafe_fixes=unsafe)
+        assert (outcome.error, outcome.source) == (None, after.replace("\n", variant))
+        assert fix_source(outcome.source, "t.py", Settings(), unsafe_fixes=unsafe).applied == 0
+
+
 def test_insertion_is_minimal_edits():
     from sora_lint.engine import check_source
 
@@ -283,3 +295,10 @@ def test_nearest_size_says_how_it_was_chosen():
         "size=\"1920x1080\" is not supported by sora-2-pro (Supported values are: '1280x720', '720x1280', "
         f"'1792x1024', and '1024x1792'); use \"1792x1024\" (same orientation, nearest in area){TAG}")
     assert [f.message for f in finding.fixes] == ['Replace with "1792x1024" (same orientation, nearest in area)']
+
+
+def test_a_value_written_over_lines_is_shown_on_one_line():
+    from sora_lint.engine import check_source
+
+    source = OPENAI + 'client.videos.create(model="sora-2", prompt="p", seconds="""1\n0""")\n'
+    assert [d.message for d in check_source(source, "t.py")] == [f'seconds="1\\n0" is not a number of seconds{TAG}']
