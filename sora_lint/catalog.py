@@ -137,15 +137,17 @@ def is_canonical_size(value: str) -> bool:
 
 
 def same_orientation_size(size: str, supported: Sequence[str]) -> Optional[str]:
-    """The supported size with the orientation of ``size`` (none for a square)."""
+    """Among the supported sizes with the orientation of ``size``, the nearest to it in area;
+    on a tie the larger, as a duration rounds up (none for a square)."""
     w, h = (int(x) for x in size.split("x"))
     if w == h:
         return None
+    same = []
     for s in supported:
         sw, sh = (int(x) for x in s.split("x"))
-        if (sw > sh) == (w > h):
-            return s
-    return None
+        if sw != sh and (sw > sh) == (w > h):
+            same.append((abs(sw * sh - w * h), -sw * sh, s))
+    return min(same)[2] if same else None
 
 
 def _normalise_model(name: str) -> str:

@@ -154,6 +154,7 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
 def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
     from .calls import find
     from .analysis.positions import LineIndex, locate
+    from .edits import EditBuilder, nodes_to_locate
     from .rule import Finding
     from .rules import ALL_RULES
 
@@ -166,56 +167,22 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> List
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
         return []
-    targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
+    targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
+                                              for n in nodes_to_locate(c)]
     spans = locate(module, targets + facts.fstrings)
     index = LineIndex(source)
+    builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
     for f in findings:
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
-            news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
-            if any(new is None for new in news):
-                continue  # no quote fits inside the f-strings around it: no fix rather than a broken one
-            fixes.append(Fix(p.applicability, p.message, tuple(
-                _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
+            edits = builder.build(p.changes)
+            if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
+                fixes.append(Fix(p.applicability, p.message, edits))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
     return out
-
-
-def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Optional[object]:
-    """``new`` with its string literals quoted so that it fits inside the f-strings around ``span``.
-
-    Before Python 3.12 an expression inside ``f"..."`` cannot contain ``"``: a ``seconds="12"``
-    written into ``f"{client.videos.create(seconds=10)}"`` would end the f-string. None when
-    neither quote fits (nested f-strings using both).
-    """
-    forbidden = {f.end for f in fstrings if spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1]}
-    if not forbidden:
-        return new
-    import libcst as cst
-
-    class Requote(cst.CSTTransformer):
-        failed = False
-
-        def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
-            if updated.quote not in forbidden:
-                return updated
-            other = "'" if updated.quote == '"' else '"'
-            body = updated.value[len(updated.prefix) + 1:-1]
-            if other in forbidden or other in body or "\\" in body:
-                self.failed = True
-                return updated
-            return updated.with_changes(value=f"{updated.prefix}{other}{body}{other}")
-
-    requote = Requote()
-    fitted = new.visit(requote)
-    return None if requote.failed else fitted
-
-
-def _edit(content: str, span: Tuple[int, int], index) -> Edit:
-    return Edit(content, span[0], span[1], Location(*index.position(span[0])), Location(*index.position(span[1])))
 
 
 def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,

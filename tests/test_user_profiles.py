@@ -30,9 +30,10 @@ client.videos.create(model="sora-2", prompt="p", seconds=6)
 OPENAI_TAG = " [profile openai: auto: client has no base_url]"
 SIX_UNDER_OPENAI = (
     "six.py:4:58: SOR001 [*] seconds=6 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-    f"use 4 or 8{OPENAI_TAG}\n"
+    f'use "4" or "8"{OPENAI_TAG}\n'
     "six.py:4:58: SOR002 [*] seconds=6 is an int, but profile openai expects a string, as the openai SDK types it: "
-    f'use "6" (the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"){OPENAI_TAG}\n'
+    'use "8", the nearest supported duration '
+    f'(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"){OPENAI_TAG}\n'
 )
 
 
