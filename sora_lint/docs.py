@@ -89,6 +89,7 @@ def rule_docs() -> Tuple[RuleDoc, ...]:
             fix_safety=rule.fix_safety,
             example=rule.example,
             use_instead=rule.use_instead,
+            fixable=rule.fixable,
         ))
     return tuple(docs)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..rule import (
-    PRO_MODEL,
     SAFE,
     SOR_TYPE_INT,
     Context,
@@ -22,7 +21,8 @@ from ..rule import (
     shown,
     source_of,
     supported_list,
-    switch_to_pro,
+    switch_model,
+    upgrade_for,
 )
 
 
@@ -79,8 +79,9 @@ class SecondsUnsupported(Rule):
             what = f"supported by {label}"
         best = nearest_seconds(number, supported)
         advice = " or ".join(str(n) for n in neighbours(number, supported))
-        pro = None if call.is_extend else switch_to_pro(call, ctx)
-        alternative = f', or model="{PRO_MODEL}"' if pro else ""
+        target = upgrade_for(call, ctx)
+        pro = switch_model(call, ctx, target)
+        alternative = f', or model="{target}"' if pro else ""
         message = (
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "
             f"use {advice}{alternative}{fix_blocked_note(arg)}{ctx.tag}"
