@@ -10,6 +10,7 @@ them. It imports nothing heavy, so programs can use it at run time::
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -339,7 +340,7 @@ def profile_from_table(name: str, table: Mapping[str, object], base: Optional[Pr
         extend_seconds=tuple(table.get("extend-seconds", base.extend_seconds if base else ())),  # type: ignore[arg-type]
         extends=base.name if base else None,
         default_model=str(table.get("default-model", base.default_model_name if base else "")),
-        contract_name=str(table.get("contract-name", f"profile {name}")),
+        contract_name=f"profile {name}",
     )
     built = replace(base, **fields) if base else Profile(**fields)  # type: ignore[arg-type]
     return replace(built, server=_user_server(built, table, origin))
@@ -351,10 +352,17 @@ def _dates(table: Mapping[str, object], where: str) -> Optional[Dates]:
     return Dates(*(parse_date(table[k], f"{where} {k}") if k in table else None for k in ("deprecated", "shutdown")))
 
 
+def _not_after(day: Optional[datetime.date], limit: Optional[datetime.date]) -> Optional[datetime.date]:
+    return day if day is not None and (limit is None or day <= limit) else None
+
+
 def _user_server(profile: Profile, table: Mapping[str, object], origin: str) -> Optional[Server]:
     """A user profile's lifecycle, as a server entry for its hosts (None when it declares no date)."""
     dates = _dates(table, profile.name)
-    model_dates = {n: spec.dates for n, spec in profile.models.items() if spec.dates is not None}
+    announced = dates.deprecated if dates else None
+    # A model's own shutdown is announced with the profile's, unless the model says otherwise.
+    model_dates = {n: replace(spec.dates, deprecated=spec.dates.deprecated or _not_after(announced, spec.dates.shutdown))
+                   for n, spec in profile.models.items() if spec.dates is not None}
     if dates is None and not model_dates:
         return None
     source = str(table.get("lifecycle-source", f"profile {profile.name}" + (f" in {origin}" if origin else "")))
