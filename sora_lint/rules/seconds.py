@@ -5,6 +5,7 @@ from typing import Iterable
 from ..rule import (
     SAFE,
     SOR_TYPE_INT,
+    SOR_TYPE_STR,
     Context,
     Finding,
     Invalid,
@@ -12,6 +13,7 @@ from ..rule import (
     SoraCall,
     Valid,
     as_number,
+    contract_for_seconds_type,
     fix_blocked_note,
     model_spec,
     neighbours,
@@ -131,16 +133,23 @@ class SecondsType(Rule):
         replacement = seconds_literal(whole, ctx.profile)
         if wants_int:
             kind = "a string" if isinstance(arg.value, str) else "a float"
-            other = ('the official OpenAI API expects a string; if this code calls it, set profile = "openai"'
+            other = (_other_contract(SOR_TYPE_STR, "a string")
                      if isinstance(arg.value, str) else "seconds is a whole number of seconds")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: use {whole} "
                        f"({other}){fix_blocked_note(arg)}{ctx.tag}")
         else:
             kind = "an int" if isinstance(arg.value, int) else ("a float" if isinstance(arg.value, float) else "a string")
-            other = ('the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"'
+            other = (_other_contract(SOR_TYPE_INT, "an int")
                      if isinstance(arg.value, (int, float)) else "write the bare number as a string")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string, "
                        f'as the openai SDK types it: use "{whole}" ({other}){fix_blocked_note(arg)}{ctx.tag}')
         fix = rewrite(arg, replacement, SAFE, f"Replace with {'the int' if wants_int else 'the string'} {source_of(replacement)}")
         yield self.finding(message, arg.anchor, fix)
 
+
+def _other_contract(seconds_type: str, kind: str) -> str:
+    """Which shipped contract the value's type would be right for, and how to say the code calls it."""
+    other = contract_for_seconds_type(seconds_type)
+    if other is None:
+        return f"no shipped contract expects {kind}"
+    return f'{other.contract_name} expects {kind}; if this code calls it, set profile = "{other.name}"'
