@@ -167,3 +167,51 @@ def test_the_table_covers_every_parameter_rule():
     codes = {p.code for profile, params in TABLE for p in validate(profile=profile, **params)}
     assert codes == {"SOR001", "SOR002", "SOR003", "SOR004", "SOR005"}
     assert len(TABLE) >= 20
+
+
+# --- the README says what the catalog says ------------------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_tables_are_generated_from_the_catalog():
+    from sora_lint.docs import readme_blocks, with_generated_blocks
+
+    text = README.read_text(encoding="utf-8")
+    assert with_generated_blocks(text) == text, "run: python scripts/gen_rule_docs.py"
+    assert all(block in text for block in readme_blocks().values())
+    assert "| `sora-2-pro` seconds | 10, 15, 25 | 4, 8, 12 |" in text
+
+
+def test_readme_sample_findings_are_what_check_prints_today(cli):
+    import re
+
+    from conftest import AFTER_SHUTDOWN, ROOT
+
+    samples = re.findall(r"```text\n(fixtures/[^\n]+)\n```", README.read_text(encoding="utf-8"))
+    proc = cli("check", "--output-format", "concise", "fixtures/", cwd=ROOT, today=AFTER_SHUTDOWN)
+    assert [code for code in ("SOR001", "SOR006") if any(f" {code} " in s for s in samples)] == ["SOR001", "SOR006"]
+    for sample in samples:
+        assert sample in proc.stdout.splitlines()
+
+
+def test_readme_runtime_example_runs():
+    import re
+
+    code = re.search(r"## The catalog at run time.*?```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    sent = {}
+
+    class FakeOpenAI:
+        def __init__(self, **kwargs):
+            self.videos = self
+
+        def create(self, **kwargs):
+            sent.update(kwargs)
+            return "video"
+
+    scope = dict(OpenAI=FakeOpenAI)
+    exec(code.replace("from openai import OpenAI\n", ""), scope)  # noqa: S102
+    assert scope["render"]("a cat", 10) == "video"
+    assert sent == {"model": "sora-2", "prompt": "a cat", "seconds": "12", "size": "720x1280"}
+    with pytest.raises(ValueError, match="is not supported by sora-2"):
+        scope["render"]("a cat", 8, size="1792x1024")
