@@ -315,38 +315,38 @@ def validate(
     return run_rules(model=model, seconds=seconds, size=size, profile=profile)
 
 
-def profile_from_table(name: str, table: Mapping[str, object], base: Optional[Profile], origin: str = "") -> Profile:
+def profile_from_table(name: str, table: Mapping[str, Any], base: Optional[Profile], origin: str = "") -> Profile:
     """Build a user profile from its ``[tool.sora-lint.profiles.NAME]`` table (validated by config).
 
     ``hosts`` and the lifecycle dates are not inherited: they describe one server.
     """
     models = {n: replace(spec, dates=None) for n, spec in base.models.items()} if base else {}
-    for model_name, spec_table in dict(table.get("models", {}) or {}).items():  # type: ignore[union-attr]
+    for model_name, spec_table in dict(table.get("models", {}) or {}).items():
         inherited = models.get(model_name)
         spec_table = dict(spec_table)
         seconds = tuple(spec_table.get("seconds", inherited.seconds if inherited else ()))
         sizes = tuple(spec_table.get("sizes", inherited.sizes if inherited else ()))
         default = spec_table.get("default-seconds", inherited.default_seconds if inherited else (seconds[0] if seconds else 4))
         upgrades = tuple(spec_table.get("upgrades", inherited.upgrades if inherited else ()))
-        models[model_name] = ModelSpec(model_name, seconds, sizes, int(default), upgrades=upgrades,  # type: ignore[arg-type]
+        models[model_name] = ModelSpec(model_name, seconds, sizes, int(default), upgrades=upgrades,
                                        dates=_dates(spec_table, f"{name}.models.{model_name}"))
-    fields = dict(
+    fields: Dict[str, Any] = dict(
         name=name,
         description=str(table.get("description", f"user profile {name}" + (f" (extends {base.name})" if base else ""))),
         seconds_type=str(table.get("seconds-type", base.seconds_type if base else SOR_TYPE_INT)),
         models=models,
-        aliases=dict(base.aliases if base else {}, **dict(table.get("aliases", {}) or {})),  # type: ignore[arg-type]
-        hosts=tuple(table.get("hosts", ())),  # type: ignore[arg-type]
-        extend_seconds=tuple(table.get("extend-seconds", base.extend_seconds if base else ())),  # type: ignore[arg-type]
+        aliases=dict(base.aliases if base else {}, **dict(table.get("aliases", {}) or {})),
+        hosts=tuple(table.get("hosts", ())),
+        extend_seconds=tuple(table.get("extend-seconds", base.extend_seconds if base else ())),
         extends=base.name if base else None,
         default_model=str(table.get("default-model", base.default_model_name if base else "")),
         contract_name=f"profile {name}",
     )
-    built = replace(base, **fields) if base else Profile(**fields)  # type: ignore[arg-type]
+    built = replace(base, **fields) if base else Profile(**fields)
     return replace(built, server=_user_server(built, table, origin))
 
 
-def _dates(table: Mapping[str, object], where: str) -> Optional[Dates]:
+def _dates(table: Mapping[str, Any], where: str) -> Optional[Dates]:
     if "shutdown" not in table and "deprecated" not in table:
         return None
     return Dates(*(parse_date(table[k], f"{where} {k}") if k in table else None for k in ("deprecated", "shutdown")))
@@ -356,7 +356,7 @@ def _not_after(day: Optional[datetime.date], limit: Optional[datetime.date]) -> 
     return day if day is not None and (limit is None or day <= limit) else None
 
 
-def _user_server(profile: Profile, table: Mapping[str, object], origin: str) -> Optional[Server]:
+def _user_server(profile: Profile, table: Mapping[str, Any], origin: str) -> Optional[Server]:
     """A user profile's lifecycle, as a server entry for its hosts (None when it declares no date)."""
     dates = _dates(table, profile.name)
     announced = dates.deprecated if dates else None

@@ -150,15 +150,29 @@ def profile_table(profile: Profile, origin: str) -> str:
         ("extends", profile.extends or "-"),
         ("aliases", ", ".join(f"{a} -> {m}" for a, m in profile.aliases.items()) or "-"),
         ("extend seconds", _numbers(profile.extend_seconds) if profile.extend_seconds else "- (not checked)"),
+        ("default model", profile.default_model_name or "-"),
     ]
-    models = [("model", "seconds", "default", "sizes")]
-    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds), ", ".join(spec.sizes))
-               for spec in profile.models.values()]
+    for server in _servers_of(profile):
+        dates = server.dates
+        settings.append(("lifecycle", f"{server.name} ({', '.join(server.hosts) or 'no hosts'}): "
+                                      f"deprecated {dates.deprecated or '-'}, shutdown {dates.shutdown or '-'}"))
+    models = [("model", "seconds", "default", "upgrades", "sizes")]
+    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds),
+                ", ".join(spec.upgrades) or "-", ", ".join(spec.sizes)) for spec in profile.models.values()]
     lines = [f"{profile.name} ({origin})", f"  {profile.description}"]
     lines += _table(settings)
     lines.append("")
     lines += _table(models)
     return "\n".join(lines)
+
+
+def _servers_of(profile: Profile) -> List[Server]:
+    """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
+    from .catalog import SHIPPED_SERVERS
+
+    if profile.server is not None:
+        return [profile.server]
+    return [s for s in SHIPPED_SERVERS if s.has_dates and any(profile.matches_host(h) for h in s.hosts)]
 
 
 def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, Profile],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from conftest import AFTER_SHUTDOWN
@@ -57,9 +58,9 @@ with httpx.Client(base_url="https://api.openai.com/v1") as http:
 HTTP_GATEWAY = HTTP_OFFICIAL.replace("api.openai.com", "gateway.example.com")
 
 
-def sor006(source: str, today: str, monkeypatch, settings: Settings = Settings()):
+def sor006(source: str, today: str, monkeypatch, settings: Optional[Settings] = None):
     monkeypatch.setenv("SORA_LINT_TODAY", today)
-    return [(d.location.row, d.location.column, d.message) for d in check_source(source, "x.py", settings)
+    return [(d.location.row, d.location.column, d.message) for d in check_source(source, "x.py", settings or Settings())
             if d.code == "SOR006"]
 
 
