@@ -18,9 +18,9 @@ SHUTDOWN_DAY = "2026-09-24"
 
 SOURCE = 'openai SDK: "The Sora API is scheduled to permanently shut down on September 24, 2026."'
 SHUT = f"the official Sora API was shut down on 2026-09-24: this request fails whatever its parameters ({SOURCE})"
-HINT = ("; the client has no base_url, so this is the openai SDK's default server unless OPENAI_BASE_URL points "
-        'elsewhere: if it does, set profile = "NAME" in [tool.sora-lint] to the profile of that server '
-        "(a user profile with hosts for your own gateway)")
+HINT = ("; the client has no base_url, so it talks to the openai SDK's default server unless OPENAI_BASE_URL points "
+        'elsewhere: if it does, tell sora-lint with profile = "NAME" in [tool.sora-lint] '
+        "(a shipped profile, or a user profile with hosts for your gateway)")
 NO_BASE_URL = " [profile openai: auto: client has no base_url]"
 
 
@@ -235,3 +235,18 @@ def test_bad_lifecycle_keys_name_the_file_and_key(cli, tmp_path, line, message):
     proc = cli("check", ".")
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"sora-lint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
+
+
+def test_ignore_in_the_configuration_and_flake8(cli, flake8, tmp_path, monkeypatch):
+    monkeypatch.setenv("SORA_LINT_TODAY", AFTER_SHUTDOWN)
+    write(tmp_path, "app.py", SDK_DEFAULT)
+    assert lines_of(flake8("app.py")) == [f"app.py:4:1: SOR006 {SHUT}{HINT}{NO_BASE_URL}"]
+    write(tmp_path, "pyproject.toml", '[tool.sora-lint]\nignore = ["SOR006"]\n')
+    proc = cli("check", "app.py")
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n")
+    assert lines_of(flake8("app.py")) == []
+
+
+def lines_of(proc) -> list:
+    assert proc.stderr == ""
+    return proc.stdout.splitlines()

@@ -7,9 +7,9 @@ from ..rule import Context, Finding, Invalid, Notice, Rule, SoraCall, Valid, not
 _OFFICIAL = sdk_default_server()
 
 # The pyproject.toml line that tells sora-lint which server a client without base_url talks to.
-_TELL_US = ('the client has no base_url, so this is the openai SDK\'s default server unless OPENAI_BASE_URL '
-            'points elsewhere: if it does, set profile = "NAME" in [tool.sora-lint] to the profile of that server '
-            '(a user profile with hosts for your own gateway)')
+_TELL_US = ("the client has no base_url, so it talks to the openai SDK's default server unless OPENAI_BASE_URL "
+            'points elsewhere: if it does, tell sora-lint with profile = "NAME" in [tool.sora-lint] '
+            "(a shipped profile, or a user profile with hosts for your gateway)")
 
 
 class ApiShutDown(Rule):
