@@ -215,3 +215,15 @@ def test_readme_runtime_example_runs():
     assert sent == {"model": "sora-2", "prompt": "a cat", "seconds": "12", "size": "720x1280"}
     with pytest.raises(ValueError, match="is not supported by sora-2"):
         scope["render"]("a cat", 8, size="1792x1024")
+
+
+def test_the_runtime_api_imports_without_libcst_until_validate_runs():
+    import subprocess
+    import sys
+
+    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.selection, sora_lint.doctor\n"
+             "before = 'libcst' in sys.modules\n"
+             "sora_lint.validate(model='sora-2', seconds='8')\n"
+             "print(before, 'libcst' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out == "False True\n"
