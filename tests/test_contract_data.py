@@ -227,3 +227,21 @@ def test_the_runtime_api_imports_without_libcst_until_validate_runs():
              "print(before, 'libcst' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out == "False True\n"
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('default-model = "sora-9"\n',
+     "[tool.sora-lint.profiles.future] default-model: 'sora-9' is not a model of the profile (known: sora-2, sora-2-pro, sora-3)"),
+    ('[tool.sora-lint.profiles.future.models.sora-2-pro]\nupgrades = ["sora-2-pro"]\n',
+     "[tool.sora-lint.profiles.future.models.sora-2-pro] upgrades: 'sora-2-pro' is not another model of the profile "
+     "(known: sora-2, sora-2-pro, sora-3)"),
+    ('[tool.sora-lint.profiles.future.models.sora-2-pro]\nupgrades = "sora-3"\n',
+     "[tool.sora-lint.profiles.future.models.sora-2-pro] upgrades must be a list of strings"),
+])
+def test_bad_model_choices_name_the_file_and_key(cli, tmp_path, extra, message):
+    toml = SORA_3_TOML.replace('extends = "openai"\n', 'extends = "openai"\n' + extra) if extra.startswith("default") \
+        else SORA_3_TOML + extra
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    proc = cli("check", ".")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"sora-lint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
