@@ -1,12 +1,14 @@
 """One engine for every front end: check a source text, or fix it until it is stable."""
 from __future__ import annotations
 
+import datetime
+import os
 import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from .catalog import AUTO, profile_for_base_url
+from .lifecycle import TODAY_VARIABLE, today
 from .prefilter import might_contain_sora_call
 from .settings import Settings
 from .types import NEWLINE, Diagnostic, Edit, Fix, Location
@@ -28,36 +30,25 @@ class FixOutcome:
 
 
 def select_context(facts: "object", settings: Settings):  # -> rule.Context
-    """The profile for one file, and the reason shown in every message."""
-    from .analysis.facts import UNKNOWN, ModuleFacts
+    """The profile for one file and the reason shown in every message, the server it talks to, and today."""
+    from .analysis.facts import ModuleFacts
     from .rule import Context
+    from .selection import choose
 
     assert isinstance(facts, ModuleFacts)
-    profiles = settings.profiles
-    if settings.profile != AUTO:
-        return Context(profiles[settings.profile], settings.profile_origin)
-    fallback = profiles[settings.fallback_profile]
-    for client in facts.clients:
-        if client.class_name.endswith("AzureOpenAI"):
-            return Context(profiles["openai"], "auto: Azure OpenAI client")
-        if client.base_url is None:
-            return Context(profiles["openai"], "auto: client has no base_url")
-        if client.base_url is UNKNOWN:
-            return Context(fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile")
-        url = str(client.base_url)
-        ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
-        chosen = profile_for_base_url(url, ordered)
-        host = _host(url)
-        if chosen is not None:
-            return Context(chosen, f"auto: {client.steered_by} {host}")
-        return Context(fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile")
-    return Context(profiles["openai"], "auto: no client is built in this file")
+    choice = choose(facts.clients, settings)
+    return Context(choice.profile, choice.reason, server=choice.server,
+                   server_inferred=choice.server_inferred, today=lifecycle_today())
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def lifecycle_today() -> datetime.date:
+    """The date SOR006 compares the lifecycle dates with (``SORA_LINT_TODAY`` overrides the local date)."""
+    from .config import ConfigError
 
-    return urlsplit(url if "//" in url else "//" + url).hostname or url
+    try:
+        return today(os.environ.get(TODAY_VARIABLE), datetime.date.today())
+    except ValueError as exc:
+        raise ConfigError(f"environment: {exc}") from None
 
 
 # LibCST's native parser recurses on the C stack: a long `a and b and ...` chain,

@@ -7,25 +7,28 @@ bytes. So a rule never touches I/O, LibCST's parser or the source text.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from .catalog import (  # noqa: F401 - re-exported for rules
-    DEFAULT_MODEL,
-    PRO_MODEL,
     SOR_TYPE_INT,
     SOR_TYPE_STR,
     ModelSpec,
     Profile,
     canonical_size,
+    contract_for_seconds_type,
     is_canonical_size,
     model_candidates,
     nearest_seconds,
     neighbours,
     same_orientation_size,
+    sdk_default_server,
+    upgrades_of,
 )
+from .lifecycle import Notice, Server, notice  # noqa: F401 - re-exported for rules
 from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
 from .edits import AddKeyword, Change, ReplaceValue, value_text
 from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
@@ -48,10 +51,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """The profile that applies to the file, and why (shown in every message)."""
+    """The profile that applies to the file, and why (shown in every message); the server it talks to."""
 
     profile: Profile
     reason: str
+    server: Optional[Server] = None  # None when the file does not say which server it talks to
+    server_inferred: bool = False  # the SDK's default server, because the client has no base_url
+    today: Optional[datetime.date] = None  # None: lifecycle dates are not checked
 
     @property
     def tag(self) -> str:
@@ -81,6 +87,7 @@ class Rule:
     example: ClassVar[str]
     use_instead: ClassVar[str]
     fix_safety: ClassVar[str]
+    fixable: ClassVar[bool] = True  # whether its findings can carry a fix (the docs' "fix" column)
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
@@ -128,7 +135,7 @@ def supported_list(values: Sequence[object]) -> str:
 
 def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     """The spec of the call's model and how to name it; no spec when unknown."""
-    name = call.model_name(DEFAULT_MODEL)
+    name = call.model_name(ctx.profile.default_model_name)
     if not isinstance(name, str):
         return None, ""
     spec = ctx.profile.model(name)
@@ -199,16 +206,25 @@ def as_number(value: object) -> Optional[float]:
     return None
 
 
-def switch_to_pro(call: SoraCall, ctx: Context) -> Optional[FixProposal]:
-    """The unsafe fix that moves the call to sora-2-pro, when everything it asks for is valid there."""
-    pro = ctx.profile.model(PRO_MODEL)
-    if pro is None or call.is_extend or not valid_under(call, pro, ctx.profile):
+def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
+    """The first model of the call's upgrade path that accepts every duration and size it asks for."""
+    if call.is_extend:
         return None
-    message = f'Use model="{PRO_MODEL}" (changes price and output)'
+    spec, _label = model_spec(call, ctx)
+    if spec is None:
+        return None
+    return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
+
+
+def switch_model(call: SoraCall, ctx: Context, target: Optional[str]) -> Optional[FixProposal]:
+    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
+    if target is None:
+        return None
+    message = f'Use model="{target}" (changes price and output)'
     model = call.args.get("model")
     if model is not None:
-        return rewrite(model, PRO_MODEL, UNSAFE, message)
+        return rewrite(model, target, UNSAFE, message)
     if call.has_star_args or call.is_http:  # a request body has no keyword to add the model to
         return None
-    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", PRO_MODEL),))
+    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target),))
 

@@ -198,7 +198,8 @@ def _region(start, end):
 
 def expected_sarif(root: Path) -> dict:
     artifact = {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"}
-    names = ["parse-error", "seconds-unsupported", "seconds-type", "size-unsupported", "size-malformed", "model-unknown"]
+    names = ["parse-error", "seconds-unsupported", "seconds-type", "size-unsupported", "size-malformed", "model-unknown",
+             "api-shut-down"]
     rules = []
     for i, name in enumerate(names):
         code = f"SOR00{i}"
@@ -260,7 +261,7 @@ def test_sarif_every_required_property(cli, app):
     driver = run["tool"]["driver"]
     assert driver["name"] == "sora-lint" and driver["informationUri"] and driver["version"]
     ids = [r["id"] for r in driver["rules"]]
-    assert ids == ["SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005"]
+    assert ids == ["SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005", "SOR006"]
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"].startswith(f"# {rule['id']} ") and rule["helpUri"].endswith(f"{rule['id']}.md")

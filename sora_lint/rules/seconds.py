@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..rule import (
-    PRO_MODEL,
     SAFE,
     SOR_TYPE_INT,
+    SOR_TYPE_STR,
     Context,
     Finding,
     Invalid,
@@ -13,6 +13,7 @@ from ..rule import (
     SoraCall,
     Valid,
     as_number,
+    contract_for_seconds_type,
     fix_blocked_note,
     neighbours,
     nearest_seconds,
@@ -24,7 +25,8 @@ from ..rule import (
     shown_value,
     supported_list,
     supported_seconds,
-    switch_to_pro,
+    switch_model,
+    upgrade_for,
 )
 
 
@@ -78,8 +80,9 @@ class SecondsUnsupported(Rule):
         typed = seconds_type_is_wrong(arg, ctx.profile)
         advice = " or ".join(shown_value(seconds_value(n, ctx.profile, arg)) if typed else str(n)
                              for n in neighbours(number, supported))
-        pro = None if call.is_extend else switch_to_pro(call, ctx)
-        alternative = f', or model="{PRO_MODEL}"' if pro else ""
+        target = upgrade_for(call, ctx)
+        pro = switch_model(call, ctx, target)
+        alternative = f', or model="{target}"' if pro else ""
         message = (
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "
             f"use {advice}{alternative}{fix_blocked_note(arg)}{ctx.tag}"
@@ -138,13 +141,13 @@ class SecondsType(Rule):
         use = f"use {shown_value(replacement)}{nearest}"
         if wants_int:
             kind = "a string" if isinstance(arg.value, str) else "a float"
-            other = ('the official OpenAI API expects a string; if this code calls it, set profile = "openai"'
+            other = (_other_contract(SOR_TYPE_STR, "a string")
                      if isinstance(arg.value, str) else "seconds is a whole number of seconds")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: {use} "
                        f"({other}){fix_blocked_note(arg)}{ctx.tag}")
         else:
             kind = "an int" if isinstance(arg.value, int) else ("a float" if isinstance(arg.value, float) else "a string")
-            other = ('the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"'
+            other = (_other_contract(SOR_TYPE_INT, "an int")
                      if isinstance(arg.value, (int, float)) else "write the bare number as a string")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string, "
                        f'as the openai SDK types it: {use} ({other}){fix_blocked_note(arg)}{ctx.tag}')
@@ -152,3 +155,10 @@ class SecondsType(Rule):
                       f"Replace with {'the int' if wants_int else 'the string'} {shown_value(replacement)}")
         yield self.finding(message, reported_at(arg), fix)
 
+
+def _other_contract(seconds_type: str, kind: str) -> str:
+    """Which shipped contract the value's type would be right for, and how to say the code calls it."""
+    other = contract_for_seconds_type(seconds_type)
+    if other is None:
+        return f"no shipped contract expects {kind}"
+    return f'{other.contract_name} expects {kind}; if this code calls it, set profile = "{other.name}"'

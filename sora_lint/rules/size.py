@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..rule import (
-    PRO_MODEL,
     SAFE,
     Context,
     Finding,
@@ -20,7 +19,8 @@ from ..rule import (
     same_orientation_size,
     shown,
     supported_list,
-    switch_to_pro,
+    switch_model,
+    upgrade_for,
 )
 
 
@@ -66,12 +66,13 @@ class SizeUnsupported(Rule):
         same = same_orientation_size(size, spec.sizes)
         # Where the model has several sizes of that orientation, say how this one was chosen.
         chosen = NEAREST if any(s != same and same_orientation_size(size, [s]) for s in spec.sizes) else SAME
-        pro = switch_to_pro(call, ctx)
+        target = upgrade_for(call, ctx)
+        pro = switch_model(call, ctx, target)
         advice = []
         if same:
             advice.append(f'"{same}" ({chosen})')
         if pro:
-            advice.append(f'model="{PRO_MODEL}"')
+            advice.append(f'model="{target}"')
         use = f"; use {', or '.join(advice)}" if advice else ""
         message = (f"{shown(arg)} is not supported by {label} "
                    f"(Supported values are: {supported_list(spec.sizes)}){use}{fix_blocked_note(arg)}{ctx.tag}")
