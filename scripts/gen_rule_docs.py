@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Write docs/rules/ (one page per rule and an index) from the docs the rules carry.
+"""Write docs/rules/ (one page per rule and an index) from the docs the rules carry, and the README's catalog tables.
 
-    python scripts/gen_rule_docs.py          # (re)write docs/rules/
-    python scripts/gen_rule_docs.py --check  # exit 1 when docs/rules/ is out of date
+    python scripts/gen_rule_docs.py          # (re)write docs/rules/ and the README's generated blocks
+    python scripts/gen_rule_docs.py --check  # exit 1 when either is out of date
 
 The text is sora_lint.docs.rule_doc_files(), the same that `sora-lint rule CODE`
 prints; tests/test_rule_docs.py keeps the committed files in sync with it.
@@ -17,7 +17,9 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sora_lint.docs import RULES_DOCS_DIR, rule_doc_files  # noqa: E402
+from sora_lint.docs import RULES_DOCS_DIR, rule_doc_files, with_generated_blocks  # noqa: E402
+
+README = ROOT / "README.md"
 
 
 def out_of_date(folder: Path, files: Dict[str, str]) -> List[str]:
@@ -31,15 +33,20 @@ def out_of_date(folder: Path, files: Dict[str, str]) -> List[str]:
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are out of date")
-    parser.add_argument("--out", default=str(ROOT / RULES_DOCS_DIR), help="folder to write (default: docs/rules)")
+    parser.add_argument("--out", help="folder to write instead of docs/rules (the README is then left alone)")
     args = parser.parse_args(argv)
-    folder = Path(args.out)
+    folder = Path(args.out or ROOT / RULES_DOCS_DIR)
     files = rule_doc_files()
     stale = out_of_date(folder, files)
+    readme = README.read_text(encoding="utf-8")
+    generated = readme if args.out else with_generated_blocks(readme)
     if args.check:
-        for name in stale:
-            print(f"{folder / name}: out of date; run python scripts/gen_rule_docs.py")
-        return 1 if stale else 0
+        for path in [folder / name for name in stale] + ([README] if generated != readme else []):
+            print(f"{path}: out of date; run python scripts/gen_rule_docs.py")
+        return 1 if stale or generated != readme else 0
+    if generated != readme:
+        README.write_text(generated, encoding="utf-8", newline="\n")
+        print(f"wrote {README}")
     folder.mkdir(parents=True, exist_ok=True)
     for name in stale:
         path = folder / name

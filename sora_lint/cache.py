@@ -89,7 +89,9 @@ def _decode(row: list, filename: str) -> Diagnostic:
 class Cache:
     """The cached results under one folder, loaded once and saved once per run."""
 
-    def __init__(self, folder: str, key: Optional[str] = None) -> None:
+    def __init__(self, folder: str, key: Optional[str] = None, context: str = "") -> None:
+        """``context``: what else every result depends on (the date SOR006 compares lifecycle dates with)."""
+        self.context = context
         self.folder = os.path.abspath(folder)
         self.cwd = os.getcwd()
         self.key = key or code_key()
@@ -111,7 +113,7 @@ class Cache:
         """The settings' fingerprint, hashed once per Settings object."""
         memo = self._fingerprints.get(id(settings))
         if memo is None or memo[0] is not settings:
-            memo = (settings, content_hash(settings.fingerprint().encode()))
+            memo = (settings, content_hash(f"{self.context}\0{settings.fingerprint()}".encode()))
             self._fingerprints[id(settings)] = memo
         return memo[1]
 

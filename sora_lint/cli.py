@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    doctor = sub.add_parser("doctor", help="compare the shipped catalog with the installed openai SDK; print the lifecycle dates")
+    doctor.add_argument("--config", metavar="PYPROJECT")
     server = sub.add_parser("server", help="run the language server on stdin/stdout (needs pygls: pip install '.[lsp]' in a clone)")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
@@ -261,6 +263,17 @@ def _profiles(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .doctor import read_sdk, report
+
+    settings = load_settings(args.config)
+    servers = [p.server for p in settings.user_profiles.values() if p.server is not None]
+    status, text = report(read_sdk(), servers)
+    print(text)
+    return status
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from .config import ConfigError
 
@@ -278,6 +291,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _profiles(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "doctor":
+            return _doctor(args)
         if args.command == "server":
             from .lsp import main as serve
 

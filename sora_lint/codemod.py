@@ -63,4 +63,6 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
             self.warn(f"{d.location.row}:{d.location.column}: {d.code} {d.message}")
         if outcome.source == tree.code:
             raise SkipFile("no Sora parameter to fix")
-        return cst.parse_module(outcome.source)
+        # LibCST writes ``Module.bytes``: the file's own encoding (a BOM is "utf-8-sig", a
+        # coding cookie its codec) keeps the bytes the same as ``sora-lint fix`` writes.
+        return cst.parse_module(outcome.source).with_changes(encoding=tree.encoding)

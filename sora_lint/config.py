@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
+from .lifecycle import parse_date
 from .settings import Settings
 from .types import RULE_CODES
 
@@ -14,8 +15,10 @@ _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore",
              "extend-exclude", "profiles", "cache-dir"}
 # In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
 CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
-_PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds"}
-_MODEL_KEYS = {"seconds", "sizes", "default-seconds"}
+_LIFECYCLE_KEYS = {"deprecated", "shutdown"}
+_PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds",
+                 "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
+_MODEL_KEYS = {"seconds", "sizes", "default-seconds", "upgrades", *_LIFECYCLE_KEYS}
 
 
 class ConfigError(Exception):
@@ -146,11 +149,44 @@ def _user_profiles(path: Path, table: Any) -> Dict[str, Profile]:
                         raise ConfigError(f"{path}: {mwhere} sizes: {size!r} is not WIDTHxHEIGHT")
             elif base is None or base.model(model_name) is None:
                 raise ConfigError(f"{path}: {mwhere} sizes: required for a model the profile does not inherit")
+            _lifecycle(path, mwhere, model)
         for alias, target in aliases.items():
             if target not in models and (base is None or base.model(target) is None):
                 raise ConfigError(f"{path}: {where} aliases: {alias!r} points to unknown model {target!r}")
-        built[name] = profile_from_table(name, spec, base)
+        _lifecycle(path, where, spec)
+        if "lifecycle-source" in spec and not isinstance(spec["lifecycle-source"], str):
+            raise ConfigError(f"{path}: {where} lifecycle-source: must be a string")
+        built[name] = profile_from_table(name, spec, base, path.name)
+        _model_choices(path, where, built[name], spec)
     return built
+
+
+def _lifecycle(path: Path, where: str, table: Mapping[str, Any]) -> None:
+    """``deprecated`` and ``shutdown``: dates, the announcement not after the shutdown."""
+    dates = {}
+    for key in sorted(_LIFECYCLE_KEYS & set(table)):
+        try:
+            dates[key] = parse_date(table[key], f"{where} {key}")
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    if len(dates) == 2 and dates["deprecated"] > dates["shutdown"]:
+        raise ConfigError(f"{path}: {where} deprecated: {dates['deprecated']} is after shutdown {dates['shutdown']}")
+
+
+def _model_choices(path: Path, where: str, profile: Profile, spec: Mapping[str, Any]) -> None:
+    """``default-model`` and each model's ``upgrades`` name models of the profile."""
+    if "default-model" in spec and (not isinstance(spec["default-model"], str) or spec["default-model"] not in profile.models):
+        raise ConfigError(f"{path}: {where} default-model: {spec['default-model']!r} is not a model of the profile "
+                          f"(known: {', '.join(profile.models)})")
+    for model_name, model in (spec.get("models") or {}).items():
+        if "upgrades" not in model:
+            continue
+        mwhere = f"{where[:-1]}.models.{model_name}]"
+        upgrades = _str_list(path, f"{mwhere} upgrades", model["upgrades"])
+        for target in upgrades:
+            if target not in profile.models or target == model_name:
+                raise ConfigError(f"{path}: {mwhere} upgrades: {target!r} is not another model of the profile "
+                                  f"(known: {', '.join(profile.models)})")
 
 
 def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:

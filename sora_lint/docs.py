@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .catalog import SOR_TYPE_INT, Profile
+from .lifecycle import Server
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -89,6 +90,7 @@ def rule_docs() -> Tuple[RuleDoc, ...]:
             fix_safety=rule.fix_safety,
             example=rule.example,
             use_instead=rule.use_instead,
+            fixable=rule.fixable,
         ))
     return tuple(docs)
 
@@ -148,15 +150,29 @@ def profile_table(profile: Profile, origin: str) -> str:
         ("extends", profile.extends or "-"),
         ("aliases", ", ".join(f"{a} -> {m}" for a, m in profile.aliases.items()) or "-"),
         ("extend seconds", _numbers(profile.extend_seconds) if profile.extend_seconds else "- (not checked)"),
+        ("default model", profile.default_model_name or "-"),
     ]
-    models = [("model", "seconds", "default", "sizes")]
-    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds), ", ".join(spec.sizes))
-               for spec in profile.models.values()]
+    for server in _servers_of(profile):
+        dates = server.dates
+        settings.append(("lifecycle", f"{server.name} ({', '.join(server.hosts) or 'no hosts'}): "
+                                      f"deprecated {dates.deprecated or '-'}, shutdown {dates.shutdown or '-'}"))
+    models = [("model", "seconds", "default", "upgrades", "sizes")]
+    models += [(spec.name, _numbers(spec.seconds), str(spec.default_seconds),
+                ", ".join(spec.upgrades) or "-", ", ".join(spec.sizes)) for spec in profile.models.values()]
     lines = [f"{profile.name} ({origin})", f"  {profile.description}"]
     lines += _table(settings)
     lines.append("")
     lines += _table(models)
     return "\n".join(lines)
+
+
+def _servers_of(profile: Profile) -> List[Server]:
+    """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
+    from .catalog import SHIPPED_SERVERS
+
+    if profile.server is not None:
+        return [profile.server]
+    return [s for s in SHIPPED_SERVERS if s.has_dates and any(profile.matches_host(h) for h in s.hosts)]
 
 
 def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, Profile],
@@ -168,3 +184,68 @@ def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, 
         origin = f"user-defined in {source}" if name in user_profiles else "shipped"
         blocks.append(profile_table(profiles[name], origin))
     return "\n\n".join(blocks)
+
+
+# --- README blocks generated from the catalog ------------------------------------------------------------
+
+def _codes(values: Sequence[object]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def profile_markdown(profiles: Sequence[Profile]) -> str:
+    """The README's table of the shipped contracts, side by side."""
+    header = "| | " + " | ".join(f"`{p.name}` ({p.contract_name or p.description})" for p in profiles) + " |"
+    rows = [header, "|---" * (len(profiles) + 1) + "|"]
+
+    def row(label: str, cells: Sequence[str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def seconds_type(p: Profile) -> str:
+        spec = p.model(p.default_model_name)
+        shown = ", ".join((f'`"{s}"`' if p.seconds_type != SOR_TYPE_INT else f"`{s}`") for s in (spec.seconds if spec else ()))
+        return f"int: {shown}" if p.seconds_type == SOR_TYPE_INT else f"string: {shown}"
+
+    row("`seconds` type", [seconds_type(p) for p in profiles])
+    row("default model", [f"`{p.default_model_name}`" for p in profiles])
+    names = list(dict.fromkeys(m for p in profiles for m in p.models))
+    for name in names:
+        specs = [p.models.get(name) for p in profiles]
+        row(f"`{name}` seconds", [_codes(s.seconds) if s else "-" for s in specs])
+        row(f"`{name}` sizes", [_codes(s.sizes) if s else "-" for s in specs])
+        if any(s and s.upgrades for s in specs):
+            row(f"`{name}` upgrade (unsafe fix)", [", ".join(f"`{u}`" for u in s.upgrades) if s and s.upgrades else "-"
+                                                   for s in specs])
+    row("`videos.extend` seconds", [_codes(p.extend_seconds) if p.extend_seconds else "type only (not documented)"
+                                    for p in profiles])
+    row("hosts (`auto`)", [", ".join(p.hosts) or "-" for p in profiles])
+    return "\n".join(rows)
+
+
+def lifecycle_markdown(servers: Sequence[Server]) -> str:
+    """The README's table of the servers sora-lint knows a lifecycle for."""
+    rows = ["| server | hosts | deprecated | shutdown | source |", "|---|---|---|---|---|"]
+    for s in servers:
+        hosts = ", ".join(f"`{h}`" for h in s.hosts) + (" and a client without `base_url`" if s.sdk_default else "")
+        rows.append(f"| {s.name} | {hosts} | {s.dates.deprecated or '-'} | {s.dates.shutdown or '-'} | "
+                    f"{s.source.replace('|', '/')} |")
+    return "\n".join(rows)
+
+
+def readme_blocks() -> Dict[str, str]:
+    """The README's generated blocks, by name (between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``)."""
+    from .catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
+
+    return {"profiles": profile_markdown(list(SHIPPED_PROFILES.values())),
+            "lifecycle": lifecycle_markdown(SHIPPED_SERVERS)}
+
+
+def with_generated_blocks(text: str) -> str:
+    """``text`` (the README) with every generated block rewritten from the catalog."""
+    for name, block in readme_blocks().items():
+        begin, end = f"<!-- begin {name} (generated by scripts/gen_rule_docs.py) -->\n", f"\n<!-- end {name} -->"
+        start = text.find(begin)
+        stop = text.find(end, start)
+        if start < 0 or stop < 0:
+            raise ValueError(f"README.md has no generated block {name!r}")
+        text = text[:start + len(begin)] + block + text[stop:]
+    return text

@@ -1,12 +1,14 @@
 """One engine for every front end: check a source text, or fix it until it is stable."""
 from __future__ import annotations
 
+import datetime
+import os
 import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from .catalog import AUTO, profile_for_base_url
+from .lifecycle import TODAY_VARIABLE, today
 from .prefilter import might_contain_sora_call
 from .settings import Settings
 from .types import NEWLINE, Diagnostic, Edit, Fix, Location
@@ -28,36 +30,25 @@ class FixOutcome:
 
 
 def select_context(facts: "object", settings: Settings):  # -> rule.Context
-    """The profile for one file, and the reason shown in every message."""
-    from .analysis.facts import UNKNOWN, ModuleFacts
+    """The profile for one file and the reason shown in every message, the server it talks to, and today."""
+    from .analysis.facts import ModuleFacts
     from .rule import Context
+    from .selection import choose
 
     assert isinstance(facts, ModuleFacts)
-    profiles = settings.profiles
-    if settings.profile != AUTO:
-        return Context(profiles[settings.profile], settings.profile_origin)
-    fallback = profiles[settings.fallback_profile]
-    for client in facts.clients:
-        if client.class_name.endswith("AzureOpenAI"):
-            return Context(profiles["openai"], "auto: Azure OpenAI client")
-        if client.base_url is None:
-            return Context(profiles["openai"], "auto: client has no base_url")
-        if client.base_url is UNKNOWN:
-            return Context(fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile")
-        url = str(client.base_url)
-        ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
-        chosen = profile_for_base_url(url, ordered)
-        host = _host(url)
-        if chosen is not None:
-            return Context(chosen, f"auto: {client.steered_by} {host}")
-        return Context(fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile")
-    return Context(profiles["openai"], "auto: no client is built in this file")
+    choice = choose(facts.clients, settings)
+    return Context(choice.profile, choice.reason, server=choice.server,
+                   server_inferred=choice.server_inferred, today=lifecycle_today())
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def lifecycle_today() -> datetime.date:
+    """The date SOR006 compares the lifecycle dates with (``SORA_LINT_TODAY`` overrides the local date)."""
+    from .config import ConfigError
 
-    return urlsplit(url if "//" in url else "//" + url).hostname or url
+    try:
+        return today(os.environ.get(TODAY_VARIABLE), datetime.date.today())
+    except ValueError as exc:
+        raise ConfigError(f"environment: {exc}") from None
 
 
 # LibCST's native parser recurses on the C stack: a long `a and b and ...` chain,
@@ -155,6 +146,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
                  dependencies: Optional[List[str]] = None) -> List[Diagnostic]:
     from .calls import find
     from .analysis.positions import LineIndex, locate
+    from .edits import EditBuilder, nodes_to_locate
     from .rule import Finding
     from .rules import ALL_RULES
 
@@ -169,56 +161,22 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
         return []
-    targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
+    targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
+                                              for n in nodes_to_locate(c)]
     spans = locate(module, targets + facts.fstrings)
     index = LineIndex(source)
+    builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
     for f in findings:
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
-            news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
-            if any(new is None for new in news):
-                continue  # no quote fits inside the f-strings around it: no fix rather than a broken one
-            fixes.append(Fix(p.applicability, p.message, tuple(
-                _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
+            edits = builder.build(p.changes)
+            if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
+                fixes.append(Fix(p.applicability, p.message, edits))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
     return out
-
-
-def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Optional[object]:
-    """``new`` with its string literals quoted so that it fits inside the f-strings around ``span``.
-
-    Before Python 3.12 an expression inside ``f"..."`` cannot contain ``"``: a ``seconds="12"``
-    written into ``f"{client.videos.create(seconds=10)}"`` would end the f-string. None when
-    neither quote fits (nested f-strings using both).
-    """
-    forbidden = {f.end for f in fstrings if spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1]}
-    if not forbidden:
-        return new
-    import libcst as cst
-
-    class Requote(cst.CSTTransformer):
-        failed = False
-
-        def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
-            if updated.quote not in forbidden:
-                return updated
-            other = "'" if updated.quote == '"' else '"'
-            body = updated.value[len(updated.prefix) + 1:-1]
-            if other in forbidden or other in body or "\\" in body:
-                self.failed = True
-                return updated
-            return updated.with_changes(value=f"{updated.prefix}{other}{body}{other}")
-
-    requote = Requote()
-    fitted = new.visit(requote)
-    return None if requote.failed else fitted
-
-
-def _edit(content: str, span: Tuple[int, int], index) -> Edit:
-    return Edit(content, span[0], span[1], Location(*index.position(span[0])), Location(*index.position(span[1])))
 
 
 def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,

@@ -52,8 +52,10 @@ def cache_for(args: argparse.Namespace, resolver: "Resolver") -> Optional["Cache
     if args.no_cache or os.environ.get("SORA_LINT_NO_CACHE"):
         return None
     from .cache import Cache
+    from .engine import lifecycle_today
 
-    return Cache(cache_folder(args, resolver))
+    # SOR006's findings depend on the date: a result cached yesterday may be wrong today.
+    return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
 
 
 def show_fixes(results: Sequence["FileResult"], dry_run: bool, stream: TextIO) -> None:

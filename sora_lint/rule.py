@@ -1,46 +1,44 @@
 """What a rule sees (a resolved Sora call and its profile) and what it may propose.
 
 Rules import only this module: it re-exports the catalog and finder pieces they
-need and builds replacement nodes, so a rule never touches I/O or LibCST's parser.
+need, and a rule's fix asks for a value (:class:`~sora_lint.edits.ReplaceValue`) or a
+new argument (:class:`~sora_lint.edits.AddKeyword`); :mod:`sora_lint.edits` decides the
+bytes. So a rule never touches I/O, LibCST's parser or the source text.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from .catalog import (  # noqa: F401 - re-exported for rules
-    DEFAULT_MODEL,
-    PRO_MODEL,
     SOR_TYPE_INT,
     SOR_TYPE_STR,
     ModelSpec,
     Profile,
     canonical_size,
+    contract_for_seconds_type,
     is_canonical_size,
     model_candidates,
     nearest_seconds,
     neighbours,
     same_orientation_size,
+    sdk_default_server,
+    upgrades_of,
 )
+from .lifecycle import Notice, Server, notice  # noqa: F401 - re-exported for rules
 from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
+from .edits import AddKeyword, Change, ReplaceValue, value_text
 from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
-
-_EMPTY_MODULE = cst.Module(body=[])
-
-
-@dataclass(frozen=True)
-class Replacement:
-    target: cst.CSTNode
-    new: cst.CSTNode
 
 
 @dataclass(frozen=True)
 class FixProposal:
     applicability: str
     message: str
-    replacements: Tuple[Replacement, ...]
+    changes: Tuple[Change, ...]
 
 
 @dataclass
@@ -53,10 +51,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """The profile that applies to the file, and why (shown in every message)."""
+    """The profile that applies to the file, and why (shown in every message); the server it talks to."""
 
     profile: Profile
     reason: str
+    server: Optional[Server] = None  # None when the file does not say which server it talks to
+    server_inferred: bool = False  # the SDK's default server, because the client has no base_url
+    today: Optional[datetime.date] = None  # None: lifecycle dates are not checked
 
     @property
     def tag(self) -> str:
@@ -86,6 +87,7 @@ class Rule:
     example: ClassVar[str]
     use_instead: ClassVar[str]
     fix_safety: ClassVar[str]
+    fixable: ClassVar[bool] = True  # whether its findings can carry a fix (the docs' "fix" column)
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
@@ -98,18 +100,29 @@ class Rule:
 
 # --- helpers rules share --------------------------------------------------------
 
-def source_of(node: cst.CSTNode) -> str:
-    return _EMPTY_MODULE.code_for_node(node)
-
-
 def shown(arg: Resolved) -> str:
-    """How a finding names an argument: ``seconds=10`` or ``seconds=DURATION (= 10)``."""
+    """How a finding names an argument, on one line: ``seconds=10`` or ``seconds=DURATION (= 10)``.
+
+    The value is shown from its literal, never from its source span, which may hold
+    parentheses, comments and line breaks.
+    """
+    literal = value_text(arg.literal, arg.value)
     if arg.via is None:
-        return f"{arg.param}={source_of(arg.anchor)}"
-    literal = source_of(arg.literal) if arg.literal is not None else repr(arg.value)
+        return f"{arg.param}={literal}"
     if not arg.via.isidentifier():  # a container: "**params", or a request body "json=payload"
         return f"{arg.param}={literal} (in {arg.via})"
     return f"{arg.param}={arg.via} (= {literal})"
+
+
+def reported_at(arg: Resolved) -> cst.CSTNode:
+    """Where a finding on ``arg`` is located: the value itself when it sits in the call
+    (also inside ``**{...}``), else where the call names it (``DURATION``, ``**params``)."""
+    return arg.literal if arg.via is None and arg.literal is not None else arg.anchor
+
+
+def shown_value(value: Union[int, str]) -> str:
+    """A replacement value as a message shows it: ``12`` or ``"12"``."""
+    return value_text(None, value)
 
 
 def supported_list(values: Sequence[object]) -> str:
@@ -122,7 +135,7 @@ def supported_list(values: Sequence[object]) -> str:
 
 def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     """The spec of the call's model and how to name it; no spec when unknown."""
-    name = call.model_name(DEFAULT_MODEL)
+    name = call.model_name(ctx.profile.default_model_name)
     if not isinstance(name, str):
         return None, ""
     spec = ctx.profile.model(name)
@@ -130,28 +143,36 @@ def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     return spec, label
 
 
-def seconds_literal(value: int, profile: Profile, arg: Optional[Resolved] = None) -> cst.BaseExpression:
+def seconds_value(value: int, profile: Profile, arg: Optional[Resolved] = None) -> Union[int, str]:
     """``value`` in the type the contract wants; a form field keeps its literal's type (it is text on the wire)."""
-    if arg is not None and arg.form_field and arg.literal is not None:
-        return string_like(arg.literal, str(value)) if isinstance(arg.value, str) else cst.Integer(str(value))
+    if arg is not None and arg.form_field:
+        return str(value) if isinstance(arg.value, str) else value
+    return str(value) if profile.seconds_type == SOR_TYPE_STR else value
+
+
+def seconds_type_is_wrong(arg: Resolved, profile: Profile) -> bool:
+    """Whether ``seconds`` has another type than the contract's (a form field is text whatever its type)."""
+    if arg.form_field:
+        return False
     if profile.seconds_type == SOR_TYPE_STR:
-        return cst.SimpleString(f'"{value}"')
-    return cst.Integer(str(value))
+        return not isinstance(arg.value, str)
+    return type(arg.value) is not int
 
 
-def string_like(original: cst.CSTNode, value: str) -> cst.SimpleString:
-    """A string literal with ``original``'s prefix and quotes where it had them."""
-    if isinstance(original, cst.SimpleString) and "\\" not in value:
-        prefix = "".join(c for c in original.prefix if c in "uU")
-        return cst.SimpleString(f"{prefix}{original.quote}{value}{original.quote}")
-    return cst.SimpleString(f'"{value}"')
+def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int, ...], str]]:
+    """The durations the call accepts and how a message names them; None when unknown or unchecked."""
+    if call.is_extend:
+        supported = ctx.profile.extend_seconds
+        return (supported, "an extension length videos.extend supports") if supported else None
+    spec, label = model_spec(call, ctx)
+    return (spec.seconds, f"supported by {label}") if spec is not None else None
 
 
-def rewrite(arg: Resolved, new: cst.BaseExpression, applicability: str, message: str) -> Optional[FixProposal]:
-    """A fix that rewrites the argument's literal, unless the literal may not be touched."""
+def rewrite(arg: Resolved, value: Union[int, str], applicability: str, message: str) -> Optional[FixProposal]:
+    """A fix that writes ``value`` in place of the argument's literal, unless the literal may not be touched."""
     if arg.literal is None or arg.fix_blocker is not None:
         return None
-    return FixProposal(applicability, message, (Replacement(arg.literal, new),))
+    return FixProposal(applicability, message, (ReplaceValue(arg.literal, value),))
 
 
 def fix_blocked_note(arg: Resolved) -> str:
@@ -185,49 +206,25 @@ def as_number(value: object) -> Optional[float]:
     return None
 
 
-def switch_to_pro(call: SoraCall, ctx: Context) -> Optional[FixProposal]:
-    """The unsafe fix that moves the call to sora-2-pro, when everything it asks for is valid there."""
-    pro = ctx.profile.model(PRO_MODEL)
-    if pro is None or call.is_extend or not valid_under(call, pro, ctx.profile):
+def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
+    """The first model of the call's upgrade path that accepts every duration and size it asks for."""
+    if call.is_extend:
         return None
-    message = f'Use model="{PRO_MODEL}" (changes price and output)'
+    spec, _label = model_spec(call, ctx)
+    if spec is None:
+        return None
+    return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
+
+
+def switch_model(call: SoraCall, ctx: Context, target: Optional[str]) -> Optional[FixProposal]:
+    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
+    if target is None:
+        return None
+    message = f'Use model="{target}" (changes price and output)'
     model = call.args.get("model")
     if model is not None:
-        if model.literal is None or model.fix_blocker is not None:
-            return None
-        return FixProposal(UNSAFE, message, (Replacement(model.literal, string_like(model.literal, PRO_MODEL)),))
+        return rewrite(model, target, UNSAFE, message)
     if call.has_star_args or call.is_http:  # a request body has no keyword to add the model to
         return None
-    new_call = _with_model_argument(call.node, PRO_MODEL)
-    if new_call is None:
-        return None
-    return FixProposal(UNSAFE, message, (Replacement(call.node, new_call),))
+    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target),))
 
-
-def _without_comment(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
-    if isinstance(ws, cst.ParenthesizedWhitespace):
-        return cst.ParenthesizedWhitespace(
-            first_line=cst.TrailingWhitespace(), empty_lines=(), indent=ws.indent, last_line=ws.last_line
-        )
-    return ws
-
-
-def _with_model_argument(node: cst.Call, model: str) -> Optional[cst.Call]:
-    """``node`` with ``model="..."`` inserted before its first keyword argument, in its layout."""
-    args = list(node.args)
-    index = next((i for i, a in enumerate(args) if a.keyword is not None or a.star == "**"), None)
-    if index is None:
-        if args:
-            return None  # only positional arguments: not an SDK-shaped call
-        return node.with_changes(args=[cst.Arg(cst.SimpleString(f'"{model}"'), keyword=cst.Name("model"),
-                                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))])
-    before = node.whitespace_before_args if index == 0 else args[index - 1].comma
-    before_ws = before if index == 0 else (before.whitespace_after if isinstance(before, cst.Comma) else cst.SimpleWhitespace(" "))
-    new_arg = cst.Arg(
-        cst.SimpleString(f'"{model}"'),
-        keyword=cst.Name("model"),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-        comma=cst.Comma(whitespace_after=_without_comment(before_ws) if isinstance(before_ws, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")),
-    )
-    args.insert(index, new_arg)
-    return node.with_changes(args=args)

@@ -14,7 +14,7 @@ UNSAFE = "unsafe"
 
 # Every code sora-lint can emit. Rules carry their own docs; this list lets the
 # configuration validate codes without importing the rules (and LibCST).
-RULE_CODES = ("SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005")
+RULE_CODES = ("SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005", "SOR006")
 
 
 @dataclass(frozen=True)

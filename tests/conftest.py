@@ -9,9 +9,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
+# SOR006 depends on the date. The suite runs on a fixed day before OpenAI announced the
+# shutdown (2026-03-24), so the tests of the parameter rules assert their own findings
+# whatever day they run on; tests of SOR006 and of what a user sees today set the date
+# themselves (AFTER_SHUTDOWN). Set here, it reaches every CLI, flake8 and server subprocess.
+BEFORE_LIFECYCLE = "2026-01-01"
+AFTER_SHUTDOWN = "2026-12-01"
+os.environ["SORA_LINT_TODAY"] = BEFORE_LIFECYCLE
 
-def run(args: Sequence[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:
+
+def run(args: Sequence[str], cwd: Path, stdin: str = "", today: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    if today:
+        env["SORA_LINT_TODAY"] = today
     env.pop("CI", None)
     return subprocess.run(list(args), cwd=str(cwd), capture_output=True, text=True, input=stdin, env=env, timeout=300)
 
@@ -20,8 +30,8 @@ def run(args: Sequence[str], cwd: Path, stdin: str = "") -> subprocess.Completed
 def cli(tmp_path):
     """Run ``sora-lint`` as a process (in ``tmp_path`` unless told otherwise)."""
 
-    def _run(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
-        return run([sys.executable, "-m", "sora_lint", *args], cwd)
+    def _run(*args: str, cwd: Path = tmp_path, today: str = "") -> subprocess.CompletedProcess:
+        return run([sys.executable, "-m", "sora_lint", *args], cwd, today=today)
 
     return _run
 

@@ -60,11 +60,12 @@ def test_canonical_size():
 
 def test_validate_reports_what_the_api_would_reject():
     problems = validate(model="sora-2", seconds=10, size="1792x1024", profile="apiyi")
-    assert [(p.code, p.suggestion) for p in problems] == [("seconds-unsupported", 12), ("size-unsupported", "1280x720")]
-    assert problems[0].message == "seconds=10 is not supported by sora-2; Supported values are: 4, 8, 12"
-    assert [p.code for p in validate(model="sora-2", seconds="8", profile="apiyi")] == ["seconds-type"]
+    assert [(p.code, p.param, p.suggestion) for p in problems] == [("SOR001", "seconds", 12), ("SOR003", "size", "1280x720")]
+    assert problems[0].message == ("seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+                                   'use 8 or 12, or model="sora-2-pro" [profile apiyi: pinned]')
+    assert [p.code for p in validate(model="sora-2", seconds="8", profile="apiyi")] == ["SOR002"]
     assert validate(model="sora-2", seconds="8", size="720x1280", profile="openai") == []
-    assert [p.code for p in validate(model="sora2", profile="openai")] == ["model-unknown"]
+    assert [p.code for p in validate(model="sora2", profile="openai")] == ["SOR005"]
 
 
 def test_validate_rejects_an_unknown_profile():

@@ -35,7 +35,7 @@ def test_usage_errors_exit_2(cli, tmp_path):
     assert (result.returncode, lines(result.stderr)) == (2, ["sora-lint: error: missing.py: no such file or directory"])
     result = cli("check", "--select", "SOR999", ".")
     assert (result.returncode, lines(result.stderr)) == (
-        2, ["sora-lint: error: command line: unknown rule code 'SOR999' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005)"])
+        2, ["sora-lint: error: command line: unknown rule code 'SOR999' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006)"])
     result = cli("check", "--profile", "azure", ".")
     assert (result.returncode, lines(result.stderr)) == (
         2, ["sora-lint: error: command line: unknown profile 'azure' (known: apiyi, auto, openai)"])
@@ -120,7 +120,7 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path):
         '[tool.sora-lint]\nprofile = "azure"\n':
             "[tool.sora-lint] profile: unknown profile 'azure' (known: apiyi, auto, openai)",
         '[tool.sora-lint]\nselect = ["SOR9"]\n':
-            "[tool.sora-lint] select: unknown rule code 'SOR9' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005)",
+            "[tool.sora-lint] select: unknown rule code 'SOR9' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006)",
         '[tool.sora-lint]\nprofle = "apiyi"\n':
             "[tool.sora-lint] profle: unknown key (known: cache-dir, exclude, extend-exclude, extend-select, "
             "fallback-profile, ignore, per-file-ignores, profile, profiles, select)",

@@ -74,14 +74,14 @@ def test_unsafe_fix_adds_the_model_in_the_calls_own_layout():
     ''')
     after = OPENAI + textwrap.dedent('''\
         video = client.videos.create(  # render
-            model="sora-2-pro",
             prompt="a lighthouse",  # the subject
             size="1792x1024",  # wide
+            model="sora-2-pro",
         )
     ''')
     assert fixed(before, unsafe=True) == after
     single = OPENAI + 'client.videos.create(prompt="p", size="1024x1792")\n'
-    assert fixed(single, unsafe=True) == OPENAI + 'client.videos.create(model="sora-2-pro", prompt="p", size="1024x1792")\n'
+    assert fixed(single, unsafe=True) == OPENAI + 'client.videos.create(prompt="p", size="1024x1792", model="sora-2-pro")\n'
 
 
 def test_multiline_call_keeps_every_comment():
@@ -230,9 +230,9 @@ def test_libcst_codemod_gives_the_same_bytes(cli, tmp_path):
                   "sora_lint.codemod.FixSoraParameters", "by_codemod"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Transformed 1 files successfully." in result.stderr
-    fixed_text = (tmp_path / "by_cli" / "a.py").read_text()
-    assert fixed_text != source
-    assert (tmp_path / "by_codemod" / "a.py").read_text() == fixed_text
+    fixed_bytes = (tmp_path / "by_cli" / "a.py").read_bytes()
+    assert fixed_bytes != source.encode()
+    assert (tmp_path / "by_codemod" / "a.py").read_bytes() == fixed_bytes
 
 
 def test_many_files_in_parallel(cli, tmp_path):

@@ -38,7 +38,7 @@ def test_line_noqa_is_read_from_the_reported_line_after_a_form_feed(separator):
     ("openai", False, "f'{client.videos.create(model=\"sora-2\", seconds=8)}'",
      "f'{client.videos.create(model=\"sora-2\", seconds=\"8\")}'"),
     ("openai", True, "f\"{client.videos.create(prompt='p', size='1792x1024')}\"",
-     "f\"{client.videos.create(model='sora-2-pro', prompt='p', size='1792x1024')}\""),
+     "f\"{client.videos.create(prompt='p', size='1792x1024', model='sora-2-pro')}\""),
     ("openai", False, "f\"\"\"{client.videos.create(model='sora-2', seconds=10)}\"\"\"",
      "f\"\"\"{client.videos.create(model='sora-2', seconds=\"12\")}\"\"\""),
     ("apiyi", False, "f\"{client.videos.create(model='sora-2', seconds='10')}\"",
@@ -65,9 +65,9 @@ def test_no_fix_when_no_quote_fits_inside_nested_f_strings():
 def test_a_fix_the_running_python_cannot_parse_is_refused(monkeypatch):
     # The safety net behind the quote fitting: LibCST accepting the fixed text is not enough
     # when CPython accepted the original.
-    import sora_lint.engine as engine
+    import sora_lint.edits as edits
 
-    monkeypatch.setattr(engine, "_fit_quotes", lambda new, *args: new)
+    monkeypatch.setattr(edits, "forbidden_quotes", lambda *args: frozenset())
     source = "import openai\nf\"{client.videos.create(model='sora-2', seconds=10)}\"\n"
     outcome = fix_source(source, "t.py", Settings(profile="openai"))
     assert outcome.source == source

@@ -50,8 +50,9 @@ def sloppy(prompt):
 '''
 
 TAG = " [profile openai: auto: client has no base_url]"
-M1 = "seconds=DURATION (= 10) is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12" + TAG
-M2 = ('seconds=DURATION (= 10) is an int, but profile openai expects a string, as the openai SDK types it: use "10" '
+M1 = "seconds=DURATION (= 10) is not supported by sora-2 (Supported values are: '4', '8', and '12'); use \"8\" or \"12\"" + TAG
+M2 = ('seconds=DURATION (= 10) is an int, but profile openai expects a string, as the openai SDK types it: '
+      'use "12", the nearest supported duration '
       '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")' + TAG)
 M3 = ("size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
       'use "1280x720" (same orientation), or model="sora-2-pro"' + TAG)
@@ -64,7 +65,7 @@ SUMMARY = "Found 5 errors.\n[*] 4 fixable with `sora-lint fix`.\n"
 # (code, message, (row, col), (end row, end col), safe fix: (message, content, edit start, edit end) or None)
 FINDINGS = [
     ("SOR001", M1, (8, 72), (8, 80), ("Replace with 12, the nearest supported duration", '"12"', (4, 12), (4, 14))),
-    ("SOR002", M2, (8, 72), (8, 80), ('Replace with the string "10"', '"10"', (4, 12), (4, 14))),
+    ("SOR002", M2, (8, 72), (8, 80), ('Replace with the string "12"', '"12"', (4, 12), (4, 14))),
     ("SOR003", M3, (15, 14), (15, 25), ('Replace with "1280x720"', '"1280x720"', (15, 14), (15, 25))),
     ("SOR005", M5, (20, 54), (20, 61), ('Replace with "sora-2"', '"sora-2"', (20, 54), (20, 61))),
     ("SOR004", M4, (24, 69), (24, 75), None),
@@ -197,7 +198,8 @@ def _region(start, end):
 
 def expected_sarif(root: Path) -> dict:
     artifact = {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"}
-    names = ["parse-error", "seconds-unsupported", "seconds-type", "size-unsupported", "size-malformed", "model-unknown"]
+    names = ["parse-error", "seconds-unsupported", "seconds-type", "size-unsupported", "size-malformed", "model-unknown",
+             "api-shut-down"]
     rules = []
     for i, name in enumerate(names):
         code = f"SOR00{i}"
@@ -259,7 +261,7 @@ def test_sarif_every_required_property(cli, app):
     driver = run["tool"]["driver"]
     assert driver["name"] == "sora-lint" and driver["informationUri"] and driver["version"]
     ids = [r["id"] for r in driver["rules"]]
-    assert ids == ["SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005"]
+    assert ids == ["SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005", "SOR006"]
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"].startswith(f"# {rule['id']} ") and rule["helpUri"].endswith(f"{rule['id']}.md")

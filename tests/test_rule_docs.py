@@ -20,6 +20,7 @@ SOR002  seconds-type         `seconds` has the wrong type for the contract (stri
 SOR003  size-unsupported     `size` is a resolution the model cannot render
 SOR004  size-malformed       `size` is not written as `"WIDTHxHEIGHT"`
 SOR005  model-unknown        `model` looks like a mistyped Sora model name
+SOR006  api-shut-down        the server it goes to has shut down its Sora API, or has scheduled the shutdown
 """
 
 SOR001 = """\

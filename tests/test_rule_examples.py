@@ -7,8 +7,16 @@ from sora_lint.rules import ALL_RULES, RULES_BY_CODE
 from sora_lint.settings import Settings
 from sora_lint.types import RULE_CODES
 
+from conftest import AFTER_SHUTDOWN
+
 VALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.VALID)]
 INVALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.INVALID)]
+
+
+@pytest.fixture(autouse=True)
+def after_the_official_shutdown(monkeypatch):
+    """The examples are read as on a day after the official API's shutdown (SOR006's need it)."""
+    monkeypatch.setenv("SORA_LINT_TODAY", AFTER_SHUTDOWN)
 
 
 def test_every_rule_has_examples_and_docs():

@@ -13,7 +13,8 @@ def sor001(tag):
 
 def sor002(tag):
     return (f'SOR002 [*] seconds="10" is a string, but profile apiyi expects an int: use 10 (the official OpenAI API '
-            f'expects a string; if this code calls it, set profile = "openai") [{tag}]')
+            f'expects a string; if this code calls it, set profile = "openai") [{tag}]').replace(
+                "use 10 (", "use 12, the nearest supported duration (")
 
 
 def sor004(tag):
@@ -117,7 +118,7 @@ def test_show_settings_names_where_each_value_came_from(cli, tmp_path):
         f"exclude: gen  [{config}]",
         "cache-dir: (default)  [default]",
         "profiles: apiyi, openai",
-        "enabled: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005",
+        "enabled: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006",
     ]
     assert cli("show-settings", "nowhere.py").returncode == 2
 

@@ -30,9 +30,10 @@ client.videos.create(model="sora-2", prompt="p", seconds=6)
 OPENAI_TAG = " [profile openai: auto: client has no base_url]"
 SIX_UNDER_OPENAI = (
     "six.py:4:58: SOR001 [*] seconds=6 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-    f"use 4 or 8{OPENAI_TAG}\n"
+    f'use "4" or "8"{OPENAI_TAG}\n'
     "six.py:4:58: SOR002 [*] seconds=6 is an int, but profile openai expects a string, as the openai SDK types it: "
-    f'use "6" (the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"){OPENAI_TAG}\n'
+    'use "8", the nearest supported duration '
+    f'(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"){OPENAI_TAG}\n'
 )
 
 
@@ -121,10 +122,11 @@ apiyi (shipped)
   extends         -
   aliases         -
   extend seconds  - (not checked)
+  default model   sora-2
 
-  model       seconds     default  sizes
-  sora-2      4, 8, 12    4        1280x720, 720x1280
-  sora-2-pro  10, 15, 25  10       1280x720, 720x1280, 1792x1024, 1024x1792
+  model       seconds     default  upgrades    sizes
+  sora-2      4, 8, 12    4        sora-2-pro  1280x720, 720x1280
+  sora-2-pro  10, 15, 25  10       -           1280x720, 720x1280, 1792x1024, 1024x1792
 
 openai (shipped)
   official OpenAI API (openai SDK types): seconds is a string "4"/"8"/"12" for every model
@@ -133,10 +135,12 @@ openai (shipped)
   extends         -
   aliases         -
   extend seconds  4, 8, 12, 16, 20
+  default model   sora-2
+  lifecycle       the official Sora API (api.openai.com): deprecated 2026-03-24, shutdown 2026-09-24
 
-  model       seconds   default  sizes
-  sora-2      4, 8, 12  4        1280x720, 720x1280
-  sora-2-pro  4, 8, 12  4        1280x720, 720x1280, 1792x1024, 1024x1792
+  model       seconds   default  upgrades    sizes
+  sora-2      4, 8, 12  4        sora-2-pro  1280x720, 720x1280
+  sora-2-pro  4, 8, 12  4        -           1280x720, 720x1280, 1792x1024, 1024x1792
 """
 
 
@@ -167,10 +171,11 @@ mygateway (user-defined in {tmp_path / 'pyproject.toml'})
   extends         apiyi
   aliases         -
   extend seconds  - (not checked)
+  default model   sora-2
 
-  model       seconds      default  sizes
-  sora-2      4, 6, 8, 12  4        1280x720, 720x1280
-  sora-2-pro  10, 15, 25   10       1280x720, 720x1280, 1792x1024, 1024x1792
+  model       seconds      default  upgrades    sizes
+  sora-2      4, 6, 8, 12  4        sora-2-pro  1280x720, 720x1280
+  sora-2-pro  10, 15, 25   10       -           1280x720, 720x1280, 1792x1024, 1024x1792
 
 strict (user-defined in {tmp_path / 'pyproject.toml'})
   our staging gateway
@@ -179,17 +184,18 @@ strict (user-defined in {tmp_path / 'pyproject.toml'})
   extends         mygateway
   aliases         video-fast -> sora-2
   extend seconds  - (not checked)
+  default model   sora-2
 
-  model       seconds      default  sizes
-  sora-2      4, 6, 8, 12  4        1280x720, 720x1280
-  sora-2-pro  10, 15, 25   10       1280x720, 720x1280, 1792x1024, 1024x1792
-  sora-3      5, 10        5        1920x1080
+  model       seconds      default  upgrades    sizes
+  sora-2      4, 6, 8, 12  4        sora-2-pro  1280x720, 720x1280
+  sora-2-pro  10, 15, 25   10       -           1280x720, 720x1280, 1792x1024, 1024x1792
+  sora-3      5, 10        5        -           1920x1080
 """
 
 
 @pytest.mark.parametrize("table, message", [
     ("[tool.sora-lint.profiles.mygateway.models.sora-2]\nsecond = [4, 6]\n",
-     "[tool.sora-lint.profiles.mygateway.models.sora-2] second: unknown key (known: default-seconds, seconds, sizes)"),
+     "[tool.sora-lint.profiles.mygateway.models.sora-2] second: unknown key (known: default-seconds, deprecated, seconds, shutdown, sizes, upgrades)"),
     ('[tool.sora-lint.profiles.mygateway]\nextends = "apiyy"\n',
      "[tool.sora-lint.profiles.mygateway] extends: unknown profile 'apiyy' (known: apiyi, openai)"),
     ('[tool.sora-lint.profiles.mygateway]\nseconds-type = "integer"\n',

@@ -12,9 +12,9 @@ from ..rule import (
     Valid,
     fix_blocked_note,
     model_candidates,
+    reported_at,
     rewrite,
     shown,
-    string_like,
 )
 
 
@@ -51,6 +51,6 @@ class ModelUnknown(Rule):
         guess = " or ".join(f'"{c}"' for c in candidates)
         message = f"{shown(arg)} is not a known Sora model; did you mean {guess}? (known: {known}){fix_blocked_note(arg)}{ctx.tag}"
         fix = None
-        if len(candidates) == 1 and arg.literal is not None:
-            fix = rewrite(arg, string_like(arg.literal, candidates[0]), SAFE, f'Replace with "{candidates[0]}"')
-        yield self.finding(message, arg.anchor, fix)
+        if len(candidates) == 1:
+            fix = rewrite(arg, candidates[0], SAFE, f'Replace with "{candidates[0]}"')
+        yield self.finding(message, reported_at(arg), fix)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..rule import (
-    PRO_MODEL,
     SAFE,
     SOR_TYPE_INT,
+    SOR_TYPE_STR,
     Context,
     Finding,
     Invalid,
@@ -13,16 +13,20 @@ from ..rule import (
     SoraCall,
     Valid,
     as_number,
+    contract_for_seconds_type,
     fix_blocked_note,
-    model_spec,
     neighbours,
     nearest_seconds,
+    reported_at,
     rewrite,
-    seconds_literal,
+    seconds_type_is_wrong,
+    seconds_value,
     shown,
-    source_of,
+    shown_value,
     supported_list,
-    switch_to_pro,
+    supported_seconds,
+    switch_model,
+    upgrade_for,
 )
 
 
@@ -64,30 +68,28 @@ class SecondsUnsupported(Rule):
         number = as_number(arg.value)
         if number is None:
             if isinstance(arg.value, str):
-                yield self.finding(f"{shown(arg)} is not a number of seconds{ctx.tag}", arg.anchor)
+                yield self.finding(f"{shown(arg)} is not a number of seconds{ctx.tag}", reported_at(arg))
             return
-        if call.is_extend:
-            supported = ctx.profile.extend_seconds
-            if not supported or number in supported:
-                return
-            what = "an extension length videos.extend supports"
-        else:
-            spec, label = model_spec(call, ctx)
-            if spec is None or number in spec.seconds:
-                return
-            supported = spec.seconds
-            what = f"supported by {label}"
+        found = supported_seconds(call, ctx)
+        if found is None or number in found[0]:
+            return
+        supported, what = found
         best = nearest_seconds(number, supported)
-        advice = " or ".join(str(n) for n in neighbours(number, supported))
-        pro = None if call.is_extend else switch_to_pro(call, ctx)
-        alternative = f', or model="{PRO_MODEL}"' if pro else ""
+        # When the type is wrong too (SOR002), the advice is written in the contract's type,
+        # so that following this message alone gives a valid value.
+        typed = seconds_type_is_wrong(arg, ctx.profile)
+        advice = " or ".join(shown_value(seconds_value(n, ctx.profile, arg)) if typed else str(n)
+                             for n in neighbours(number, supported))
+        target = upgrade_for(call, ctx)
+        pro = switch_model(call, ctx, target)
+        alternative = f', or model="{target}"' if pro else ""
         message = (
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "
             f"use {advice}{alternative}{fix_blocked_note(arg)}{ctx.tag}"
         )
-        nearest = rewrite(arg, seconds_literal(best, ctx.profile, arg), SAFE,
+        nearest = rewrite(arg, seconds_value(best, ctx.profile, arg), SAFE,
                           f"Replace with {best}, the nearest supported duration")
-        yield self.finding(message, arg.anchor, nearest, pro)
+        yield self.finding(message, reported_at(arg), nearest, pro)
 
 
 class SecondsType(Rule):
@@ -100,7 +102,10 @@ class SecondsType(Rule):
     )
     example = 'client.videos.create(model="sora-2", prompt="a cat", seconds=8)  # profile openai'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", seconds="8")'
-    fix_safety = "Safe: the same number in the type the contract expects."
+    fix_safety = (
+        "Safe: the same number in the type the contract expects; a duration the call does not support "
+        "(SOR001 too) becomes the nearest supported one, so this fix alone leaves a valid value."
+    )
     VALID = (
         Valid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
@@ -127,19 +132,33 @@ class SecondsType(Rule):
             return
         if not wants_int and isinstance(arg.value, str) and arg.value == str(whole):
             return
-        replacement = seconds_literal(whole, ctx.profile)
+        # A duration the call does not support (SOR001 too) moves to the nearest supported one, so
+        # that applying this fix alone never leaves an invalid value.
+        found = supported_seconds(call, ctx)
+        duration = nearest_seconds(whole, found[0]) if found is not None and whole not in found[0] else whole
+        nearest = ", the nearest supported duration" if duration != whole else ""
+        replacement = seconds_value(duration, ctx.profile)
+        use = f"use {shown_value(replacement)}{nearest}"
         if wants_int:
             kind = "a string" if isinstance(arg.value, str) else "a float"
-            other = ('the official OpenAI API expects a string; if this code calls it, set profile = "openai"'
+            other = (_other_contract(SOR_TYPE_STR, "a string")
                      if isinstance(arg.value, str) else "seconds is a whole number of seconds")
-            message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: use {whole} "
+            message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: {use} "
                        f"({other}){fix_blocked_note(arg)}{ctx.tag}")
         else:
             kind = "an int" if isinstance(arg.value, int) else ("a float" if isinstance(arg.value, float) else "a string")
-            other = ('the APIYI gateway expects an int; if this code calls it, set profile = "apiyi"'
+            other = (_other_contract(SOR_TYPE_INT, "an int")
                      if isinstance(arg.value, (int, float)) else "write the bare number as a string")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string, "
-                       f'as the openai SDK types it: use "{whole}" ({other}){fix_blocked_note(arg)}{ctx.tag}')
-        fix = rewrite(arg, replacement, SAFE, f"Replace with {'the int' if wants_int else 'the string'} {source_of(replacement)}")
-        yield self.finding(message, arg.anchor, fix)
+                       f'as the openai SDK types it: {use} ({other}){fix_blocked_note(arg)}{ctx.tag}')
+        fix = rewrite(arg, replacement, SAFE,
+                      f"Replace with {'the int' if wants_int else 'the string'} {shown_value(replacement)}")
+        yield self.finding(message, reported_at(arg), fix)
 
+
+def _other_contract(seconds_type: str, kind: str) -> str:
+    """Which shipped contract the value's type would be right for, and how to say the code calls it."""
+    other = contract_for_seconds_type(seconds_type)
+    if other is None:
+        return f"no shipped contract expects {kind}"
+    return f'{other.contract_name} expects {kind}; if this code calls it, set profile = "{other.name}"'

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..rule import (
-    PRO_MODEL,
     SAFE,
     Context,
     Finding,
@@ -15,13 +14,19 @@ from ..rule import (
     fix_blocked_note,
     is_canonical_size,
     model_spec,
+    reported_at,
     rewrite,
     same_orientation_size,
     shown,
-    string_like,
     supported_list,
-    switch_to_pro,
+    switch_model,
+    upgrade_for,
 )
+
+
+# How a message and a fix say which of the model's sizes was chosen.
+SAME = "same orientation"
+NEAREST = "same orientation, nearest in area"
 
 
 class SizeUnsupported(Rule):
@@ -32,7 +37,8 @@ class SizeUnsupported(Rule):
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1792x1024")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = (
-        "Safe: the model's supported size of the same orientation (landscape or portrait). "
+        "Safe: the model's supported size of the same orientation (landscape or portrait), "
+        "the nearest in area where it has several. "
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
         "but changes price and output."
     )
@@ -58,17 +64,21 @@ class SizeUnsupported(Rule):
         if spec is None or size in spec.sizes:
             return
         same = same_orientation_size(size, spec.sizes)
-        pro = switch_to_pro(call, ctx)
+        # Where the model has several sizes of that orientation, say how this one was chosen.
+        chosen = NEAREST if any(s != same and same_orientation_size(size, [s]) for s in spec.sizes) else SAME
+        target = upgrade_for(call, ctx)
+        pro = switch_model(call, ctx, target)
         advice = []
         if same:
-            advice.append(f'"{same}" (same orientation)')
+            advice.append(f'"{same}" ({chosen})')
         if pro:
-            advice.append(f'model="{PRO_MODEL}"')
+            advice.append(f'model="{target}"')
         use = f"; use {', or '.join(advice)}" if advice else ""
         message = (f"{shown(arg)} is not supported by {label} "
                    f"(Supported values are: {supported_list(spec.sizes)}){use}{fix_blocked_note(arg)}{ctx.tag}")
-        safe = rewrite(arg, string_like(arg.literal, same), SAFE, f'Replace with "{same}"') if same and arg.literal is not None else None
-        yield self.finding(message, arg.anchor, safe, pro)
+        how = f" ({NEAREST})" if chosen == NEAREST else ""
+        safe = rewrite(arg, same, SAFE, f'Replace with "{same}"{how}') if same else None
+        yield self.finding(message, reported_at(arg), safe, pro)
 
 
 class SizeMalformed(Rule):
@@ -92,16 +102,16 @@ class SizeMalformed(Rule):
             return
         if not isinstance(arg.value, str):
             if isinstance(arg.value, (int, float)):
-                yield self.finding(f'{shown(arg)} is not a size: write it as "WIDTHxHEIGHT"{ctx.tag}', arg.anchor)
+                yield self.finding(f'{shown(arg)} is not a size: write it as "WIDTHxHEIGHT"{ctx.tag}', reported_at(arg))
             return
         if is_canonical_size(arg.value):
             return
         canon = canonical_size(arg.value)
         if canon is not None:
             message = f'{shown(arg)} is not a valid size: write it as "{canon}" (WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}'
-            fix = rewrite(arg, string_like(arg.literal, canon), SAFE, f'Replace with "{canon}"') if arg.literal is not None else None
-            yield self.finding(message, arg.anchor, fix)
+            fix = rewrite(arg, canon, SAFE, f'Replace with "{canon}"')
+            yield self.finding(message, reported_at(arg), fix)
             return
         spec, _label = model_spec(call, ctx)
         known = f" (Supported values are: {supported_list(spec.sizes)})" if spec else ""
-        yield self.finding(f'{shown(arg)} is not a valid size: write it as "WIDTHxHEIGHT"{known}{ctx.tag}', arg.anchor)
+        yield self.finding(f'{shown(arg)} is not a valid size: write it as "WIDTHxHEIGHT"{known}{ctx.tag}', reported_at(arg))
