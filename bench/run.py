@@ -104,15 +104,20 @@ def build_commands(out: Path, flake8_targets: List[str], skipped: Dict[str, str]
     # Running it once before the rounds also puts the tree in the page cache.
     cmds = [Command(f"floor-{tree}", "floor: read every file", tree, floor + [tree], (0,),
                     lambda m: int(m.stdout.split()[0]), env, warm_up=floor + [tree]) for tree in ("real", "dense")]
+    # --no-cache: these measure the work itself, every run (a cold cache).
     for tree in ("real", "dense"):
         for jobs, what in (("1", "--jobs 1"), ("0", "all cores")):
             cmds.append(Command(f"check-{tree}-j{jobs}", f"sora-lint check ({what})", tree,
-                                sora + ["check", "--jobs", jobs, tree], (0, 1), _count(lint_lines), env,
+                                sora + ["check", "--no-cache", "--jobs", jobs, tree], (0, 1), _count(lint_lines), env,
                                 is_sora_lint=True))
+    # The cache warm: the warm-up run fills it, every measured run finds the tree unchanged.
+    warm = sora + ["check", "--cache-dir", str(out / "cache"), "real"]
+    cmds.append(Command("check-real-warm", "sora-lint check (warm cache)", "real", warm, (0, 1), _count(lint_lines),
+                        env, is_sora_lint=True, warm_up=warm))
     # One small run loads (and compiles) every module a check or a fix needs.
     cmds.append(Command("fix-diff-dense", "sora-lint fix --diff (all cores)", "dense",
-                        sora + ["fix", "--diff", "--jobs", "0", "dense"], (0, 1), _count(r"^\+\+\+ b/"), env,
-                        is_sora_lint=True, warm_up=sora + ["fix", "--diff", "--jobs", "1", "dense/pkg000"]))
+                        sora + ["fix", "--no-cache", "--diff", "--jobs", "0", "dense"], (0, 1), _count(r"^\+\+\+ b/"),
+                        env, is_sora_lint=True, warm_up=sora + ["fix", "--diff", "--jobs", "1", "dense/pkg000"]))
     if "flake8" not in skipped:
         runner = [py, str(HERE / "flake8_runner.py")]
         for variant, select in (("without", "E,F,W"), ("with", "E,F,W,SOR")):
@@ -190,6 +195,7 @@ class Ratio:
 RATIOS = (
     Ratio("real: sora-lint check / floor", "check-real-j0", "floor-real", ("<=", 1.5)),
     Ratio("real: sora-lint check --jobs 1 / floor", "check-real-j1", "floor-real"),
+    Ratio("real: sora-lint check, warm cache / floor", "check-real-warm", "floor-real", ("<=", 0.5)),
     Ratio("real: flake8 with plugin / without", "flake8-with", "flake8-without", ("<=", 1.05)),
     Ratio("dense: Fixit / sora-lint check", "fixit-dense", "check-dense-j0", (">=", 5.0)),
     Ratio("dense: Fixit / sora-lint check --jobs 1", "fixit-dense", "check-dense-j1"),
@@ -289,7 +295,8 @@ def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict,
         "",
         f"- real tree: {real.files} files, {real.bytes / 1e6:.1f} MB from the standard library and site-packages "
         f"({real.details['files_with_videos']} contain `videos`)"
-        + (f"; flake8 ran on {meta['flake8_files']} of them, evenly spread" if meta.get("flake8_files") else ""),
+        + (f"; flake8 ran on {meta['flake8_files']} of them, evenly spread" if meta.get("flake8_files") else "")
+        + (f"; sora-lint's cache of it: {meta['cache_bytes'] / 1e3:.0f} kB on disk" if meta.get("cache_bytes") else ""),
         f"- dense tree: {dense.files} generated files, {dense.details['lines']} lines, "
         f"{dense.details['sora_calls']} Sora calls (seed {dense.details['seed']})",
         "",
@@ -382,6 +389,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "argv": sys.argv[1:] if argv is None else list(argv), "repeat": args.repeat,
         "versions": _versions(), "skipped": skipped, "load_average": loads,
         "flake8_files": None if "flake8" in skipped else flake8_files,
+        "cache_bytes": sum(p.stat().st_size for p in (out / "cache").rglob("*") if p.is_file()),
     }
     problems = sanity_checks(commands, cmd_json, corpora)
     table = markdown(cmd_json, ratios, meta, corpora)

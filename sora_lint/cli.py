@@ -18,32 +18,52 @@ class _Parser(argparse.ArgumentParser):
 def _common(p: argparse.ArgumentParser) -> None:
     from .output import FORMATS
 
-    p.add_argument("paths", nargs="*", default=["."], help="files or folders (default: the current folder)")
+    p.add_argument("paths", nargs="*", default=[], help="files or folders (default: the current folder); - reads stdin")
     p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, or a profile from the configuration")
     p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or not a known host")
-    p.add_argument("--select", action="append", default=[], metavar="CODES", help="only these codes or prefixes (comma-separated)")
+    p.add_argument("--select", action="append", default=[], metavar="CODES",
+                   help="only these codes or prefixes (comma-separated); wins over the configuration's ignore")
+    p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="these codes too (comma-separated)")
     p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="skip these codes or prefixes (comma-separated)")
-    p.add_argument("--config", metavar="PYPROJECT", help="read [tool.sora-lint] from this file instead of the nearest pyproject.toml")
+    p.add_argument("--config", metavar="FILE",
+                   help="read this configuration file for every file, instead of each file's nearest one")
     p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line too (for pre-commit)")
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path of the code read from stdin: its settings and the name in messages")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--output-format", choices=list(FORMATS), default="text",
                    help="text (default), concise, json, json-lines, github (Actions annotations) or sarif")
+    p.add_argument("--output-file", "-o", metavar="PATH", help="write the report to this file instead of stdout")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text output: auto (default: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print the findings only, without the summary")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the model")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
+    p.add_argument("--show-fixes", action="store_true", help="list the fixes applied, per file and code")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--cache-dir", metavar="PATH", help="the cache folder (default: .sora_lint_cache at the project root)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    _common(sub.add_parser("check", help="report invalid Sora parameters"))
-    fix = sub.add_parser("fix", help="rewrite invalid Sora parameters in place")
-    _common(fix)
-    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
-    show = sub.add_parser("show-settings", help="print the resolved configuration and where it came from")
-    show.add_argument("--config", metavar="PYPROJECT")
+    check = sub.add_parser("check", help="report invalid Sora parameters")
+    _common(check)
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes (as `sora-lint fix`)")
+    check.add_argument("--add-noqa", action="store_true", help="add a `# noqa: CODE` comment to each reported line")
+    _common(sub.add_parser("fix", help="rewrite invalid Sora parameters in place"))
+    show = sub.add_parser("show-settings", help="print the settings of a file or folder and where each value came from")
+    show.add_argument("path", nargs="?", default=".", help="a file or folder (default: the current folder)")
+    show.add_argument("--config", metavar="FILE")
     show.add_argument("--profile")
+    show.add_argument("--fallback-profile")
+    for flag in ("--select", "--extend-select", "--ignore"):
+        show.add_argument(flag, action="append", default=[], metavar="CODES")
+    clean = sub.add_parser("clean", help="remove the cache (.sora_lint_cache) of the current project")
+    clean.add_argument("--cache-dir", metavar="PATH")
+    clean.add_argument("--config", metavar="FILE")
     profiles = sub.add_parser("profiles", help="print every profile's models, durations, sizes and hosts, shipped and configured")
     profiles.add_argument("--config", metavar="PYPROJECT")
     rule = sub.add_parser("rule", help="explain a rule")
@@ -51,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("--all", action="store_true", help="list every rule")
     doctor = sub.add_parser("doctor", help="compare the shipped catalog with the installed openai SDK; print the lifecycle dates")
     doctor.add_argument("--config", metavar="PYPROJECT")
-    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs sora-lint[lsp])")
+    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs pygls: pip install '.[lsp]' in a clone)")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
     return parser
 
@@ -60,7 +80,8 @@ class _VersionAction(argparse.Action):
     """--version, looked up only when asked for: importlib.metadata costs start-up time."""
 
     def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        parser.exit(message=f"sora-lint {_version()}\n")
+        sys.stdout.write(f"sora-lint {_version()}\n")
+        parser.exit()
 
 
 def _version() -> str:
@@ -69,27 +90,20 @@ def _version() -> str:
     return tool_version()
 
 
-def _settings(args: argparse.Namespace):
-    from .config import ConfigError, check_code, load_settings
+def _resolver(args: argparse.Namespace):
+    """Each file's settings: its nearest configuration (or --config), then the command line's overrides."""
+    from .resolve import Overrides, Resolver
     from .settings import parse_codes
 
-    settings = load_settings(args.config)
-    select = parse_codes(getattr(args, "select", []))
-    ignore = parse_codes(getattr(args, "ignore", []))
-    for code in select + ignore:
-        check_code(code, "command line")
-    for name in (args.profile, getattr(args, "fallback_profile", None)):
-        if name is not None and name != "auto" and name not in settings.profiles:
-            raise ConfigError(f"command line: unknown profile {name!r} (known: {', '.join(sorted(['auto', *settings.profiles]))})")
-    if getattr(args, "fallback_profile", None) == "auto":
-        raise ConfigError("command line: --fallback-profile cannot be auto")
-    return settings.with_overrides(
-        profile=args.profile,
-        profile_origin="set by --profile" if args.profile else None,
+    overrides = Overrides(
+        profile=getattr(args, "profile", None),
         fallback_profile=getattr(args, "fallback_profile", None),
-        select=select or None,
-        ignore=ignore or None,
+        select=parse_codes(getattr(args, "select", [])),
+        extend_select=parse_codes(getattr(args, "extend_select", [])),
+        ignore=parse_codes(getattr(args, "ignore", [])),
+        cache_dir=os.path.abspath(args.cache_dir) if getattr(args, "cache_dir", None) else None,
     )
+    return Resolver(getattr(args, "config", None), overrides)
 
 
 def _progress(stream):
@@ -111,41 +125,76 @@ def _progress(stream):
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
     from .files import discover
+    from .lint_report import add_noqa_to_files, cache_for, lint_stdin, show_fixes, usage_problem
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
     from .runner import CHECK, DIFF, FIX, Job, run
+    from .settings import Settings
 
-    settings = _settings(args)
-    files, missing = discover(args.paths, settings, force_exclude=args.force_exclude)
+    args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
+    problem = usage_problem(args)
+    if problem:
+        print(f"sora-lint: error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.output_file:
+        try:  # before any fix is written: a report that cannot be written stops the run first
+            open(args.output_file, "a", encoding="utf-8").close()
+        except OSError as exc:
+            print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+    resolver = _resolver(args)
+    fixing = mode == "fix" or getattr(args, "fix", False)
+    job_mode = DIFF if args.diff else FIX if fixing else CHECK
+    if args.paths == ["-"]:
+        return lint_stdin(args, job_mode, resolver)
+    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude)
     for line in missing:
         print(f"sora-lint: error: {line}", file=sys.stderr)
-    job_mode = {"check": CHECK, "fix": DIFF if getattr(args, "diff", False) else FIX}[mode]
-    results = run(files, Job(job_mode, settings, args.unsafe_fixes), jobs=args.jobs, progress=_progress(sys.stderr))
+    if not files and not missing:
+        print("sora-lint: warning: no Python files found under the given paths", file=sys.stderr)
+    cache = cache_for(args, resolver)
+    job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
+    results = run(files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path, cache=cache)
+    if cache is not None:
+        cache.save()
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
     errors = [r.error for r in results if r.error]
     for line in errors:
         print(f"sora-lint: error: {line}", file=sys.stderr)
+    if getattr(args, "add_noqa", False):
+        return add_noqa_to_files(diagnostics)
     if job_mode == DIFF:
         for r in sorted(results, key=lambda r: r.path):
             if r.diff:
                 sys.stdout.write(r.diff)
-    options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(sys.stdout))
-    human = args.output_format in HUMAN_FORMATS
-    if args.statistics:
-        out = statistics(diagnostics, options, args.output_format)
-    else:
-        out = FORMATS[args.output_format](diagnostics, options)
-    if out and (job_mode != DIFF or not human):
-        print(out)
-    if human:
-        stream = sys.stderr if job_mode == DIFF else sys.stdout
-        if job_mode == CHECK:
-            print(summary(diagnostics, args.unsafe_fixes), file=stream)
+    report = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color))
+        human = args.output_format in HUMAN_FORMATS
+        if args.statistics:
+            out = statistics(diagnostics, options, args.output_format)
         else:
-            changed = [r for r in results if r.changed]
-            fixes = sum(r.applied for r in changed)
-            verb = "would be applied" if job_mode == DIFF else "applied"
-            print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} file{'s' if len(changed) != 1 else ''}, "
-                  f"{len(diagnostics)} left that need a choice.", file=stream)
+            out = FORMATS[args.output_format](diagnostics, options)
+        if out and (job_mode != DIFF or not human or args.output_file):
+            print(out, file=report)
+        stream = sys.stderr if job_mode == DIFF or not human else report
+        if args.show_fixes and job_mode != CHECK:
+            show_fixes(results, job_mode == DIFF, stream)
+        if human and not args.quiet and files:
+            if job_mode == CHECK:
+                if diagnostics or not missing:
+                    print(summary(diagnostics, args.unsafe_fixes), file=stream)
+            elif mode == "check":
+                fixed = sum(r.applied for r in results if r.changed)
+                print(_check_fix_summary(fixed, len(diagnostics), job_mode == DIFF), file=stream)
+            else:
+                changed = [r for r in results if r.changed]
+                fixes = sum(r.applied for r in changed)
+                verb = "would be applied" if job_mode == DIFF else "applied"
+                print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} file{'s' if len(changed) != 1 else ''}, "
+                      f"{len(diagnostics)} left that need a choice.", file=stream)
+    finally:
+        if report is not sys.stdout:
+            report.close()
     if missing:
         return EXIT_ERROR
     if args.exit_zero:
@@ -154,12 +203,40 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
     return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
 
 
+def _check_fix_summary(fixed: int, remaining: int, dry_run: bool) -> str:
+    """ruff's line after `check --fix`: how many were fixed and how many are left."""
+    if not fixed and not remaining:
+        return "All checks passed!"
+    verb = "fixable" if dry_run else "fixed"
+    noun = "error" if fixed + remaining == 1 else "errors"
+    return f"Found {fixed + remaining} {noun} ({fixed} {verb}, {remaining} remaining)."
+
+
 def _show_settings(args: argparse.Namespace) -> int:
     from .config import settings_lines
 
-    args.select, args.ignore = [], []
-    for line in settings_lines(_settings(args)):
+    resolver = _resolver(args)
+    path = args.path
+    if not os.path.exists(path):
+        print(f"sora-lint: error: {path}: no such file or directory", file=sys.stderr)
+        return EXIT_ERROR
+    settings = resolver.for_folder(path) if os.path.isdir(path) else resolver.for_path(path)
+    for line in settings_lines(settings):
         print(line)
+    return EXIT_CLEAN
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from .cache import clean
+    from .lint_report import cache_folder
+
+    folder = cache_folder(args, _resolver(args))
+    try:
+        removed = clean(folder)
+    except OSError as exc:
+        print(f"sora-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Removed {folder}" if removed else f"No cache at {folder}")
     return EXIT_CLEAN
 
 
@@ -208,6 +285,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _lint(args, args.command)
         if args.command == "show-settings":
             return _show_settings(args)
+        if args.command == "clean":
+            return _clean(args)
         if args.command == "profiles":
             return _profiles(args)
         if args.command == "rule":
@@ -228,7 +307,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    try:
+        status = main()
+        if not sys.stdout.closed:  # the language server closes it on exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): end quietly, as a shell tool killed by SIGPIPE would.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = 141
+    sys.exit(status)
 
 
 if __name__ == "__main__":

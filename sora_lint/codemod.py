@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
-from typing import Dict, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
-from .config import load_settings
+from .config import ConfigError
 from .engine import fix_source
+from .resolve import Overrides, Resolver
 from .settings import Settings
 
 
@@ -30,7 +30,7 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
         self.profile = profile
         self.unsafe_fixes = unsafe_fixes
         self.config = config
-        self._settings: Dict[str, Settings] = {}
+        self._resolver: Optional[Resolver] = None
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -42,18 +42,21 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
                                 help="pyproject.toml to read [tool.sora-lint] from")
 
     def _settings_for(self, filename: Optional[str]) -> Settings:
-        folder = os.path.dirname(os.path.abspath(filename)) if filename else os.getcwd()
-        if folder not in self._settings:
-            settings = load_settings(self.config, start=Path(folder))
-            if self.profile:
-                settings = settings.with_overrides(profile=self.profile, profile_origin="set by --profile")
-            self._settings[folder] = settings
-        return self._settings[folder]
+        """The file's own settings, resolved as ``sora-lint fix`` resolves them."""
+        if self._resolver is None:
+            self._resolver = Resolver(self.config, Overrides(profile=self.profile, where="--profile"))
+        if not filename:
+            return self._resolver.for_folder(os.getcwd())
+        return self._resolver.for_path(filename)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         filename = self.context.filename or "<stdin>"
-        outcome = fix_source(tree.code, filename, self._settings_for(self.context.filename),
-                             unsafe_fixes=self.unsafe_fixes)
+        try:
+            settings = self._settings_for(self.context.filename)
+        except ConfigError as exc:
+            self.warn(str(exc))
+            raise SkipFile(f"sora-lint is not configured correctly: {exc}") from None
+        outcome = fix_source(tree.code, filename, settings, unsafe_fixes=self.unsafe_fixes)
         if outcome.error:
             self.warn(outcome.error)
         for d in outcome.remaining:

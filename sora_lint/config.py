@@ -1,4 +1,4 @@
-"""Read ``[tool.sora-lint]`` from the nearest pyproject.toml into :class:`Settings`."""
+"""Read a configuration file (``[tool.sora-lint]`` in pyproject.toml, or sora-lint.toml) into :class:`Settings`."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,10 @@ from .lifecycle import parse_date
 from .settings import Settings
 from .types import RULE_CODES
 
-_TOP_KEYS = {"profile", "fallback-profile", "select", "ignore", "exclude", "profiles"}
+_TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
+             "extend-exclude", "profiles", "cache-dir"}
+# In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
+CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
 _PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds",
                  "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
@@ -36,16 +39,40 @@ def _load_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
-def find_pyproject(start: Path) -> Optional[Path]:
-    """The nearest pyproject.toml at or above ``start`` that has a [tool.sora-lint] table."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            data = _load_toml(candidate)
-            if "sora-lint" in data.get("tool", {}):
+def config_in_folder(folder: Path) -> Optional[Path]:
+    """The configuration file of ``folder`` itself, if it has one."""
+    base = str(folder)
+    for name in CONFIG_NAMES:
+        # os.path on strings: this runs for every folder of a walk, where pathlib costs 3x as much.
+        if os.path.isfile(os.path.join(base, name)):
+            candidate = folder / name
+            if name != "pyproject.toml" or "sora-lint" in _load_toml(candidate).get("tool", {}):
                 return candidate
     return None
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest configuration file at or above ``start`` (see :data:`CONFIG_NAMES`)."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        found = config_in_folder(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def table_of(path: Path) -> Mapping[str, Any]:
+    """The sora-lint table of a configuration file: [tool.sora-lint], or the whole of a sora-lint.toml."""
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        return data.get("tool", {}).get("sora-lint", {})
+    return data
+
+
+def _per_file_ignores(path: Path, value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [tool.sora-lint] per-file-ignores must be a table of \"glob\" = [\"SOR001\"]")
+    return tuple((glob, _codes(path, f"per-file-ignores.\"{glob}\"", codes)) for glob, codes in value.items())
 
 
 def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
@@ -176,20 +203,37 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
     fallback = table.get("fallback-profile", "openai")
     if fallback not in known:
         raise ConfigError(f"{path}: [tool.sora-lint] fallback-profile: unknown profile {fallback!r} (known: {', '.join(sorted(known))})")
+    if "cache-dir" in table and not isinstance(table["cache-dir"], str):
+        raise ConfigError(f"{path}: [tool.sora-lint] cache-dir must be a path")
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None:
+        cache_dir = str(path.parent / os.path.expanduser(cache_dir))
+    exclude = _str_list(path, "[tool.sora-lint] exclude", table["exclude"]) if "exclude" in table else ()
+    if "extend-exclude" in table:
+        exclude += _str_list(path, "[tool.sora-lint] extend-exclude", table["extend-exclude"])
     return Settings(
         profile=profile,
         fallback_profile=fallback,
         select=_codes(path, "select", table["select"]) if "select" in table else (),
+        extend_select=_codes(path, "extend-select", table["extend-select"]) if "extend-select" in table else (),
         ignore=_codes(path, "ignore", table["ignore"]) if "ignore" in table else (),
-        exclude=_str_list(path, "[tool.sora-lint] exclude", table["exclude"]) if "exclude" in table else (),
+        per_file_ignores=_per_file_ignores(path, table["per-file-ignores"]) if "per-file-ignores" in table else (),
+        exclude=exclude,
         user_profiles=user,
         source=str(path),
         profile_origin=f"set in {path.name}" if profile != AUTO else "pinned",
+        cache_dir=cache_dir,
+        origins={key.replace("-", "_"): str(path) for key in table if key != "profiles"},
     )
 
 
+def load_file(path: Path) -> Settings:
+    """The settings of one configuration file."""
+    return settings_from_table(path, table_of(path))
+
+
 def load_settings(config: Optional[str] = None, start: Optional[Path] = None) -> Settings:
-    """Settings from ``config`` (a pyproject.toml path) or the nearest one above ``start``."""
+    """Settings from ``config`` (a configuration file) or the nearest one above ``start``."""
     if config is not None:
         path = Path(config)
         if not path.is_file():
@@ -199,18 +243,33 @@ def load_settings(config: Optional[str] = None, start: Optional[Path] = None) ->
         if found is None:
             return Settings()
         path = found
-    data = _load_toml(path)
-    return settings_from_table(path, data.get("tool", {}).get("sora-lint", {}))
+    return load_file(path)
 
 
 def settings_lines(settings: Settings) -> List[str]:
-    """What ``sora-lint show-settings`` prints."""
-    return [
+    """What ``sora-lint show-settings`` prints: each value, and where it came from."""
+
+    def origin(key: str) -> str:
+        return f"  [{settings.origins.get(key, 'default')}]"
+
+    per_file = "; ".join(f"{glob} = {', '.join(codes)}" for glob, codes in settings.per_file_ignores)
+    layers = [layer for layer in settings.later_layers if layer.select is not None or layer.extend_select or layer.ignore]
+    lines = [
         f"config file: {settings.source or '(none: defaults)'}",
         f"profile: {settings.profile} ({settings.profile_origin})",
-        f"fallback-profile: {settings.fallback_profile}",
-        f"select: {', '.join(settings.select) or '(all)'}",
-        f"ignore: {', '.join(settings.ignore) or '(none)'}",
-        f"exclude: {', '.join(settings.exclude) or '(none)'}",
+        f"fallback-profile: {settings.fallback_profile}{origin('fallback_profile')}",
+        f"select: {', '.join(settings.select) or '(all)'}{origin('select')}",
+        f"extend-select: {', '.join(settings.extend_select) or '(none)'}{origin('extend_select')}",
+        f"ignore: {', '.join(settings.ignore) or '(none)'}{origin('ignore')}",
+        f"per-file-ignores: {per_file or '(none)'}{origin('per_file_ignores')}",
+        f"exclude: {', '.join(settings.exclude) or '(none)'}{origin('exclude')}",
+        f"cache-dir: {settings.cache_dir or '(default)'}{origin('cache_dir')}",
         f"profiles: {', '.join(sorted(settings.profiles))}",
     ]
+    for layer in layers:
+        parts = [f"select {', '.join(layer.select)}" if layer.select is not None else "",
+                 f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
+                 f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
+        lines.append(f"then {layer.label}: {'; '.join(p for p in parts if p)}")
+    lines.append("enabled: " + (", ".join(code for code in RULE_CODES if settings.enabled(code)) or "(none)"))
+    return lines

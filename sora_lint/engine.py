@@ -142,7 +142,8 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
                       exc.location, exc.location)
 
 
-def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
+def _lint_module(module, source: str, filename: str, settings: Settings,
+                 dependencies: Optional[List[str]] = None) -> List[Diagnostic]:
     from .calls import find
     from .analysis.positions import LineIndex, locate
     from .edits import EditBuilder, nodes_to_locate
@@ -150,6 +151,8 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> List
     from .rules import ALL_RULES
 
     facts = find(module)
+    if dependencies is not None:
+        dependencies.extend(facts.dependencies)
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return []
@@ -182,14 +185,28 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
     return _check(source, filename, settings or Settings(), apply_noqa)[0]
 
 
+class Checked(NamedTuple):
+    diagnostics: List[Diagnostic]
+    dependencies: Tuple[str, ...]  # other files the results depend on (ModuleFacts.dependencies)
+
+
+def check(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
+          *, apply_noqa: bool = True) -> Checked:
+    """:func:`check_source`, with the files its results depend on (what a cache needs)."""
+    dependencies: List[str] = []
+    diagnostics = _check(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)[0]
+    return Checked(diagnostics, tuple(dict.fromkeys(dependencies)))
+
+
 def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
-           parsed: Optional[Parsed] = None) -> Tuple[List[Diagnostic], Optional[Parsed]]:
+           parsed: Optional[Parsed] = None,
+           dependencies: Optional[List[str]] = None) -> Tuple[List[Diagnostic], Optional[Parsed]]:
     """The diagnostics, and the parse they came from (reused by the next fix round)."""
     if not might_contain_sora_call(source) or _FILE_NOQA.search(source):
         return [], None
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics = _lint_module(parsed.module, source, filename, settings)
+        diagnostics = _lint_module(parsed.module, source, filename, settings, dependencies)
     except Unparsable as exc:
         return ([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit

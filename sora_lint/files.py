@@ -5,7 +5,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .settings import DEFAULT_EXCLUDES, Settings
 
@@ -62,51 +62,141 @@ def excluded(path: str, settings: Settings) -> bool:
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 
 
+def matches_glob(path: str, patterns: Tuple[str, ...]) -> bool:
+    """Whether a relative path, its name, or a folder on it matches one of ``patterns`` (ruff's reading)."""
+    posix = path.replace(os.sep, "/").rstrip("/")
+    pattern = _pattern(tuple(p.replace("**/", "").rstrip("/") for p in patterns))
+    if pattern is None:
+        return False
+    return pattern.match(posix.split("/")[-1]) is not None or pattern.match(posix) is not None
+
+
+def settings_root(settings: Settings) -> Optional[str]:
+    """The folder a configuration's relative globs start from: its own file's folder."""
+    return os.path.dirname(os.path.abspath(settings.source)) if settings.source else None
+
+
+def excluded_by_config(path: str, settings: Settings) -> bool:
+    """The configured excludes, matched relative to the configuration file's folder."""
+    if not settings.exclude or settings.source is None:
+        return False
+    root = settings_root(settings)
+    assert root is not None
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return not rel.startswith("..") and rel != os.curdir and matches_glob(rel, settings.exclude)
+
+
+def repository_root(folder: str) -> Optional[str]:
+    """The nearest folder at or above ``folder`` holding a ``.git``, if any."""
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
 def _is_virtualenv(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
-def _walk(root: str, settings: Settings) -> Iterator[str]:
+SettingsFor = Callable[[str], Settings]  # a folder's settings
+
+
+def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
+    """The .gitignore files above ``root`` up to its repository's root, as git applies them."""
+    top = repository_root(root)
+    if top is None:
+        return
+    here = os.path.abspath(root)
+    chain = []
+    while here != top:
+        here = os.path.dirname(here)
+        chain.append(here)
+    for folder in reversed(chain):
+        ignore.add_folder(folder)
+
+
+def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
     ignore = _GitIgnore()
+    _parent_gitignores(root, ignore)
     seen = set()
+    # Excludes apply below the folder the user named, never to the folder itself.
+    named_excluded = excluded_by_config(root, settings_for(root))
     for folder, dirs, files in os.walk(root, followlinks=False):
-        real = os.path.realpath(folder)
-        if real in seen:
+        try:
+            st = os.stat(folder)
+        except OSError:
             dirs[:] = []
             continue
-        seen.add(real)
+        if (st.st_dev, st.st_ino) in seen:  # the same folder again (a bind mount, a junction)
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
         ignore.add_folder(folder)
-        # Excludes apply below the folder the user named, never to the folder itself.
-        below = os.path.relpath(folder, root)
-        below = "" if below == os.curdir else below + os.sep
+        settings = settings_for(folder)
+        below = "" if folder == root else folder[len(root):].lstrip(os.sep) + os.sep
+
+        def skip(name: str) -> bool:
+            if excluded(below + name, settings):
+                return True
+            return not named_excluded and excluded_by_config(os.path.join(folder, name), settings)
+
         dirs[:] = sorted(
             d for d in dirs
-            if not excluded(below + d, settings)
+            if not skip(d)
             and not _is_virtualenv(os.path.join(folder, d))
             and not ignore.ignored(os.path.join(folder, d), True)
         )
+        # Files: their folders passed the checks above, so only the configured patterns are left to match
+        # (a default-excluded name is a folder's, never a .py file's).
+        pattern = _pattern(settings.exclude)
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES) and not excluded(below + name, settings):
-                path = os.path.join(folder, name)
-                if not ignore.ignored(path, False):
-                    yield path
+            if not name.endswith(PYTHON_SUFFIXES):
+                continue
+            if pattern is not None and skip(name):
+                continue
+            path = os.path.join(folder, name)
+            if not ignore.specs or not ignore.ignored(path, False):
+                yield path
 
 
-def discover(paths: Iterable[str], settings: Settings, force_exclude: bool = False) -> Tuple[List[str], List[str]]:
-    """The files to check, and one error line for each path that does not exist."""
+def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
+             force_exclude: bool = False) -> Tuple[List[str], List[str]]:
+    """The files to check, and one error line for each path that does not exist.
+
+    ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
+    """
+    if isinstance(settings, Settings):
+        fixed = settings
+        settings_for: SettingsFor = lambda folder: fixed  # noqa: E731
+    else:
+        settings_for = settings
     found: List[str] = []
     errors: List[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings))
+            found.extend(_walk(raw, settings_for))
         elif os.path.exists(raw) or os.path.islink(raw):
-            if force_exclude and excluded(raw, settings):
+            own = settings_for(os.path.dirname(os.path.abspath(raw)))
+            if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
                 continue
             found.append(raw)
         else:
             errors.append(f"{raw}: no such file or directory")
-    unique = list(dict.fromkeys(os.path.normpath(p) for p in found))
+    unique = list(dict.fromkeys(_normal(p) for p in found))
     return unique, errors
+
+
+def _normal(path: str) -> str:
+    """os.path.normpath, skipped where it cannot change anything (it costs a few µs a file)."""
+    if path.startswith("./"):
+        path = path[2:]
+    if "/." in path or "//" in path or path.startswith(".") or os.sep != "/":
+        return os.path.normpath(path)
+    return path
 
 
 def display_path(path: str, cwd: Optional[str] = None) -> str:

@@ -6,6 +6,7 @@ imported (by the engine) for files that pass the text prefilter.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, Iterator, List, Optional, Tuple
 
 from .catalog import AUTO
@@ -33,25 +34,31 @@ class SoraChecker:
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.profile = getattr(options, "sora_profile", None)
         cls.config = getattr(options, "sora_config", None)
-        cls._settings = None
+        cls._resolver = None
 
-    _settings: Any = None
+    _resolver: Any = None
 
     @classmethod
-    def settings(cls) -> Any:
-        if cls._settings is None:
-            from .config import load_settings
+    def resolver(cls) -> Any:
+        """Each file's own settings (as ``sora-lint check`` finds them), with the flake8 options on top."""
+        if cls._resolver is None:
+            from .resolve import Overrides, Resolver
 
-            settings = load_settings(cls.config)
-            if cls.profile and cls.profile != AUTO:
-                if cls.profile not in settings.profiles:
-                    from .config import ConfigError
+            profile = cls.profile if cls.profile and cls.profile != AUTO else None
+            on_command_line = any(a == "--sora-profile" or a.startswith("--sora-profile=") for a in sys.argv[1:])
+            origin = "set by --sora-profile" if on_command_line else "set by sora-profile in the flake8 configuration"
+            cls._resolver = Resolver(cls.config, Overrides(profile=profile, where="--sora-profile", profile_origin=origin))
+        return cls._resolver
 
-                    raise ConfigError(f"--sora-profile: unknown profile {cls.profile!r} "
-                                      f"(known: {', '.join(sorted(['auto', *settings.profiles]))})")
-                settings = settings.with_overrides(profile=cls.profile, profile_origin="set by --sora-profile")
-            cls._settings = settings
-        return cls._settings
+    def settings(self) -> Any:
+        """This file's settings; None when its configuration excludes it."""
+        from .files import excluded_by_config
+
+        resolver = self.resolver()
+        if self.filename in ("stdin", "-"):
+            return resolver.for_folder(resolver.cwd)
+        settings = resolver.for_path(self.filename)
+        return None if excluded_by_config(self.filename, settings) else settings
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         source = "".join(self.lines)
@@ -62,7 +69,10 @@ class SoraChecker:
         try:
             from .engine import check_source
 
-            diagnostics = check_source(source.lstrip("\ufeff"), self.filename, self.settings(), apply_noqa=False)
+            settings = self.settings()
+            if settings is None:
+                return
+            diagnostics = check_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
         except ConfigError as exc:
             yield (1, 0, f"SOR000 sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
             return

@@ -24,14 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .config import ConfigError, load_settings
-from .engine import PARSE_ERROR, check_source
+from .config import CONFIG_NAMES, ConfigError
+from .editor_actions import TextChange, carried_over, disable_comment, minimal_change
+from .engine import PARSE_ERROR, check_source, fix_source
 from .files import excluded
+from .resolve import Resolver
 from .settings import Settings
 from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
 
 SOURCE = "sora-lint"
-INSTALL_HINT = "pip install 'sora-lint[lsp]'"
+FIX_ALL_KIND = "source.fixAll.sora-lint"
+# sora-lint is not on PyPI yet: the extra installs from a clone.
+INSTALL_HINT = "pip install 'pygls>=2', or pip install '.[lsp]' in a clone of sora-lint"
 
 # LSP DiagnosticSeverity values.
 ERROR, WARNING = 1, 2
@@ -106,24 +110,35 @@ def lintable_text(text: str) -> str:
 @dataclass(frozen=True)
 class _CachedSettings:
     stamp: Tuple[Tuple[str, int, int], ...]
-    settings: Optional[Settings]
+    resolver: Resolver
+    settings: Optional[Settings]  # the folder's settings; None when its configuration is broken
     error: Optional[str]
+
+    def for_path(self, path: str) -> Optional[Settings]:
+        """A file's own settings (its per-file ignores included), resolved as ``sora-lint check`` does."""
+        if self.settings is None:
+            return None
+        try:
+            return self.resolver.for_path(path)
+        except ConfigError:
+            return self.settings
 
 
 def _stamp(folder: Path) -> Tuple[Tuple[str, int, int], ...]:
-    """Every pyproject.toml from ``folder`` up, with its mtime and size: any edit changes it."""
+    """Every configuration file from ``folder`` up, with its mtime and size: any edit changes it."""
     found = []
     for parent in (folder, *folder.parents):
-        try:
-            st = (parent / "pyproject.toml").stat()
-        except OSError:
-            continue
-        found.append((str(parent), st.st_mtime_ns, st.st_size))
+        for name in CONFIG_NAMES:
+            try:
+                st = (parent / name).stat()
+            except OSError:
+                continue
+            found.append((str(parent / name), st.st_mtime_ns, st.st_size))
     return tuple(found)
 
 
 class SettingsCache:
-    """Settings per folder from the nearest pyproject.toml, reloaded when one of them changes."""
+    """Settings per folder from the nearest configuration file, reloaded when one of them changes."""
 
     def __init__(self) -> None:
         self._entries: Dict[Path, _CachedSettings] = {}
@@ -133,10 +148,11 @@ class SettingsCache:
         stamp = _stamp(folder)
         entry = self._entries.get(folder)
         if entry is None or entry.stamp != stamp:
+            resolver = Resolver(cwd=str(folder))
             try:
-                entry = _CachedSettings(stamp, load_settings(start=folder), None)
+                entry = _CachedSettings(stamp, resolver, resolver.for_folder(str(folder)), None)
             except ConfigError as exc:
-                entry = _CachedSettings(stamp, None, str(exc))
+                entry = _CachedSettings(stamp, resolver, None, str(exc))
             self._entries[folder] = entry
         return entry
 
@@ -178,9 +194,14 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
 
     from .docs import tool_version
 
+    from .docs import rule_url
+
     server = LanguageServer(SOURCE, tool_version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
     settings_cache = SettingsCache()
     results: Dict[str, Linted] = {}
+    # The last check of each document that parsed: while the user types through a syntax error,
+    # its findings stay (moved with the edits) instead of one SOR000 the Python server already shows.
+    last_good: Dict[str, Linted] = {}
     shown_errors = set()
 
     def encoding() -> str:
@@ -199,7 +220,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
                 type=lsp.MessageType.Error, message=f"sora-lint: {entry.error} (no diagnostics until it is fixed)"))
         if entry.settings is not None and path and is_excluded(path, entry.settings):
             return None, path
-        return entry.settings, path
+        return (entry.for_path(path) if path else entry.settings), path
 
     def lint(uri: str, text: str) -> Optional[Linted]:
         settings, path = settings_for(uri)
@@ -218,15 +239,32 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
 
     def to_diagnostic(d: Diagnostic, r: Range):
         return lsp.Diagnostic(range=to_range(r), message=d.message, severity=lsp.DiagnosticSeverity(severity(d.code)),
-                              code=d.code, source=SOURCE)
+                              code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)))
 
-    def publish(uri: str) -> None:
+    def while_typing(uri: str, linted: Linted) -> Linted:
+        """The findings to show for a buffer that may not parse for the moment."""
+        unparsable = any(d.code == PARSE_ERROR for d, _r in linted.findings)
+        if not unparsable:
+            last_good[uri] = linted
+            return linted
+        good = last_good.get(uri)
+        if good is None:
+            return linted  # never parsed: SOR000 is all there is to say
+        kept = carried_over(lintable_text(good.text), lintable_text(linted.text), [d for d, _r in good.findings])
+        return Linted(linted.text, linted.encoding, linted.lines,
+                      [(d, linted.lines.range(d.location, d.end_location)) for d in kept])
+
+    def publish(uri: str, saved: bool = False) -> None:
         doc = server.workspace.get_text_document(uri)
         linted = lint(uri, doc.source)
         if linted is None:
             results.pop(uri, None)
             found: Sequence = []
         else:
+            if not saved:
+                linted = while_typing(uri, linted)
+            elif not any(d.code == PARSE_ERROR for d, _r in linted.findings):
+                last_good[uri] = linted
             results[uri] = linted
             found = [to_diagnostic(d, r) for d, r in linted.findings]
         server.text_document_publish_diagnostics(
@@ -250,19 +288,49 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
-        publish(params.text_document.uri)
+        publish(params.text_document.uri, saved=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
         results.pop(params.text_document.uri, None)
+        last_good.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
-    def code_action(params: lsp.CodeActionParams):
+    def change_edit(uri: str, version: Optional[int], linted: Linted, change: TextChange):
+        edit = lsp.TextEdit(range=to_range(linted.lines.range(change.start, change.end)), new_text=change.new_text)
+        if get_capability(server.client_capabilities, "workspace.workspace_edit.document_changes", False):
+            ident = lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+            return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(text_document=ident, edits=[edit])])
+        return lsp.WorkspaceEdit(changes={uri: [edit]})
+
+    def fix_all(uri: str, version: Optional[int], linted: Linted) -> List:
+        """source.fixAll.sora-lint: every safe fix, as one edit of the changed span (for fix on save)."""
+        settings, path = settings_for(uri)
+        if settings is None:
+            return []
+        text = lintable_text(linted.text)
+        change = minimal_change(text, fix_source(text, path or uri, settings).source)
+        if change is None:
+            return []
+        return [lsp.CodeAction(title=f"{SOURCE}: fix all safe fixes", kind=FIX_ALL_KIND,
+                               edit=change_edit(uri, version, linted, change))]
+
+    def wanted_kinds(only: Optional[Sequence[str]]) -> Tuple[bool, bool]:
+        """Whether the client asks for quick fixes, and for the fix-all source action."""
+        if not only:
+            return True, False  # source actions only when asked for by kind, as editors do on save
         quickfix = lsp.CodeActionKind.QuickFix.value
-        only = params.context.only
-        if only and not any(quickfix == k or quickfix.startswith(f"{k}.") for k in only):
+
+        def asked(kind: str) -> bool:
+            return any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+        return asked(quickfix), asked(FIX_ALL_KIND)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND]))
+    def code_action(params: lsp.CodeActionParams):
+        want_quickfix, want_fix_all = wanted_kinds(params.context.only)
+        if not want_quickfix and not want_fix_all:
             return []
         uri = params.text_document.uri
         doc = server.workspace.get_text_document(uri)
@@ -271,6 +339,11 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
             linted = lint(uri, doc.source)
             if linted is None:
                 return []
+        if want_fix_all:
+            return fix_all(uri, doc.version, linted) + ([] if not want_quickfix else quick_fixes(params, uri, doc, linted))
+        return quick_fixes(params, uri, doc, linted)
+
+    def quick_fixes(params: lsp.CodeActionParams, uri: str, doc, linted: Linted) -> List:
         wanted = ((params.range.start.line, params.range.start.character),
                   (params.range.end.line, params.range.end.character))
         actions = []
@@ -282,6 +355,11 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
                 actions.append(lsp.CodeAction(
                     title=action_title(d.code, fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=attached,
                     is_preferred=fix.applicability == SAFE, edit=workspace_edit(uri, doc.version, linted, fix)))
+            comment = disable_comment(lintable_text(linted.text), d) if d.code != PARSE_ERROR else None
+            if comment is not None:
+                actions.append(lsp.CodeAction(
+                    title=f"{SOURCE} ({d.code}): Disable {d.code} for this line", kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=attached, is_preferred=False, edit=change_edit(uri, doc.version, linted, comment)))
         return actions
 
     return server

@@ -58,10 +58,15 @@ class OutputOptions:
     sources: SourceLines = field(default_factory=SourceLines)
 
 
-def use_color(stream: TextIO) -> bool:
-    """Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+def use_color(stream: TextIO, mode: str = "auto") -> bool:
+    """``--color``: always, never, or auto: on a terminal, unless NO_COLOR is set (https://no-color.org);
+    FORCE_COLOR turns it on in auto mode even in a pipe (https://force-color.org)."""
+    if mode != "auto":
+        return mode == "always"
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 

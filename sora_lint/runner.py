@@ -9,12 +9,17 @@ import sys
 import tempfile
 import tokenize
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence, Tuple
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .engine import PARSE_ERROR, check_source, fix_source
+from .engine import PARSE_ERROR, check, check_source, fix_source
 from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
 from .types import Diagnostic, Location
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 CHECK, FIX, DIFF = "check", "fix", "diff"
 
@@ -27,6 +32,8 @@ class FileResult:
     changed: bool = False
     diff: str = ""
     error: Optional[str] = None  # a problem with the file itself (unreadable, read-only...)
+    dependencies: Tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
+    fixed: Dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Job:
     mode: str
     settings: Settings
     unsafe_fixes: bool = False
+    show_fixes: bool = False
 
 
 class Undecodable(Exception):
@@ -120,7 +128,7 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
         result.diagnostics = [_file_error_diagnostic(path, str(exc))]
         return result
     if job.mode == CHECK:
-        result.diagnostics = check_source(text, path, job.settings)
+        result.diagnostics, result.dependencies = check(text, path, job.settings)
         return result
     outcome = fix_source(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
     result.diagnostics = outcome.remaining
@@ -130,6 +138,9 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
         return result
     result.applied = outcome.applied
     result.changed = True
+    if job.show_fixes:
+        before = Counter(d.code for d in check_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
+        result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
     if job.mode == DIFF:
         result.diff = unified_diff(text, outcome.source, path)
         return result
@@ -155,20 +166,55 @@ def _worker(item: Tuple[str, bytes, Job]) -> FileResult:
 PARALLEL_THRESHOLD = 8
 
 
+def _from_cache(cache: "Cache", path: str, data: Optional[bytes], job: Job) -> Optional[FileResult]:
+    """A cached result a run can use as is: in check mode any, in fix mode one with nothing to fix."""
+    fingerprint = cache.fingerprint(job.settings)
+    found = cache.by_stat(path, fingerprint) if data is None else cache.by_content(path, data, fingerprint)
+    if found is None or (job.mode != CHECK and any(d.fix_for(job.unsafe_fixes) for d in found)):
+        return None
+    return FileResult(path, diagnostics=found)
+
+
 def run(paths: Sequence[str], job: Job, jobs: int = 0,
-        progress: Optional[Callable[[int, int], None]] = None) -> List[FileResult]:
-    """Process every file; the LibCST work is spread over ``jobs`` processes (0: all cores)."""
+        progress: Optional[Callable[[int, int], None]] = None,
+        settings_for: Optional[Callable[[str], Settings]] = None,
+        cache: Optional["Cache"] = None) -> List[FileResult]:
+    """Process every file; the LibCST work is spread over ``jobs`` processes (0: all cores).
+
+    ``settings_for`` gives each file its own settings (default: the job's); ``cache`` answers
+    for unchanged files without reading them, and learns the results of the others.
+    """
     results: List[FileResult] = []
     candidates: List[Tuple[str, bytes, Job]] = []
+    jobs_by_settings: Dict[int, Job] = {}
     for path in paths:
+        file_job = job
+        if settings_for is not None:
+            settings = settings_for(path)
+            file_job = jobs_by_settings.get(id(settings)) or jobs_by_settings.setdefault(
+                id(settings), replace(job, settings=settings))
+            if file_job.settings is not settings:  # an id reused by a new Settings object
+                file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
+        if cache is not None:
+            hit = _from_cache(cache, path, None, file_job)
+            if hit is not None:
+                results.append(hit)
+                continue
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as exc:
             results.append(FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}"))
             continue
+        if cache is not None:
+            hit = _from_cache(cache, path, data, file_job)
+            if hit is not None:
+                results.append(hit)
+                continue
         if might_contain_sora_call_bytes(data):
-            candidates.append((path, data, job))
+            candidates.append((path, data, file_job))
+        elif cache is not None:
+            cache.store(path, data, cache.fingerprint(file_job.settings), [])
     workers = jobs or os.cpu_count() or 1
     total = len(candidates)
     if workers > 1 and total >= PARALLEL_THRESHOLD:
@@ -181,11 +227,21 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
             for done, result in enumerate(pool.map(_worker, candidates, chunksize=max(1, total // (workers * 8))), 1):
                 results.append(result)
+                _remember(cache, candidates[done - 1], result)
                 if progress:
                     progress(done, total)
     else:
         for done, item in enumerate(candidates, 1):
             results.append(_worker(item))
+            _remember(cache, item, results[-1])
             if progress:
                 progress(done, total)
     return results
+
+
+def _remember(cache: Optional["Cache"], item: Tuple[str, bytes, Job], result: FileResult) -> None:
+    """Cache what a check found (a fix run's results describe a file that may have changed since)."""
+    path, data, job = item
+    if cache is None or job.mode != CHECK or result.error:
+        return
+    cache.store(path, data, cache.fingerprint(job.settings), result.diagnostics, result.dependencies)

@@ -1,16 +1,38 @@
-"""The resolved configuration of a run (no I/O here: see config.py)."""
+"""The resolved configuration of a run (no I/O here: see config.py and resolve.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from .catalog import AUTO, SHIPPED_PROFILES, Profile
 
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
     ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
-    "dist", "node_modules", "site-packages", "venv", "__pycache__",
+    "dist", "node_modules", "site-packages", "venv", "__pycache__", ".sora_lint_cache",
 )
+
+
+@dataclass(frozen=True)
+class RuleLayer:
+    """One source of rule selection (the configuration, the command line, a per-file ignore).
+
+    As in ruff, layers apply in order: a layer with ``select`` starts from scratch, one without
+    it adjusts what the layers before it chose. Within a layer the longest matching prefix
+    decides, and an ignore wins a tie.
+    """
+
+    select: Optional[Tuple[str, ...]] = None
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    label: str = field(default="", compare=False, repr=False)  # where it came from, for show-settings
+
+    def decide(self, code: str, before: bool) -> bool:
+        chosen = max((len(p) for p in (*(self.select or ()), *self.extend_select) if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        if chosen < 0 and ignored < 0:
+            return before if self.select is None else False
+        return chosen > ignored
 
 
 @dataclass(frozen=True)
@@ -21,26 +43,43 @@ class Settings:
     ignore: Tuple[str, ...] = ()
     exclude: Tuple[str, ...] = ()
     user_profiles: Mapping[str, Profile] = field(default_factory=dict)
-    source: Optional[str] = None  # the pyproject.toml the settings came from
+    source: Optional[str] = None  # the configuration file the settings came from
     profile_origin: str = "pinned"
+    extend_select: Tuple[str, ...] = ()
+    # (glob, codes): files matching the glob, relative to the configuration's folder, skip those codes.
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    # Selection layers after the configuration's own: the command line, then per-file ignores.
+    later_layers: Tuple[RuleLayer, ...] = ()
+    cache_dir: Optional[str] = None
+    # Where each value came from ("default", a file path, "--select"...), for show-settings.
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def profiles(self) -> Dict[str, Profile]:
         return dict(SHIPPED_PROFILES, **self.user_profiles)
 
-    def enabled(self, code: str) -> bool:
-        """ruff's rule: the longest matching prefix of --select/--ignore decides."""
-        if self.select:
-            selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-            if selected < 0:
-                return False
-        else:
-            selected = 0
-        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return ignored < selected
+    @property
+    def layers(self) -> Tuple[RuleLayer, ...]:
+        first = RuleLayer(self.select or None, self.extend_select, self.ignore)
+        return (first, *self.later_layers)
 
-    def with_overrides(self, **changes: object) -> "Settings":
+    def enabled(self, code: str) -> bool:
+        """ruff's rule: layer after layer, the longest matching prefix of select/ignore decides."""
+        state = True
+        for layer in self.layers:
+            state = layer.decide(code, state)
+        return state
+
+    def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def with_layer(self, layer: RuleLayer) -> "Settings":
+        return replace(self, later_layers=(*self.later_layers, layer))
+
+    def fingerprint(self) -> str:
+        """A stable text of everything that changes a file's results (for the cache)."""
+        profiles = sorted((name, repr(p)) for name, p in self.user_profiles.items())
+        return repr((self.profile, self.fallback_profile, self.profile_origin, self.layers, profiles))
 
 
 def parse_codes(values: Sequence[str]) -> Tuple[str, ...]:

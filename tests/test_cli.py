@@ -122,7 +122,8 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path):
         '[tool.sora-lint]\nselect = ["SOR9"]\n':
             "[tool.sora-lint] select: unknown rule code 'SOR9' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006)",
         '[tool.sora-lint]\nprofle = "apiyi"\n':
-            "[tool.sora-lint] profle: unknown key (known: exclude, fallback-profile, ignore, profile, profiles, select)",
+            "[tool.sora-lint] profle: unknown key (known: cache-dir, exclude, extend-exclude, extend-select, "
+            "fallback-profile, ignore, per-file-ignores, profile, profiles, select)",
     }
     for toml, message in cases.items():
         (tmp_path / "pyproject.toml").write_text(toml)

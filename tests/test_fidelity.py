@@ -200,8 +200,15 @@ def test_language_server_quick_fix_is_the_same_minimal_edit(tmp_path):
                     path = tmp_path / f"{name}_{variant}.py"
                     actions = _code_actions(client, path, text)
                     # Every action on its own (SOR001's or SOR002's) gives the fixed text.
-                    chosen = [a for a in actions if ("unsafe" in a["title"]) == unsafe]
+                    fixes = [a for a in actions if "Disable" not in a["title"]]
+                    chosen = [a for a in fixes if ("unsafe" in a["title"]) == unsafe]
                     assert chosen, (name, variant, actions)
+                    # The "disable for this line" actions (issue 13) only insert their comment.
+                    for action in actions:
+                        if "Disable" in action["title"]:
+                            [edits] = action["edit"]["changes"].values()
+                            assert all(e["range"]["start"] == e["range"]["end"] and "# noqa: SOR" in e["newText"]
+                                       for e in edits), (name, variant, edits)
                     for action in chosen:
                         [edits] = action["edit"]["changes"].values()
                         assert apply_text_edits(text, edits) == expected, (name, variant, action["title"])

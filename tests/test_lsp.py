@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 needs_pygls = pytest.mark.skipif(importlib.util.find_spec("pygls") is None,
-                                 reason="pygls is not installed (pip install 'sora-lint[lsp]')")
+                                 reason="pygls is not installed (pip install '.[lsp]')")
 
 TIMEOUT = 20  # seconds for any one answer: a hang fails the test instead of blocking it
 
@@ -35,6 +35,7 @@ MESSAGE = ("seconds=10 is not supported by sora-2 (Supported values are: '4', '8
            'or model="sora-2-pro" [profile apiyi: auto: base_url api.apiyi.com]')
 SAFE_TITLE = "sora-lint (SOR001): Replace with 12, the nearest supported duration"
 UNSAFE_TITLE = 'sora-lint (SOR001, unsafe): Use model="sora-2-pro" (changes price and output)'
+DISABLE_TITLE = "sora-lint (SOR001): Disable SOR001 for this line"
 
 # Line 3 of SOURCE: `10` is at characters 69-71 and `"sora-2"` at 51-59 (code points);
 # the emoji before them adds one unit in UTF-16 and three in UTF-8.
@@ -183,7 +184,7 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
     client, init = start()
     caps = init["capabilities"]
     assert caps.get("positionEncoding", "utf-16") == "utf-16"
-    assert caps["codeActionProvider"] == {"codeActionKinds": ["quickfix"]}
+    assert caps["codeActionProvider"] == {"codeActionKinds": ["quickfix", "source.fixAll.sora-lint"]}
     assert caps["textDocumentSync"]["change"] == 1  # full text on every change
     assert init["serverInfo"]["name"] == "sora-lint"
 
@@ -196,6 +197,7 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
         "code": "SOR001",
         "source": "sora-lint",
         "message": MESSAGE,
+        "codeDescription": {"href": "https://github.com/sora-lint/sora-lint/blob/main/docs/rules/SOR001.md"},
     }
     assert published == {"uri": uri, "version": 1, "diagnostics": [finding]}
 
@@ -207,8 +209,10 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
     assert [(a["title"], a["kind"], a["isPreferred"], a["diagnostics"]) for a in actions] == [
         (SAFE_TITLE, "quickfix", True, [finding]),
         (UNSAFE_TITLE, "quickfix", False, [finding]),
+        (DISABLE_TITLE, "quickfix", False, [finding]),
     ]
-    safe, unsafe = actions
+    safe, unsafe, disable = actions
+    assert apply_text_edits(SOURCE, disable["edit"]["changes"][uri]) == SOURCE.replace("seconds=10)", "seconds=10)  # noqa: SOR001")
     assert safe["edit"] == {"changes": {uri: [{"range": _range(3, COLUMNS["utf-16"]["seconds"]), "newText": "12"}]}}
     assert unsafe["edit"] == {"changes": {uri: [{"range": _range(3, COLUMNS["utf-16"]["model"]), "newText": '"sora-2-pro"'}]}}
     assert apply_text_edits(SOURCE, safe["edit"]["changes"][uri]) == FIXED
@@ -246,7 +250,7 @@ def test_negotiated_position_encoding(start, tmp_path, offered, chosen):
     start_col = COLUMNS[chosen]["seconds"][0]
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": _range(3, (start_col, start_col)), "context": {"diagnostics": []}})
-    assert [a["isPreferred"] for a in actions] == [True, False]
+    assert [a["isPreferred"] for a in actions] == [True, False, False]
     # The client supports documentChanges: the edit names the version it was computed for.
     assert actions[0]["edit"] == {"documentChanges": [{
         "textDocument": {"uri": uri, "version": 7},
@@ -304,7 +308,7 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path):
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("sora-lint: error: ")
-    assert "pip install 'sora-lint[lsp]'" in lines[0]
+    assert lines[0].endswith("pip install 'pygls>=2', or pip install '.[lsp]' in a clone of sora-lint")
 
 
 def test_positions_follow_lsp_lines_and_the_negotiated_encoding():
@@ -322,3 +326,56 @@ def test_positions_follow_lsp_lines_and_the_negotiated_encoding():
     # An unsafe fix always says it changes the model and its price, whatever the rule wrote.
     assert action_title("SOR003", Fix(UNSAFE, 'Use model="sora-2-pro"', ())) == (
         'sora-lint (SOR003, unsafe): Use model="sora-2-pro" (changes the model and its price)')
+
+
+@needs_pygls
+def test_fix_all_on_save_applies_the_safe_fixes_only(start, tmp_path):
+    client, _ = start()
+    doc = tmp_path / "render.py"
+    uri = doc.as_uri()
+    text = SOURCE + 'client.videos.create(prompt="x", model="sora-2", size="1792x1024")\n'
+    open_document(client, doc, text)
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": _range(0, (0, 0)),
+        "context": {"diagnostics": [], "only": ["source.fixAll"], "triggerKind": 2}})
+    assert [(a["title"], a["kind"]) for a in actions] == [("sora-lint: fix all safe fixes", "source.fixAll.sora-lint")]
+    edits = actions[0]["edit"]["changes"][uri]
+    # Only the changed span is replaced; the unsafe model switch is not applied.
+    fixed = apply_text_edits(text, edits)
+    assert fixed == FIXED + 'client.videos.create(prompt="x", model="sora-2", size="1280x720")\n'
+    assert edits[0]["range"]["start"]["line"] == 3
+    # A file with nothing to fix offers no fix-all action; quick fixes are not mixed into a source request.
+    open_document(client, tmp_path / "clean.py", FIXED)
+    assert client.request("textDocument/codeAction", {
+        "textDocument": {"uri": (tmp_path / "clean.py").as_uri()}, "range": _range(0, (0, 0)),
+        "context": {"diagnostics": [], "only": ["source.fixAll.sora-lint"]}}) == []
+    assert client.close() == 0
+
+
+@needs_pygls
+def test_typing_through_a_syntax_error_keeps_the_findings(start, tmp_path):
+    client, _ = start()
+    doc = tmp_path / "render.py"
+    uri = doc.as_uri()
+    first = open_document(client, doc, SOURCE)["diagnostics"]
+    assert [(d["code"], d["range"]["start"]["line"]) for d in first] == [("SOR001", 3)]
+    # The user starts a new line above the call: the buffer does not parse for a moment.
+    broken = SOURCE.replace("\nclient = ", "\nx = (\n\nclient = ")
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]})
+    shown = client.notification("textDocument/publishDiagnostics")
+    assert shown["version"] == 2
+    # The same finding, moved down with its line; no SOR000 while typing.
+    assert [(d["code"], d["range"]) for d in shown["diagnostics"]] == [("SOR001", _range(5, COLUMNS["utf-16"]["seconds"]))]
+    # On save the syntax error is reported.
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    saved = client.notification("textDocument/publishDiagnostics")["diagnostics"]
+    assert [d["code"] for d in saved] == ["SOR000"]
+    # Parsing again: the real findings are back.
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                             "contentChanges": [{"text": broken.replace("x = (\n", "x = ()\n")}]})
+    back = client.notification("textDocument/publishDiagnostics")["diagnostics"]
+    assert [(d["code"], d["range"]) for d in back] == [("SOR001", _range(5, COLUMNS["utf-16"]["seconds"]))]
+    # A file that never parsed says so at once.
+    never = open_document(client, tmp_path / "never.py", "import openai\nclient.videos.create(seconds=10\n")
+    assert [d["code"] for d in never["diagnostics"]] == ["SOR000"]
+    assert client.close() == 0

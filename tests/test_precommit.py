@@ -61,3 +61,20 @@ def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_com
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert (repo / "bad.py").read_text() == FIXED
+
+
+def test_the_readme_local_hook_runs(tmp_path, pre_commit_home):
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    [config] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL) if "repo: local" in block]
+    repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD, ".pre-commit-config.yaml": config})
+    _git(repo, "add", ".")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(pre_commit_home), NO_COLOR="1",
+               PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    env.pop("CI", None)
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                            cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
+    assert "good.py:" not in result.stdout

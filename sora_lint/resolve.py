@@ -1,0 +1,122 @@
+"""One settings resolution for every front end (CLI, flake8 plugin, codemod, language server).
+
+Each file gets the configuration nearest above it (ruff's rule), or the one named with
+``--config`` for every file; then the front end's overrides (``--profile``, ``--select``...)
+apply on top, validated here so that a bad name is a :class:`ConfigError` with a message
+wherever it comes from.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+from .catalog import AUTO
+from .config import ConfigError, check_code, config_in_folder, load_file
+from .files import matches_glob, settings_root
+from .settings import RuleLayer, Settings
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a front end sets for every file, whatever its configuration says."""
+
+    profile: Optional[str] = None
+    fallback_profile: Optional[str] = None
+    select: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    cache_dir: Optional[str] = None
+    where: str = "command line"  # how error messages and show-settings name these values
+    profile_origin: str = "set by --profile"
+
+
+class Resolver:
+    """Settings per folder and per file, each configuration file read once."""
+
+    def __init__(self, config: Optional[str] = None, overrides: Overrides = Overrides(),
+                 cwd: Optional[str] = None) -> None:
+        self.overrides = overrides
+        for code in overrides.select + overrides.extend_select + overrides.ignore:
+            check_code(code, overrides.where)
+        if overrides.fallback_profile == AUTO:
+            raise ConfigError(f"{overrides.where}: --fallback-profile cannot be auto")
+        self.cwd = os.path.abspath(cwd or os.getcwd())
+        self.fixed_config: Optional[str] = None
+        if config is not None:
+            if not os.path.isfile(config):
+                raise ConfigError(f"{config}: no such configuration file")
+            self.fixed_config = os.path.abspath(config)
+        self._config_of_folder: Dict[str, Optional[str]] = {}
+        self._loaded: Dict[Optional[str], Settings] = {}
+        self._by_folder: Dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
+
+    def config_file(self, folder: str) -> Optional[str]:
+        """The configuration file that governs ``folder``: ``--config``, or the nearest one above it."""
+        if self.fixed_config is not None:
+            return self.fixed_config
+        current = os.path.normpath(os.path.join(self.cwd, folder))
+        walked = []
+        result: Optional[str] = None
+        while current not in self._config_of_folder:
+            walked.append(current)
+            found = config_in_folder(Path(current))
+            if found is not None:
+                result = str(found)
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        else:
+            result = self._config_of_folder[current]
+        for seen in walked:
+            self._config_of_folder[seen] = result
+        return result
+
+    def for_folder(self, folder: str) -> Settings:
+        """The settings of files in ``folder`` (without per-file ignores)."""
+        known = self._by_folder.get(folder)
+        if known is not None:
+            return known
+        config = self.config_file(os.path.join(self.cwd, folder))
+        if config not in self._loaded:
+            base = load_file(Path(config)) if config is not None else Settings()
+            self._loaded[config] = self._apply(base)
+        self._by_folder[folder] = self._loaded[config]
+        return self._loaded[config]
+
+    def for_path(self, path: str) -> Settings:
+        """The settings of one file, its per-file ignores included."""
+        settings = self.for_folder(os.path.dirname(path) or os.curdir)
+        if not settings.per_file_ignores:
+            return settings
+        rel = os.path.relpath(os.path.abspath(path), settings_root(settings) or self.cwd)
+        codes = tuple(code for glob, codes in settings.per_file_ignores if matches_glob(rel, (glob,)) for code in codes)
+        return settings.with_layer(RuleLayer(ignore=codes, label=f"per-file-ignores of {rel}")) if codes else settings
+
+    def project_root(self) -> str:
+        """Where the cache lives by default: the folder of the configuration governing the current folder."""
+        config = self.config_file(self.cwd)
+        return os.path.dirname(config) if config else self.cwd
+
+    def _apply(self, base: Settings) -> Settings:
+        o = self.overrides
+        known = base.profiles
+        for name in (o.profile, o.fallback_profile):
+            if name is not None and name != AUTO and name not in known:
+                raise ConfigError(f"{o.where}: unknown profile {name!r} (known: {', '.join(sorted([AUTO, *known]))})")
+        origins = dict(base.origins)
+        settings = base.with_overrides(
+            profile=o.profile,
+            profile_origin=o.profile_origin if o.profile else None,
+            fallback_profile=o.fallback_profile,
+            cache_dir=o.cache_dir,
+        )
+        for key, value in (("fallback_profile", o.fallback_profile), ("cache_dir", o.cache_dir)):
+            if value is not None:
+                origins[key] = o.where
+        if o.select or o.extend_select or o.ignore:
+            settings = settings.with_layer(RuleLayer(o.select or None, o.extend_select, o.ignore, label=o.where))
+        return replace(settings, origins=origins)
