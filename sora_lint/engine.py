@@ -121,6 +121,9 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     """
     import ast
 
+    if "\x00" in source:
+        # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
+        raise Unparsable("SyntaxError: source code string cannot contain null bytes", Location(1, 1))
     cpython_error = None
     try:
         ast.parse(source)
@@ -151,7 +154,12 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
                       exc.location, exc.location)
 
 
-def _lint_module(module, source: str, filename: str, settings: Settings) -> List[Diagnostic]:
+class Linted(NamedTuple):
+    diagnostics: List[Diagnostic]
+    misplaced: int  # fixes dropped: the source at their span is not the text of the value they replace
+
+
+def _lint_module(module, source: str, filename: str, settings: Settings) -> Linted:
     from .calls import find
     from .analysis.positions import LineIndex, locate
     from .rule import Finding
@@ -160,20 +168,30 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> List
     facts = find(module)
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
-        return []
+        return Linted([], 0)
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
-        return []
+        return Linted([], 0)
     targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
-    spans = locate(module, targets + facts.fstrings)
+    spans = locate(module, targets + facts.fstrings, source)
     index = LineIndex(source)
     out = []
+    misplaced = 0
     for f in findings:
+        if id(f.anchor) not in spans:
+            # No position in the source can be trusted for it (a LibCST round-trip gap of an unknown
+            # kind): it is not reported at a wrong place, and never fixed.
+            misplaced += 1
+            continue
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
+            # An edit is applied only where the source holds exactly the text of the value it replaces.
+            if not all(spans.exact(id(r.target)) for r in p.replacements):
+                misplaced += 1
+                continue
             news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
             if any(new is None for new in news):
                 continue  # no quote fits inside the f-strings around it: no fix rather than a broken one
@@ -181,7 +199,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> List
                 _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
-    return out
+    return Linted(out, misplaced)
 
 
 def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Optional[object]:
@@ -191,7 +209,7 @@ def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Option
     written into ``f"{client.videos.create(seconds=10)}"`` would end the f-string. None when
     neither quote fits (nested f-strings using both).
     """
-    forbidden = {f.end for f in fstrings if spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1]}
+    forbidden = {f.end for f in fstrings if id(f) in spans and spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1]}
     if not forbidden:
         return new
     import libcst as cst
@@ -221,27 +239,48 @@ def _edit(content: str, span: Tuple[int, int], index) -> Edit:
 def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
                  *, apply_noqa: bool = True) -> List[Diagnostic]:
     """Every diagnostic for one file's text (a str without its BOM)."""
-    return _check(source, filename, settings or Settings(), apply_noqa)[0]
+    return _check(source, filename, settings or Settings(), apply_noqa).diagnostics
+
+
+def check_source_with_note(source: str, filename: str = "<string>",
+                           settings: Optional[Settings] = None) -> Tuple[List[Diagnostic], Optional[str]]:
+    """:func:`check_source`, and what a front end should say on stderr (a fix withheld), if anything."""
+    checked = _check(source, filename, settings or Settings())
+    return checked.diagnostics, misplaced_note(checked.misplaced)
+
+
+def misplaced_note(misplaced: int) -> Optional[str]:
+    if not misplaced:
+        return None
+    return (f"{misplaced} fix{'es were' if misplaced != 1 else ' was'} withheld: the source text at the value is not "
+            "the text sora-lint parsed there (a LibCST round-trip gap); the file was left unchanged - "
+            "please report this as a bug")
+
+
+class Checked(NamedTuple):
+    diagnostics: List[Diagnostic]
+    parsed: Optional[Parsed]  # the parse they came from (reused by the next fix round)
+    misplaced: int = 0
 
 
 def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
-           parsed: Optional[Parsed] = None) -> Tuple[List[Diagnostic], Optional[Parsed]]:
-    """The diagnostics, and the parse they came from (reused by the next fix round)."""
+           parsed: Optional[Parsed] = None) -> Checked:
     if not might_contain_sora_call(source) or _FILE_NOQA.search(source):
-        return [], None
+        return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics = _lint_module(parsed.module, source, filename, settings)
+        diagnostics, misplaced = _lint_module(parsed.module, source, filename, settings)
     except Unparsable as exc:
-        return ([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None
+        return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit
         loc = Location(1, 1)
-        return ([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
-                            "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []), None
+        return Checked(([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
+                                    "(Python's recursion limit)", filename, loc, loc)]
+                        if settings.enabled(PARSE_ERROR) else []), None)
     if apply_noqa and diagnostics:
         lines = NEWLINE.split(source)
         diagnostics = [d for d in diagnostics if not _is_noqa(d, lines)]
-    return sorted(diagnostics, key=lambda d: d.sort_key), parsed
+    return Checked(sorted(diagnostics, key=lambda d: d.sort_key), parsed, misplaced)
 
 
 def _is_noqa(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
@@ -296,7 +335,9 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
     parsed: Optional[Parsed] = None
     cpython_required: Optional[bool] = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
-        diagnostics, parsed = _check(current, filename, settings, parsed=parsed)
+        diagnostics, parsed, misplaced = _check(current, filename, settings, parsed=parsed)
+        if misplaced:  # a position that cannot be trusted: no byte of the file is changed
+            return FixOutcome(source, 0, check_source(source, filename, settings), error=misplaced_note(misplaced))
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits or parsed is None:
             return FixOutcome(current, applied, diagnostics)
@@ -311,4 +352,4 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
                                     "the file was left unchanged - please report this as a bug")
         current = candidate
         applied += len(edits)
-    return FixOutcome(current, applied, _check(current, filename, settings, parsed=parsed)[0])
+    return FixOutcome(current, applied, _check(current, filename, settings, parsed=parsed).diagnostics)
