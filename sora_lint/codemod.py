@@ -66,7 +66,8 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
             self.warn(f"{d.location.row}:{d.location.column}: {d.code} {d.message}")
         if outcome.source == tree.code:
             raise SkipFile("no Sora parameter to fix")
-        return cst.parse_module(outcome.source)
+        # LibCST's tool writes the tree's bytes in the tree's encoding: keep the file's (latin-1 stays latin-1).
+        return cst.parse_module(outcome.source).with_changes(encoding=tree.encoding)
 
 
 def _round_trips(path: str, tree: cst.Module) -> bool:

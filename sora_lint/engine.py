@@ -189,7 +189,8 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Lint
         fixes = []
         for p in f.fixes:
             # An edit is applied only where the source holds exactly the text of the value it replaces.
-            if not all(spans.exact(id(r.target)) for r in p.replacements):
+            if not all(source[slice(*spans[id(r.target)])] == spans.text(id(r.target)) if id(r.target) in spans else False
+                       for r in p.replacements):
                 misplaced += 1
                 continue
             news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
