@@ -188,9 +188,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Lint
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
-            # An edit is applied only where the source holds exactly the text of the value it replaces.
-            if not all(source[slice(*spans[id(r.target)])] == spans.text(id(r.target)) if id(r.target) in spans else False
-                       for r in p.replacements):
+            if not all(_holds(source, spans, r.target) for r in p.replacements):
                 misplaced += 1
                 continue
             news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
@@ -201,6 +199,13 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Lint
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
     return Linted(out, misplaced)
+
+
+def _holds(source: str, spans, node) -> bool:
+    """Whether the source text at the node's span is exactly the node's text: an edit is applied
+    only there (a shifted offset would rewrite other bytes, and the result may still parse)."""
+    span = spans.get(id(node))
+    return span is not None and source[span[0]:span[1]] == spans.text(id(node))
 
 
 def _fit_quotes(new, span: Tuple[int, int], fstrings: Sequence, spans) -> Optional[object]:

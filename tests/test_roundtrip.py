@@ -200,7 +200,7 @@ def test_locate_maps_offsets_across_whitespace_gaps():
     spans = locate(module, [size, seconds], source)
     assert source[slice(*spans[id(seconds)])] == "10"
     assert source[slice(*spans[id(size)])] == "'x'"
-    assert spans.exact(id(seconds)) and spans.exact(id(size))
+    assert (spans.text(id(seconds)), spans.text(id(size))) == ("10", "'x'")
     assert LineIndex(source).position(spans[id(seconds)][0]) == (5, 11)
 
 

@@ -11,8 +11,8 @@ are not offsets in the source. The generated prefix is compared with the source 
 compare, at C speed); only when they differ are offsets mapped across the gaps, which are
 whitespace only (scripts/scan_roundtrip.py checks that claim on real code). A node's first and
 last characters are mapped through the run of equal text that holds them, never through a gap;
-:meth:`Spans.exact` then says whether the source text there is exactly the node's generated
-text, which an edit requires. A node that cannot be mapped has no span.
+an edit is then allowed only where the source text is exactly the node's generated text
+(engine checks). A node that cannot be mapped has no span.
 """
 from __future__ import annotations
 
@@ -74,27 +74,17 @@ class _OffsetRecorder(CodegenState):
 class Spans(Dict[int, Span]):
     """Spans in the source keyed by ``id(node)``, and the code LibCST generates for each node.
 
-    A span's text in the source is the generated text unless LibCST changed whitespace inside
-    the node itself: :meth:`exact` says whether it is (an edit may replace only such a span).
+    A span's text in the source is the node's generated text unless LibCST changed whitespace
+    inside the node itself; an edit may replace only a span whose text is (engine checks).
     """
 
-    def __init__(self, spans: Dict[int, Span], texts: Dict[int, str], source: Optional[str] = None) -> None:
+    def __init__(self, spans: Dict[int, Span], texts: Dict[int, str]) -> None:
         super().__init__(spans)
         self.texts = texts
-        self.source = source
 
     def text(self, key: int) -> str:
         """The code LibCST generates for the node (in its place in the module)."""
         return self.texts[key]
-
-    def exact(self, key: int) -> bool:
-        """The node has a span and the source text there is exactly its generated text."""
-        if key not in self:
-            return False
-        if self.source is None:
-            return True
-        start, end = self[key]
-        return self.source[start:end] == self.texts[key]
 
 
 class LineIndex:
@@ -115,7 +105,7 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: Optional[st
     whose span cannot be mapped exactly onto ``source`` is left out.
     """
     if not nodes:
-        return Spans({}, {}, source)
+        return Spans({}, {})
     state = _OffsetRecorder(module, nodes)
     try:
         module._codegen(state)
@@ -124,8 +114,8 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: Optional[st
     generated = "".join(state.tokens)
     texts = {key: generated[start:end] for key, (start, end) in state.spans.items()}
     if source is None or source.startswith(generated):
-        return Spans(state.spans, texts, source)
-    return Spans(_map_spans(generated, source, state.spans), texts, source)
+        return Spans(state.spans, texts)
+    return Spans(_map_spans(generated, source, state.spans), texts)
 
 
 def _common_length(a: str, i: int, b: str, j: int) -> int:
