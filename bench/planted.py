@@ -8,8 +8,10 @@ Each file is copied from the running interpreter's standard library or site-pack
 does not reproduce byte for byte are picked first: the `except X :` shapes), given one of the
 encodings and line endings real code has (LF, CRLF, a UTF-8 BOM, a latin-1 declaration; files indented
 with tabs and files with f-strings are in the sample as they are), and gets a bad call planted after
-one of its statements, at that statement's indentation: plain, over several lines, or inside an
-f-string. Then `sora-lint fix --unsafe-fixes` runs once over the tree (as a user runs it) and once
+one of its statements, at that statement's indentation: plain, over several lines, inside an
+f-string, or without a model (the unsafe fix inserts one). In a third of the files that have an
+`except X:` clause, it becomes `except X   :` (or a tab before the colon), the gap LibCST does not round-trip, and the call goes at
+the end, after it. Then `sora-lint fix --unsafe-fixes` runs once over the tree (as a user runs it) and once
 more, and every file is checked:
 
 * **unparsable**: CPython parsed the planted file but not the fixed one;
@@ -51,6 +53,8 @@ CALLS = {
 }
 # `except X :` and `except (A, B) :`: LibCST drops the spaces before the colon (docs/libcst-roundtrip.md).
 GAP_HINT = re.compile(rb"^[ \t]*except\b[^\n]*[^\s:][ \t]+:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+# `except X:` (no `as`) on a line of its own: a third of the files get `except X   :` instead.
+EXCEPT_CLAUSE = re.compile(r"^([ \t]*except\b(?:(?! as )[^\n:#'\"])+?)(:[ \t]*)$", re.MULTILINE)
 TAB_INDENT = re.compile(rb"^\t+[^\s#]", re.MULTILINE)
 CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
@@ -187,7 +191,10 @@ def build(folder: Path, count: int) -> List[Planted]:
             continue
         variant = VARIANTS[index % len(VARIANTS)]
         kind = kinds[index % len(kinds)]
-        with_call = plant(text, rng, kind, at_end=path in gap_set or rng.random() < 0.3)
+        widened = index % 3 == 0 and EXCEPT_CLAUSE.search(text)
+        if widened:  # the gap LibCST does not round-trip, made where the file has an except clause
+            text = EXCEPT_CLAUSE.sub(r"\1" + ("   " if index % 2 else "\t") + r"\2", text)
+        with_call = plant(text, rng, kind, at_end=path in gap_set or bool(widened) or rng.random() < 0.3)
         if with_call is None:
             continue
         body, start, end = with_call
