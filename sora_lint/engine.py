@@ -154,12 +154,12 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
                       exc.location, exc.location)
 
 
-class Linted(NamedTuple):
+class ModuleFindings(NamedTuple):
     diagnostics: List[Diagnostic]
     misplaced: int  # fixes dropped: the source at their span is not the text of the value they replace
 
 
-def _lint_module(module, source: str, filename: str, settings: Settings) -> Linted:
+def _lint_module(module, source: str, filename: str, settings: Settings) -> ModuleFindings:
     from .calls import find
     from .analysis.positions import LineIndex, locate
     from .rule import Finding
@@ -168,12 +168,12 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Lint
     facts = find(module)
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
-        return Linted([], 0)
+        return ModuleFindings([], 0)
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
-        return Linted([], 0)
+        return ModuleFindings([], 0)
     targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
     spans = locate(module, targets + facts.fstrings, source)
     index = LineIndex(source)
@@ -198,7 +198,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Lint
                 _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
-    return Linted(out, misplaced)
+    return ModuleFindings(out, misplaced)
 
 
 def _holds(source: str, spans, node) -> bool:

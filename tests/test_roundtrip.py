@@ -345,3 +345,43 @@ def libcst_version() -> str:
     from importlib.metadata import version
 
     return version("libcst")
+
+
+def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "src" / "nul.py"
+    path.write_bytes(NUL_SOURCE)
+    result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
+                  "sora_lint.codemod.FixSoraParameters", "src"], tmp_path)
+    assert "Transformed 0 files successfully." in result.stderr, result.stderr
+    assert path.read_bytes() == NUL_SOURCE
+    if importlib.util.find_spec("pygls") is None:
+        return
+    from test_lsp import Client, open_document
+
+    client = Client(tmp_path)
+    try:
+        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        published = open_document(client, tmp_path / "doc.py", NUL_SOURCE.decode("utf-8"))
+        assert [(d["code"], d["severity"], d["range"]["start"], d["message"]) for d in published["diagnostics"]] == [
+            ("SOR000", 2, {"line": 0, "character": 0}, "could not parse this file, so it was not checked: "
+                                                      "SyntaxError: source code string cannot contain null bytes")]
+        assert client.close() == 0
+    finally:
+        client.kill()
+
+
+@pytest.mark.parametrize("encoding, newline", [("utf-8-sig", "\r\n"), ("utf-8-sig", "\n"), ("cp1252", "\n")])
+def test_diff_of_a_bom_crlf_or_cp1252_file_applies_with_git(tmp_path, encoding, newline):
+    header = "# -*- coding: cp1252 -*-\n" if encoding == "cp1252" else ""
+    text = (header + 'import openai\nclient = openai.OpenAI()\nclient.videos.create(model="sora-2", '
+            'prompt="\u20ac caf\u00e9", seconds="10")\n').replace("\n", newline)
+    path = tmp_path / "a.py"
+    path.write_bytes(text.encode(encoding))
+    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", "a.py"], cwd=tmp_path,
+                            capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=300)
+    (tmp_path / "fix.patch").write_bytes(result.stdout)
+    applied = subprocess.run(["git", "apply", "--unsafe-paths", "fix.patch"], cwd=tmp_path, capture_output=True)
+    assert applied.returncode == 0, applied.stderr
+    assert path.read_bytes() == text.replace('seconds="10"', 'seconds="12"').encode(encoding)
