@@ -86,6 +86,15 @@ def test_check_reports_at_the_value(cli, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
+def test_flake8_reports_at_the_value(flake8, tmp_path, name):
+    copy(name, tmp_path)
+    result = flake8(name)
+    assert result.returncode == 1
+    # flake8 prints the same rows and columns; its lines have no "[*]" fix marker.
+    assert lines(result.stdout) == [line.replace(" [*]", "") for line in CASES[name][0]]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_fix_writes_only_the_fixed_values(cli, tmp_path, name):
     path = copy(name, tmp_path)
     result = cli("fix", name)
