@@ -156,7 +156,7 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
 
 class ModuleFindings(NamedTuple):
     diagnostics: List[Diagnostic]
-    misplaced: int  # fixes dropped: the source at their span is not the text of the value they replace
+    misplaced: "Misplaced"
 
 
 def _lint_module(module, source: str, filename: str, settings: Settings) -> ModuleFindings:
@@ -168,28 +168,28 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Modu
     facts = find(module)
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
-        return ModuleFindings([], 0)
+        return ModuleFindings([], Misplaced())
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
-        return ModuleFindings([], 0)
+        return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [r.target for f in findings for p in f.fixes for r in p.replacements]
     spans = locate(module, targets + facts.fstrings, source)
     index = LineIndex(source)
     out = []
-    misplaced = 0
+    withheld = unplaced = 0
     for f in findings:
         if id(f.anchor) not in spans:
             # No position in the source can be trusted for it (a LibCST round-trip gap of an unknown
-            # kind): it is not reported at a wrong place, and never fixed.
-            misplaced += 1
+            # kind, none is known): it is not reported at a wrong place, and the run says so.
+            unplaced += 1
             continue
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
             if not all(_holds(source, spans, r.target) for r in p.replacements):
-                misplaced += 1
+                withheld += 1
                 continue
             news = [_fit_quotes(r.new, spans[id(r.target)], facts.fstrings, spans) for r in p.replacements]
             if any(new is None for new in news):
@@ -198,7 +198,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings) -> Modu
                 _edit(module.code_for_node(new), spans[id(r.target)], index) for r, new in zip(p.replacements, news))))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
-    return ModuleFindings(out, misplaced)
+    return ModuleFindings(out, Misplaced(withheld, unplaced))
 
 
 def _holds(source: str, spans, node) -> bool:
@@ -255,18 +255,36 @@ def check_source_with_note(source: str, filename: str = "<string>",
     return checked.diagnostics, misplaced_note(checked.misplaced)
 
 
-def misplaced_note(misplaced: int) -> Optional[str]:
-    if not misplaced:
+class Misplaced(NamedTuple):
+    """What could not be placed exactly on the source text (each is a bug to report)."""
+
+    fixes: int = 0  # withheld: the source at the span is not the text of the value they replace
+    findings: int = 0  # not reported: no position in the source could be trusted
+
+    @property
+    def any(self) -> bool:
+        return bool(self.fixes or self.findings)
+
+
+def misplaced_note(misplaced: Misplaced) -> Optional[str]:
+    """The line a front end prints on stderr when something could not be placed, else None."""
+    parts = []
+    if misplaced.fixes:
+        parts.append(f"{misplaced.fixes} fix{'es were' if misplaced.fixes != 1 else ' was'} withheld: the source text "
+                     "at the value is not the text sora-lint parsed there")
+    if misplaced.findings:
+        plural = misplaced.findings != 1
+        parts.append(f"{misplaced.findings} finding{'s' if plural else ''} could not be placed on the source text "
+                     f"and {'were' if plural else 'was'} not reported")
+    if not parts:
         return None
-    return (f"{misplaced} fix{'es were' if misplaced != 1 else ' was'} withheld: the source text at the value is not "
-            "the text sora-lint parsed there (a LibCST round-trip gap); the file was left unchanged - "
-            "please report this as a bug")
+    return "; ".join(parts) + " (a LibCST round-trip gap); the file was left unchanged - please report this as a bug"
 
 
 class Checked(NamedTuple):
     diagnostics: List[Diagnostic]
     parsed: Optional[Parsed]  # the parse they came from (reused by the next fix round)
-    misplaced: int = 0
+    misplaced: Misplaced = Misplaced()
 
 
 def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
@@ -342,7 +360,7 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
     cpython_required: Optional[bool] = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
         diagnostics, parsed, misplaced = _check(current, filename, settings, parsed=parsed)
-        if misplaced:  # a position that cannot be trusted: no byte of the file is changed
+        if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed
             return FixOutcome(source, 0, check_source(source, filename, settings), error=misplaced_note(misplaced))
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits or parsed is None:

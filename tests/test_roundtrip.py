@@ -201,6 +201,16 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
     assert capsys.readouterr().err == f"sora-lint: error: {path.name}: {outcome.error}\n"
 
 
+def test_a_finding_without_a_trusted_position_is_not_reported_at_a_wrong_one(monkeypatch):
+    """Where the mapping stops (a gap that is not whitespace; none is known), nothing is guessed."""
+    monkeypatch.setattr(positions, "locate", lambda module, nodes, source=None: positions.Spans({}, {}))
+    source = original("roundtrip_except_spaces.py").decode("utf-8")
+    outcome = fix_source(source, "x.py")
+    assert (outcome.source, outcome.applied, outcome.remaining) == (source, 0, [])
+    assert outcome.error == ("1 finding could not be placed on the source text and was not reported (a LibCST "
+                             "round-trip gap); the file was left unchanged - please report this as a bug")
+
+
 def test_locate_maps_offsets_across_whitespace_gaps():
     source = "try:\n    pass\nexcept (A, B)   :\n    pass\nf(seconds=10,  size='x')\n"
     module = libcst.parse_module(source)
