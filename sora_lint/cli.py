@@ -163,9 +163,11 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
     if getattr(args, "add_noqa", False):
         return add_noqa_to_files(diagnostics)
     if job_mode == DIFF:
+        sys.stdout.flush()
         for r in sorted(results, key=lambda r: r.path):
-            if r.diff:
-                sys.stdout.write(r.diff)
+            if r.diff_data:  # bytes in the file's own encoding, so that `git apply` and `patch` accept it
+                sys.stdout.buffer.write(r.diff_data)
+        sys.stdout.buffer.flush()
     report = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
     try:
         options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color))
@@ -190,8 +192,12 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
                 changed = [r for r in results if r.changed]
                 fixes = sum(r.applied for r in changed)
                 verb = "would be applied" if job_mode == DIFF else "applied"
+                unchecked = sum(1 for r in results if r.unchecked)
+                left = sum(1 for d in diagnostics if d.code != "SOR000")
                 print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} file{'s' if len(changed) != 1 else ''}, "
-                      f"{len(diagnostics)} left that need a choice.", file=stream)
+                      f"{left} left that need a choice"
+                      + (f", {unchecked} file{'s' if unchecked != 1 else ''} could not be checked" if unchecked else "")
+                      + ".", file=stream)
     finally:
         if report is not sys.stdout:
             report.close()

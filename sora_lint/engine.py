@@ -112,6 +112,9 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     """
     import ast
 
+    if "\x00" in source:
+        # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
+        raise Unparsable("SyntaxError: source code string cannot contain null bytes", Location(1, 1))
     cpython_error = None
     try:
         ast.parse(source)
@@ -142,8 +145,13 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
                       exc.location, exc.location)
 
 
+class ModuleFindings(NamedTuple):
+    diagnostics: List[Diagnostic]
+    misplaced: "Misplaced"
+
+
 def _lint_module(module, source: str, filename: str, settings: Settings,
-                 dependencies: Optional[List[str]] = None) -> List[Diagnostic]:
+                 dependencies: Optional[List[str]] = None) -> ModuleFindings:
     from .calls import find
     from .analysis.positions import LineIndex, locate
     from .edits import EditBuilder, nodes_to_locate
@@ -155,68 +163,114 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
         dependencies.extend(facts.dependencies)
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
-        return []
+        return ModuleFindings([], Misplaced())
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     if not findings:
-        return []
+        return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, targets + facts.fstrings)
+    spans = locate(module, targets + facts.fstrings, source)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
+    withheld = unplaced = 0
     for f in findings:
+        if id(f.anchor) not in spans:
+            # No position in the source can be trusted for it (a LibCST round-trip gap of an unknown
+            # kind, none is known): it is not reported at a wrong place, and the run says so.
+            unplaced += 1
+            continue
         start, end = spans[id(f.anchor)]
         fixes = []
         for p in f.fixes:
+            located = [n for c in p.changes for n in nodes_to_locate(c)]
+            if not all(_holds(source, spans, n) for n in located):
+                withheld += 1
+                continue
             edits = builder.build(p.changes)
             if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
                 fixes.append(Fix(p.applicability, p.message, edits))
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes)))
-    return out
+    return ModuleFindings(out, Misplaced(withheld, unplaced))
+
+
+def _holds(source: str, spans, node) -> bool:
+    """Whether the source text at the node's span is exactly the node's text: an edit is applied
+    only there (a shifted offset would rewrite other bytes, and the result may still parse)."""
+    span = spans.get(id(node))
+    return span is not None and source[span[0]:span[1]] == spans.text(id(node))
 
 
 def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
                  *, apply_noqa: bool = True) -> List[Diagnostic]:
     """Every diagnostic for one file's text (a str without its BOM)."""
-    return _check(source, filename, settings or Settings(), apply_noqa)[0]
+    return _check(source, filename, settings or Settings(), apply_noqa).diagnostics
+
+
+class Misplaced(NamedTuple):
+    """What could not be placed exactly on the source text (each is a bug to report)."""
+
+    fixes: int = 0  # withheld: the source at the span is not the text of the value they replace
+    findings: int = 0  # not reported: no position in the source could be trusted
+
+    @property
+    def any(self) -> bool:
+        return bool(self.fixes or self.findings)
+
+
+def misplaced_note(misplaced: Misplaced) -> Optional[str]:
+    """The line a front end prints on stderr when something could not be placed, else None."""
+    parts = []
+    if misplaced.fixes:
+        parts.append(f"{misplaced.fixes} fix{'es were' if misplaced.fixes != 1 else ' was'} withheld: the source text "
+                     "at the value is not the text sora-lint parsed there")
+    if misplaced.findings:
+        plural = misplaced.findings != 1
+        parts.append(f"{misplaced.findings} finding{'s' if plural else ''} could not be placed on the source text "
+                     f"and {'were' if plural else 'was'} not reported")
+    if not parts:
+        return None
+    return "; ".join(parts) + " (a LibCST round-trip gap); the file was left unchanged - please report this as a bug"
 
 
 class Checked(NamedTuple):
     diagnostics: List[Diagnostic]
-    dependencies: Tuple[str, ...]  # other files the results depend on (ModuleFacts.dependencies)
+    parsed: Optional[Parsed]  # the parse they came from (reused by the next fix round)
+    misplaced: Misplaced = Misplaced()
+    dependencies: Tuple[str, ...] = ()  # other files the results depend on (ModuleFacts.dependencies)
 
 
 def check(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
           *, apply_noqa: bool = True) -> Checked:
-    """:func:`check_source`, with the files its results depend on (what a cache needs)."""
+    """:func:`check_source`, with what a front end needs besides the diagnostics: the files the
+    results depend on (for a cache) and what could not be placed on the source (said on stderr)."""
     dependencies: List[str] = []
-    diagnostics = _check(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)[0]
-    return Checked(diagnostics, tuple(dict.fromkeys(dependencies)))
+    checked = _check(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)
+    return checked._replace(dependencies=tuple(dict.fromkeys(dependencies)))
 
 
 def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
            parsed: Optional[Parsed] = None,
-           dependencies: Optional[List[str]] = None) -> Tuple[List[Diagnostic], Optional[Parsed]]:
-    """The diagnostics, and the parse they came from (reused by the next fix round)."""
+           dependencies: Optional[List[str]] = None) -> Checked:
     if not might_contain_sora_call(source) or _FILE_NOQA.search(source):
-        return [], None
+        return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics = _lint_module(parsed.module, source, filename, settings, dependencies)
+        diagnostics, misplaced = _lint_module(parsed.module, source, filename, settings, dependencies)
     except Unparsable as exc:
-        return ([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None
+        return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit
         loc = Location(1, 1)
-        return ([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
-                            "(Python's recursion limit)", filename, loc, loc)] if settings.enabled(PARSE_ERROR) else []), None
+        return Checked(([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
+                                    "(Python's recursion limit)", filename, loc, loc)]
+                        if settings.enabled(PARSE_ERROR) else []), None)
     if apply_noqa and diagnostics:
         lines = NEWLINE.split(source)
         diagnostics = [d for d in diagnostics if not _is_noqa(d, lines)]
-    return sorted(diagnostics, key=lambda d: d.sort_key), parsed
+    return Checked(sorted(diagnostics, key=lambda d: d.sort_key), parsed, misplaced)
 
 
 def _is_noqa(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
@@ -271,7 +325,9 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
     parsed: Optional[Parsed] = None
     cpython_required: Optional[bool] = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
-        diagnostics, parsed = _check(current, filename, settings, parsed=parsed)
+        diagnostics, parsed, misplaced, _dependencies = _check(current, filename, settings, parsed=parsed)
+        if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed
+            return FixOutcome(source, 0, check_source(source, filename, settings), error=misplaced_note(misplaced))
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits or parsed is None:
             return FixOutcome(current, applied, diagnostics)
@@ -286,4 +342,4 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
                                     "the file was left unchanged - please report this as a bug")
         current = candidate
         applied += len(edits)
-    return FixOutcome(current, applied, _check(current, filename, settings, parsed=parsed)[0])
+    return FixOutcome(current, applied, _check(current, filename, settings, parsed=parsed).diagnostics)

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
 from .types import NEWLINE, Diagnostic, Edit, Fix, Location
@@ -158,6 +158,24 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# A longer source line (minified code, a data blob) is shown as a window around the column.
+SNIPPET_WIDTH = 120
+SNIPPET_BEFORE = 40  # characters kept before the column when the line is cut
+ELLIPSIS = "..."
+
+
+def _window(line: str, start: int, end: int) -> Tuple[str, int, int]:
+    """``line`` cut to about :data:`SNIPPET_WIDTH` characters around ``start``, and the columns moved with it."""
+    if len(line) <= SNIPPET_WIDTH:
+        return line, start, end
+    left = max(0, min(start - SNIPPET_BEFORE, len(line) - SNIPPET_WIDTH))
+    right = min(len(line), left + SNIPPET_WIDTH)
+    head = ELLIPSIS if left else ""
+    tail = ELLIPSIS if right < len(line) else ""
+    shift = len(head) - left
+    return head + line[left:right] + tail, start + shift, min(end, right) + shift
+
+
 def _snippet(d: Diagnostic, opts: OutputOptions) -> List[str]:
     """The reported source line and a caret line under the value (its first line when it spans more)."""
     line = opts.sources.line(d.filename, d.location.row)
@@ -166,6 +184,7 @@ def _snippet(d: Diagnostic, opts: OutputOptions) -> List[str]:
     start = min(d.location.column - 1, len(line))
     end = d.end_location.column - 1 if d.end_location.row == d.location.row else len(line)
     end = max(min(end, len(line)), start)
+    line, start, end = _window(line, start, end)
     # Tabs stay tabs so the carets line up however the terminal expands them.
     pad = "".join("\t" if c == "\t" else " " * _width(c) for c in line[:start])
     carets = "^" * max(_width(line[start:end]), 1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import os
 import stat
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .engine import PARSE_ERROR, check, check_source, fix_source
+from .engine import PARSE_ERROR, check, check_source, fix_source, misplaced_note
 from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
 from .types import Diagnostic, Location
@@ -31,9 +32,11 @@ class FileResult:
     applied: int = 0  # fixes applied (or that --diff would apply)
     changed: bool = False
     diff: str = ""
+    diff_data: bytes = b""  # ``diff`` as bytes that apply to the file: its lines in the file's encoding
     error: Optional[str] = None  # a problem with the file itself (unreadable, read-only...)
     dependencies: Tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
     fixed: Dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
+    unchecked: bool = False  # it could not be read, decoded or parsed
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,45 @@ def _file_error_diagnostic(path: str, message: str) -> Diagnostic:
     return Diagnostic(PARSE_ERROR, f"could not read this file, so it was not checked: {message}", path, loc, loc)
 
 
-def write_atomically(path: str, text: str, encoding: str) -> None:
+class ChangedOnDisk(Exception):
+    """The file is not the one that was read: someone else wrote it in the meantime."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a file was when it was read: a write goes ahead only if it still is."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, data: bytes, st: os.stat_result) -> "Snapshot":
+        return cls(st.st_size, st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
+
+
+def snapshot(path: str, data: bytes) -> Snapshot:
+    """The file's snapshot now; :class:`ChangedOnDisk` if its content is no longer ``data``."""
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as fh:
+            now = fh.read()
+    except OSError:
+        raise ChangedOnDisk(path) from None
+    if now != data:
+        raise ChangedOnDisk(path)
+    return Snapshot.of(data, st)
+
+
+def write_atomically(path: str, text: str, encoding: str, expected: Optional[Snapshot] = None) -> None:
     """Write through a temporary file in the same folder and rename it over ``path``.
 
     A process killed at any moment leaves either the old file or the new one, and
     the file keeps its permission bits. A symlink is written through: the file it
-    points to gets the new text and the link stays a link.
+    points to gets the new text and the link stays a link. With ``expected``, the
+    file is looked at again just before the rename (size, mtime, content hash): if
+    someone else wrote it since it was read, :class:`ChangedOnDisk` is raised and
+    it is left as they wrote it.
     """
     data = text.encode(encoding)
     path = os.path.realpath(path)
@@ -83,6 +119,8 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if expected is not None and not _unchanged(path, expected):
+            raise ChangedOnDisk(path)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -90,6 +128,17 @@ def write_atomically(path: str, text: str, encoding: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _unchanged(path: str, expected: Snapshot) -> bool:
+    try:
+        st = os.stat(path)
+        if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns):
+            return False
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=16).digest() == expected.digest
+    except OSError:
+        return False
 
 
 def _patch_lines(text: str) -> List[str]:
@@ -110,6 +159,37 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(out)
 
 
+class NoPatch(Exception):
+    """The diff cannot be written in the file's encoding."""
+
+
+def unified_diff_bytes(before: str, after: str, path: str, encoding: str) -> bytes:
+    """:func:`unified_diff` as bytes that apply to the file: each line in the file's encoding
+    (a UTF-8 BOM kept on the first line), the paths as the file system spells them."""
+    if encoding.replace("_", "-").lower() in ("utf-8-sig", "utf8-sig"):
+        before, after, encoding = "\ufeff" + before, "\ufeff" + after, "utf-8"
+    try:
+        if "\n-+@ \\".encode(encoding) != b"\n-+@ \\":
+            raise NoPatch(f"its encoding {encoding} is not ASCII-compatible, so no patch tool can apply a diff of it")
+        old, new = before.encode(encoding), after.encode(encoding)
+    except (UnicodeError, LookupError) as exc:
+        raise NoPatch(f"its text cannot be written in its encoding {encoding} ({exc})") from None
+    name = os.fsencode(path)
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, _patch_byte_lines(old), _patch_byte_lines(new),
+                                   fromfile=b"a/" + name, tofile=b"b/" + name):
+        out.append(line)
+        if not line.endswith(b"\n"):
+            out.append(b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+def _patch_byte_lines(data: bytes) -> List[bytes]:
+    lines = [line + b"\n" for line in data.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
     result = FileResult(path)
@@ -119,6 +199,7 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
                 data = fh.read()
     except OSError as exc:
         result.error = f"{path}: cannot be read: {exc.strerror or exc}"
+        result.unchecked = True
         return result
     if not might_contain_sora_call_bytes(data):
         return result
@@ -126,12 +207,18 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
         text, encoding = decode(data)
     except Undecodable as exc:
         result.diagnostics = [_file_error_diagnostic(path, str(exc))]
+        result.unchecked = True
         return result
     if job.mode == CHECK:
-        result.diagnostics, result.dependencies = check(text, path, job.settings)
+        checked = check(text, path, job.settings)
+        result.diagnostics, result.dependencies = checked.diagnostics, checked.dependencies
+        note = misplaced_note(checked.misplaced)
+        result.error = f"{path}: {note}" if note else None
+        result.unchecked = any(d.code == PARSE_ERROR for d in result.diagnostics)
         return result
     outcome = fix_source(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
     result.diagnostics = outcome.remaining
+    result.unchecked = any(d.code == PARSE_ERROR for d in outcome.remaining)
     if outcome.error:
         result.error = f"{path}: {outcome.error}"
     if outcome.source == text:
@@ -143,6 +230,11 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
         result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
     if job.mode == DIFF:
         result.diff = unified_diff(text, outcome.source, path)
+        try:
+            result.diff_data = unified_diff_bytes(text, outcome.source, path, encoding)
+        except NoPatch as exc:
+            result.error = f"{path}: no diff is shown: {exc}"
+            result.diff, result.applied, result.changed = "", 0, False
         return result
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
@@ -150,7 +242,11 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
         result.diagnostics = check_source(text, path, job.settings)
         return result
     try:
-        write_atomically(path, outcome.source, encoding)
+        write_atomically(path, outcome.source, encoding, snapshot(path, data))
+    except ChangedOnDisk:
+        result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
+        result.applied, result.changed = 0, False
+        result.diagnostics = check_source(text, path, job.settings)
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
         result.applied, result.changed = 0, False
@@ -172,7 +268,7 @@ def _from_cache(cache: "Cache", path: str, data: Optional[bytes], job: Job) -> O
     found = cache.by_stat(path, fingerprint) if data is None else cache.by_content(path, data, fingerprint)
     if found is None or (job.mode != CHECK and any(d.fix_for(job.unsafe_fixes) for d in found)):
         return None
-    return FileResult(path, diagnostics=found)
+    return FileResult(path, diagnostics=found, unchecked=any(d.code == PARSE_ERROR for d in found))
 
 
 def run(paths: Sequence[str], job: Job, jobs: int = 0,
@@ -204,7 +300,7 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as exc:
-            results.append(FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}"))
+            results.append(FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}", unchecked=True))
             continue
         if cache is not None:
             hit = _from_cache(cache, path, data, file_job)

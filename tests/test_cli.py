@@ -151,7 +151,7 @@ def test_fixtures_report_real_findings(cli):
     assert result.returncode == 1
     found = lines(result.stdout)
     assert not any(l.startswith("fixtures/official_sdk_ok.py") or l.startswith("fixtures/not_sora.py") for l in found)
-    assert found[-2:] == ["Found 24 errors.", "[*] 24 fixable with `sora-lint fix`."]
+    assert found[-2:] == ["Found 28 errors.", "[*] 28 fixable with `sora-lint fix`."]
 
 
 def test_rule_command(cli):

@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from conftest import lines, run
-from sora_lint.runner import unified_diff
+from sora_lint.runner import unified_diff_bytes
 from test_lsp import Client, apply_text_edits, needs_pygls
 
 OPENAI = "from openai import OpenAI\n\nclient = OpenAI()\n"
@@ -154,10 +154,12 @@ def test_fix_diff_shows_exactly_the_expected_change(tmp_path, cases, flags):
     result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", *flags, "src"], cwd=str(tmp_path),
                             capture_output=True, timeout=300)
     assert result.returncode == 1
-    expected = "".join(
-        unified_diff(before.removeprefix(BOM).decode(), after.removeprefix(BOM).decode(), f"src/{path.name}")
+    # Each patch is in its file's own encoding (a BOM file's first line keeps the BOM), so it applies.
+    expected = b"".join(
+        unified_diff_bytes(before.removeprefix(BOM).decode(), after.removeprefix(BOM).decode(), f"src/{path.name}",
+                           "utf-8-sig" if before.startswith(BOM) else "utf-8")
         for path, (before, after) in sorted(files.items()))
-    assert result.stdout.decode("utf-8") == expected
+    assert result.stdout == expected
     assert all(path.read_bytes() == before for path, (before, _after) in files.items())  # nothing written
 
 
