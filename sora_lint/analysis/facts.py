@@ -33,6 +33,8 @@ class Resolved:
     via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
     fix_blocker: Optional[str] = None  # why the literal may not be rewritten
     form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
+    key: Optional[str] = None  # the dict key the value came through (``**params``, a request body)
+    defined_at: Optional[str] = None  # "settings.py:3" when the value is a constant of another project file
 
 
 @dataclass

@@ -1,0 +1,54 @@
+"""The entry of the analysis: every Sora call in a module, its arguments resolved, and its servers."""
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from .facts import ClientInfo, ModuleFacts, SoraCall
+from .http import read_request
+from .project import ProjectConstants
+from .scopes import IMPORT, Walk
+from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
+from .shapes import CLIENT_CLASSES, MODULE_CLIENTS
+from .values import Resolver
+
+
+def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
+    """Every Sora call in ``module`` (SDK calls, library functions and raw requests) with its arguments
+    resolved, and the clients and request URLs that say which server the file talks to.
+
+    ``path`` is the module's file: constants imported from other files of its project are read
+    when it is given (and its folder exists).
+    """
+    walk = Walk(module)
+    constants = ProjectConstants(path) if path and os.path.isdir(os.path.dirname(os.path.abspath(path))) else None
+    resolver = Resolver(walk, constants)
+    order = walk.order
+    calls: List[SoraCall] = []
+    clients: List[Tuple[int, ClientInfo]] = []
+    for node, scope in walk.sdk_calls:
+        variants, traced = read_sdk_call(resolver, node, scope)
+        calls.extend(variants)
+        if traced is not None and traced.construction is None and traced.qualified in MODULE_CLIENTS and variants:
+            clients.append((order[id(node)], ClientInfo(node, traced.qualified, None)))
+    for node, scope in walk.function_calls:
+        calls.extend(read_function_call(resolver, node, scope))
+    for node, scope in walk.client_calls:
+        qualified = resolver.qualified(node.func, scope)
+        if qualified in CLIENT_CLASSES:
+            info = client_info(resolver, node, qualified, scope)
+            if serves_sora(info):
+                clients.append((order[id(node)], info))
+    for node, scope in walk.http_calls:
+        request = read_request(resolver, node, scope)
+        if request is not None:
+            calls.extend(request[0])
+            if any(c.has_evidence for c in request[0]):
+                clients.append((order[id(node)], request[1]))
+    clients.sort(key=lambda item: item[0])
+    imports_openai = any(b.kind == IMPORT and str(b.value).split(".")[0] == "openai"
+                         for scope in walk.scopes for found in scope.bindings.values() for b in found)
+    dependencies = tuple(sorted(constants.used)) if constants is not None else ()
+    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, walk.fstrings, dependencies)
