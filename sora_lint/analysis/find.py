@@ -9,9 +9,9 @@ import libcst as cst
 from .facts import ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
 from .project import ProjectConstants
-from .scopes import IMPORT, Walk
+from .scopes import IMPORT, Scope, Walk
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
-from .shapes import CLIENT_CLASSES, MODULE_CLIENTS
+from .shapes import CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
 from .values import Resolver
 
 
@@ -35,7 +35,7 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
             clients.append((order[id(node)], ClientInfo(node, traced.qualified, None)))
     for node, scope in walk.function_calls:
         calls.extend(read_function_call(resolver, node, scope))
-    for node, scope in walk.client_calls:
+    for node, scope in walk.client_calls + _aliased_constructions(walk):
         qualified = resolver.qualified(node.func, scope)
         if qualified in CLIENT_CLASSES:
             info = client_info(resolver, node, qualified, scope)
@@ -47,8 +47,18 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
             calls.extend(request[0])
             if any(c.has_evidence for c in request[0]):
                 clients.append((order[id(node)], request[1]))
-    clients.sort(key=lambda item: item[0])
+    clients.sort(key=lambda item: item[0])  # the first server named in the source decides profile auto
     imports_openai = any(b.kind == IMPORT and str(b.value).split(".")[0] == "openai"
                          for scope in walk.scopes for found in scope.bindings.values() for b in found)
     dependencies = tuple(sorted(constants.used)) if constants is not None else ()
     return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, walk.fstrings, dependencies)
+
+
+def _aliased_constructions(walk: Walk) -> List[Tuple[cst.Call, Scope]]:
+    """Calls of a client class imported under another name (``from openai import OpenAI as Client``)."""
+    out: List[Tuple[cst.Call, Scope]] = []
+    for scope in walk.scopes:
+        for name, bindings in scope.bindings.items():
+            if name not in CLIENT_SHORT_NAMES and any(b.kind == IMPORT and b.value in CLIENT_CLASSES for b in bindings):
+                out.extend(walk.named_calls.get(name, ()))
+    return out

@@ -177,6 +177,7 @@ class Walk:
             cst.Import: self._import, cst.ImportFrom: self._import_from, cst.Global: self._global,
             cst.Nonlocal: self._nonlocal, cst.MatchAs: self._match_name, cst.MatchStar: self._match_name,
             cst.MatchMapping: self._match_mapping, cst.FormattedString: self._fstring,
+            cst.StarredDictElement: self._spread,
         }
         self._walk(module)
         self._credit_loads()
@@ -482,6 +483,11 @@ class Walk:
             _add(scope.safe, node.value.value)  # a read of one key
         return False
 
+    def _spread(self, node: cst.StarredDictElement, scope: Scope) -> bool:
+        if type(node.value) is cst.Name:
+            _add(scope.safe, node.value.value)  # ``{**BASE, ...}`` copies BASE
+        return False
+
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> bool:
         if len(node.end) == 1:
             self.fstrings.append(node)
@@ -496,6 +502,8 @@ class Walk:
         elif kind is cst.Name:
             last = func.value  # type: ignore[attr-defined]
             self.named_calls.setdefault(last, []).append((node, scope))
+            if last == "dict" and node.args and type(node.args[0].value) is cst.Name and not node.args[0].keyword:
+                _add(scope.safe, node.args[0].value.value)  # ``dict(BASE, ...)`` copies BASE
         else:
             last = ""
         if last in SDK_METHODS and kind is cst.Attribute:

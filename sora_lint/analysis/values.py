@@ -197,7 +197,9 @@ class Resolver:
         if attr == "value" and isinstance(owner, cst.Attribute):
             member = self.class_attribute(owner, scope)
             if member is not None and _is_enum(member[1]):
-                return self._bound_value(member[0], f"{_source(owner)}.value", depth)
+                found = self._bound_value(member[0], f"{_source(owner)}.value", depth, owner.attr.value)
+                # An Enum is iterated and compared as a whole: its values are never rewritten for one call.
+                return found._replace(blocker=found.blocker or f"{_source(owner)} is an Enum member")
         qualified = self.qualified(node, scope)
         if qualified is not None and self.constants is not None:
             found = self.constants.lookup(qualified)
@@ -209,12 +211,12 @@ class Resolver:
             return NOT_KNOWN
         return self._bound_value(found_attr[0], _source(node), depth)
 
-    def _bound_value(self, binding: Binding, shown: str, depth: int) -> Value:
+    def _bound_value(self, binding: Binding, shown: str, depth: int, attr: Optional[str] = None) -> Value:
         inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
         if inner.value is UNKNOWN:
             return NOT_KNOWN
         # Attribute reads are counted by attribute name over the module: one read in all is this one.
-        attr = shown.rsplit(".", 1)[-1]
+        attr = attr or shown.rsplit(".", 1)[-1]
         shared = self.walk.attribute_loads.get(attr, 0) != 1 or self.readers(binding) != 0
         return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None))
 
