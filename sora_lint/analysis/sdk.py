@@ -29,6 +29,7 @@ from .shapes import (
 from .values import MAX_DEPTH, Resolver
 
 CLIENT_NAMES = frozenset(CLIENT_CLASSES)
+_EMPTY_MODULE = cst.Module(body=[])
 
 
 class Trace(NamedTuple):
@@ -184,7 +185,8 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
             if mapping is None:
                 star = True
                 continue
-            via = f"**{mapping.name}" if mapping.name else None
+            via = f"**{mapping.name}" if mapping.name else (
+                f"**{_EMPTY_MODULE.code_for_node(arg.value)}" if isinstance(arg.value, cst.Subscript) else None)
             shared = f"{mapping.name} is unpacked into more than one call"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS:
