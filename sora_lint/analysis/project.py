@@ -34,10 +34,11 @@ class ProjectConstants:
         path = self._module_path(module)
         if path is None or path == self.file:
             return None
+        # Consulted, found or not: a change there can change this module's results.
+        self.used.add(path)
         found = _constants(path).get(name)
         if found is None:
             return None
-        self.used.add(path)
         return found[0], f"{os.path.relpath(path, self.folder)}:{found[1]}"
 
     def _module_path(self, module: str) -> Optional[str]:
