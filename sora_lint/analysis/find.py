@@ -9,7 +9,8 @@ import libcst as cst
 from .facts import ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
 from .project import ProjectConstants
-from .scopes import IMPORT, Scope, Walk
+from .scopes import IMPORT, Scope
+from .walk import Walk
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
 from .shapes import CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
 from .values import Resolver

@@ -28,10 +28,10 @@ import libcst as cst
 
 from .arguments import Alternative, combine, resolve
 from .facts import UNKNOWN, ClientInfo, SoraCall
-from .scopes import Scope
+from .scopes import ASSIGN, Scope
 from .sdk import is_other_model, is_sora_model, trace
 from .shapes import BODY_KEYWORDS, MODULE_SENDERS, SESSION_CLASSES, SORA_PARAMS
-from .syntax import dict_parts, json_dumps_argument, literal_value
+from .syntax import json_dumps_argument, literal_value
 from .values import Resolver
 
 _DYNAMIC = "\0"  # a part of a URL that is not known statically
@@ -54,7 +54,7 @@ def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, dep
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value.replace("{{", "{").replace("}}", "}"))
-            elif part.conversion is None and part.format_spec is None:
+            elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None:
                 out.append(url_template(part.expression, resolver, scope, depth + 1))
             else:
                 out.append(_DYNAMIC)
@@ -177,19 +177,19 @@ class _Body:
         """{key: (value node, its scope, fix blocker)}, the name it came through, and why a shared body is not fixed."""
         mapping = self.resolver.mapping(node, self.scope, self.before)
         if mapping is not None:
-            shared = f"{mapping.name} is passed to more than one call"
-            return ({k: (e.node, e.scope, mapping.blocker(e, shared)) for k, e in mapping.entries.items()},
+            why = f"{mapping.name} is passed to more than one call"
+            return ({k: (e.node, e.scope, mapping.blocker(e, why)) for k, e in mapping.entries.items()},
                     mapping.name, None)
-        container, scope = node, self.scope
-        name = None
+        container: object = node
+        scope = self.scope
+        name: Optional[str] = None
+        shared: Optional[str] = None
         if isinstance(node, cst.Name):
             binding = self.resolver.binding(node.value, self.scope)
-            if binding is None or binding.kind != "assign" or not self.resolver.only_handed_on(binding):
+            if binding is None or binding.kind != ASSIGN or not self.resolver.only_handed_on(binding):
                 return None
             container, scope, name = binding.value, binding.scope, node.value
             shared = f"{name} is passed to more than one call" if self.resolver.readers(binding) != 1 else None
-        else:
-            shared = None
         if not isinstance(container, (cst.List, cst.Tuple)):
             return None
         pairs = _pairs(container)

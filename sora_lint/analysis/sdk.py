@@ -52,7 +52,7 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         return None
     if isinstance(node, cst.Call):
         qualified = resolver.qualified(node.func, scope)
-        return Trace(qualified, node, scope) if qualified in classes else None
+        return Trace(qualified, node, scope) if qualified is not None and qualified in classes else None
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is None:
@@ -63,7 +63,7 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
             return Trace(str(binding.value), None, None)
         if binding.kind == PARAM and binding.node.annotation is not None:  # type: ignore[union-attr]
             qualified = resolver.qualified(binding.node.annotation.annotation, binding.scope)  # type: ignore[union-attr]
-            return Trace(qualified, None, None) if qualified in classes else None
+            return Trace(qualified, None, None) if qualified is not None and qualified in classes else None
         return None
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
         held = held_value(resolver, node, scope)
@@ -78,12 +78,13 @@ def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> Optiona
     if class_scope is None:
         return None
     name = node.attr.value
-    found = [(s.value, s.scope) for s in resolver.walk.attribute_stores
-             if s.attr == name and resolver.class_of(s.owner, s.scope) is class_scope]
-    found += [(b.value, b.scope) for b in class_scope.bindings.get(name, ()) if b.kind == ASSIGN]
+    found: List[Tuple[cst.BaseExpression, Scope]] = [
+        (s.value, s.scope) for s in resolver.walk.attribute_stores
+        if s.attr == name and resolver.class_of(s.owner, s.scope) is class_scope]
+    found += [(b.value, b.scope) for b in class_scope.bindings.get(name, ()) if b.kind == ASSIGN]  # type: ignore[misc]
     if len(found) != 1 or len(class_scope.bindings.get(name, ())) > 1:
         return None
-    return found[0]  # type: ignore[return-value]
+    return found[0]
 
 
 def sdk_shape(func: cst.BaseExpression) -> Optional[Tuple[str, cst.BaseExpression, bool]]:

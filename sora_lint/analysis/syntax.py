@@ -71,8 +71,8 @@ def dict_parts(node: cst.BaseExpression) -> Optional[List[DictPart]]:
     parts: List[DictPart] = []
     if isinstance(node, cst.Dict):
         for el in node.elements:
-            if isinstance(el, cst.StarredDictElement):
-                parts.append(el.value)
+            if not isinstance(el, cst.DictElement):
+                parts.append(el.value)  # ``**other``
                 continue
             key = literal_value(el.key)
             if not isinstance(key, str):

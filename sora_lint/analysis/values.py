@@ -12,7 +12,8 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from .facts import UNKNOWN
-from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope, Walk
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
+from .walk import Walk
 from .syntax import dict_parts, literal_value
 
 MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
@@ -166,7 +167,7 @@ class Resolver:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value.replace("{{", "{").replace("}}", "}"))
                 continue
-            if part.conversion is not None or part.format_spec is not None:
+            if not isinstance(part, cst.FormattedStringExpression) or part.conversion is not None or part.format_spec is not None:
                 return NOT_KNOWN
             inner = self.value(part.expression, scope, depth + 1)
             if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
@@ -296,17 +297,17 @@ class Resolver:
             return None
         if isinstance(node, cst.Call) and not self.is_builtin("dict", scope):
             return None
-        entries: Dict[str, Entry] = {}
+        merged: Dict[str, Entry] = {}
         for part in parts:
             if isinstance(part, tuple):
-                entries[part[0]] = Entry(part[1], scope, None)
+                merged[part[0]] = Entry(part[1], scope, None)
                 continue
             spread = self.mapping(part, scope, before, depth + 1)
             if spread is None:
                 return None
             why = f"{spread.name} is read more than once"
-            entries.update({k: e._replace(blocker=spread.blocker(e, why)) for k, e in spread.entries.items()})
-        return Mapping(entries)
+            merged.update({k: e._replace(blocker=spread.blocker(e, why)) for k, e in spread.entries.items()})
+        return Mapping(merged)
 
     def item(self, node: cst.Subscript, scope: Scope, depth: int = 0) -> Optional[Entry]:
         """``TABLE["key"]``: the entry a literal key selects in a mapping that can be read."""
