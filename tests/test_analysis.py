@@ -504,21 +504,95 @@ class TestValues:
         source = """\
         from openai import OpenAI
         client = OpenAI()
-        def make(prompt, seconds="10", model="sora-2"):
-            return client.videos.create(model=model, prompt=prompt, seconds=seconds)
+        def make(prompt, seconds="10"):
+            return client.videos.create(model="sora-2", prompt=prompt, seconds=seconds)
         make("a")
         make("b", seconds="5")
-        make("c", "12", "sora-2-pro")
-        make("d", model="sora-2-pro", seconds="15")
+        make("c", "8")
         """
         assert diags(source) == [
             '3:26 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
             '6:19 SOR001 seconds="5" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8' + OPENAI,
-            '8:39 SOR001 seconds="15" is not supported by sora-2-pro (Supported values are: \'4\', \'8\', and \'12\'); use 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('def make(prompt, seconds="10", model="sora-2"):', 'def make(prompt, seconds="12", model="sora-2"):'),
+            ('def make(prompt, seconds="10"):', 'def make(prompt, seconds="12"):'),
             ('make("b", seconds="5")', 'make("b", seconds="4")'),
-            ('make("d", model="sora-2-pro", seconds="15")', 'make("d", model="sora-2-pro", seconds="12")'),
         ])
 
+
+class TestFixesNeverBreakAValidCall:
+    def test_a_default_sent_with_other_parameters_is_reported_but_not_rewritten(self):
+        # make("a", model="sora-2-pro") sends seconds=10, valid on sora-2-pro under APIYI: rewriting the
+        # default for the defaults' combination (sora-2) would break that call.
+        source = """\
+        from openai import OpenAI
+        client = OpenAI(base_url="https://api.apiyi.com/v1")
+        def make(prompt, seconds=10, model="sora-2"):
+            return client.videos.create(model=model, prompt=prompt, seconds=seconds)
+        make("a", model="sora-2-pro")
+        """
+        assert diags(source) == [
+            "3:26 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+            "(not fixed automatically: the default is sent with other values of the function's other parameters)" + APIYI,
+        ]
+        assert_fixed(source, [])
+
+    def test_a_key_written_after_a_nested_function_reads_the_dict_is_unknown(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def outer():
+            params = {"model": "sora-2", "seconds": "10"}
+            def go():
+                return client.videos.create(**params)
+            params["seconds"] = "8"
+            return go
+        """
+        assert diags(source) == []
+        assert_fixed(source, [])
+
+    def test_a_key_written_after_the_call_in_the_same_function_does_not_count(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def go():
+            params = {"model": "sora-2", "seconds": "10"}
+            video = client.videos.create(**params)
+            params["seconds"] = "8"
+            return video
+        """
+        assert diags(source) == [
+            "4:45 SOR001 seconds=\"10\" (in **params) is not supported by sora-2 (Supported values are: '4', '8', "
+            "and '12'); use 8 or 12" + OPENAI,
+        ]
+        assert_fixed(source, [('"seconds": "10"}', '"seconds": "12"}')])
+
+    def test_self_attribute_a_subclass_overrides_is_unknown(self):
+        source = """\
+        from openai import OpenAI
+        class Base:
+            MODEL = "sora2"
+            def __init__(self):
+                self.client = OpenAI()
+            def go(self):
+                return self.client.videos.create(model=self.MODEL, prompt="p")
+        class Pro(Base):
+            MODEL = "sora-2-pro"
+        """
+        assert diags(source) == []
+        assert_fixed(source, [])
+
+    def test_an_attribute_stored_on_an_instance_is_unknown(self):
+        source = """\
+        from openai import OpenAI
+        class Job:
+            SECONDS = "10"
+            def __init__(self):
+                self.client = OpenAI()
+            def go(self):
+                return self.client.videos.create(prompt="p", seconds=self.SECONDS)
+        job = Job()
+        job.SECONDS = "8"
+        """
+        assert diags(source) == []
+        assert_fixed(source, [])

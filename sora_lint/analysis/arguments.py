@@ -128,6 +128,14 @@ def combine(arguments: Dict[str, List[Alternative]]) -> List[Dict[str, Resolved]
         return [fixed]
     if len(groups) != 1:
         return [dict(fixed, **{p: _as_unknown(alts[0].resolved) for p, alts in varying.items()})]
+    if len(varying) > 1 and next(iter(groups))[0] == "param":  # type: ignore[index]
+        # The default is sent together with whatever the callers pass for the other parameters:
+        # rewriting it for the defaults' combination could break a caller's valid call.
+        for alts in varying.values():
+            for alt in alts:
+                if alt.key == "default" and alt.resolved.literal is not None:
+                    alt.resolved.fix_blocker = alt.resolved.fix_blocker or (
+                        "the default is sent with other values of the function's other parameters")
     keys: List[object] = []
     for alts in varying.values():
         for alt in alts:

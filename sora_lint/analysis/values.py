@@ -237,8 +237,11 @@ class Resolver:
         found = class_scope.bindings.get(name)
         if not found or len(found) != 1 or found[0].kind != ASSIGN:
             return None
-        if any(s.attr == name and self.class_of(s.owner, s.scope) is class_scope for s in self.walk.attribute_stores):
-            return None
+        if any(s.attr == name for s in self.walk.attribute_stores):
+            return None  # ``obj.X = ...`` somewhere: an instance or the class may hold another value
+        if owner.value != class_scope.node.name.value and any(  # type: ignore[union-attr]
+                s is not class_scope and s.kind == "class" and name in s.bindings for s in self.walk.scopes):
+            return None  # ``self.X`` may be a subclass's ``X``
         return found[0], class_scope
 
     def class_of(self, owner: str, scope: Scope) -> Optional[Scope]:
@@ -275,7 +278,7 @@ class Resolver:
             if binding is None or binding.kind != ASSIGN or not self.only_handed_on(binding):
                 return None
             inner = self.mapping(binding.value, binding.scope, before, depth + 1)  # type: ignore[arg-type]
-            stores = self.completions(binding, before)
+            stores = self.completions(binding, before, scope)
             if inner is None or stores is None:
                 return None
             entries = dict(inner.entries)
@@ -322,11 +325,13 @@ class Resolver:
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
 
-    def completions(self, binding: Binding, before: int) -> Optional[List[KeyStore]]:
+    def completions(self, binding: Binding, before: int, reader: Scope) -> Optional[List[KeyStore]]:
         """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
 
         None when one of them is not in straight-line code right after the literal (the same block,
-        later): then which keys the dict has depends on the path taken.
+        later): then which keys the dict has depends on the path taken. A key written after the
+        reading call counts as unknown too when the call is in another scope (a nested function
+        may run after it).
         """
         stores = self._key_stores().get((id(binding.scope), binding.name), [])
         if not stores:
@@ -335,6 +340,8 @@ class Resolver:
         out = []
         for store in stores:
             if store.order > before:
+                if reader is not binding.scope:
+                    return None
                 continue
             at = self.walk.positions.get(id(store.line))
             if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
