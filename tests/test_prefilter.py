@@ -60,3 +60,11 @@ def test_a_shape_without_any_evidence_word_is_skipped(shape):
     assert might_contain_sora_call(shape.example)
     assert not might_contain_sora_call(text)
     assert not might_contain_sora_call_bytes(text.encode())
+
+
+def test_the_readme_table_lists_every_shape():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    listed = re.findall(r"^\| `([a-z-]+)` \| ", readme, re.MULTILINE)
+    assert listed == [s.name for s in SHAPES]
