@@ -11,6 +11,10 @@ from .facts import UNKNOWN
 def literal_value(node: cst.CSTNode) -> object:
     """The Python value of a simple literal; UNKNOWN for anything else."""
     kind = type(node)
+    if kind is cst.SimpleString:
+        plain = _plain_string(node.value)  # type: ignore[attr-defined]
+        if plain is not None:
+            return plain
     if kind is cst.SimpleString or kind is cst.ConcatenatedString:
         try:
             value = node.evaluated_value  # type: ignore[attr-defined]
@@ -18,9 +22,12 @@ def literal_value(node: cst.CSTNode) -> object:
             return UNKNOWN
         return value if isinstance(value, str) else UNKNOWN
     if kind is cst.Integer:
-        return int(node.evaluated_value)  # type: ignore[attr-defined]
+        try:
+            return int(node.value, 0)  # type: ignore[attr-defined]
+        except ValueError:  # "00": let LibCST's evaluation decide
+            return int(node.evaluated_value)  # type: ignore[attr-defined]
     if kind is cst.Float:
-        return float(node.evaluated_value)  # type: ignore[attr-defined]
+        return float(node.value)  # type: ignore[attr-defined]
     if (
         kind is cst.UnaryOperation
         and isinstance(node.operator, cst.Minus)  # type: ignore[attr-defined]
@@ -29,6 +36,18 @@ def literal_value(node: cst.CSTNode) -> object:
         inner = literal_value(node.expression)  # type: ignore[attr-defined]
         return -inner if isinstance(inner, (int, float)) else UNKNOWN
     return UNKNOWN
+
+
+def _plain_string(raw: str) -> Optional[str]:
+    """The value of a string literal without escapes, without ``ast.literal_eval`` (which compiles:
+    the costliest step of reading a literal); None when it needs Python's own evaluation."""
+    if "\\" in raw or "\r" in raw:  # escapes, or a carriage return Python reads as a newline
+        return None
+    start = raw.find(raw[-1])  # the first quote of the kind that closes it
+    if raw[:start].lower() not in ("", "u", "r"):
+        return None  # bytes
+    quote = raw[start:start + 3] if raw[start:start + 3] in ('"""', "'''") and len(raw) - start >= 6 else raw[start]
+    return raw[start + len(quote):len(raw) - len(quote)]
 
 
 def dotted(node: cst.CSTNode) -> List[str]:
