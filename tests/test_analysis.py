@@ -6,6 +6,8 @@ fixes write; a case that is silent asserts that nothing is reported and nothing 
 import textwrap
 from typing import List, Sequence, Tuple
 
+import pytest
+
 from sora_lint.engine import check_source, fix_source
 from sora_lint.settings import Settings
 
@@ -596,3 +598,21 @@ class TestFixesNeverBreakAValidCall:
         """
         assert diags(source) == []
         assert_fixed(source, [])
+
+
+class TestAnnotatedReceivers:
+    @pytest.mark.parametrize("annotation", [
+        "OpenAI", '"OpenAI"', "Optional[OpenAI]", "OpenAI | None", "openai.OpenAI", "Optional['OpenAI']",
+    ])
+    def test_a_parameter_annotated_with_a_client_is_a_client(self, annotation):
+        source = (f"import openai\nfrom openai import OpenAI\nfrom typing import Optional\n"
+                  f"def go(client: {annotation}):\n    return client.videos.create(prompt=\"p\", seconds=\"6\")\n")
+        assert diags(source) == [
+            '5:53 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
+            "'4', '8', and '12'); use 4 or 8 [profile openai: auto: no client is built in this file]"]
+
+    @pytest.mark.parametrize("annotation", ["Client", "Optional[Client]", "List[OpenAI]", '"my.OpenAI"'])
+    def test_other_annotations_are_not(self, annotation):
+        source = (f"from openai import OpenAI\nfrom typing import List, Optional\nfrom mylib import Client\n"
+                  f"def go(client: {annotation}):\n    return client.videos.create(prompt=\"p\", seconds=\"6\")\n")
+        assert diags(source) == []

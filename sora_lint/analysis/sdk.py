@@ -26,6 +26,7 @@ from .shapes import (
     SDK_METHODS,
     SORA_PARAMS,
 )
+from .syntax import literal_value
 from .values import MAX_DEPTH, Resolver
 
 CLIENT_NAMES = frozenset(CLIENT_CLASSES)
@@ -62,7 +63,8 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         if binding.kind == IMPORT and binding.value in modules:
             return Trace(str(binding.value), None, None)
         if binding.kind == PARAM and binding.node.annotation is not None:  # type: ignore[union-attr]
-            qualified = resolver.qualified(binding.node.annotation.annotation, binding.scope)  # type: ignore[union-attr]
+            annotation = binding.node.annotation.annotation  # type: ignore[union-attr]
+            qualified = annotated_class(resolver, annotation, binding.scope.parent or binding.scope)
             return Trace(qualified, None, None) if qualified is not None and qualified in classes else None
         return None
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
@@ -70,6 +72,30 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         if held is not None:
             return trace(resolver, held[0], held[1], classes, modules, depth + 1)
     return None
+
+
+def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    """The class an annotation names: ``OpenAI``, ``openai.OpenAI``, ``"OpenAI"``, ``Optional[OpenAI]``,
+    ``OpenAI | None``."""
+    if isinstance(annotation, cst.SimpleString):
+        text = literal_value(annotation)
+        if not isinstance(text, str) or not all(part.isidentifier() for part in text.split(".")):
+            return None
+        try:
+            annotation = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return None
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        sides = [annotation.left, annotation.right]
+        named = [s for s in sides if not (isinstance(s, cst.Name) and s.value == "None")]
+        return annotated_class(resolver, named[0], scope) if len(named) == 1 else None
+    if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+        wrapper = resolver.qualified(annotation.value, scope)
+        inner = annotation.slice[0].slice
+        if wrapper in ("typing.Optional", "typing_extensions.Optional") and isinstance(inner, cst.Index):
+            return annotated_class(resolver, inner.value, scope)
+        return None
+    return resolver.qualified(annotation, scope)
 
 
 def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Scope]]:
