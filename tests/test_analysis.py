@@ -616,3 +616,21 @@ class TestAnnotatedReceivers:
         source = (f"from openai import OpenAI\nfrom typing import List, Optional\nfrom mylib import Client\n"
                   f"def go(client: {annotation}):\n    return client.videos.create(prompt=\"p\", seconds=\"6\")\n")
         assert diags(source) == []
+
+
+class TestNonlocal:
+    def test_a_name_an_inner_function_rebinds_through_nonlocal_is_unknown(self):
+        # The outer binding comes after the inner function in the source: it is still the one rebound.
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def outer():
+            def shorter():
+                nonlocal seconds
+                seconds = "8"
+            seconds = "10"
+            shorter()
+            return client.videos.create(prompt="p", seconds=seconds)
+        """
+        assert diags(source) == []
+        assert_fixed(source, [])

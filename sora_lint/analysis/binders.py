@@ -189,13 +189,17 @@ class Binders:
         return True
 
     def _nonlocal(self, node: cst.Nonlocal, scope: Scope) -> bool:
+        # The enclosing function that owns the name may bind it later in the source than this
+        # statement: rather than guess which one it is, every enclosing function's binding of the
+        # name becomes unknown (it can be rebound from here).
         for item in node.names:
             name = item.name.value
             owner = scope.parent
-            while owner is not None and (owner.kind == "class" or name not in owner.bindings) and owner.kind != "module":
+            while owner is not None and owner.kind != "module":
+                if owner.kind == "function":
+                    owner.bindings.setdefault(name, []).append(Binding(name, owner, OTHER, None, None, self._line))
+                    scope.redirect.setdefault(name, owner)
                 owner = owner.parent
-            if owner is not None and owner.kind != "module":
-                scope.redirect[name] = owner
         return True
 
     def _match_name(self, node, scope: Scope) -> bool:
