@@ -634,3 +634,43 @@ class TestNonlocal:
         """
         assert diags(source) == []
         assert_fixed(source, [])
+
+
+class TestEndToEnd:
+    """The CLI as a process, on the issue's own report: valid APIYI code next to LangChain's OpenAI."""
+
+    APP = textwrap.dedent('''\
+        from langchain_openai import OpenAI
+        from openai import OpenAI as SDKClient
+
+        llm = OpenAI(temperature=0.2)
+        client = SDKClient(base_url="https://api.apiyi.com/v1")
+
+
+        def render(prompt, image):
+            params = {"model": "sora-2-pro", "prompt": prompt, "seconds": 15}
+            params["input_reference"] = ("ref.png", image, "image/png")
+            return client.videos.create(**params)
+
+
+        def summarize(params):
+            return llm.invoke(str(params))
+    ''')
+
+    def test_valid_code_is_clean_and_fix_leaves_it_byte_identical(self, cli, tmp_path):
+        path = tmp_path / "app.py"
+        path.write_bytes(self.APP.encode())
+        assert cli("check", "app.py").stdout == "All checks passed!\n"
+        result = cli("fix", "app.py")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert path.read_bytes() == self.APP.encode()
+
+    def test_an_invalid_value_in_the_same_code_is_fixed_where_it_is_written(self, cli, tmp_path):
+        path = tmp_path / "app.py"
+        path.write_text(self.APP.replace('"seconds": 15}', '"seconds": 20}'))
+        result = cli("check", "--output-format", "concise", "app.py")
+        assert result.stdout.splitlines()[0] == (
+            "app.py:9:67: SOR001 [*] seconds=20 (in **params) is not supported by sora-2-pro (Supported values are: "
+            "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com]")
+        assert cli("fix", "app.py").returncode == 0
+        assert path.read_text() == self.APP.replace('"seconds": 15}', '"seconds": 25}')
