@@ -674,3 +674,34 @@ class TestEndToEnd:
             "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com]")
         assert cli("fix", "app.py").returncode == 0
         assert path.read_text() == self.APP.replace('"seconds": 15}', '"seconds": 25}')
+
+
+class TestConditionalThroughAName:
+    def test_each_branch_of_a_conditional_bound_to_a_name_is_checked_at_the_branch(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def go(hd):
+            seconds = "12" if hd else "10"
+            return client.videos.create(prompt="p", seconds=seconds)
+        """
+        assert diags(source) == [
+            '4:31 SOR001 seconds=seconds (= "10") is not supported by sora-2 (the default model) (Supported values '
+            "are: '4', '8', and '12'); use 8 or 12" + OPENAI,
+        ]
+        assert_fixed(source, [('seconds = "12" if hd else "10"', 'seconds = "12" if hd else "12"')])
+
+    def test_a_conditional_name_read_twice_is_reported_but_not_rewritten(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def go(hd):
+            seconds = "12" if hd else "10"
+            print(seconds)
+            return client.videos.create(prompt="p", seconds=seconds)
+        """
+        assert diags(source) == [
+            '4:31 SOR001 seconds=seconds (= "10") is not supported by sora-2 (the default model) (Supported values '
+            "are: '4', '8', and '12'); use 8 or 12 (not fixed automatically: seconds is used elsewhere too)" + OPENAI,
+        ]
+        assert_fixed(source, [])

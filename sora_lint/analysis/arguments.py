@@ -15,7 +15,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from .facts import UNKNOWN, Resolved
-from .scopes import DEF, PARAM, Scope
+from .scopes import ASSIGN, DEF, PARAM, Scope
 from .values import Resolver, Value
 
 MAX_VARIANTS = 16
@@ -48,8 +48,20 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
             through = _through_parameter(resolver, param, binding, via, key)
             if through is not None:
                 return through
+        if binding is not None and binding.kind == ASSIGN and isinstance(binding.value, cst.IfExp):
+            # ``seconds = "12" if hd else "10"``: each branch, through the name.
+            shared = f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None
+            return [alt._replace(resolved=_through_name(alt.resolved, node.value))
+                    for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)
     return [Alternative(_resolved(param, value, node, via, key, blocker), None, None)]
+
+
+def _through_name(res: Resolved, name: str) -> Resolved:
+    """A branch reached through a name: reported at the name's use, rewritten at the branch."""
+    if res.value is not UNKNOWN and res.via is None:
+        res.via = name
+    return res
 
 
 def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: Optional[str], key: Optional[str],
