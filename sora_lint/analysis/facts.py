@@ -78,7 +78,8 @@ class ModuleFacts:
     clients: List[ClientInfo]
     imports_openai: bool
     # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
-    # so a fix inside one must write its strings with the other.
+    # so a fix inside one must write its strings with the other. Only those with a call inside are
+    # listed: no fix can land in the others.
     fstrings: List[cst.FormattedString] = field(default_factory=list)
     # Other files of the project whose contents this module's results depend on (constants
     # imported from them), as absolute paths: a cached result is stale when one of them changes.

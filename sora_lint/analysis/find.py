@@ -10,7 +10,7 @@ from .facts import ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
 from .project import ProjectConstants
 from .scopes import IMPORT, Scope
-from .walk import Walk
+from .walk import Walk, contains_call
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
 from .shapes import CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
 from .values import Resolver
@@ -52,7 +52,10 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
     imports_openai = any(b.kind == IMPORT and str(b.value).split(".")[0] == "openai"
                          for scope in walk.scopes for found in scope.bindings.values() for b in found)
     dependencies = tuple(sorted(constants.used)) if constants is not None else ()
-    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, walk.fstrings, dependencies)
+    # Only an f-string with a call inside can hold a fix (the call, its arguments, or a literal passed to
+    # one of the module's functions): the others need no position, and locating them costs code generation.
+    fstrings = [f for f in walk.fstrings if contains_call(f)]
+    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, fstrings, dependencies)
 
 
 def _aliased_constructions(walk: Walk) -> List[Tuple[cst.Call, Scope]]:

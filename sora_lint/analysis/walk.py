@@ -262,3 +262,20 @@ class Walk(Binders):
                 body = json_dumps_argument(arg.value) or arg.value
                 if type(body) is cst.Name:
                     add(scope.safe, body.value)  # type: ignore[attr-defined]
+
+
+def contains_call(node: cst.CSTNode) -> bool:
+    """Whether a call is anywhere under ``node``."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is cst.Call:
+            return True
+        for fname in _child_fields(kind):
+            child = getattr(current, fname)
+            if type(child) in (tuple, list):
+                stack.extend(item for item in child if _is_node(type(item)))
+            elif _is_node(type(child)):
+                stack.append(child)
+    return False
