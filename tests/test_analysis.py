@@ -705,3 +705,23 @@ class TestConditionalThroughAName:
             "are: '4', '8', and '12'); use 8 or 12 (not fixed automatically: seconds is used elsewhere too)" + OPENAI,
         ]
         assert_fixed(source, [])
+
+
+class TestRecordsForTheRules:
+    """What facts.Resolved tells the rules about a value that came through a dict (issue 12 words the messages)."""
+
+    def test_a_value_through_a_dict_is_anchored_at_the_value_and_names_its_key(self):
+        import libcst as cst
+
+        from sora_lint.analysis.find import find
+
+        source = ('from openai import OpenAI\nimport requests\nclient = OpenAI()\n'
+                  'params = {"model": "sora-2", "seconds": "10"}\nclient.videos.create(prompt="p", **params)\n'
+                  'requests.post("https://api.openai.com/v1/videos", json={"prompt": "p", "size": "1280*720"})\n')
+        module = cst.parse_module(source)
+        sdk, http = find(module).calls
+        seconds, size = sdk.args["seconds"], http.args["size"]
+        assert (seconds.key, seconds.via, module.code_for_node(seconds.anchor)) == ("seconds", "**params", '"10"')
+        assert seconds.anchor is seconds.literal  # the value node in the dict, not the dict or the name
+        assert (size.key, size.via, module.code_for_node(size.anchor)) == ("size", None, '"1280*720"')
+        assert sdk.args["model"].key == "model" and sdk.args["model"].value == "sora-2"
