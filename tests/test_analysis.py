@@ -725,3 +725,26 @@ class TestRecordsForTheRules:
         assert seconds.anchor is seconds.literal  # the value node in the dict, not the dict or the name
         assert (size.key, size.via, module.code_for_node(size.anchor)) == ("size", None, '"1280*720"')
         assert sdk.args["model"].key == "model" and sdk.args["model"].value == "sora-2"
+
+
+class TestReceiversBoundInBranches:
+    @pytest.mark.parametrize("binding", [
+        "try:\n    client = OpenAI()\nexcept ImportError:\n    client = None\n",
+        "client = OpenAI() if KEY else None\n",
+        "if KEY:\n    client = OpenAI()\nelse:\n    client = AsyncOpenAI()\n",
+    ])
+    def test_a_client_in_every_branch_that_is_not_none_is_a_client(self, binding):
+        source = f"from openai import AsyncOpenAI, OpenAI\n{binding}client.videos.create(prompt=\"p\", seconds=\"6\")\n"
+        row = source.count("\n")
+        assert diags(source) == [
+            f'{row}:42 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
+            "'4', '8', and '12'); use 4 or 8" + OPENAI]
+
+    @pytest.mark.parametrize("binding", [
+        "try:\n    client = OpenAI()\nexcept ImportError:\n    client = make_client()\n",
+        "client = OpenAI() if KEY else project\n",
+        "client = None\n",
+    ])
+    def test_a_branch_that_may_be_something_else_is_not(self, binding):
+        source = f"from openai import OpenAI\n{binding}client.videos.create(prompt=\"p\", seconds=\"6\")\n"
+        assert diags(source) == []

@@ -54,9 +54,16 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
     if isinstance(node, cst.Call):
         qualified = resolver.qualified(node.func, scope)
         return Trace(qualified, node, scope) if qualified is not None and qualified in classes else None
+    if isinstance(node, cst.IfExp):
+        return _either(resolver, [(node.body, scope), (node.orelse, scope)], classes, modules, depth)
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is None:
+            owner = scope.owner(node.value)
+            bindings = owner.bindings[node.value] if owner is not None else []
+            if bindings and all(b.kind in (ASSIGN, WITH) for b in bindings):
+                # ``try: client = OpenAI() / except ...: client = None``: a client wherever it is one.
+                return _either(resolver, [(b.value, b.scope) for b in bindings], classes, modules, depth)  # type: ignore[misc]
             return None
         if binding.kind in (ASSIGN, WITH):
             return trace(resolver, binding.value, binding.scope, classes, modules, depth + 1)  # type: ignore[arg-type]
@@ -72,6 +79,20 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         if held is not None:
             return trace(resolver, held[0], held[1], classes, modules, depth + 1)
     return None
+
+
+def _either(resolver: Resolver, options: List[Tuple[cst.BaseExpression, Scope]], classes: AbstractSet[str],
+            modules: AbstractSet[str], depth: int) -> Optional[Trace]:
+    """The client every option that is not ``None`` traces to (what a receiver bound in branches is)."""
+    found: List[Trace] = []
+    for value, value_scope in options:
+        if isinstance(value, cst.Name) and value.value == "None":
+            continue
+        traced = trace(resolver, value, value_scope, classes, modules, depth + 1)
+        if traced is None:
+            return None
+        found.append(traced)
+    return found[0] if found else None
 
 
 def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
