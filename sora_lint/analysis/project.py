@@ -23,8 +23,15 @@ class ProjectConstants:
     def __init__(self, path: str) -> None:
         self.file = os.path.abspath(path)
         self.folder = os.path.dirname(self.file)
-        self.root = _project_root(self.folder)
+        self._root: Optional[str] = None
+        self._root_known = False  # found on the first lookup: most modules never need it
         self.used: Set[str] = set()
+
+    @property
+    def root(self) -> Optional[str]:
+        if not self._root_known:
+            self._root, self._root_known = _project_root(self.folder), True
+        return self._root
 
     def lookup(self, qualified: str) -> Optional[Tuple[object, str]]:
         """(value, "settings.py:3") of ``module.NAME`` (``".settings.DURATION"`` for a relative import)."""
