@@ -483,3 +483,24 @@ def test_negatives_end_to_end(cli, flake8, tmp_path):
     assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
     result = flake8(name)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_a_body_completed_key_by_key_is_read_per_function():
+    # Issue 10: `payload` in another function (a parameter there) does not hide this one, and keys
+    # added in straight-line code after the literal count; the finding is where the value is written.
+    source = """\
+        import requests
+        URL = "https://api.apiyi.com/v1/videos"
+        def create(prompt):
+            payload = {}
+            payload["model"] = "sora-2"
+            payload["prompt"] = prompt
+            payload["size"] = "1792x1024"
+            return requests.post(URL, json=payload, timeout=30)
+        def retry(payload):
+            return requests.post(URL, json=payload)
+    """
+    assert diags(source) == [
+        "7:23 SOR003 size=\"1792x1024\" (in json=payload) is not supported by sora-2 (Supported values are: "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" " + APIYI_URL]
+    assert fixed(source) == textwrap.dedent(source).replace('"1792x1024"', '"1280x720"')
