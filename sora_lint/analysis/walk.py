@@ -104,6 +104,8 @@ class Walk(Binders):
         pop, push = stack.pop, stack.append
         handlers = self._handlers
         Name = cst.Name
+        fields_of = _FIELD_CACHE.get
+        known_node = _NODE_TYPES.get  # the cache behind _is_node, read inline: this loop sees every node
         while stack:
             node, scope = pop()
             kind = type(node)
@@ -115,15 +117,19 @@ class Walk(Binders):
             handler = handlers.get(kind)
             if handler is not None and handler(node, scope):
                 continue
-            for fname in _child_fields(kind):
+            for fname in fields_of(kind) or _child_fields(kind):
                 child = getattr(node, fname)
                 child_kind = type(child)
                 if child_kind is tuple or child_kind is list:
                     for item in reversed(child):
-                        if _is_node(type(item)):
+                        item_kind = type(item)
+                        is_node = known_node(item_kind)
+                        if is_node or (is_node is None and _is_node(item_kind)):
                             push((item, scope))
-                elif _is_node(child_kind):
-                    push((child, scope))
+                else:
+                    is_node = known_node(child_kind)
+                    if is_node or (is_node is None and _is_node(child_kind)):
+                        push((child, scope))
 
     def _credit_loads(self) -> None:
         """Credit every load to the scope that owns the binding it reaches."""
