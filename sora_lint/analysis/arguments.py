@@ -20,7 +20,7 @@ from .values import Resolver, Value
 
 MAX_VARIANTS = 16
 
-# What ties alternatives of different parameters together: ("if", test source) or ("param", id(function)).
+# What ties alternatives of different parameters together: ("if", (scope, test source)) or ("param", id(function)).
 Group = Optional[Tuple[str, object]]
 
 
@@ -34,7 +34,7 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
             via: Optional[str] = None, key: Optional[str] = None, blocker: Optional[str] = None) -> List[Alternative]:
     """Every value ``node`` may have as the argument ``param``, each anchored where it is written."""
     if isinstance(node, cst.IfExp):
-        group: Group = ("if", _source(node.test))
+        group: Group = ("if", (id(scope), _source(node.test)))  # the same test text in the same scope
         out = []
         for index, branch in enumerate((node.body, node.orelse)):
             for alt in resolve(resolver, param, branch, scope, via, key, blocker):
