@@ -748,3 +748,18 @@ class TestReceiversBoundInBranches:
     def test_a_branch_that_may_be_something_else_is_not(self, binding):
         source = f"from openai import OpenAI\n{binding}client.videos.create(prompt=\"p\", seconds=\"6\")\n"
         assert diags(source) == []
+
+
+class TestModuleLevelClient:
+    def test_the_base_url_set_on_the_module_steers_the_profile(self):
+        source = """\
+        import openai
+        openai.base_url = "https://api.apiyi.com/v1"
+        openai.videos.create(model="sora-2-pro", prompt="p", seconds=15)
+        openai.videos.create(model="sora-2", prompt="p", seconds=10)
+        """
+        assert diags(source) == [
+            "4:58 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or "
+            '12, or model="sora-2-pro"' + APIYI,
+        ]
+        assert_fixed(source, [('prompt="p", seconds=10)', 'prompt="p", seconds=12)')])

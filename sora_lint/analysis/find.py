@@ -6,13 +6,13 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from .facts import ClientInfo, ModuleFacts, SoraCall
+from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
 from .project import ProjectConstants
 from .scopes import IMPORT, Scope
 from .walk import Walk, contains_call
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
-from .shapes import CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
+from .shapes import BASE_URL_KEYWORDS, CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
 from .values import Resolver
 
 
@@ -33,7 +33,8 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
         variants, traced = read_sdk_call(resolver, node, scope)
         calls.extend(variants)
         if traced is not None and traced.construction is None and traced.qualified in MODULE_CLIENTS and variants:
-            clients.append((order[id(node)], ClientInfo(node, traced.qualified, None)))
+            base_url = _module_base_url(resolver, traced.qualified)
+            clients.append((order[id(node)], ClientInfo(node, traced.qualified, base_url)))
     for node, scope in walk.function_calls:
         calls.extend(read_function_call(resolver, node, scope))
     for node, scope in walk.client_calls + _aliased_constructions(walk):
@@ -66,3 +67,13 @@ def _aliased_constructions(walk: Walk) -> List[Tuple[cst.Call, Scope]]:
             if name not in CLIENT_SHORT_NAMES and any(b.kind == IMPORT and b.value in CLIENT_CLASSES for b in bindings):
                 out.extend(walk.named_calls.get(name, ()))
     return out
+
+
+def _module_base_url(resolver: Resolver, module: str) -> object:
+    """What ``openai.base_url = "..."`` sets for the module-level client: None when never set."""
+    stores = [s for s in resolver.walk.attribute_stores if s.attr in BASE_URL_KEYWORDS[:1]
+              and resolver.qualified(cst.Name(s.owner), s.scope) == module]
+    if not stores:
+        return None
+    value = resolver.value(stores[0].value, stores[0].scope).value if len(stores) == 1 else UNKNOWN
+    return value if isinstance(value, str) else UNKNOWN
