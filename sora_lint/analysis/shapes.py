@@ -42,7 +42,7 @@ SHAPES: Tuple[Shape, ...] = (
           (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
           'from openai import OpenAI as Client\nclient = Client()\nclient.videos.create(prompt="p", seconds="10")\n'),
     Shape("openai-module", "sdk", "`openai.videos.create(...)` on the module-level client",
-          "the module is `openai`", "none (the SDK's default server)",
+          "the module is `openai`", "`openai.base_url = ...` in the module, else the SDK's default",
           (_VIDEOS_ATTRIBUTE,), ("openai",),
           'import openai\nopenai.videos.create(prompt="p", seconds="10")\n'),
     Shape("portkey", "sdk", "`Portkey(...).videos.create / create_and_poll / extend`",
