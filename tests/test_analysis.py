@@ -763,3 +763,15 @@ class TestModuleLevelClient:
             '12, or model="sora-2-pro"' + APIYI,
         ]
         assert_fixed(source, [('prompt="p", seconds=10)', 'prompt="p", seconds=12)')])
+
+    def test_a_static_methods_first_parameter_is_not_the_instance(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        class Job:
+            SECONDS = "10"
+            @staticmethod
+            def go(other):
+                return client.videos.create(prompt="p", seconds=other.SECONDS)
+        """
+        assert diags(source) == []

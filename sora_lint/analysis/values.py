@@ -255,6 +255,10 @@ class Resolver:
             method = binding.scope
             if method.kind != "function" or method.parent is None or method.parent.kind != "class":
                 return None
+            if isinstance(method.node, cst.FunctionDef) and any(
+                    isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                    for d in method.node.decorators):
+                return None  # a static method's first parameter is not the instance
             params = method.node.params  # type: ignore[union-attr]
             first = (params.posonly_params or params.params or (None,))[0]
             if first is not None and first is binding.node:
