@@ -764,6 +764,8 @@ class TestModuleLevelClient:
         ]
         assert_fixed(source, [('prompt="p", seconds=10)', 'prompt="p", seconds=12)')])
 
+
+class TestStaticMethods:
     def test_a_static_methods_first_parameter_is_not_the_instance(self):
         source = """\
         from openai import OpenAI
