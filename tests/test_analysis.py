@@ -765,7 +765,7 @@ class TestModuleLevelClient:
         assert_fixed(source, [('prompt="p", seconds=10)', 'prompt="p", seconds=12)')])
 
 
-class TestStaticMethods:
+class TestLoopsAndStaticMethods:
     def test_a_static_methods_first_parameter_is_not_the_instance(self):
         source = """\
         from openai import OpenAI
@@ -777,3 +777,17 @@ class TestStaticMethods:
                 return client.videos.create(prompt="p", seconds=other.SECONDS)
         """
         assert diags(source) == []
+
+    def test_a_key_written_in_a_loop_after_the_call_is_unknown(self):
+        # The second time round the loop, the call sends what the loop wrote.
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        def go(clips):
+            params = {"model": "sora-2", "seconds": "5"}
+            for clip in clips:
+                client.videos.create(prompt=clip, **params)
+                params["seconds"] = "8"
+        """
+        assert diags(source) == []
+        assert_fixed(source, [])

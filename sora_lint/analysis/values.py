@@ -333,9 +333,9 @@ class Resolver:
         """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
 
         None when one of them is not in straight-line code right after the literal (the same block,
-        later): then which keys the dict has depends on the path taken. A key written after the
-        reading call counts as unknown too when the call is in another scope (a nested function
-        may run after it).
+        later), even after the call (a loop around both sends it the next time): then which keys
+        the dict has depends on the path taken. A key written after the reading call counts as
+        unknown too when the call is in another scope (a nested function may run after it).
         """
         stores = self._key_stores().get((id(binding.scope), binding.name), [])
         if not stores:
@@ -343,13 +343,13 @@ class Resolver:
         where = self.walk.positions.get(id(binding.line))
         out = []
         for store in stores:
+            at = self.walk.positions.get(id(store.line))
+            if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
+                return None  # in a branch or a loop (or before the literal): the keys depend on the path
             if store.order > before:
                 if reader is not binding.scope:
                     return None
-                continue
-            at = self.walk.positions.get(id(store.line))
-            if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
-                return None
+                continue  # written after the call, in the same straight line: not sent by it
             out.append(store)
         return out
 
