@@ -155,3 +155,30 @@ class TestResolution:
 
     def test_model_through_a_name(self):
         assert codes(HEAD + 'MODEL = "sora-2-pro"\nclient.videos.create(model=MODEL, prompt="p", seconds=12)\n') == [(4, "SOR001")]
+
+
+class TestScopes:
+    """Names resolve through module, class, function, lambda and comprehension scopes as Python does."""
+
+    def test_a_comprehension_variable_does_not_rebind_the_module_name(self):
+        assert codes(HEAD + 'S = 10\nlabels = [S for S in range(3)]\nclient.videos.create(prompt="p", seconds=S)\n') \
+            == [(5, "SOR001")]
+
+    def test_a_walrus_in_a_comprehension_rebinds_the_enclosing_name(self):
+        assert codes(HEAD + 'S = 10\nlast = [(S := n) for n in range(3)]\nclient.videos.create(prompt="p", seconds=S)\n') \
+            == []
+
+    def test_a_lambda_parameter_shadows_the_module_name(self):
+        assert codes(HEAD + 'S = 8\nf = lambda S: client.videos.create(prompt="p", seconds=S)\n') == []
+
+    def test_a_name_read_in_a_lambda_is_the_module_binding(self):
+        assert codes(HEAD + 'S = 10\nf = lambda: client.videos.create(prompt="p", seconds=S)\n') == [(4, "SOR001")]
+
+    def test_a_class_body_sees_its_own_names(self):
+        assert codes(HEAD + 'class C:\n    S = 10\n    video = client.videos.create(prompt="p", seconds=S)\n') \
+            == [(5, "SOR001")]
+
+    def test_a_parameter_default_is_evaluated_in_the_enclosing_scope(self):
+        # The default S is the module's, not the parameter S it initialises.
+        assert codes(HEAD + 'S = 10\ndef f(S=S):\n    return S\nclient.videos.create(prompt="p", seconds=S)\n') \
+            == [(6, "SOR001")]
