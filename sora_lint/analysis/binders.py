@@ -11,7 +11,17 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from .scopes import ASSIGN, IMPORT, OTHER, WITH, AttributeStore, Binding, KeyStore, Scope, add
+from .scopes import (
+    ASSIGN,
+    IMPORT,
+    OTHER,
+    WITH,
+    AttributeStore,
+    Binding,
+    KeyStore,
+    Scope,
+    add,
+)
 from .syntax import literal_value, target_names
 
 

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .shapes import EXTEND_METHODS  # noqa: F401 - one definition, in the registry of call shapes
+from .shapes import EXTEND_METHODS
 
 
 class _Unknown:

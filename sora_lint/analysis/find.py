@@ -10,10 +10,15 @@ from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
 from .project import ProjectConstants
 from .scopes import IMPORT, Scope
-from .walk import Walk, contains_call
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
-from .shapes import BASE_URL_KEYWORDS, CLIENT_CLASSES, CLIENT_SHORT_NAMES, MODULE_CLIENTS
+from .shapes import (
+    BASE_URL_KEYWORDS,
+    CLIENT_CLASSES,
+    CLIENT_SHORT_NAMES,
+    MODULE_CLIENTS,
+)
 from .values import Resolver
+from .walk import Walk, contains_call
 
 
 def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:

@@ -10,7 +10,6 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-
 # Kinds of binding.
 ASSIGN = "assign"  # ``name = value`` (value: the expression)
 PARAM = "param"  # a function parameter (node: the Param; value: its default)

@@ -18,7 +18,7 @@ def literal_value(node: cst.CSTNode) -> object:
     if kind is cst.SimpleString or kind is cst.ConcatenatedString:
         try:
             value = node.evaluated_value  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - odd escapes: not a value we can read
+        except Exception:
             return UNKNOWN
         return value if isinstance(value, str) else UNKNOWN
     if kind is cst.Integer:

@@ -13,8 +13,8 @@ import libcst as cst
 
 from .facts import UNKNOWN
 from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
-from .walk import Walk
 from .syntax import dict_parts, literal_value
+from .walk import Walk
 
 MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
 CONVERSIONS = {"str": str, "int": int}
