@@ -19,9 +19,9 @@ import libcst
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from sora_lint.analysis.find import find
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from sora_lint.analysis.find import find  # noqa: E402 - after the path is set
+from sora_lint.engine import check_source  # noqa: E402
+from sora_lint.settings import Settings  # noqa: E402
 
 
 def _best(work: Callable[[], object], rounds: int = 5) -> float:
