@@ -1,6 +1,10 @@
 """The prefilter may skip a file only when no Sora call can be in it."""
-import pytest
+import re
 
+import pytest
+from conftest import ROOT
+
+from sora_lint.analysis.shapes import CALL_WORD, EVIDENCE_WORDS, SHAPES
 from sora_lint.engine import check_source
 from sora_lint.prefilter import might_contain_sora_call, might_contain_sora_call_bytes
 
@@ -34,9 +38,6 @@ def test_files_without_one_are_skipped(source):
 
 # --- the registry of call shapes: the prefilter's tokens come from it ---------------------
 
-import re  # noqa: E402
-
-from sora_lint.analysis.shapes import CALL_WORD, EVIDENCE_WORDS, SHAPES  # noqa: E402
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
@@ -63,8 +64,6 @@ def test_a_shape_without_any_evidence_word_is_skipped(shape):
 
 
 def test_the_readme_table_lists_every_shape():
-    from conftest import ROOT
-
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### What counts as a Sora call", 1)[1].split("**A client is", 1)[0]
     listed = re.findall(r"^\| `([a-z-]+)` \| ", section, re.MULTILINE)
