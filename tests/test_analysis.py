@@ -791,3 +791,15 @@ class TestLoopsAndStaticMethods:
         """
         assert diags(source) == []
         assert_fixed(source, [])
+
+
+class TestDerivedClients:
+    def test_a_client_derived_with_options_is_a_client(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        client.with_options(timeout=600).videos.create(prompt="p", seconds="6")
+        """
+        assert diags(source) == [
+            '3:68 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
+            "'4', '8', and '12'); use 4 or 8" + OPENAI]

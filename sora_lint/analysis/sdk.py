@@ -17,6 +17,7 @@ from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
 from .shapes import (
     BASE_URL_KEYWORDS,
     CLIENT_CLASSES,
+    CLIENT_DERIVING_METHODS,
     FUNCTIONS,
     MODEL_PROVIDER_PREFIXES,
     MODULE_CLIENTS,
@@ -52,7 +53,10 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, cst.Call):
-        qualified = resolver.qualified(node.func, scope)
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_DERIVING_METHODS and classes is CLIENT_NAMES:
+            return trace(resolver, func.value, scope, classes, modules, depth + 1)
+        qualified = resolver.qualified(func, scope)
         return Trace(qualified, node, scope) if qualified is not None and qualified in classes else None
     if isinstance(node, cst.IfExp):
         return _either(resolver, [(node.body, scope), (node.orelse, scope)], classes, modules, depth)

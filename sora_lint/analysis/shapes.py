@@ -77,6 +77,8 @@ CLIENT_CLASSES: Dict[str, str] = {
 CLIENT_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in CLIENT_CLASSES)
 # Modules whose own ``videos`` attribute is a client (``openai.videos.create``).
 MODULE_CLIENTS = frozenset({"openai"})
+# Methods of a client that return a client of the same kind (``client.with_options(timeout=60)``).
+CLIENT_DERIVING_METHODS = frozenset({"with_options", "copy"})
 BASE_URL_KEYWORDS = ("base_url", "azure_endpoint")
 # Servers that speak the OpenAI protocol but never serve Sora: a client built for one is not a
 # Sora client, and a model family of theirs is never a Sora model.
