@@ -45,11 +45,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 SEED = 15
 VARIANTS = ("lf", "crlf", "bom", "latin-1")
 CALLS = {
-    "plain": 'openai.OpenAI().videos.create(model="sora-2", prompt="planted", seconds=10, size="1792x1024")',
-    "multiline": ('openai.OpenAI().videos.create(\n    model="sora-2",  # planted\n    prompt="planted",\n'
+    "plain": 'planted_sdk.OpenAI().videos.create(model="sora-2", prompt="planted", seconds=10, size="1792x1024")',
+    "multiline": ('planted_sdk.OpenAI().videos.create(\n    model="sora-2",  # planted\n    prompt="planted",\n'
                   '    seconds=10,\n)'),
-    "fstring": "print(f\"{openai.OpenAI().videos.create(model='sora-2', prompt='planted', seconds=10)}\")",
-    "no-model": 'openai.OpenAI().videos.create(prompt="planted", size="1792x1024")',  # the unsafe fix inserts model=
+    "fstring": "print(f\"{planted_sdk.OpenAI().videos.create(model='sora-2', prompt='planted', seconds=10)}\")",
+    "no-model": 'planted_sdk.OpenAI().videos.create(prompt="planted", size="1792x1024")',  # the unsafe fix inserts model=
 }
 # `except X :` and `except (A, B) :`: LibCST drops the spaces before the colon (docs/libcst-roundtrip.md).
 GAP_HINT = re.compile(rb"^[ \t]*except\b[^\n]*[^\s:][ \t]+:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
@@ -146,7 +146,9 @@ def plant(text: str, rng: random.Random, call_kind: str, at_end: bool) -> Option
         end_line = lines[node.end_lineno - 1]
         if end_line.rstrip("\r\n").rstrip().endswith("\\"):
             continue
-        call = CALLS[call_kind].replace("\n", "\n" + indent)
+        # The call's client comes from an import planted with it, under a name no real file binds, so
+        # the receiver traces to the SDK whatever the file imports (an `openai` bound twice is unknown).
+        call = ("import openai as planted_sdk\n" + CALLS[call_kind]).replace("\n", "\n" + indent)
         at = sum(len(line) for line in lines[:node.end_lineno])
         planted = text[:at] + indent + call + "\n" + text[at:]
         if parses(planted):

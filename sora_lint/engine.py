@@ -152,13 +152,13 @@ class ModuleFindings(NamedTuple):
 
 def _lint_module(module, source: str, filename: str, settings: Settings,
                  dependencies: Optional[List[str]] = None) -> ModuleFindings:
-    from .calls import find
+    from .analysis.find import find
     from .analysis.positions import LineIndex, locate
     from .edits import EditBuilder, nodes_to_locate
     from .rule import Finding
     from .rules import ALL_RULES
 
-    facts = find(module)
+    facts = find(module, filename)
     if dependencies is not None:
         dependencies.extend(facts.dependencies)
     calls = [c for c in facts.calls if c.has_evidence]
@@ -167,6 +167,9 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
+    # A call read in several variants (the branches of a conditional, the callers of a function)
+    # repeats the findings on what the variants share: each is reported once.
+    findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())
     if not findings:
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes

@@ -34,6 +34,9 @@ from .edits import AddKeyword, Change, ReplaceValue, value_text
 from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
 
 
+_EMPTY_MODULE = cst.Module(body=[])
+
+
 @dataclass(frozen=True)
 class FixProposal:
     applicability: str
@@ -101,23 +104,37 @@ class Rule:
 # --- helpers rules share --------------------------------------------------------
 
 def shown(arg: Resolved) -> str:
-    """How a finding names an argument, on one line: ``seconds=10`` or ``seconds=DURATION (= 10)``.
+    """How a finding names an argument, on one line: ``seconds=10``, ``seconds=DURATION (= 10)``,
+    ``seconds=str(DURATION) (= "10")``, ``size=f"{W}x{H}" (= "1792x1024")`` or ``seconds="9" (in **params)``.
 
-    The value is shown from its literal, never from its source span, which may hold
-    parentheses, comments and line breaks.
+    A value is shown from its literal, never from its source span, which may hold parentheses,
+    comments and line breaks; an expression written at the call is shown on one line.
     """
-    literal = value_text(arg.literal, arg.value)
-    if arg.via is None:
-        return f"{arg.param}={literal}"
-    if not arg.via.isidentifier():  # a container: "**params", or a request body "json=payload"
-        return f"{arg.param}={literal} (in {arg.via})"
-    return f"{arg.param}={arg.via} (= {literal})"
+    value = value_text(arg.literal if _literal_has_value_type(arg) else None, arg.value)
+    if arg.via is not None and (arg.via.startswith("**") or "=" in arg.via):  # "**params", a body "json=payload"
+        return f"{arg.param}={value} (in {arg.via})"
+    if arg.literal is arg.anchor:
+        if arg.via is None:  # written at the call (maybe in parentheses, with comments)
+            return f"{arg.param}={value}"
+        written = arg.via  # a branch of a conditional bound to a name: reported at the branch
+    else:
+        written = " ".join(_EMPTY_MODULE.code_for_node(arg.anchor).split())
+    if written == value:
+        return f"{arg.param}={value}"
+    return f"{arg.param}={written} (= {value})"
+
+
+def _literal_has_value_type(arg: Resolved) -> bool:
+    """Whether the literal shows the value as it is sent (``str(10)`` sends ``"10"``, not ``10``)."""
+    if isinstance(arg.value, str):
+        return isinstance(arg.literal, (cst.SimpleString, cst.ConcatenatedString))
+    return isinstance(arg.literal, (cst.Integer, cst.Float))
 
 
 def reported_at(arg: Resolved) -> cst.CSTNode:
-    """Where a finding on ``arg`` is located: the value itself when it sits in the call
-    (also inside ``**{...}``), else where the call names it (``DURATION``, ``**params``)."""
-    return arg.literal if arg.via is None and arg.literal is not None else arg.anchor
+    """Where a finding on ``arg`` is located: the analysis's anchor (the value where it sits in the
+    call, also inside ``**{...}``; else the expression that names it: ``DURATION``, ``PRESETS[...]``)."""
+    return arg.anchor
 
 
 def shown_value(value: Union[int, str]) -> str:

@@ -46,7 +46,7 @@ def test_exits_zero_and_prints_the_ratios(tiny_run) -> None:
 def test_json_has_every_command_with_numbers(tiny_run) -> None:
     _, results = tiny_run
     assert set(results) == {"meta", "corpus", "commands", "ratios", "problems"}
-    expected = {"floor-real", "floor-dense", *SORA_LINT_KEYS}
+    expected = {"floor-real", "floor-dense", "parse-dense", *SORA_LINT_KEYS}
     for peer, keys in (("flake8", {"flake8-with", "flake8-without"}), ("fixit", {"fixit-dense"})):
         if importlib.util.find_spec(peer) is not None:
             expected |= keys
@@ -69,7 +69,11 @@ def test_ratios_and_targets(tiny_run) -> None:
         assert _is_number(ratios[name]["value"]), name
         assert ratios[name]["pass"] in (True, False) or ratios[name]["target"] is None
     targets = [r for r in ratios.values() if r["target"]]
-    assert len(targets) == 6  # issue 4's four targets, memory judged on each tree, and issue 13's warm cache
+    # issue 4's four targets (memory judged on each tree), issue 10's parse ratio and issue 13's warm cache
+    assert len(targets) == 7
+    parse = ratios["dense: sora-lint check / LibCST parse (CPU)"]
+    assert _is_number(parse["cpu_value"]) and parse["judged_on"] == "cpu"
+    assert parse["pass"] == (parse["cpu_value"] <= 1.3)
 
 
 def test_corpora_are_what_was_asked(tiny_run) -> None:
@@ -80,6 +84,7 @@ def test_corpora_are_what_was_asked(tiny_run) -> None:
     # The warm run answers from the cache with the same findings as a full check.
     assert results["commands"]["check-real-warm"]["findings"] == results["commands"]["check-real-j1"]["findings"]
     assert results["meta"]["cache_bytes"] > 0
+    assert results["commands"]["parse-dense"]["findings"] == 20  # the LibCST floor parsed every dense file
     assert dense["details"]["sora_calls"] >= 3 * 20
     # The generated Sora calls are reported: sora-lint found something to check.
     assert results["commands"]["check-dense-j1"]["findings"] > 0

@@ -48,14 +48,14 @@ def test_fixes_inside_an_f_string_use_the_quote_that_fits(profile, unsafe, befor
     # Found as: f"{client.videos.create(model='sora-2', seconds=10)}" was fixed to
     # f"{client.videos.create(model='sora-2', seconds="12")}", which Python before 3.12 cannot
     # parse (the inner " ends the f-string); LibCST accepts it, so the check let it through.
-    head = "import openai\n"
+    head = "from openai import OpenAI\nclient = OpenAI()\n"  # a receiver traced to a client: a Sora call
     outcome = fix_source(head + before + "\n", "t.py", Settings(profile=profile), unsafe_fixes=unsafe)
     assert (outcome.error, outcome.source) == (None, head + after + "\n")
     ast.parse(outcome.source)
 
 
 def test_no_fix_when_no_quote_fits_inside_nested_f_strings():
-    source = "import openai\nf\"{f'{client.videos.create(model=m, seconds=10)}'}\"\n"
+    source = "import openai\nclient = openai.OpenAI()\nf\"{f'{client.videos.create(model=m, seconds=10)}'}\"\n"
     [diagnostic] = [d for d in check_source(source, "t.py", Settings(profile="openai")) if d.code == "SOR002"]
     assert diagnostic.fixes == ()
     outcome = fix_source(source, "t.py", Settings(profile="openai"))

@@ -142,7 +142,8 @@ HEAD = 'import requests\nBASE = "https://api.apiyi.com/v1"\nBODY = {"model": "so
 @pytest.mark.parametrize("call", ENDPOINTS.values(), ids=ENDPOINTS.keys())
 def test_endpoint_forms(call):
     source = HEAD + call + "\n"
-    reported_and_fixed(source, [f"{at(source, 'BODY)')} SOR001 seconds=10 (in json=BODY){NOT_SORA_2} {APIYI_URL}"],
+    # Reported at the value, where the body is written (issue 10), not at the call.
+    reported_and_fixed(source, [f"{at(source, '10}')} SOR001 seconds=10 (in json=BODY){NOT_SORA_2} {APIYI_URL}"],
                        '"seconds": 10}', '"seconds": 12}')
 
 
@@ -186,18 +187,19 @@ def test_payload_forms(payload, message):
 
 @pytest.mark.parametrize("source, expected", [
     ('BODY = {"model": "sora-2", "prompt": "p", "seconds": 10}\nrequests.post(URL, json=BODY)\n',
-     "4:25 SOR001 seconds=10 (in json=BODY)"),
+     "3:54 SOR001 seconds=10 (in json=BODY)"),
     ('BODY = {"model": "sora-2", "prompt": "p", "seconds": 10}\nrequests.post(URL, data=json.dumps(BODY))\n',
-     "4:36 SOR001 seconds=10 (in data=json.dumps(BODY))"),
+     "3:54 SOR001 seconds=10 (in data=json.dumps(BODY))"),
     ('FORM = {"model": "sora-2", "prompt": "p", "seconds": "10"}\nrequests.post(URL, data=FORM)\n',
-     '4:25 SOR001 seconds="10" (in data=FORM)'),
+     '3:54 SOR001 seconds="10" (in data=FORM)'),
     ('FILES = {"model": (None, "sora-2"), "prompt": (None, "p"), "seconds": (None, "10")}\n'
      "requests.post(URL, files=FILES)\n",
-     '4:26 SOR001 seconds="10" (in files=FILES)'),
+     '3:78 SOR001 seconds="10" (in files=FILES)'),
     ('SECONDS = 10\nrequests.post(URL, json={"model": "sora-2", "prompt": "p", "seconds": SECONDS})\n',
      "4:71 SOR001 seconds=SECONDS (= 10)"),
 ])
 def test_payload_through_names_is_fixed_where_it_is_written(source, expected):
+    # A value in a body bound to a name is reported where it is written (issue 10), not at the call.
     source = 'import json, requests\nURL = "https://api.apiyi.com/v1/videos"\n' + source
     reported_and_fixed(source, [f"{expected}{NOT_SORA_2} {APIYI_URL}"], "10", "12")
 
@@ -350,7 +352,8 @@ def test_a_body_sent_twice_is_reported_but_not_fixed():
     source = f'import requests\nBODY = {BODY}\nrequests.post({URL}, json=BODY)\nrequests.post({URL}, json=BODY)\n'
     message = (f"SOR001 seconds=10 (in json=BODY) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
                f"use 8 or 12 (not fixed automatically: BODY is passed to more than one call) {APIYI_URL}")
-    assert diags(source) == [f"3:55 {message}", f"4:55 {message}"]
+    # Both calls send the same value: one finding, where the value is written.
+    assert diags(source) == [f"{at(source, '10}')} {message}"]
     assert fixed(source) == source
 
 
@@ -390,7 +393,7 @@ def test_with_binding_also_traces_sdk_clients():
 # --- end to end: the CLI and flake8 as processes ---------------------------------------
 
 CHECK_RAW_HTTP = [
-    "15:60: SOR001 [*] seconds=10 (in json=CLIP) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+    "11:73: SOR001 [*] seconds=10 (in json=CLIP) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
     f'use 8 or 12, or model="sora-2-pro" {APIYI_URL}',
     "20:87: SOR001 [*] seconds=20 is not supported by sora-2-pro (Supported values are: '10', '15', and '25'); "
     f"use 15 or 25 {APIYI_URL}",
@@ -425,7 +428,7 @@ CHECK_RAW_HTTP_OPENAI = [
     f"'1280x720' and '720x1280'); use \"720x1280\" (same orientation) {OPENAI_URL}",
     "24:32: SOR001 [*] seconds=\"16\" is not supported by sora-2 (the default model) (Supported values are: '4', "
     f"'8', and '12'); use 12 {OPENAI_URL}",
-    "31:76: SOR001 [*] seconds=\"10\" (in json=body) is not supported by sora-2-pro (Supported values are: '4', '8', "
+    "30:60: SOR001 [*] seconds=\"10\" (in json=body) is not supported by sora-2-pro (Supported values are: '4', '8', "
     f"and '12'); use 8 or 12 {OPENAI_URL}",
 ]
 FIX_RAW_HTTP_OPENAI = [
@@ -480,3 +483,24 @@ def test_negatives_end_to_end(cli, flake8, tmp_path):
     assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
     result = flake8(name)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_a_body_completed_key_by_key_is_read_per_function():
+    # Issue 10: `payload` in another function (a parameter there) does not hide this one, and keys
+    # added in straight-line code after the literal count; the finding is where the value is written.
+    source = """\
+        import requests
+        URL = "https://api.apiyi.com/v1/videos"
+        def create(prompt):
+            payload = {}
+            payload["model"] = "sora-2"
+            payload["prompt"] = prompt
+            payload["size"] = "1792x1024"
+            return requests.post(URL, json=payload, timeout=30)
+        def retry(payload):
+            return requests.post(URL, json=payload)
+    """
+    assert diags(source) == [
+        "7:23 SOR003 size=\"1792x1024\" (in json=payload) is not supported by sora-2 (Supported values are: "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" " + APIYI_URL]
+    assert fixed(source) == textwrap.dedent(source).replace('"1792x1024"', '"1280x720"')

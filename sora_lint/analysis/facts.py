@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-EXTEND_METHODS = frozenset({"extend"})
+from .shapes import EXTEND_METHODS
 
 
 class _Unknown:
@@ -33,6 +33,8 @@ class Resolved:
     via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
     fix_blocker: Optional[str] = None  # why the literal may not be rewritten
     form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
+    key: Optional[str] = None  # the dict key the value came through (``**params``, a request body)
+    defined_at: Optional[str] = None  # "settings.py:3" when the value is a constant of another project file
 
 
 @dataclass
@@ -76,7 +78,8 @@ class ModuleFacts:
     clients: List[ClientInfo]
     imports_openai: bool
     # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
-    # so a fix inside one must write its strings with the other.
+    # so a fix inside one must write its strings with the other. Only those with a call inside are
+    # listed: no fix can land in the others.
     fstrings: List[cst.FormattedString] = field(default_factory=list)
     # Other files of the project whose contents this module's results depend on (constants
     # imported from them), as absolute paths: a cached result is stale when one of them changes.

@@ -50,7 +50,7 @@ class SecondsUnsupported(Rule):
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('from openai import OpenAI\nOpenAI(base_url="https://api.apiyi.com/v1").videos.create(model="sora-2-pro", prompt="p", seconds=15)\n', "auto"),
-        Valid("import openai\nclient.videos.create(model=MODEL, seconds=args.seconds)\n"),
+        Valid("import openai\nclient = openai.OpenAI()\nclient.videos.create(model=MODEL, seconds=args.seconds)\n"),
     )
     INVALID = (
         Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n',

@@ -49,8 +49,8 @@ class SizeUnsupported(Rule):
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1792x1024")\n',
                 'client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid("import openai\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
-                "import openai\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n", "apiyi"),
+        Invalid("import openai\nclient = openai.OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
+                "import openai\nclient = openai.OpenAI()\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n", "apiyi"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

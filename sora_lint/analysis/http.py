@@ -7,7 +7,8 @@ here when all of these are statically known:
 * the sender: ``requests.post``/``requests.request("POST", ...)``, ``httpx.post``/``httpx.request``,
   ``aiohttp.request``, or ``.post``/``.request("POST", ...)`` on a ``requests.Session``,
   ``httpx.Client``, ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` that is built right there,
-  bound once to a name, or bound by ``with ... as name``;
+  bound once to a name, bound by ``with ... as name``, held as ``self.X`` by its class, or a
+  parameter annotated with one of those classes;
 * the endpoint: the URL's literal text ends in ``/videos`` (optional trailing slash, query string
   ignored), whatever the dynamic parts before it; ``/videos/{id}/remix`` and the like never match;
 * a Sora body: ``json=`` (or ``data=json.dumps(...)``) and form fields in ``data=``/``files=``
@@ -25,29 +26,14 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from .finder import (
-    BODY_KEYWORDS,
-    SORA_PARAMS,
-    UNKNOWN,
-    ClientInfo,
-    Resolved,
-    SoraCall,
-    _dotted,
-    _Resolver,
-    _Scope,
-    dict_entries,
-    json_dumps_argument,
-    literal_value,
-)
+from .arguments import Alternative, combine, resolve
+from .facts import UNKNOWN, ClientInfo, SoraCall
+from .scopes import ASSIGN, Scope
+from .sdk import is_other_model, is_sora_model, trace
+from .shapes import BODY_KEYWORDS, MODULE_SENDERS, SESSION_CLASSES, SORA_PARAMS
+from .syntax import json_dumps_argument, literal_value
+from .values import Resolver
 
-MODULE_SENDERS = frozenset({
-    "requests.post", "requests.request", "requests.api.post", "requests.api.request",
-    "httpx.post", "httpx.request", "aiohttp.request",
-})
-SESSION_CLASSES = frozenset({
-    "requests.Session", "requests.session", "requests.sessions.Session",
-    "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
-})
 _DYNAMIC = "\0"  # a part of a URL that is not known statically
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
 _VIDEOS_ENDPOINT = re.compile(r"/videos/?$")
@@ -56,7 +42,7 @@ _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#]*)")
 
 # --- the URL -------------------------------------------------------------------
 
-def url_template(node: cst.BaseExpression, resolver: _Resolver, scope: _Scope, depth: int = 0) -> str:
+def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, depth: int = 0) -> str:
     """The URL's text with every part that is not statically known replaced by ``_DYNAMIC``."""
     value = literal_value(node)
     if isinstance(value, str):
@@ -68,7 +54,7 @@ def url_template(node: cst.BaseExpression, resolver: _Resolver, scope: _Scope, d
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value.replace("{{", "{").replace("}}", "}"))
-            elif part.conversion is None and part.format_spec is None:
+            elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None:
                 out.append(url_template(part.expression, resolver, scope, depth + 1))
             else:
                 out.append(_DYNAMIC)
@@ -78,9 +64,9 @@ def url_template(node: cst.BaseExpression, resolver: _Resolver, scope: _Scope, d
     if isinstance(node, cst.ConcatenatedString):
         return url_template(node.left, resolver, scope, depth + 1) + url_template(node.right, resolver, scope, depth + 1)
     if isinstance(node, cst.Name):
-        bound, _why = resolver.binding(node.value, scope)
-        if bound is not None:
-            return url_template(bound, resolver, scope, depth + 1)
+        bound, bound_scope = resolver.bound_expression(node, scope)
+        if bound is not node:
+            return url_template(bound, resolver, bound_scope, depth + 1)
     return _DYNAMIC
 
 
@@ -101,30 +87,17 @@ def url_origin(template: str) -> object:
 
 # --- the sender ----------------------------------------------------------------
 
-def qualified_name(node: cst.BaseExpression, imports: Dict[str, str]) -> Optional[str]:
-    """``rq.Session`` -> ``"requests.Session"`` when ``rq`` is an import; None otherwise."""
-    parts = _dotted(node)
-    if not parts[0] or parts[0] not in imports:
-        return None
-    return ".".join([imports[parts[0]], *parts[1:]])
-
-
-def _sender(resolver: _Resolver, func: cst.BaseExpression, scope: _Scope) -> Optional[Tuple[str, Optional[cst.Call]]]:
-    """What sends the request (``"httpx.Client.post"``) and the session it is built with, if any."""
-    imports = resolver.walker.imports
-    name = qualified_name(func, imports)
+def _sender(resolver: Resolver, func: cst.BaseExpression, scope: Scope) -> Optional[Tuple[str, Optional[cst.Call], Optional[Scope]]]:
+    """What sends the request (``"httpx.Client.post"``), the session it is built with, and where."""
+    name = resolver.qualified(func, scope)
     if name in MODULE_SENDERS:
-        return name, None
-    if not isinstance(func, cst.Attribute):
+        return name, None, None
+    if not isinstance(func, cst.Attribute) or name is not None:
         return None
-    owner: Optional[cst.BaseExpression] = func.value
-    if isinstance(owner, cst.Name) and owner.value not in imports:
-        owner, _why = resolver.binding(owner.value, scope)
-    if isinstance(owner, cst.Call):
-        session_class = qualified_name(owner.func, imports)
-        if session_class in SESSION_CLASSES:
-            return f"{session_class}.{func.attr.value}", owner
-    return None
+    session = trace(resolver, func.value, scope, SESSION_CLASSES)
+    if session is None:
+        return None
+    return f"{session.qualified}.{func.attr.value}", session.construction, session.scope
 
 
 def _argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[cst.BaseExpression]:
@@ -145,11 +118,9 @@ def _base_url(session: Optional[cst.Call], sender: str) -> Optional[cst.BaseExpr
 # --- the body ------------------------------------------------------------------
 
 def _pairs(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
-    """Form fields given as a dict, ``dict(...)`` or a list/tuple of ``(name, value)`` pairs."""
-    if not isinstance(node, (cst.List, cst.Tuple)):
-        return dict_entries(node)
+    """Form fields given as a list/tuple of ``(name, value)`` pairs."""
     pairs = []
-    for el in node.elements:
+    for el in node.elements:  # type: ignore[attr-defined]
         pair = el.value
         if isinstance(el, cst.StarredElement) or not isinstance(pair, cst.Tuple) or len(pair.elements) != 2:
             return None
@@ -170,10 +141,11 @@ def _form_value(node: cst.BaseExpression) -> cst.BaseExpression:
 class _Body:
     """The Sora fields of a request's body, read keyword by keyword."""
 
-    def __init__(self, resolver: _Resolver, scope: _Scope) -> None:
+    def __init__(self, resolver: Resolver, scope: Scope, before: int) -> None:
         self.resolver = resolver
         self.scope = scope
-        self.args: Dict[str, Resolved] = {}
+        self.before = before
+        self.args: Dict[str, List[Alternative]] = {}
         self.has_prompt = False
         self.unreadable = False  # some part of the body cannot be read: a field may hide there
 
@@ -184,43 +156,63 @@ class _Body:
         serialised = json_dumps_argument(given) if keyword == "data" else None
         if serialised is not None:
             node, is_json = serialised, True  # data=json.dumps({...}): a JSON body
-        container, name, passes = self.resolver.passed_whole(node, self.scope)
-        entries = None
-        if container is not None:
-            entries = dict_entries(container) if is_json else _pairs(container)
-        if entries is None:
+        fields = self._fields(node)
+        if fields is None:
             self.unreadable = True
             return
+        entries, name, shared = fields
         via = (f"{keyword}=json.dumps({name})" if serialised is not None else f"{keyword}={name}") if name else None
-        blocker = f"{name} is passed to more than one call" if name and passes != 1 else None
-        for key, value in entries:
+        for key, (value, scope, blocker) in entries.items():
             self.has_prompt = self.has_prompt or key == "prompt"
             if key not in SORA_PARAMS:
                 continue
             if keyword == "files":
                 value = _form_value(value)
-            res = self.resolver.value(key, value, self.scope, value if name is None else node)
-            res.via = via or res.via
-            res.fix_blocker = blocker or res.fix_blocker
-            res.form_field = not is_json
-            self.args[key] = res
+            alternatives = resolve(self.resolver, key, value, scope, via, key, blocker or shared)
+            for alt in alternatives:
+                alt.resolved.form_field = not is_json
+            self.args[key] = alternatives
+
+    def _fields(self, node: cst.BaseExpression):
+        """{key: (value node, its scope, fix blocker)}, the name it came through, and why a shared body is not fixed."""
+        mapping = self.resolver.mapping(node, self.scope, self.before)
+        if mapping is not None:
+            why = f"{mapping.name} is passed to more than one call"
+            return ({k: (e.node, e.scope, mapping.blocker(e, why)) for k, e in mapping.entries.items()},
+                    mapping.name, None)
+        container: object = node
+        scope = self.scope
+        name: Optional[str] = None
+        shared: Optional[str] = None
+        if isinstance(node, cst.Name):
+            binding = self.resolver.binding(node.value, self.scope)
+            if binding is None or binding.kind != ASSIGN or not self.resolver.only_handed_on(binding):
+                return None
+            container, scope, name = binding.value, binding.scope, node.value
+            shared = f"{name} is passed to more than one call" if self.resolver.readers(binding) != 1 else None
+        if not isinstance(container, (cst.List, cst.Tuple)):
+            return None
+        pairs = _pairs(container)
+        if pairs is None:
+            return None
+        return {k: (v, scope, shared) for k, v in pairs}, name, shared
 
 
 # --- the request ---------------------------------------------------------------
 
-def read_request(resolver: _Resolver, node: cst.Call, scope: _Scope) -> Optional[Tuple[SoraCall, ClientInfo]]:
-    """The request as a Sora call, and its URL as a record for profile selection.
+def read_request(resolver: Resolver, node: cst.Call, scope: Scope) -> Optional[Tuple[List[SoraCall], ClientInfo]]:
+    """The request's variants as Sora calls, and its URL as a record for profile selection.
 
     None when ``node`` is not a POST to the videos endpoint by a known HTTP library.
     """
     sender = _sender(resolver, node.func, scope)
     if sender is None or any(a.star == "*" for a in node.args):
         return None
-    name, session = sender
+    name, session, session_scope = sender
     generic = name.endswith(".request")
     if generic:
         method = _argument(node, 0, "method")
-        verb = resolver.value("method", method, scope, method).value if method is not None else None
+        verb = resolver.value(method, scope).value if method is not None else None
         if not isinstance(verb, str) or verb.upper() != "POST":
             return None
     url = _argument(node, 1 if generic else 0, "url")
@@ -230,7 +222,7 @@ def read_request(resolver: _Resolver, node: cst.Call, scope: _Scope) -> Optional
     if not is_videos_endpoint(template):
         return None
 
-    body = _Body(resolver, scope)
+    body = _Body(resolver, scope, resolver.walk.order.get(id(node), 1 << 62))
     positional = sum(1 for a in node.args if a.keyword is None and not a.star)
     body.unreadable = positional > (2 if generic else 1)  # a body passed by position
     for arg in node.args:
@@ -238,12 +230,17 @@ def read_request(resolver: _Resolver, node: cst.Call, scope: _Scope) -> Optional
             body.unreadable = True
         elif arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
             body.read(arg.keyword.value, arg.value)
-    model = body.args.get("model")
-    sora_model = model is not None and isinstance(model.value, str) and "sora" in model.value.lower()
-    call = SoraCall(node, "create", body.args, body.has_prompt or sora_model, body.unreadable, transport="http")
+    calls = []
+    for args in combine(body.args):
+        model = args.get("model")
+        model_value = model.value if model is not None else None
+        if is_other_model(model_value):
+            continue
+        calls.append(SoraCall(node, "create", args, body.has_prompt or is_sora_model(model_value), body.unreadable,
+                              transport="http"))
 
     origin = url_origin(template)
     if origin is None:  # a relative URL: the session's base_url says where it goes
         base = _base_url(session, name)
-        origin = url_origin(url_template(base, resolver, scope)) if base is not None else None
-    return call, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL")
+        origin = url_origin(url_template(base, resolver, session_scope or scope)) if base is not None else None
+    return calls, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL")

@@ -1,0 +1,176 @@
+"""One argument's possible values, and the variants of a call they make together.
+
+Most arguments have one value. Two shapes give several, each checked on its own and reported
+where it is written: a conditional expression (``"12" if hd else "10"``: one per branch), and a
+parameter of the module's own function passed straight on (``def make(seconds="10")``: its
+default, and the literal each call of ``make`` in the module passes). Values that vary together
+are kept together: every parameter of one function takes the same caller's values, and
+conditionals on the same test take the same branch. Values that vary independently are never
+combined: when two sources vary, they are skipped rather than paired in ways the code may never run.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import libcst as cst
+
+from .facts import UNKNOWN, Resolved
+from .scopes import ASSIGN, DEF, PARAM, Scope
+from .values import Resolver, Value
+
+MAX_VARIANTS = 16
+
+# What ties alternatives of different parameters together: ("if", (scope, test source)) or ("param", id(function)).
+Group = Optional[Tuple[str, object]]
+
+
+class Alternative(NamedTuple):
+    resolved: Resolved
+    group: Group
+    key: object  # the branch index, or the caller ("default" or its index)
+
+
+def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Scope,
+            via: Optional[str] = None, key: Optional[str] = None, blocker: Optional[str] = None) -> List[Alternative]:
+    """Every value ``node`` may have as the argument ``param``, each anchored where it is written."""
+    if isinstance(node, cst.IfExp):
+        group: Group = ("if", (id(scope), _source(node.test)))  # the same test text in the same scope
+        out = []
+        for index, branch in enumerate((node.body, node.orelse)):
+            for alt in resolve(resolver, param, branch, scope, via, key, blocker):
+                if alt.group is not None:
+                    return [_unknown(param, node, via, key)]  # nested variation: not followed
+                out.append(Alternative(alt.resolved, group, index))
+        return out
+    if isinstance(node, cst.Name):
+        binding = resolver.binding(node.value, scope)
+        if binding is not None and binding.kind == PARAM:
+            through = _through_parameter(resolver, param, binding, via, key)
+            if through is not None:
+                return through
+        if binding is not None and binding.kind == ASSIGN and isinstance(binding.value, cst.IfExp):
+            # ``seconds = "12" if hd else "10"``: each branch, through the name.
+            shared = f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None
+            return [alt._replace(resolved=_through_name(alt.resolved, node.value))
+                    for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
+    value = resolver.value(node, scope)
+    return [Alternative(_resolved(param, value, node, via, key, blocker), None, None)]
+
+
+def _through_name(res: Resolved, name: str) -> Resolved:
+    """A branch reached through a name: reported at the name's use, rewritten at the branch."""
+    if res.value is not UNKNOWN and res.via is None:
+        res.via = name
+    return res
+
+
+def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: Optional[str], key: Optional[str],
+              blocker: Optional[str]) -> Resolved:
+    if value.value is UNKNOWN:
+        return Resolved(param, UNKNOWN, anchor, None, via=via, key=key)
+    return Resolved(param, value.value, anchor, value.literal, via=via or value.via,
+                    fix_blocker=blocker or value.blocker, key=key, defined_at=value.defined_at)
+
+
+def _unknown(param: str, anchor: cst.CSTNode, via: Optional[str], key: Optional[str]) -> Alternative:
+    return Alternative(Resolved(param, UNKNOWN, anchor, None, via=via, key=key), None, None)
+
+
+def _through_parameter(resolver: Resolver, param: str, binding, via, key) -> Optional[List[Alternative]]:
+    """A parameter of a function of this module passed straight on: its default and its callers' values."""
+    function = binding.scope.node
+    if not isinstance(function, cst.FunctionDef) or binding.scope.parent is None:
+        return None
+    if binding.scope.parent.kind == "class" or resolver.readers(binding) != 1:
+        return None  # a method's callers are not followed; a parameter used twice may be changed
+    parameter: cst.Param = binding.node
+    group: Group = ("param", id(function))
+    out: List[Alternative] = []
+    if parameter.default is not None:
+        value = resolver.value(parameter.default, binding.scope.parent)
+        out.append(Alternative(_resolved(param, value, parameter.default, via, key, None), group, "default"))
+    for index, (call, scope) in enumerate(_callers(resolver, function, binding.scope.parent)):
+        given = _argument_for(call, function, parameter)
+        if given is None:
+            continue  # omitted: the default applies, checked once above
+        if given is _UNREADABLE:
+            out.append(Alternative(Resolved(param, UNKNOWN, call, None, via=via, key=key), group, index))
+            continue
+        value = resolver.value(given, scope)
+        out.append(Alternative(_resolved(param, value, given, via, key, None), group, index))
+    return out or None
+
+
+def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> List[Tuple[cst.Call, Scope]]:
+    name = function.name.value
+    out = []
+    for call, call_scope in resolver.walk.named_calls.get(name, ()):
+        binding = resolver.binding(name, call_scope)
+        if binding is not None and binding.kind == DEF and binding.node is function:
+            out.append((call, call_scope))
+    return out
+
+
+_UNREADABLE = cst.Name("_")
+
+
+def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param):
+    """What ``call`` passes for ``parameter``: a node, None (omitted), or _UNREADABLE (``*args``/``**kw``)."""
+    positional_params = [*function.params.posonly_params, *function.params.params]
+    position = next((i for i, p in enumerate(positional_params) if p is parameter), None)
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return _UNREADABLE
+        if arg.keyword is None:
+            if index == position:
+                return arg.value
+            index += 1
+        elif arg.keyword.value == parameter.name.value:
+            return arg.value
+    return None
+
+
+def combine(arguments: Dict[str, List[Alternative]]) -> List[Dict[str, Resolved]]:
+    """The variants of a call: one per branch or caller of the one source that varies."""
+    varying = {p: alts for p, alts in arguments.items() if len(alts) > 1 or (alts and alts[0].group is not None)}
+    fixed = {p: alts[0].resolved for p, alts in arguments.items() if p not in varying and alts}
+    groups = {alt.group for alts in varying.values() for alt in alts}
+    if not varying:
+        return [fixed]
+    if len(groups) != 1:
+        return [dict(fixed, **{p: _as_unknown(alts[0].resolved) for p, alts in varying.items()})]
+    if len(varying) > 1 and next(iter(groups))[0] == "param":  # type: ignore[index]
+        # The default is sent together with whatever the callers pass for the other parameters:
+        # rewriting it for the defaults' combination could break a caller's valid call.
+        for alts in varying.values():
+            for alt in alts:
+                if alt.key == "default" and alt.resolved.literal is not None:
+                    alt.resolved.fix_blocker = alt.resolved.fix_blocker or (
+                        "the default is sent with other values of the function's other parameters")
+    keys: List[object] = []
+    for alts in varying.values():
+        for alt in alts:
+            if alt.key not in keys:
+                keys.append(alt.key)
+    variants = []
+    for key in keys[:MAX_VARIANTS]:
+        variant = dict(fixed)
+        for param, alts in varying.items():
+            chosen = next((a.resolved for a in alts if a.key == key), None)
+            if chosen is None:  # a caller that omits the parameter gets its default
+                chosen = next((a.resolved for a in alts if a.key == "default"), None)
+            variant[param] = chosen if chosen is not None else _as_unknown(alts[0].resolved)
+        variants.append(variant)
+    return variants
+
+
+def _as_unknown(res: Resolved) -> Resolved:
+    return Resolved(res.param, UNKNOWN, res.anchor, None, via=res.via, key=res.key)
+
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def _source(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)

@@ -1,0 +1,84 @@
+"""The entry of the analysis: every Sora call in a module, its arguments resolved, and its servers."""
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
+from .http import read_request
+from .project import ProjectConstants
+from .scopes import IMPORT, Scope
+from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
+from .shapes import (
+    BASE_URL_KEYWORDS,
+    CLIENT_CLASSES,
+    CLIENT_SHORT_NAMES,
+    MODULE_CLIENTS,
+)
+from .values import Resolver
+from .walk import Walk, contains_call
+
+
+def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
+    """Every Sora call in ``module`` (SDK calls, library functions and raw requests) with its arguments
+    resolved, and the clients and request URLs that say which server the file talks to.
+
+    ``path`` is the module's file: constants imported from other files of its project are read
+    when it is given (and its folder exists).
+    """
+    walk = Walk(module)
+    constants = ProjectConstants(path) if path and os.path.isdir(os.path.dirname(os.path.abspath(path))) else None
+    resolver = Resolver(walk, constants)
+    order = walk.order
+    calls: List[SoraCall] = []
+    clients: List[Tuple[int, ClientInfo]] = []
+    for node, scope in walk.sdk_calls:
+        variants, traced = read_sdk_call(resolver, node, scope)
+        calls.extend(variants)
+        if traced is not None and traced.construction is None and traced.qualified in MODULE_CLIENTS and variants:
+            base_url = _module_base_url(resolver, traced.qualified)
+            clients.append((order[id(node)], ClientInfo(node, traced.qualified, base_url)))
+    for node, scope in walk.function_calls:
+        calls.extend(read_function_call(resolver, node, scope))
+    for node, scope in walk.client_calls + _aliased_constructions(walk):
+        qualified = resolver.qualified(node.func, scope)
+        if qualified in CLIENT_CLASSES:
+            info = client_info(resolver, node, qualified, scope)
+            if serves_sora(info):
+                clients.append((order[id(node)], info))
+    for node, scope in walk.http_calls:
+        request = read_request(resolver, node, scope)
+        if request is not None:
+            calls.extend(request[0])
+            if any(c.has_evidence for c in request[0]):
+                clients.append((order[id(node)], request[1]))
+    clients.sort(key=lambda item: item[0])  # the first server named in the source decides profile auto
+    imports_openai = any(b.kind == IMPORT and str(b.value).split(".")[0] == "openai"
+                         for scope in walk.scopes for found in scope.bindings.values() for b in found)
+    dependencies = tuple(sorted(constants.used)) if constants is not None else ()
+    # Only an f-string with a call inside can hold a fix (the call, its arguments, or a literal passed to
+    # one of the module's functions): the others need no position, and locating them costs code generation.
+    fstrings = [f for f in walk.fstrings if contains_call(f)]
+    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, fstrings, dependencies)
+
+
+def _aliased_constructions(walk: Walk) -> List[Tuple[cst.Call, Scope]]:
+    """Calls of a client class imported under another name (``from openai import OpenAI as Client``)."""
+    out: List[Tuple[cst.Call, Scope]] = []
+    for scope in walk.scopes:
+        for name, bindings in scope.bindings.items():
+            if name not in CLIENT_SHORT_NAMES and any(b.kind == IMPORT and b.value in CLIENT_CLASSES for b in bindings):
+                out.extend(walk.named_calls.get(name, ()))
+    return out
+
+
+def _module_base_url(resolver: Resolver, module: str) -> object:
+    """What ``openai.base_url = "..."`` sets for the module-level client: None when never set."""
+    stores = [s for s in resolver.walk.attribute_stores if s.attr in BASE_URL_KEYWORDS[:1]
+              and resolver.qualified(cst.Name(s.owner), s.scope) == module]
+    if not stores:
+        return None
+    value = resolver.value(stores[0].value, stores[0].scope).value if len(stores) == 1 else UNKNOWN
+    return value if isinstance(value, str) else UNKNOWN

@@ -1,0 +1,262 @@
+"""The SDK shapes: ``<client>.videos.create(...)`` and its kin, and litellm's video functions.
+
+A ``.videos.create(...)``-shaped call is a Sora call when its receiver traces to a Sora client
+(:func:`trace`), or, when it cannot be traced, when a Sora model is passed. An ``openai`` import
+alone says nothing: an ORM's reverse manager (``project.videos.create(...)``) in a file that
+also imports openai is not a Sora call.
+"""
+from __future__ import annotations
+
+from typing import AbstractSet, Dict, List, NamedTuple, Optional, Tuple
+
+import libcst as cst
+
+from .arguments import Alternative, combine, resolve
+from .facts import UNKNOWN, ClientInfo, SoraCall
+from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
+from .shapes import (
+    BASE_URL_KEYWORDS,
+    CLIENT_CLASSES,
+    CLIENT_DERIVING_METHODS,
+    FUNCTIONS,
+    MODEL_PROVIDER_PREFIXES,
+    MODULE_CLIENTS,
+    NOT_SORA_HOSTS,
+    NOT_SORA_MODEL_PREFIXES,
+    RESPONSE_WRAPPERS,
+    SDK_METHODS,
+    SORA_PARAMS,
+)
+from .syntax import literal_value
+from .values import MAX_DEPTH, Resolver
+
+CLIENT_NAMES = frozenset(CLIENT_CLASSES)
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+class Trace(NamedTuple):
+    """What a receiver is: a qualified class or module, and the call that built it (when there is one)."""
+
+    qualified: str
+    construction: Optional[cst.Call]
+    scope: Optional[Scope]
+
+
+def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: AbstractSet[str],
+          modules: AbstractSet[str] = frozenset(), depth: int = 0) -> Optional[Trace]:
+    """Follow a receiver to an instance of one of ``classes`` (or one of ``modules`` itself).
+
+    Followed: a construction (``OpenAI(...)``), a name bound once (assignment, ``with ... as``),
+    an import, a parameter annotated with the class, and ``self.X`` / ``cls.X`` where the class
+    binds ``X`` once (in its body or in one method).
+    """
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_DERIVING_METHODS and classes is CLIENT_NAMES:
+            return trace(resolver, func.value, scope, classes, modules, depth + 1)
+        qualified = resolver.qualified(func, scope)
+        return Trace(qualified, node, scope) if qualified is not None and qualified in classes else None
+    if isinstance(node, cst.IfExp):
+        return _either(resolver, [(node.body, scope), (node.orelse, scope)], classes, modules, depth)
+    if isinstance(node, cst.Name):
+        binding = resolver.binding(node.value, scope)
+        if binding is None:
+            owner = scope.owner(node.value)
+            bindings = owner.bindings[node.value] if owner is not None else []
+            if bindings and all(b.kind in (ASSIGN, WITH) for b in bindings):
+                # ``try: client = OpenAI() / except ...: client = None``: a client wherever it is one.
+                return _either(resolver, [(b.value, b.scope) for b in bindings], classes, modules, depth)  # type: ignore[misc]
+            return None
+        if binding.kind in (ASSIGN, WITH):
+            return trace(resolver, binding.value, binding.scope, classes, modules, depth + 1)  # type: ignore[arg-type]
+        if binding.kind == IMPORT and binding.value in modules:
+            return Trace(str(binding.value), None, None)
+        if binding.kind == PARAM and binding.node.annotation is not None:  # type: ignore[union-attr]
+            annotation = binding.node.annotation.annotation  # type: ignore[union-attr]
+            qualified = annotated_class(resolver, annotation, binding.scope.parent or binding.scope)
+            return Trace(qualified, None, None) if qualified is not None and qualified in classes else None
+        return None
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        held = held_value(resolver, node, scope)
+        if held is not None:
+            return trace(resolver, held[0], held[1], classes, modules, depth + 1)
+    return None
+
+
+def _either(resolver: Resolver, options: List[Tuple[cst.BaseExpression, Scope]], classes: AbstractSet[str],
+            modules: AbstractSet[str], depth: int) -> Optional[Trace]:
+    """The client every option that is not ``None`` traces to (what a receiver bound in branches is)."""
+    found: List[Trace] = []
+    for value, value_scope in options:
+        if isinstance(value, cst.Name) and value.value == "None":
+            continue
+        traced = trace(resolver, value, value_scope, classes, modules, depth + 1)
+        if traced is None:
+            return None
+        found.append(traced)
+    return found[0] if found else None
+
+
+def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    """The class an annotation names: ``OpenAI``, ``openai.OpenAI``, ``"OpenAI"``, ``Optional[OpenAI]``,
+    ``OpenAI | None``."""
+    if isinstance(annotation, cst.SimpleString):
+        text = literal_value(annotation)
+        if not isinstance(text, str) or not all(part.isidentifier() for part in text.split(".")):
+            return None
+        try:
+            annotation = cst.parse_expression(text)
+        except cst.ParserSyntaxError:
+            return None
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        sides = [annotation.left, annotation.right]
+        named = [s for s in sides if not (isinstance(s, cst.Name) and s.value == "None")]
+        return annotated_class(resolver, named[0], scope) if len(named) == 1 else None
+    if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+        wrapper = resolver.qualified(annotation.value, scope)
+        inner = annotation.slice[0].slice
+        if wrapper in ("typing.Optional", "typing_extensions.Optional") and isinstance(inner, cst.Index):
+            return annotated_class(resolver, inner.value, scope)
+        return None
+    return resolver.qualified(annotation, scope)
+
+
+def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+    """What ``self.X`` / ``cls.X`` holds when the class binds ``X`` exactly once (in its body or a method)."""
+    class_scope = resolver.class_of(node.value.value, scope)  # type: ignore[attr-defined]
+    if class_scope is None:
+        return None
+    name = node.attr.value
+    found: List[Tuple[cst.BaseExpression, Scope]] = [
+        (s.value, s.scope) for s in resolver.walk.attribute_stores
+        if s.attr == name and resolver.class_of(s.owner, s.scope) is class_scope]
+    found += [(b.value, b.scope) for b in class_scope.bindings.get(name, ()) if b.kind == ASSIGN]  # type: ignore[misc]
+    if len(found) != 1 or len(class_scope.bindings.get(name, ())) > 1:
+        return None
+    return found[0]
+
+
+def sdk_shape(func: cst.BaseExpression) -> Optional[Tuple[str, cst.BaseExpression, bool]]:
+    """(method, receiver, receiver is the videos resource itself) for a ``videos``-shaped callee."""
+    if not isinstance(func, cst.Attribute) or func.attr.value not in SDK_METHODS:
+        return None
+    method, owner = func.attr.value, func.value
+    if isinstance(owner, cst.Name):
+        return method, owner, True  # ``videos = client.videos; videos.create(...)``
+    resource = _resource_receiver(owner)
+    return (method, resource, False) if resource is not None else None
+
+
+def _resource_receiver(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The client in ``client.videos``, ``client.videos.with_raw_response``, ``client.with_raw_response.videos``."""
+    if not isinstance(node, cst.Attribute):
+        return None
+    if node.attr.value in RESPONSE_WRAPPERS:
+        node = node.value  # type: ignore[assignment]
+        if not isinstance(node, cst.Attribute):
+            return None
+    if node.attr.value != "videos":
+        return None
+    client = node.value
+    if isinstance(client, cst.Attribute) and client.attr.value in RESPONSE_WRAPPERS:
+        client = client.value
+    return client
+
+
+def client_info(resolver: Resolver, node: cst.Call, qualified: str, scope: Scope) -> ClientInfo:
+    """The server a client construction names (its ``base_url``)."""
+    name = CLIENT_CLASSES.get(qualified, qualified)
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in BASE_URL_KEYWORDS:
+            value = resolver.value(arg.value, scope).value
+            return ClientInfo(node, name, value if isinstance(value, str) else UNKNOWN)
+        if arg.star:
+            return ClientInfo(node, name, UNKNOWN)
+    return ClientInfo(node, name, None)
+
+
+def serves_sora(info: ClientInfo) -> bool:
+    """False for a client built for a server that never serves Sora (Gemini's OpenAI-compatible API)."""
+    return not (isinstance(info.base_url, str) and any(host in info.base_url for host in NOT_SORA_HOSTS))
+
+
+def is_sora_model(value: object) -> bool:
+    return isinstance(value, str) and "sora" in value.lower() and not value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
+
+
+def is_other_model(value: object) -> bool:
+    """A model of a family that is never Sora (``veo-3``)."""
+    return isinstance(value, str) and value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
+
+
+def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[List[SoraCall], Optional[Trace]]:
+    """The variants of an SDK call, and what its receiver traced to (None: not traced)."""
+    shape = sdk_shape(node.func)
+    if shape is None:
+        return [], None
+    method, receiver, is_resource = shape
+    if is_resource:
+        bound, bound_scope = resolver.bound_expression(receiver, scope)
+        if bound is receiver:
+            return [], None  # a name that is not ``client.videos``: ``videos.extend([...])`` on a list
+        client = _resource_receiver(bound)
+        if client is None:
+            return [], None
+        receiver, scope_of_receiver = client, bound_scope
+    else:
+        scope_of_receiver = scope
+    traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
+    client_ok: Optional[bool] = None  # None: not traced
+    if traced is not None:
+        client_ok = traced.construction is None or serves_sora(
+            client_info(resolver, traced.construction, traced.qualified, traced.scope))  # type: ignore[arg-type]
+    calls = read_arguments(resolver, node, scope, method, client_ok)
+    return calls, traced
+
+
+def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> List[SoraCall]:
+    """litellm's ``video_generation(model="openai/sora-2", ...)``: a Sora call when the model is Sora's."""
+    method = FUNCTIONS.get(resolver.qualified(node.func, scope) or "")
+    if method is None:
+        return []
+    return read_arguments(resolver, node, scope, method, None, provider_prefixes=True)
+
+
+def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str, client_ok: Optional[bool],
+                   provider_prefixes: bool = False) -> List[SoraCall]:
+    arguments: Dict[str, List[Alternative]] = {}
+    star = False
+    before = resolver.walk.order.get(id(node), 1 << 62)
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in SORA_PARAMS:
+            arguments[arg.keyword.value] = resolve(resolver, arg.keyword.value, arg.value, scope)
+        elif arg.star == "**":
+            mapping = resolver.mapping(arg.value, scope, before)
+            if mapping is None:
+                star = True
+                continue
+            via = f"**{mapping.name}" if mapping.name else (
+                f"**{_EMPTY_MODULE.code_for_node(arg.value)}" if isinstance(arg.value, cst.Subscript) else None)
+            shared = f"{mapping.name} is unpacked into more than one call"
+            for key, entry in mapping.entries.items():
+                if key in SORA_PARAMS:
+                    arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key, mapping.blocker(entry, shared))
+        elif arg.star == "*":
+            star = True
+    calls = []
+    for args in combine(arguments):
+        model = args.get("model")
+        if provider_prefixes and model is not None and isinstance(model.value, str) and "/" in model.value:
+            prefix, rest = model.value.split("/", 1)
+            if f"{prefix}/" not in MODEL_PROVIDER_PREFIXES:
+                continue  # another provider's model (``gemini/veo-3``)
+            model.value = rest
+            model.fix_blocker = model.fix_blocker or f"the model carries the provider prefix {prefix}/"
+        model_value = model.value if model is not None else UNKNOWN
+        if client_ok is False or is_other_model(model_value):
+            continue
+        evidence = bool(client_ok) or is_sora_model(model_value)
+        calls.append(SoraCall(node, method, args, evidence, star))
+    return calls

@@ -1,0 +1,121 @@
+"""The registry of call shapes: every way code sends a Sora request that sora-lint reads.
+
+Each :class:`Shape` says how a call is matched, what makes it a Sora call, what names the
+server, and which parameters it carries. The walk, the readers (:mod:`.sdk`, :mod:`.http`)
+and the text prefilter (:mod:`.prefilter`) all derive what they look for from this table, so
+adding a shape is one entry here plus its tests. This module holds no LibCST: the prefilter
+imports it before any file is parsed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Tuple
+
+SORA_PARAMS = ("model", "seconds", "size")
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    kind: str  # "sdk" (a receiver's .videos.<method>), "function" (a library function), "http" (a raw POST)
+    matches: str  # how the call is recognised, in words (the README's table)
+    evidence: str  # what makes it a Sora call
+    server: str  # what names the server (steers profile auto)
+    # Regular expressions over the file's text: a file with none of them holds no call of this shape.
+    call_patterns: Tuple[str, ...]
+    # Words (lower case) of which one must be in the file for a call of this shape to be reported.
+    evidence_words: Tuple[str, ...]
+    example: str  # a file with one reported call of this shape
+
+
+# `videos` then `.` (an SDK attribute, maybe across spaces, a parenthesis, a continuation or a comment)
+_VIDEOS_ATTRIBUTE = r"videos(?:[\s\\)]|#[^\r\n]*)*\."
+# `videos` at the end of a URL string (optional `/`, then the closing quote or a query string)
+_VIDEOS_URL = r"videos/?[\"'?]"
+
+SHAPES: Tuple[Shape, ...] = (
+    Shape("openai-sdk", "sdk",
+          "`<client>.videos.create / create_and_poll / extend`, also through `with_raw_response` / "
+          "`with_streaming_response`, on an `openai` client under any alias",
+          "the receiver traces to a client, or a Sora model is passed", "the client's `base_url`",
+          (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
+          'from openai import OpenAI as Client\nclient = Client()\nclient.videos.create(prompt="p", seconds="10")\n'),
+    Shape("openai-module", "sdk", "`openai.videos.create(...)` on the module-level client",
+          "the module is `openai`", "`openai.base_url = ...` in the module, else the SDK's default",
+          (_VIDEOS_ATTRIBUTE,), ("openai",),
+          'import openai\nopenai.videos.create(prompt="p", seconds="10")\n'),
+    Shape("portkey", "sdk", "`Portkey(...).videos.create / create_and_poll / extend`",
+          "the receiver traces to a `portkey_ai` client", "the client's `base_url`",
+          (_VIDEOS_ATTRIBUTE,), ("portkey",),
+          'from portkey_ai import Portkey\nPortkey(api_key="k").videos.create(prompt="p", seconds="10")\n'),
+    Shape("litellm", "function", "`litellm.video_generation`, `avideo_generation`, `video_extension`",
+          "a Sora model, with or without a provider prefix (`openai/sora-2`)", "none",
+          (r"video_generation|video_extension",), ("sora",),
+          'import litellm\nlitellm.video_generation(model="openai/sora-2", prompt="p", seconds="10")\n'),
+    Shape("http", "http", "a POST to a URL ending in `/videos` with requests, httpx or aiohttp",
+          "a `prompt` field or a Sora model in the body", "the URL's host, or the session's `base_url`",
+          (_VIDEOS_URL,), ("prompt", "sora"),
+          'import requests\nrequests.post("https://api.openai.com/v1/videos", json={"prompt": "p", "seconds": "10"})\n'),
+)
+
+# --- what the SDK shapes read ---------------------------------------------------------
+
+CREATE_METHODS = frozenset({"create", "create_and_poll"})
+EXTEND_METHODS = frozenset({"extend"})
+SDK_METHODS = CREATE_METHODS | EXTEND_METHODS
+RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+# Client classes by qualified name, and the name a profile reason shows.
+CLIENT_CLASSES: Dict[str, str] = {
+    "openai.OpenAI": "OpenAI",
+    "openai.AsyncOpenAI": "AsyncOpenAI",
+    "openai.AzureOpenAI": "AzureOpenAI",
+    "openai.AsyncAzureOpenAI": "AsyncAzureOpenAI",
+    "portkey_ai.Portkey": "Portkey",
+    "portkey_ai.AsyncPortkey": "AsyncPortkey",
+}
+CLIENT_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in CLIENT_CLASSES)
+# Modules whose own ``videos`` attribute is a client (``openai.videos.create``).
+MODULE_CLIENTS = frozenset({"openai"})
+# Methods of a client that return a client of the same kind (``client.with_options(timeout=60)``).
+CLIENT_DERIVING_METHODS = frozenset({"with_options", "copy"})
+BASE_URL_KEYWORDS = ("base_url", "azure_endpoint")
+# Servers that speak the OpenAI protocol but never serve Sora: a client built for one is not a
+# Sora client, and a model family of theirs is never a Sora model.
+NOT_SORA_HOSTS = ("generativelanguage.googleapis.com",)
+NOT_SORA_MODEL_PREFIXES = ("veo",)
+
+# --- what the function shapes read ----------------------------------------------------
+
+# qualified name -> the method it stands for ("create" or "extend")
+FUNCTIONS: Dict[str, str] = {
+    "litellm.video_generation": "create",
+    "litellm.avideo_generation": "create",
+    "litellm.video_extension": "extend",
+}
+FUNCTION_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in FUNCTIONS)
+# litellm routes by a provider prefix; only these route to a Sora contract.
+MODEL_PROVIDER_PREFIXES = ("openai/", "azure/")
+
+# --- what the HTTP shape reads ----------------------------------------------------------
+
+HTTP_VERBS = frozenset({"post", "request"})
+BODY_KEYWORDS = ("json", "data", "files")
+MODULE_SENDERS = frozenset({
+    "requests.post", "requests.request", "requests.api.post", "requests.api.request",
+    "httpx.post", "httpx.request", "aiohttp.request",
+})
+SESSION_CLASSES = frozenset({
+    "requests.Session", "requests.session", "requests.sessions.Session",
+    "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+})
+SESSION_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in SESSION_CLASSES)
+
+# --- the prefilter's tokens, derived from the shapes ------------------------------------
+
+# Every call pattern starts with this word: a plain substring test rules most files out first.
+CALL_WORD = "video"
+CALL_PATTERN = "|".join(f"(?:{p})" for s in SHAPES for p in s.call_patterns)
+EVIDENCE_WORDS: Tuple[str, ...] = tuple(sorted({w for s in SHAPES for w in s.evidence_words}))
+CALL_TEXT = re.compile(CALL_PATTERN)
+CALL_BYTES = re.compile(CALL_PATTERN.encode())

@@ -1,0 +1,110 @@
+"""Small readers of LibCST nodes that every part of the analysis shares (no scopes, no state)."""
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Tuple, Union
+
+import libcst as cst
+
+from .facts import UNKNOWN
+
+
+def literal_value(node: cst.CSTNode) -> object:
+    """The Python value of a simple literal; UNKNOWN for anything else."""
+    kind = type(node)
+    if kind is cst.SimpleString:
+        plain = _plain_string(node.value)  # type: ignore[attr-defined]
+        if plain is not None:
+            return plain
+    if kind is cst.SimpleString or kind is cst.ConcatenatedString:
+        try:
+            value = node.evaluated_value  # type: ignore[attr-defined]
+        except Exception:
+            return UNKNOWN
+        return value if isinstance(value, str) else UNKNOWN
+    if kind is cst.Integer:
+        try:
+            return int(node.value, 0)  # type: ignore[attr-defined]
+        except ValueError:  # "00": let LibCST's evaluation decide
+            return int(node.evaluated_value)  # type: ignore[attr-defined]
+    if kind is cst.Float:
+        return float(node.value)  # type: ignore[attr-defined]
+    if (
+        kind is cst.UnaryOperation
+        and isinstance(node.operator, cst.Minus)  # type: ignore[attr-defined]
+        and isinstance(node.expression, (cst.Integer, cst.Float))  # type: ignore[attr-defined]
+    ):
+        inner = literal_value(node.expression)  # type: ignore[attr-defined]
+        return -inner if isinstance(inner, (int, float)) else UNKNOWN
+    return UNKNOWN
+
+
+def _plain_string(raw: str) -> Optional[str]:
+    """The value of a string literal without escapes, without ``ast.literal_eval`` (which compiles:
+    the costliest step of reading a literal); None when it needs Python's own evaluation."""
+    if "\\" in raw or "\r" in raw:  # escapes, or a carriage return Python reads as a newline
+        return None
+    start = raw.find(raw[-1])  # the first quote of the kind that closes it
+    if raw[:start].lower() not in ("", "u", "r"):
+        return None  # bytes
+    quote = raw[start:start + 3] if raw[start:start + 3] in ('"""', "'''") and len(raw) - start >= 6 else raw[start]
+    return raw[start + len(quote):len(raw) - len(quote)]
+
+
+def dotted(node: cst.CSTNode) -> List[str]:
+    """``a.b.c`` -> ["a", "b", "c"]; a call or subscript in the chain becomes ""."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    parts.append(node.value if isinstance(node, cst.Name) else "")
+    return parts[::-1]
+
+
+def json_dumps_argument(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """``x`` in ``json.dumps(x, ...)`` (a request body serialised by hand); None for anything else."""
+    if isinstance(node, cst.Call) and dotted(node.func)[-2:] == ["json", "dumps"] and node.args and not node.args[0].star:
+        return node.args[0].value
+    return None
+
+
+def target_names(node: cst.CSTNode) -> Iterator[str]:
+    """The names an assignment target binds (``a``, ``a, (b, *c)``); attributes and subscripts bind none."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            yield from target_names(el.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from target_names(node.value)
+
+
+# One entry of a mapping as written: a literal key and its value, or ``**other`` spread into it.
+DictPart = Union[Tuple[str, cst.BaseExpression], cst.BaseExpression]
+
+
+def dict_parts(node: cst.BaseExpression) -> Optional[List[DictPart]]:
+    """The parts of a dict literal or ``dict(...)`` in order: (key, value) or a spread mapping.
+
+    None when a key is not a literal string (the keys cannot be known).
+    """
+    parts: List[DictPart] = []
+    if isinstance(node, cst.Dict):
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                parts.append(el.value)  # ``**other``
+                continue
+            key = literal_value(el.key)
+            if not isinstance(key, str):
+                return None
+            parts.append((key, el.value))
+        return parts
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        for index, arg in enumerate(node.args):
+            if arg.star == "**" or (arg.keyword is None and not arg.star and index == 0):
+                parts.append(arg.value)  # dict(BASE, ...) or dict(**BASE)
+            elif arg.keyword is not None:
+                parts.append((arg.keyword.value, arg.value))
+            else:
+                return None
+        return parts
+    return None

@@ -1,0 +1,381 @@
+"""What an argument resolves to: a literal reached through names, conversions, dicts and tables.
+
+Everything here follows one rule: a value is known only when every step to it is certain
+(a single binding, a dict nobody changes in a way we cannot follow, a key written as a literal);
+anything else is ``UNKNOWN`` and skipped, never guessed. A known value also says whether its
+literal may be rewritten: only when nothing else reads the binding it came through.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import libcst as cst
+
+from .facts import UNKNOWN
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
+from .syntax import dict_parts, literal_value
+from .walk import Walk
+
+MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
+CONVERSIONS = {"str": str, "int": int}
+
+
+class Value(NamedTuple):
+    value: object  # UNKNOWN when not statically known
+    literal: Optional[cst.BaseExpression] = None  # the node a fix rewrites
+    via: Optional[str] = None  # the name the value came through
+    blocker: Optional[str] = None  # why the literal may not be rewritten
+    defined_at: Optional[str] = None  # "settings.py:3" for a constant of another module
+
+
+NOT_KNOWN = Value(UNKNOWN)
+
+
+class Entry(NamedTuple):
+    """One key of a mapping: its value as written, where it is evaluated, and why it may not be fixed."""
+
+    node: cst.BaseExpression
+    scope: Scope
+    blocker: Optional[str]
+
+
+class Mapping(NamedTuple):
+    entries: Dict[str, Entry]
+    name: Optional[str] = None  # the name it came through (``params``), None for a literal at the call
+    shared: bool = False  # that name is read more than once: its literals are not rewritten for one call
+
+    def blocker(self, entry: Entry, shared_why: str) -> Optional[str]:
+        return entry.blocker or (shared_why if self.shared else None)
+
+
+class Resolver:
+    """Answers questions about one module's names, after its :class:`~.scopes.Walk`."""
+
+    def __init__(self, walk: Walk, constants=None) -> None:
+        self.walk = walk
+        self.constants = constants  # a ProjectConstants for imports from the same project, or None
+        self._stores: Optional[Dict[Tuple[int, str], List[KeyStore]]] = None
+
+    # --- names ------------------------------------------------------------------------
+
+    def binding(self, name: str, scope: Scope) -> Optional[Binding]:
+        """The single binding ``name`` reaches from ``scope``; None when there is none or more than one."""
+        owner = scope.owner(name)
+        if owner is None:
+            return None
+        found = owner.bindings[name]
+        return found[0] if len(found) == 1 else None
+
+    def is_builtin(self, name: str, scope: Scope) -> bool:
+        return scope.owner(name) is None and not self.walk.star_import
+
+    def readers(self, binding: Binding) -> int:
+        return binding.scope.readers.get(binding.name, 0)
+
+    def only_handed_on(self, binding: Binding) -> bool:
+        """Whether every read of a container only hands it on or reads a key (nothing can change it)."""
+        scope = binding.scope
+        return scope.readers.get(binding.name, 0) == scope.safe_readers.get(binding.name, 0)
+
+    def bound_expression(self, node: cst.BaseExpression, scope: Scope) -> Tuple[cst.BaseExpression, Scope]:
+        """Follow a name to the expression it is bound to (once, by assignment or ``with``)."""
+        for _ in range(MAX_DEPTH):
+            if not isinstance(node, cst.Name):
+                break
+            binding = self.binding(node.value, scope)
+            if binding is None or binding.kind not in (ASSIGN, WITH):
+                break
+            node, scope = binding.value, binding.scope  # type: ignore[assignment]
+        return node, scope
+
+    def qualified(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """``oa.OpenAI`` -> ``"openai.OpenAI"`` when ``oa`` is ``import openai as oa``; None otherwise."""
+        attrs: List[str] = []
+        while isinstance(node, cst.Attribute):
+            attrs.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return None
+        binding = self.binding(node.value, scope)
+        if binding is None or binding.kind != IMPORT:
+            return None
+        return ".".join([str(binding.value), *reversed(attrs)])
+
+    # --- scalar values ----------------------------------------------------------------
+
+    def value(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
+        value = literal_value(node)
+        if value is not UNKNOWN:
+            return Value(value, node)
+        if depth > MAX_DEPTH:
+            return NOT_KNOWN
+        kind = type(node)
+        if kind is cst.Name:
+            return self._name_value(node, scope, depth)  # type: ignore[arg-type]
+        if kind is cst.Call:
+            return self._converted(node, scope, depth)  # type: ignore[arg-type]
+        if kind is cst.FormattedString:
+            return self._formatted(node, scope, depth)  # type: ignore[arg-type]
+        if kind is cst.BinaryOperation and isinstance(node.operator, cst.Modulo):  # type: ignore[attr-defined]
+            return self._percent(node, scope, depth)  # type: ignore[arg-type]
+        if kind is cst.Subscript:
+            entry = self.item(node, scope, depth)  # type: ignore[arg-type]
+            if entry is not None:
+                inner = self.value(entry.node, entry.scope, depth + 1)
+                return inner._replace(blocker=inner.blocker or entry.blocker)
+        if kind is cst.Attribute:
+            return self._attribute_value(node, scope, depth)  # type: ignore[arg-type]
+        return NOT_KNOWN
+
+    def _name_value(self, node: cst.Name, scope: Scope, depth: int) -> Value:
+        name = node.value
+        binding = self.binding(name, scope)
+        if binding is None:
+            return NOT_KNOWN
+        if binding.kind == ASSIGN:
+            inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
+            if inner.value is UNKNOWN:
+                return NOT_KNOWN
+            blocker = inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
+            return inner._replace(via=name, blocker=blocker)
+        if binding.kind == IMPORT and self.constants is not None:
+            found = self.constants.lookup(str(binding.value))
+            if found is not None:
+                value, where = found
+                return Value(value, None, name, f"{name} is defined in another file ({where})", where)
+        return NOT_KNOWN
+
+    def _converted(self, node: cst.Call, scope: Scope, depth: int) -> Value:
+        """``str(10)``, ``str(DURATION)``, ``int("8")``: the converted literal (never rewritten through the call)."""
+        func = node.func
+        if (not isinstance(func, cst.Name) or func.value not in CONVERSIONS or len(node.args) != 1
+                or node.args[0].keyword is not None or node.args[0].star or not self.is_builtin(func.value, scope)):
+            return NOT_KNOWN
+        inner = self.value(node.args[0].value, scope, depth + 1)
+        if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
+            return NOT_KNOWN
+        try:
+            converted = CONVERSIONS[func.value](inner.value)
+        except ValueError:
+            return NOT_KNOWN
+        return inner._replace(value=converted, blocker=f"the value goes through {func.value}()")
+
+    def _formatted(self, node: cst.FormattedString, scope: Scope, depth: int) -> Value:
+        """``f"{W}x{H}"`` with known parts: the text it builds (no literal to rewrite)."""
+        out = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value.replace("{{", "{").replace("}}", "}"))
+                continue
+            if not isinstance(part, cst.FormattedStringExpression) or part.conversion is not None or part.format_spec is not None:
+                return NOT_KNOWN
+            inner = self.value(part.expression, scope, depth + 1)
+            if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
+                return NOT_KNOWN
+            out.append(str(inner.value))
+        return Value("".join(out))
+
+    def _percent(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Value:
+        """``"%dx%d" % (W, H)`` with known parts."""
+        template = literal_value(node.left)
+        right = node.right
+        items = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+        if not isinstance(template, str) or any(isinstance(e, cst.StarredElement) for e in items):
+            return NOT_KNOWN
+        values = [self.value(item, scope, depth + 1).value for item in items]
+        if any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in values):
+            return NOT_KNOWN
+        try:
+            return Value(template % tuple(values))
+        except (TypeError, ValueError):
+            return NOT_KNOWN
+
+    def _attribute_value(self, node: cst.Attribute, scope: Scope, depth: int) -> Value:
+        """``Config.X`` / ``self.X`` / ``cls.X`` (a class attribute bound once), ``Member.value`` (an Enum
+        member), ``config.X`` (a constant of a project module imported whole)."""
+        attr = node.attr.value
+        owner = node.value
+        if attr == "value" and isinstance(owner, cst.Attribute):
+            member = self.class_attribute(owner, scope)
+            if member is not None and _is_enum(member[1]):
+                found = self._bound_value(member[0], f"{_source(owner)}.value", depth, owner.attr.value)
+                # An Enum is iterated and compared as a whole: its values are never rewritten for one call.
+                return found._replace(blocker=found.blocker or f"{_source(owner)} is an Enum member")
+        qualified = self.qualified(node, scope)
+        if qualified is not None and self.constants is not None:
+            found = self.constants.lookup(qualified)
+            if found is not None:
+                source = _source(node)
+                return Value(found[0], None, source, f"{source} is defined in another file ({found[1]})", found[1])
+        found_attr = self.class_attribute(node, scope)
+        if found_attr is None or _is_enum(found_attr[1]):
+            return NOT_KNOWN
+        return self._bound_value(found_attr[0], _source(node), depth)
+
+    def _bound_value(self, binding: Binding, shown: str, depth: int, attr: Optional[str] = None) -> Value:
+        inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
+        if inner.value is UNKNOWN:
+            return NOT_KNOWN
+        # Attribute reads are counted by attribute name over the module: one read in all is this one.
+        attr = attr or shown.rsplit(".", 1)[-1]
+        shared = self.walk.attribute_loads.get(attr, 0) != 1 or self.readers(binding) != 0
+        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None))
+
+    def class_attribute(self, node: cst.Attribute, scope: Scope) -> Optional[Tuple[Binding, Scope]]:
+        """The class-body binding ``Config.X`` / ``self.X`` / ``cls.X`` reads, when it is the only one.
+
+        A class field with a default (dataclass, ``NamedTuple``) is such a binding. ``self.X``
+        counts only when no method stores ``self.X`` too.
+        """
+        owner = node.value
+        if not isinstance(owner, cst.Name):
+            return None
+        class_scope = self.class_of(owner.value, scope)
+        if class_scope is None:
+            return None
+        name = node.attr.value
+        found = class_scope.bindings.get(name)
+        if not found or len(found) != 1 or found[0].kind != ASSIGN:
+            return None
+        if any(s.attr == name for s in self.walk.attribute_stores):
+            return None  # ``obj.X = ...`` somewhere: an instance or the class may hold another value
+        if owner.value != class_scope.node.name.value and any(  # type: ignore[union-attr]
+                s is not class_scope and s.kind == "class" and name in s.bindings for s in self.walk.scopes):
+            return None  # ``self.X`` may be a subclass's ``X``
+        return found[0], class_scope
+
+    def class_of(self, owner: str, scope: Scope) -> Optional[Scope]:
+        """The class body ``owner`` names: a class bound once, or ``self`` / ``cls`` in one of its methods."""
+        binding = self.binding(owner, scope)
+        if binding is None:
+            return None
+        if binding.kind == CLASS:
+            return self.walk.class_scopes.get(id(binding.node))
+        if binding.kind == PARAM:
+            method = binding.scope
+            if method.kind != "function" or method.parent is None or method.parent.kind != "class":
+                return None
+            if isinstance(method.node, cst.FunctionDef) and any(
+                    isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                    for d in method.node.decorators):
+                return None  # a static method's first parameter is not the instance
+            params = method.node.params  # type: ignore[union-attr]
+            first = (params.posonly_params or params.params or (None,))[0]
+            if first is not None and first is binding.node:
+                return method.parent
+        return None
+
+    # --- containers -------------------------------------------------------------------
+
+    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0) -> Optional[Mapping]:
+        """The keys of a mapping and where each value is written; None when the keys cannot be known.
+
+        A dict literal or ``dict(...)`` (with ``**spreads`` and ``dict(BASE, ...)`` merged in order),
+        a table entry with a literal key (``PRESETS["teaser"]``), or a name bound once to one of
+        these that is only ever handed on or read by key; keys it gets in straight-line code after
+        its literal (``params["seconds"] = "8"``) count.
+        """
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(node, cst.Name):
+            binding = self.binding(node.value, scope)
+            if binding is None or binding.kind != ASSIGN or not self.only_handed_on(binding):
+                return None
+            inner = self.mapping(binding.value, binding.scope, before, depth + 1)  # type: ignore[arg-type]
+            stores = self.completions(binding, before, scope)
+            if inner is None or stores is None:
+                return None
+            entries = dict(inner.entries)
+            for store in stores:
+                entries[store.key] = Entry(store.value, store.scope, None)
+            return Mapping(entries, node.value, self.readers(binding) != 1)
+        if isinstance(node, cst.Subscript):
+            entry = self.item(node, scope, depth)
+            if entry is None:
+                return None
+            inner = self.mapping(entry.node, entry.scope, before, depth + 1)
+            if inner is None:
+                return None
+            why = f"{_source(node.value)} is read more than once"
+            return Mapping({k: e._replace(blocker=e.blocker or entry.blocker or inner.blocker(e, why))
+                            for k, e in inner.entries.items()})
+        parts = dict_parts(node)
+        if parts is None:
+            return None
+        if isinstance(node, cst.Call) and not self.is_builtin("dict", scope):
+            return None
+        merged: Dict[str, Entry] = {}
+        for part in parts:
+            if isinstance(part, tuple):
+                merged[part[0]] = Entry(part[1], scope, None)
+                continue
+            spread = self.mapping(part, scope, before, depth + 1)
+            if spread is None:
+                return None
+            why = f"{spread.name} is read more than once"
+            merged.update({k: e._replace(blocker=spread.blocker(e, why)) for k, e in spread.entries.items()})
+        return Mapping(merged)
+
+    def item(self, node: cst.Subscript, scope: Scope, depth: int = 0) -> Optional[Entry]:
+        """``TABLE["key"]``: the entry a literal key selects in a mapping that can be read."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = literal_value(node.slice[0].slice.value)
+        if not isinstance(key, str):
+            return None
+        table = self.mapping(node.value, scope, depth=depth + 1)
+        if table is None or key not in table.entries:
+            return None
+        entry = table.entries[key]
+        return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
+
+    def completions(self, binding: Binding, before: int, reader: Scope) -> Optional[List[KeyStore]]:
+        """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
+
+        None when one of them is not in straight-line code right after the literal (the same block,
+        later), even after the call (a loop around both sends it the next time): then which keys
+        the dict has depends on the path taken. A key written after the reading call counts as
+        unknown too when the call is in another scope (a nested function may run after it).
+        """
+        stores = self._key_stores().get((id(binding.scope), binding.name), [])
+        if not stores:
+            return []
+        where = self.walk.positions.get(id(binding.line))
+        out = []
+        for store in stores:
+            at = self.walk.positions.get(id(store.line))
+            if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
+                return None  # in a branch or a loop (or before the literal): the keys depend on the path
+            if store.order > before:
+                if reader is not binding.scope:
+                    return None
+                continue  # written after the call, in the same straight line: not sent by it
+            out.append(store)
+        return out
+
+    def _key_stores(self) -> Dict[Tuple[int, str], List[KeyStore]]:
+        if self._stores is None:
+            self._stores = {}
+            for store in self.walk.key_stores:
+                owner = store.scope.owner(store.name)
+                if owner is not None:
+                    self._stores.setdefault((id(owner), store.name), []).append(store)
+        return self._stores
+
+
+def _is_enum(class_scope: Scope) -> bool:
+    node = class_scope.node
+    if not isinstance(node, cst.ClassDef):
+        return False
+    return any(isinstance(b.value, (cst.Name, cst.Attribute)) and _last(b.value).endswith("Enum") for b in node.bases)
+
+
+def _last(node: cst.BaseExpression) -> str:
+    return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else ""
+
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def _source(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
