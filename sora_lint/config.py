@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
 from .lifecycle import parse_date
 from .settings import Settings
-from .types import RULE_CODES
+from .rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "ignore", "exclude", "profiles"}
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
@@ -58,8 +58,9 @@ def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
 
 
 def check_code(code: str, where: str) -> None:
-    if not any(known.startswith(code) for known in RULE_CODES) or not code.startswith("SOR"):
-        raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(RULE_CODES)})")
+    known = rule_codes()
+    if not any(k.startswith(code) for k in known) or not code.startswith("SOR"):
+        raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(known)})")
 
 
 def _str_list(path: Path, key: str, value: Any) -> Tuple[str, ...]:

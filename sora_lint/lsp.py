@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .config import ConfigError, load_settings
-from .engine import PARSE_ERROR, check_source
+from .engine import check_source
 from .files import excluded
 from .settings import Settings
-from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
+from .types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
 
 SOURCE = "sora-lint"
 INSTALL_HINT = "pip install 'sora-lint[lsp]'"

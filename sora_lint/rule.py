@@ -87,6 +87,9 @@ class Rule:
     example: ClassVar[str]
     use_instead: ClassVar[str]
     fix_safety: ClassVar[str]
+    # The README's rule table: what it reports (a noun phrase with an example) and its fix in brief.
+    reports: ClassVar[str]
+    fix_summary: ClassVar[str]
     fixable: ClassVar[bool] = True  # whether its findings can carry a fix (the docs' "fix" column)
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()

@@ -11,10 +11,10 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from .engine import PARSE_ERROR, check_source, fix_source
+from .engine import check_source, fix_source
 from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
-from .types import Diagnostic, Location
+from .types import PARSE_ERROR, Diagnostic, Location
 
 CHECK, FIX, DIFF = "check", "fix", "diff"
 

@@ -35,6 +35,9 @@ class ApiShutDown(Rule):
     fixable = False
     fix_safety = "No fix: there is no replacement for a server that is shut down; the move to another server is a choice."
     # The examples run with today after the official shutdown (tests/test_rule_examples.py).
+    reports = ("a call to a server that has shut down its Sora API (OpenAI's own, `api.openai.com` and the SDK's "
+               f"default, since {_OFFICIAL.dates.shutdown}), or has scheduled it, with the date and its source")
+    fix_summary = "none"
     VALID = (
         Valid('from openai import OpenAI\n'
               'OpenAI(base_url="https://gateway.example.com/v1").videos.create(model="sora-2", prompt="p", seconds="8")\n'),

@@ -29,6 +29,8 @@ class ModelUnknown(Rule):
     example = 'client.videos.create(model="sora2", prompt="a cat")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat")'
     fix_safety = "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
+    reports = "a model name that looks like a typo of a Sora model (`sora2`, `Sora-2-Pro`, `sora-2pro`), with a did-you-mean"
+    fix_summary = "safe: the only close match"
     VALID = (
         Valid('client.videos.create(model="sora-2-2025-10-06", prompt="p")\n'),
         Valid('client.videos.create(model="my-sora-deployment", prompt="p")\n'),

@@ -47,6 +47,9 @@ class SecondsUnsupported(Rule):
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro` where the duration is valid there, "
         "which changes price and output."
     )
+    reports = ("a duration the model does not support (`seconds=10` on `sora-2`), "
+               "or an extension length `videos.extend` does not take")
+    fix_summary = 'safe: nearest supported value, ties round up; unsafe: `model="sora-2-pro"` where the value is valid there'
     VALID = (
         Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('from openai import OpenAI\nOpenAI(base_url="https://api.apiyi.com/v1").videos.create(model="sora-2-pro", prompt="p", seconds=15)\n', "auto"),
@@ -106,6 +109,8 @@ class SecondsType(Rule):
         "Safe: the same number in the type the contract expects; a duration the call does not support "
         "(SOR001 too) becomes the nearest supported one, so this fix alone leaves a valid value."
     )
+    reports = '`seconds` of the wrong type for the contract (`"8"` under `apiyi`, `8` under `openai`, `8.0` anywhere)'
+    fix_summary = "safe: same number, right type"
     VALID = (
         Valid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),

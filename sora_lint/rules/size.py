@@ -42,6 +42,9 @@ class SizeUnsupported(Rule):
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
         "but changes price and output."
     )
+    reports = "a size the model cannot render (`1792x1024` on `sora-2`)"
+    fix_summary = ("safe: the model's size of the same orientation, the nearest in area; "
+                   'unsafe: `model="sora-2-pro"`')
     VALID = (
         Valid('client.videos.create(model="sora-2-pro", prompt="p", size="1792x1024")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", size=f"{w}x{h}")\n'),
@@ -89,6 +92,8 @@ class SizeMalformed(Rule):
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1280*720")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+    reports = 'a size not written `WIDTHxHEIGHT` (`"1280*720"`, `"1280 x 720"`, `"720p"`)'
+    fix_summary = "safe: canonical form, where there is one"
     VALID = (Valid('client.videos.create(model="sora-2", prompt="p", size="720x1280")\n'),)
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1280*720")\n',
