@@ -65,14 +65,21 @@ class Context:
 
 
 class Invalid(NamedTuple):
-    """An example the rule must report; ``fixed`` is the source after its safe fix."""
+    """An example the rule must report, as Fixit's are: exactly one finding of the rule, with this
+    message from ``start`` to ``end`` (1-based line and column, as diagnostics show them).
+    ``fixed`` is the source after its safe fix; None when it has none (the source stays as it is)."""
 
     code: str
+    message: str
+    start: Tuple[int, int]
+    end: Tuple[int, int]
     fixed: Optional[str] = None
     profile: str = "openai"
 
 
 class Valid(NamedTuple):
+    """An example the rule must not report."""
+
     code: str
     profile: str = "openai"
 

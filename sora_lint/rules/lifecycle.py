@@ -45,9 +45,13 @@ class ApiShutDown(Rule):
         Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
     )
     INVALID = (
-        Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+        Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n',
+                f"the official Sora API was shut down on {_OFFICIAL.dates.shutdown}: this request fails whatever its "
+                f"parameters ({_OFFICIAL.source}); {_TELL_US} [profile openai: pinned]", (2, 1), (2, 23)),
         Invalid('import requests\n'
-                'requests.post("https://api.openai.com/v1/videos", json={"model": "sora-2", "prompt": "p"})\n'),
+                'requests.post("https://api.openai.com/v1/videos", json={"model": "sora-2", "prompt": "p"})\n',
+                f"the official Sora API was shut down on {_OFFICIAL.dates.shutdown}: this request fails whatever its "
+                f"parameters ({_OFFICIAL.source}) [profile openai: pinned]", (2, 1), (2, 14)),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

@@ -37,9 +37,11 @@ class ModelUnknown(Rule):
     )
     INVALID = (
         Invalid('client.videos.create(model="sora2", prompt="p")\n',
-                'client.videos.create(model="sora-2", prompt="p")\n'),
+                'model="sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro) '
+                "[profile openai: pinned]", (1, 28), (1, 35), fixed='client.videos.create(model="sora-2", prompt="p")\n'),
         Invalid("client.videos.create(model='Sora-2-Pro', prompt='p')\n",
-                "client.videos.create(model='sora-2-pro', prompt='p')\n"),
+                "model='Sora-2-Pro' is not a known Sora model; did you mean \"sora-2-pro\"? (known: sora-2, sora-2-pro) "
+                "[profile openai: pinned]", (1, 28), (1, 40), fixed="client.videos.create(model='sora-2-pro', prompt='p')\n"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

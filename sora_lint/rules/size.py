@@ -51,9 +51,15 @@ class SizeUnsupported(Rule):
     )
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1792x1024")\n',
-                'client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid("import openai\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
-                "import openai\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n", "apiyi"),
+                "size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+                'use "1280x720" (same orientation), or model="sora-2-pro" [profile openai: pinned]',
+                (1, 55), (1, 66), fixed='client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
+        Invalid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
+                "size='1024x1792' is not supported by sora-2 (the default model) (Supported values are: '1280x720' "
+                "and '720x1280'); use \"720x1280\" (same orientation) [profile apiyi: pinned]",
+                (3, 39), (3, 50),
+                fixed="from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n",
+                profile="apiyi"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -97,8 +103,11 @@ class SizeMalformed(Rule):
     VALID = (Valid('client.videos.create(model="sora-2", prompt="p", size="720x1280")\n'),)
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1280*720")\n',
-                'client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid('client.videos.create(model="sora-2", prompt="p", size="720p")\n'),
+                'size="1280*720" is not a valid size: write it as "1280x720" (WIDTHxHEIGHT) [profile openai: pinned]',
+                (1, 55), (1, 65), fixed='client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
+        Invalid('client.videos.create(model="sora-2", prompt="p", size="720p")\n',
+                "size=\"720p\" is not a valid size: write it as \"WIDTHxHEIGHT\" (Supported values are: '1280x720' "
+                "and '720x1280') [profile openai: pinned]", (1, 55), (1, 61)),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
