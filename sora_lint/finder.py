@@ -21,7 +21,7 @@ import libcst as cst
 
 from .analysis.facts import EXTEND_METHODS, UNKNOWN, ClientInfo, ModuleFacts, Resolved, SoraCall  # noqa: F401
 
-SORA_PARAMS = ("model", "seconds", "size")
+SORA_PARAMS = ("model", "seconds", "size", "prompt")
 CREATE_METHODS = frozenset({"create", "create_and_poll"})
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_CLASSES = frozenset({"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"})
