@@ -1,5 +1,55 @@
-"""sora-lint: find and fix invalid OpenAI Sora video parameters before they ship."""
-from .catalog import nearest_seconds, suggest_model
-from .runtime import validate
+"""sora-lint: find and fix invalid OpenAI Sora video parameters before they ship.
 
-__all__ = ["nearest_seconds", "suggest_model", "validate"]
+The library API is :mod:`sora_lint.api`, re-exported here. The names are loaded on first use:
+``sora-lint`` imports this package on every start, and the API pulls in the engine and runner.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .api import (
+        ConfigError,
+        Diagnostic,
+        Edit,
+        Fix,
+        FixOutcome,
+        Location,
+        Problem,
+        Settings,
+        check_paths,
+        check_source,
+        fix_source,
+        validate,
+    )
+    from .catalog import nearest_seconds, suggest_model
+
+__all__ = [
+    "check_source",
+    "fix_source",
+    "check_paths",
+    "validate",
+    "Settings",
+    "Diagnostic",
+    "Fix",
+    "Edit",
+    "Location",
+    "ConfigError",
+    "FixOutcome",
+    "Problem",
+    "nearest_seconds",
+    "suggest_model",
+]
+_FROM_CATALOG = ("nearest_seconds", "suggest_model")
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_CATALOG:
+        from . import catalog
+
+        return getattr(catalog, name)
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

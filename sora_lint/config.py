@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
 from .lifecycle import parse_date
 from .settings import Settings
-from .types import RULE_CODES
+from .rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
              "extend-exclude", "profiles", "cache-dir"}
@@ -85,8 +85,9 @@ def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
 
 
 def check_code(code: str, where: str) -> None:
-    if not any(known.startswith(code) for known in RULE_CODES) or not code.startswith("SOR"):
-        raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(RULE_CODES)})")
+    known = rule_codes()
+    if not any(k.startswith(code) for k in known) or not code.startswith("SOR"):
+        raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(known)})")
 
 
 def _str_list(path: Path, key: str, value: Any) -> Tuple[str, ...]:
@@ -271,5 +272,5 @@ def settings_lines(settings: Settings) -> List[str]:
                  f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
                  f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
         lines.append(f"then {layer.label}: {'; '.join(p for p in parts if p)}")
-    lines.append("enabled: " + (", ".join(code for code in RULE_CODES if settings.enabled(code)) or "(none)"))
+    lines.append("enabled: " + (", ".join(code for code in rule_codes() if settings.enabled(code)) or "(none)"))
     return lines

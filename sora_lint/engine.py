@@ -11,9 +11,8 @@ from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 from .lifecycle import TODAY_VARIABLE, today
 from .prefilter import might_contain_sora_call
 from .settings import Settings
-from .types import NEWLINE, Diagnostic, Edit, Fix, Location
+from .types import NEWLINE, PARSE_ERROR, Diagnostic, Edit, Fix, Location
 
-PARSE_ERROR = "SOR000"
 _STACK_LOCK = threading.Lock()
 MAX_FIX_ROUNDS = 10
 

@@ -11,6 +11,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 from .catalog import AUTO
 from .prefilter import might_contain_sora_call
+from .types import PARSE_ERROR
 
 
 class SoraChecker:
@@ -74,10 +75,10 @@ class SoraChecker:
                 return
             diagnostics = check_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
         except ConfigError as exc:
-            yield (1, 0, f"SOR000 sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
+            yield (1, 0, f"{PARSE_ERROR} sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
             return
         except Exception as exc:  # noqa: BLE001 - never raise into flake8: say so and let it go on
-            yield (1, 0, f"SOR000 sora-lint failed on this file ({_one_line(exc)}); please report this as a bug",
+            yield (1, 0, f"{PARSE_ERROR} sora-lint failed on this file ({_one_line(exc)}); please report this as a bug",
                    type(self))
             return
         for d in diagnostics:

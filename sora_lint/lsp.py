@@ -26,11 +26,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .config import CONFIG_NAMES, ConfigError
 from .editor_actions import TextChange, carried_over, disable_comment, minimal_change
-from .engine import PARSE_ERROR, check_source, fix_source
+from .engine import check_source, fix_source
 from .files import excluded
 from .resolve import Resolver
 from .settings import Settings
-from .types import NEWLINE, SAFE, Diagnostic, Fix, Location
+from .types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
 
 SOURCE = "sora-lint"
 FIX_ALL_KIND = "source.fixAll.sora-lint"

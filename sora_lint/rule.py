@@ -68,14 +68,21 @@ class Context:
 
 
 class Invalid(NamedTuple):
-    """An example the rule must report; ``fixed`` is the source after its safe fix."""
+    """An example the rule must report, as Fixit's are: exactly one finding of the rule, with this
+    message from ``start`` to ``end`` (1-based line and column, as diagnostics show them).
+    ``fixed`` is the source after its safe fix; None when it has none (the source stays as it is)."""
 
     code: str
+    message: str
+    start: Tuple[int, int]
+    end: Tuple[int, int]
     fixed: Optional[str] = None
     profile: str = "openai"
 
 
 class Valid(NamedTuple):
+    """An example the rule must not report."""
+
     code: str
     profile: str = "openai"
 
@@ -90,6 +97,9 @@ class Rule:
     example: ClassVar[str]
     use_instead: ClassVar[str]
     fix_safety: ClassVar[str]
+    # The README's rule table: what it reports (a noun phrase with an example) and its fix in brief.
+    reports: ClassVar[str]
+    fix_summary: ClassVar[str]
     fixable: ClassVar[bool] = True  # whether its findings can carry a fix (the docs' "fix" column)
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()

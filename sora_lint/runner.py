@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .engine import PARSE_ERROR, check, check_source, fix_source, misplaced_note
+from .engine import check, check_source, fix_source, misplaced_note
 from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
-from .types import Diagnostic, Location
+from .types import PARSE_ERROR, Diagnostic, Location
 
 if TYPE_CHECKING:
     from .cache import Cache

@@ -1,7 +1,7 @@
 """The catalog's public API: the facts of shared/sora-params.md, usable at run time."""
 import pytest
 
-from sora_lint import nearest_seconds, suggest_model, validate
+from sora_lint import ConfigError, nearest_seconds, suggest_model, validate
 from sora_lint.catalog import APIYI, OPENAI, canonical_size, model_candidates, profile_for_base_url
 
 
@@ -69,5 +69,6 @@ def test_validate_reports_what_the_api_would_reject():
 
 
 def test_validate_rejects_an_unknown_profile():
-    with pytest.raises(ValueError, match="unknown profile 'nope'"):
+    # The documented ConfigError of the public API (it was the catalog's ValueError).
+    with pytest.raises(ConfigError, match=r"^validate: unknown profile 'nope' \(known: apiyi, openai\)$"):
         validate(model="sora-2", profile="nope")

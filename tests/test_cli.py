@@ -5,6 +5,8 @@ import textwrap
 
 from conftest import FIXTURES, lines
 
+from sora_lint.rules import rule_codes
+
 BAD = textwrap.dedent('''\
     from openai import OpenAI
 
@@ -12,6 +14,7 @@ BAD = textwrap.dedent('''\
     client.videos.create(model="sora-2", prompt="p", seconds="10")
 ''')
 GOOD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'
+KNOWN_CODES = ", ".join(rule_codes())  # SOR000, SOR001, ...: derived from the rules
 MESSAGE = ("SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
            "use 8 or 12 [profile openai: auto: client has no base_url]")
 
@@ -35,7 +38,7 @@ def test_usage_errors_exit_2(cli, tmp_path):
     assert (result.returncode, lines(result.stderr)) == (2, ["sora-lint: error: missing.py: no such file or directory"])
     result = cli("check", "--select", "SOR999", ".")
     assert (result.returncode, lines(result.stderr)) == (
-        2, ["sora-lint: error: command line: unknown rule code 'SOR999' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006)"])
+        2, [f"sora-lint: error: command line: unknown rule code 'SOR999' (known: {KNOWN_CODES})"])
     result = cli("check", "--profile", "azure", ".")
     assert (result.returncode, lines(result.stderr)) == (
         2, ["sora-lint: error: command line: unknown profile 'azure' (known: apiyi, auto, openai)"])
@@ -120,7 +123,7 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path):
         '[tool.sora-lint]\nprofile = "azure"\n':
             "[tool.sora-lint] profile: unknown profile 'azure' (known: apiyi, auto, openai)",
         '[tool.sora-lint]\nselect = ["SOR9"]\n':
-            "[tool.sora-lint] select: unknown rule code 'SOR9' (known: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006)",
+            f"[tool.sora-lint] select: unknown rule code 'SOR9' (known: {KNOWN_CODES})",
         '[tool.sora-lint]\nprofle = "apiyi"\n':
             "[tool.sora-lint] profle: unknown key (known: cache-dir, exclude, extend-exclude, extend-select, "
             "fallback-profile, ignore, per-file-ignores, profile, profiles, select)",

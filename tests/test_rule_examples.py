@@ -1,11 +1,16 @@
-"""Each rule's VALID and INVALID examples, kept beside the rule, are its first tests (as in Fixit)."""
+"""Each rule's VALID and INVALID examples, kept beside the rule, are its first tests (as in Fixit).
+
+Every example of every rule runs here: a VALID one gets no finding of its rule; an INVALID one
+gets exactly the finding it describes (code, message, range), and its safe fix writes exactly
+its ``fixed`` bytes (or nothing, where it has none). Only the example's own rule runs, so an
+example says what that rule does whatever the others say about the same call.
+"""
 import libcst
 import pytest
 
 from sora_lint.engine import check_source, fix_source
-from sora_lint.rules import ALL_RULES, RULES_BY_CODE
+from sora_lint.rules import ALL_RULES
 from sora_lint.settings import Settings
-from sora_lint.types import RULE_CODES
 
 from conftest import AFTER_SHUTDOWN
 
@@ -22,25 +27,28 @@ def after_the_official_shutdown(monkeypatch):
 def test_every_rule_has_examples_and_docs():
     for rule in ALL_RULES:
         assert rule.VALID and rule.INVALID, rule.code
-        for attr in ("name", "summary", "why", "example", "use_instead", "fix_safety"):
+        for attr in ("name", "summary", "why", "example", "use_instead", "fix_safety", "reports", "fix_summary"):
             assert getattr(rule, attr).strip(), (rule.code, attr)
-    assert sorted(RULES_BY_CODE) + ["SOR000"] == sorted(RULE_CODES[1:]) + ["SOR000"]
+        if not rule.fixable:
+            assert all(example.fixed is None for example in rule.INVALID), rule.code
 
 
 @pytest.mark.parametrize("code, index, example", VALID, ids=[f"{c}-valid-{i}" for c, i, _ in VALID])
 def test_valid_example_is_not_reported(code, index, example):
-    settings = Settings(profile=example.profile)
-    assert [d for d in check_source(example.code, "example.py", settings) if d.code == code] == []
+    settings = Settings(profile=example.profile, select=(code,))
+    assert check_source(example.code, "example.py", settings) == []
+    assert fix_source(example.code, "example.py", settings).source == example.code
 
 
 @pytest.mark.parametrize("code, index, example", INVALID, ids=[f"{c}-invalid-{i}" for c, i, _ in INVALID])
-def test_invalid_example_is_reported_and_fixed(code, index, example):
-    settings = Settings(profile=example.profile)
-    found = [d.code for d in check_source(example.code, "example.py", settings)]
-    assert code in found
+def test_invalid_example_is_reported_as_written_and_fixed(code, index, example):
+    settings = Settings(profile=example.profile, select=(code,))
+    found = [(d.code, d.message, (d.location.row, d.location.column), (d.end_location.row, d.end_location.column))
+             for d in check_source(example.code, "example.py", settings)]
+    assert found == [(code, example.message, example.start, example.end)]
     outcome = fix_source(example.code, "example.py", settings)
     if example.fixed is None:
-        assert outcome.source == example.code
+        assert (outcome.source, outcome.applied) == (example.code, 0)
     else:
         assert outcome.source == example.fixed
         libcst.parse_module(outcome.source)

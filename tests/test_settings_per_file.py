@@ -2,6 +2,7 @@
 import os
 
 from conftest import lines
+from sora_lint.rules import rule_codes
 
 CODE = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10", size="720p")\n'
 SIZES = "(Supported values are: '1280x720' and '720x1280')"
@@ -118,7 +119,7 @@ def test_show_settings_names_where_each_value_came_from(cli, tmp_path):
         f"exclude: gen  [{config}]",
         "cache-dir: (default)  [default]",
         "profiles: apiyi, openai",
-        "enabled: SOR000, SOR001, SOR002, SOR003, SOR004, SOR005, SOR006",
+        "enabled: " + ", ".join(rule_codes()),
     ]
     assert cli("show-settings", "nowhere.py").returncode == 2
 

@@ -16,6 +16,7 @@ import libcst as cst
 
 from .facts import UNKNOWN, Resolved
 from .scopes import ASSIGN, DEF, PARAM, Scope
+from .shapes import INTERDEPENDENT_PARAMS
 from .values import Resolver, Value
 
 MAX_VARIANTS = 16
@@ -140,7 +141,7 @@ def combine(arguments: Dict[str, List[Alternative]]) -> List[Dict[str, Resolved]
         return [fixed]
     if len(groups) != 1:
         return [dict(fixed, **{p: _as_unknown(alts[0].resolved) for p, alts in varying.items()})]
-    if len(varying) > 1 and next(iter(groups))[0] == "param":  # type: ignore[index]
+    if len(INTERDEPENDENT_PARAMS.intersection(varying)) > 1 and next(iter(groups))[0] == "param":  # type: ignore[index]
         # The default is sent together with whatever the callers pass for the other parameters:
         # rewriting it for the defaults' combination could break a caller's valid call.
         for alts in varying.values():

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Tuple
 
-SORA_PARAMS = ("model", "seconds", "size")
+SORA_PARAMS = ("model", "seconds", "size", "prompt")
+# The parameters whose validity depends on one another (a duration or a size is valid for a model);
+# ``prompt`` is valid or not on its own.
+INTERDEPENDENT_PARAMS = frozenset({"model", "seconds", "size"})
 
 
 @dataclass(frozen=True)

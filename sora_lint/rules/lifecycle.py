@@ -35,6 +35,9 @@ class ApiShutDown(Rule):
     fixable = False
     fix_safety = "No fix: there is no replacement for a server that is shut down; the move to another server is a choice."
     # The examples run with today after the official shutdown (tests/test_rule_examples.py).
+    reports = ("a call to a server that has shut down its Sora API (OpenAI's own, `api.openai.com` and the SDK's "
+               f"default, since {_OFFICIAL.dates.shutdown}), or has scheduled it, with the date and its source")
+    fix_summary = "none"
     VALID = (
         Valid('from openai import OpenAI\n'
               'OpenAI(base_url="https://gateway.example.com/v1").videos.create(model="sora-2", prompt="p", seconds="8")\n'),
@@ -42,9 +45,13 @@ class ApiShutDown(Rule):
         Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
     )
     INVALID = (
-        Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+        Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n',
+                f"the official Sora API was shut down on {_OFFICIAL.dates.shutdown}: this request fails whatever its "
+                f"parameters ({_OFFICIAL.source}); {_TELL_US} [profile openai: pinned]", (2, 1), (2, 23)),
         Invalid('import requests\n'
-                'requests.post("https://api.openai.com/v1/videos", json={"model": "sora-2", "prompt": "p"})\n'),
+                'requests.post("https://api.openai.com/v1/videos", json={"model": "sora-2", "prompt": "p"})\n',
+                f"the official Sora API was shut down on {_OFFICIAL.dates.shutdown}: this request fails whatever its "
+                f"parameters ({_OFFICIAL.source}) [profile openai: pinned]", (2, 1), (2, 14)),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

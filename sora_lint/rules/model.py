@@ -29,15 +29,19 @@ class ModelUnknown(Rule):
     example = 'client.videos.create(model="sora2", prompt="a cat")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat")'
     fix_safety = "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
+    reports = "a model name that looks like a typo of a Sora model (`sora2`, `Sora-2-Pro`, `sora-2pro`), with a did-you-mean"
+    fix_summary = "safe: the only close match"
     VALID = (
         Valid('client.videos.create(model="sora-2-2025-10-06", prompt="p")\n'),
         Valid('client.videos.create(model="my-sora-deployment", prompt="p")\n'),
     )
     INVALID = (
         Invalid('client.videos.create(model="sora2", prompt="p")\n',
-                'client.videos.create(model="sora-2", prompt="p")\n'),
+                'model="sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro) '
+                "[profile openai: pinned]", (1, 28), (1, 35), fixed='client.videos.create(model="sora-2", prompt="p")\n'),
         Invalid("client.videos.create(model='Sora-2-Pro', prompt='p')\n",
-                "client.videos.create(model='sora-2-pro', prompt='p')\n"),
+                "model='Sora-2-Pro' is not a known Sora model; did you mean \"sora-2-pro\"? (known: sora-2, sora-2-pro) "
+                "[profile openai: pinned]", (1, 28), (1, 40), fixed="client.videos.create(model='sora-2-pro', prompt='p')\n"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

@@ -47,18 +47,32 @@ class SecondsUnsupported(Rule):
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro` where the duration is valid there, "
         "which changes price and output."
     )
+    reports = ("a duration the model does not support (`seconds=10` on `sora-2`), "
+               "or an extension length `videos.extend` does not take")
+    fix_summary = 'safe: nearest supported value, ties round up; unsafe: `model="sora-2-pro"` where the value is valid there'
     VALID = (
-        Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('from openai import OpenAI\nOpenAI(base_url="https://api.apiyi.com/v1").videos.create(model="sora-2-pro", prompt="p", seconds=15)\n', "auto"),
-        Valid("import openai\nclient = openai.OpenAI()\nclient.videos.create(model=MODEL, seconds=args.seconds)\n"),
+        Valid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model=MODEL, prompt=p, seconds=args.seconds)\n"),
     )
     INVALID = (
-        Invalid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n',
-                'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="12")\n'),
-        Invalid("client.videos.create(model='sora-2', prompt='p', seconds=6)\n",
-                "client.videos.create(model='sora-2', prompt='p', seconds=8)\n", "apiyi"),
-        Invalid('client.videos.create(model="sora-2-pro", prompt="p", seconds=20)\n',
-                'client.videos.create(model="sora-2-pro", prompt="p", seconds=25)\n', "apiyi"),
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="9")\n',
+                "seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+                "[profile openai: pinned]", (3, 58), (3, 61),
+                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+        # A tie (10 is as far from 8 as from 12) rounds up: the user asked for at least that long.
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n',
+                "seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+                "[profile openai: pinned]", (3, 58), (3, 62),
+                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="12")\n'),
+        Invalid("client.videos.create(model='sora-2', prompt='p', seconds=5)\n",
+                "seconds=5 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 4 or 8 "
+                "[profile apiyi: pinned]", (1, 58), (1, 59),
+                fixed="client.videos.create(model='sora-2', prompt='p', seconds=4)\n", profile="apiyi"),
+        Invalid('client.videos.create(model="sora-2-pro", prompt="p", seconds=30)\n',
+                "seconds=30 is not supported by sora-2-pro (Supported values are: '10', '15', and '25'); use 25 "
+                "[profile apiyi: pinned]", (1, 62), (1, 64),
+                fixed='client.videos.create(model="sora-2-pro", prompt="p", seconds=25)\n', profile="apiyi"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -106,17 +120,31 @@ class SecondsType(Rule):
         "Safe: the same number in the type the contract expects; a duration the call does not support "
         "(SOR001 too) becomes the nearest supported one, so this fix alone leaves a valid value."
     )
+    reports = '`seconds` of the wrong type for the contract (`"8"` under `apiyi`, `8` under `openai`, `8.0` anywhere)'
+    fix_summary = "safe: same number, right type"
     VALID = (
         Valid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
     )
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n',
-                'client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+                'seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "8" '
+                '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi") [profile openai: pinned]',
+                (1, 58), (1, 59), fixed='client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n',
-                'client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
+                'seconds="8" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API expects a '
+                'string; if this code calls it, set profile = "openai") [profile apiyi: pinned]',
+                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", seconds=8)\n', profile="apiyi"),
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=8.0)\n',
-                'client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
+                "seconds=8.0 is a float, but profile apiyi expects an int: use 8 (seconds is a whole number of seconds) "
+                "[profile apiyi: pinned]",
+                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", seconds=8)\n', profile="apiyi"),
+        # A wrong type on an unsupported duration: the fix alone leaves a valid value.
+        Invalid('client.videos.create(model="sora-2", prompt="p", seconds=5)\n',
+                'seconds=5 is an int, but profile openai expects a string, as the openai SDK types it: use "4", the '
+                'nearest supported duration (the APIYI gateway expects an int; if this code calls it, set profile = '
+                '"apiyi") [profile openai: pinned]',
+                (1, 58), (1, 59), fixed='client.videos.create(model="sora-2", prompt="p", seconds="4")\n'),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

@@ -42,15 +42,24 @@ class SizeUnsupported(Rule):
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
         "but changes price and output."
     )
+    reports = "a size the model cannot render (`1792x1024` on `sora-2`)"
+    fix_summary = ("safe: the model's size of the same orientation, the nearest in area; "
+                   'unsafe: `model="sora-2-pro"`')
     VALID = (
         Valid('client.videos.create(model="sora-2-pro", prompt="p", size="1792x1024")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", size=f"{w}x{h}")\n'),
     )
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1792x1024")\n',
-                'client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid("import openai\nclient = openai.OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
-                "import openai\nclient = openai.OpenAI()\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n", "apiyi"),
+                "size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+                'use "1280x720" (same orientation), or model="sora-2-pro" [profile openai: pinned]',
+                (1, 55), (1, 66), fixed='client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
+        Invalid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
+                "size='1024x1792' is not supported by sora-2 (the default model) (Supported values are: '1280x720' "
+                "and '720x1280'); use \"720x1280\" (same orientation) [profile apiyi: pinned]",
+                (3, 39), (3, 50),
+                fixed="from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n",
+                profile="apiyi"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -89,11 +98,16 @@ class SizeMalformed(Rule):
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1280*720")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+    reports = 'a size not written `WIDTHxHEIGHT` (`"1280*720"`, `"1280 x 720"`, `"720p"`)'
+    fix_summary = "safe: canonical form, where there is one"
     VALID = (Valid('client.videos.create(model="sora-2", prompt="p", size="720x1280")\n'),)
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", size="1280*720")\n',
-                'client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid('client.videos.create(model="sora-2", prompt="p", size="720p")\n'),
+                'size="1280*720" is not a valid size: write it as "1280x720" (WIDTHxHEIGHT) [profile openai: pinned]',
+                (1, 55), (1, 65), fixed='client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
+        Invalid('client.videos.create(model="sora-2", prompt="p", size="720p")\n',
+                "size=\"720p\" is not a valid size: write it as \"WIDTHxHEIGHT\" (Supported values are: '1280x720' "
+                "and '720x1280') [profile openai: pinned]", (1, 55), (1, 61)),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:

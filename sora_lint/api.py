@@ -1,0 +1,124 @@
+"""sora-lint as a library: the same diagnostics and fixes as the command line, from Python.
+
+    from sora_lint import Settings, check_source, fix_source
+
+    for d in check_source(text, "app.py", Settings(profile="openai")):
+        print(d.location.row, d.location.column, d.code, d.message)
+    fixed = fix_source(text, "app.py").source
+
+Everything named in ``__all__`` is the supported API; the package ships ``py.typed``. Settings
+that name an unknown profile or rule code raise :class:`ConfigError` (a message naming the
+setting and what is known), never a bare ``KeyError``. LibCST is imported on the first call
+that parses a file, not by importing this module.
+"""
+from __future__ import annotations
+
+import os
+from typing import Dict, Iterable, List, Optional, Union
+
+from .catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
+from .config import ConfigError, check_code, load_settings
+from .engine import FixOutcome
+from .engine import check_source as _engine_check
+from .engine import fix_source as _engine_fix
+from .runtime import validate as _runtime_validate
+from .settings import Settings
+from .types import Diagnostic, Edit, Fix, Location
+
+__all__ = [
+    "check_source",
+    "fix_source",
+    "check_paths",
+    "validate",
+    "Settings",
+    "Diagnostic",
+    "Fix",
+    "Edit",
+    "Location",
+    "ConfigError",
+    # The types the functions above return.
+    "FixOutcome",
+    "Problem",
+]
+
+
+def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None) -> List[Diagnostic]:
+    """Every diagnostic for one file's text, sorted by position, ``# noqa`` comments applied.
+
+    ``settings`` defaults to ``Settings()`` (profile ``auto``, every rule); no configuration file is
+    read. A text that cannot be parsed gives one SOR000 diagnostic rather than an exception.
+    """
+    return _engine_check(source, filename, _checked(settings))
+
+
+def fix_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
+               *, unsafe_fixes: bool = False) -> FixOutcome:
+    """The text with every safe fix applied (and the unsafe ones, with ``unsafe_fixes``), round after
+    round until it is stable, as ``sora-lint fix`` writes it.
+
+    The outcome has the fixed ``source``, the number of edits ``applied``, the diagnostics
+    ``remaining``, and ``error`` when a fix would have broken the code (the source is then returned
+    unchanged).
+    """
+    return _engine_fix(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
+
+
+def check_paths(paths: Iterable[Union[str, "os.PathLike[str]"]], settings: Optional[Settings] = None,
+                *, jobs: int = 1) -> List[Diagnostic]:
+    """Every diagnostic in the Python files of ``paths`` (files, or folders walked as the CLI walks them).
+
+    ``settings`` defaults to the ``[tool.sora-lint]`` table of the nearest ``pyproject.toml`` above
+    the current directory, as ``sora-lint check`` reads it. ``jobs`` above 1 spreads the files over
+    that many processes. Raises ``FileNotFoundError`` for a path that does not exist and ``OSError``
+    for a file that cannot be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
+    """
+    from .files import discover
+    from .runner import CHECK, Job, run
+
+    resolved = _checked(settings if settings is not None else load_settings())
+    files, missing = discover([os.fspath(p) for p in paths], resolved)
+    if missing:
+        raise FileNotFoundError("; ".join(missing))
+    results = run(files, Job(CHECK, resolved), jobs=jobs)
+    errors = [r.error for r in results if r.error]
+    if errors:
+        raise OSError("; ".join(errors))
+    return sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
+
+
+def validate(
+    model: Optional[str] = None,
+    seconds: object = None,
+    size: Optional[str] = None,
+    profile: Union[str, Profile] = "openai",
+    extra_profiles: Optional[Dict[str, Profile]] = None,
+) -> List[Problem]:
+    """The linter's findings on one request's parameters under ``profile``; ``[]`` when it is valid.
+
+    ``None`` means the parameter is not sent. Each :class:`Problem` has the ``code``, the ``param``,
+    the linter's ``message`` and the safe fix's value as ``suggestion`` (or None). An unknown
+    ``profile`` raises :class:`ConfigError`.
+    """
+    if isinstance(profile, str):
+        known = sorted({*SHIPPED_PROFILES, *(extra_profiles or {})})
+        if profile not in known:
+            raise ConfigError(f"validate: unknown profile {profile!r} (known: {', '.join(known)})")
+    return _runtime_validate(model, seconds, size, profile, extra_profiles)
+
+
+def _checked(settings: Optional[Settings]) -> Settings:
+    """``settings`` (or the defaults), after checking every profile and code it names."""
+    settings = settings if settings is not None else Settings()
+    known = settings.profiles
+    if settings.profile != AUTO and settings.profile not in known:
+        raise ConfigError(f"Settings.profile: unknown profile {settings.profile!r} "
+                          f"(known: {', '.join(sorted([AUTO, *known]))})")
+    if settings.fallback_profile not in known:
+        raise ConfigError(f"Settings.fallback_profile: unknown profile {settings.fallback_profile!r} "
+                          f"(known: {', '.join(sorted(known))})")
+    for field_name, codes in (("select", settings.select), ("ignore", settings.ignore)):
+        if isinstance(codes, str):  # select="SOR001" would be read letter by letter
+            raise ConfigError(f"Settings.{field_name}: must be a tuple of codes, such as ('SOR001',), not a string")
+        for code in codes:
+            check_code(code, f"Settings.{field_name}")
+    return settings
