@@ -213,3 +213,21 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
                             env=env, timeout=300)
     assert result.stdout == f"bad00.py:2:60: {SOR001}\n"
     assert result.stderr == ""
+
+
+def test_fix_on_stdin_shows_what_is_left_on_the_lines_of_the_fixed_source(tmp_path):
+    # The fix joins a concatenation written over two lines, so every later line moves up by one:
+    # the snippet under a remaining finding must be that finding's line in the fixed text.
+    source = ('from openai import OpenAI\nclient = OpenAI()\n'
+              'client.videos.create(model="sora-2", prompt="p", size=("1792"\n'
+              '                                                      "x1024"))\n'
+              'client.videos.create(model="sora-2", prompt="p", size="720p")\n')
+    fixed = source.replace('("1792"\n                                                      "x1024")', '("1280x720")')
+    result = run_stdin(["fix", "-"], source, tmp_path)
+    assert (result.returncode, result.stdout.decode()) == (1, fixed)
+    assert result.stderr.decode().splitlines() == [
+        f"-:4:55: {SOR004}",
+        '4 | client.videos.create(model="sora-2", prompt="p", size="720p")',
+        "  |                                                       ^^^^^^",
+        "",
+    ]
