@@ -310,7 +310,8 @@ def test_a_value_written_over_lines_is_shown_on_one_line():
     from sora_lint.engine import check_source
 
     source = OPENAI + 'client.videos.create(model="sora-2", prompt="p", seconds="""1\n0""")\n'
-    assert [d.message for d in check_source(source, "t.py")] == [f'seconds="1\\n0" is not a number of seconds{TAG}']
+    assert [d.message for d in check_source(source, "t.py")] == [
+        f'seconds="1\\n0" is not a number of seconds: write one supported by sora-2 {SUPPORTED}{TAG}']
 
 
 # --- a comment inside a value: never deleted, so no fix ------------------------------------
