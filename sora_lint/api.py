@@ -69,8 +69,8 @@ def check_paths(paths: Iterable[Union[str, "os.PathLike[str]"]], settings: Optio
 
     ``settings`` defaults to the ``[tool.sora-lint]`` table of the nearest ``pyproject.toml`` above
     the current directory, as ``sora-lint check`` reads it. ``jobs`` above 1 spreads the files over
-    that many processes. Raises ``FileNotFoundError`` for a path that does not exist and ``OSError``
-    for a file that cannot be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
+    that many processes. Raises ``FileNotFoundError`` for a path that does not exist or names a file
+    that is not Python (a suffix other than ``.py`` / ``.pyi``) and ``OSError`` for a file that cannot be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
     """
     from .files import discover
     from .runner import CHECK, Job, run

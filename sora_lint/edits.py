@@ -3,7 +3,9 @@
 A fix must change only the characters of the value it fixes. So a rewritten literal keeps
 what the user wrote in and around it: its quote character (triple quotes too), its ``r`` or
 ``u`` prefix, the parentheses, line breaks and comments around it; an implicit concatenation
-(``("1792" "x1024")``) becomes one string inside the same parentheses. A keyword argument is
+(``("1792" "x1024")``) becomes one string inside the same parentheses. A value with a comment inside
+it (between the parts of a concatenation) gets no edit at all: one string has no place for the comment,
+and a fix never deletes one. A keyword argument is
 added by inserting text where the call's own layout puts a new argument, never by rewriting
 the call, so the language server's quick fix is that same small edit.
 
@@ -68,6 +70,16 @@ def nodes_to_locate(change: Change) -> List[cst.CSTNode]:
         return [change.call.func]
     starter = _line_starter(change.call)
     return [args[-1].value] + ([args[starter]] if starter is not None else [args[-1]])
+
+
+def comment_inside(target: cst.BaseExpression) -> bool:
+    """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
+    parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
+    return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)
 
 
 def value_text(node: Optional[cst.BaseExpression], value: object) -> str:
@@ -161,6 +173,8 @@ class EditBuilder:
     # --- a literal's value -------------------------------------------------------
 
     def _replace(self, change: ReplaceValue) -> Optional[List[Tuple[int, int, str]]]:
+        if comment_inside(change.target):
+            return None  # the rules say so in the message (rule.fix_blocker); this is the last guard
         span = self._value_span(change.target)
         if span is None:
             return None

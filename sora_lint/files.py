@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 from .settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOT_PYTHON = "not a Python file (.py, .pyi), so it was not checked"
 
 
 class _GitIgnore:
@@ -165,9 +166,13 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
 
 def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
              force_exclude: bool = False) -> Tuple[List[str], List[str]]:
-    """The files to check, and one error line for each path that does not exist.
+    """The files to check, and one error line for each path that does not exist or names a file
+    that is not Python.
 
     ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
+    A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
+    one with another suffix (``notebook.ipynb``, whose JSON may even parse as Python) is an error,
+    never a silent "All checks passed!".
     """
     if isinstance(settings, Settings):
         fixed = settings
@@ -182,6 +187,10 @@ def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
             if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
+                continue
+            suffix = os.path.splitext(raw)[1]
+            if suffix and suffix not in PYTHON_SUFFIXES:
+                errors.append(f"{raw}: {NOT_PYTHON}")
                 continue
             found.append(raw)
         else:

@@ -131,11 +131,13 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: "Resolver") ->
     bom = text[:len(text) - len(body)]
     error = None
     changed = False
+    reported = body  # the text the diagnostics' positions are in
     if job_mode == CHECK:
         diagnostics = check_source(body, name, settings)
     else:
         outcome = fix_source(body, name, settings, unsafe_fixes=args.unsafe_fixes)
         diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
+        reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
         if job_mode == DIFF:
             sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
         else:
@@ -151,7 +153,7 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: "Resolver") ->
         return EXIT_ERROR
     try:
         options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
-                                sources=SourceLines({name: body}))
+                                sources=SourceLines({name: reported}))
         out = statistics(diagnostics, options, args.output_format) if args.statistics else \
             FORMATS[args.output_format](diagnostics, options)
         if out:

@@ -30,7 +30,7 @@ from .catalog import (  # noqa: F401 - re-exported for rules
 )
 from .lifecycle import Notice, Server, notice  # noqa: F401 - re-exported for rules
 from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
-from .edits import AddKeyword, Change, ReplaceValue, value_text
+from .edits import AddKeyword, Change, ReplaceValue, comment_inside, value_text
 from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
 
 
@@ -197,13 +197,24 @@ def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int,
 
 def rewrite(arg: Resolved, value: Union[int, str], applicability: str, message: str) -> Optional[FixProposal]:
     """A fix that writes ``value`` in place of the argument's literal, unless the literal may not be touched."""
-    if arg.literal is None or arg.fix_blocker is not None:
+    if arg.literal is None or fix_blocker(arg) is not None:
         return None
     return FixProposal(applicability, message, (ReplaceValue(arg.literal, value),))
 
 
+def fix_blocker(arg: Resolved) -> Optional[str]:
+    """Why the argument's literal may not be rewritten: the analysis's reason, or a comment that a
+    rewrite would delete (a fix never loses one); None when it may."""
+    if arg.fix_blocker:
+        return arg.fix_blocker
+    if arg.literal is not None and comment_inside(arg.literal):
+        return "a comment sits inside the value"
+    return None
+
+
 def fix_blocked_note(arg: Resolved) -> str:
-    return f" (not fixed automatically: {arg.fix_blocker})" if arg.fix_blocker else ""
+    blocker = fix_blocker(arg)
+    return f" (not fixed automatically: {blocker})" if blocker else ""
 
 
 def valid_under(call: SoraCall, spec: ModelSpec, profile: Profile) -> bool:

@@ -85,6 +85,9 @@ def test_check_paths_walks_folders_with_the_projects_configuration(tmp_path, mon
     assert [d.code for d in check_paths(["src"], Settings(profile="openai", ignore=("SOR001",)))] == []
     with pytest.raises(FileNotFoundError, match="missing.py: no such file or directory"):
         check_paths(["missing.py"])
+    (tmp_path / "notebook.ipynb").write_text('{"cells": []}\n')
+    with pytest.raises(FileNotFoundError, match=r"notebook.ipynb: not a Python file \(.py, .pyi\), so it was not checked"):
+        check_paths(["notebook.ipynb"])
 
 
 def test_the_package_exports_exactly_the_api():

@@ -3,7 +3,7 @@ import json
 import shutil
 import textwrap
 
-from conftest import FIXTURES, lines
+from conftest import AFTER_SHUTDOWN, FIXTURES, lines
 
 from sora_lint.rules import rule_codes
 
@@ -155,6 +155,16 @@ def test_fixtures_report_real_findings(cli):
     found = lines(result.stdout)
     assert not any(l.startswith("fixtures/official_sdk_ok.py") or l.startswith("fixtures/not_sora.py") for l in found)
     assert found[-2:] == ["Found 28 errors.", "[*] 28 fixable with `sora-lint fix`."]
+
+
+def test_the_ok_fixture_after_the_shutdown_has_only_the_shutdown_to_report(cli):
+    # What the Quick start shows today: its parameters are valid, its server is gone (the file says why).
+    result = cli("check", "--no-cache", "--output-format", "json", "fixtures/official_sdk_ok.py",
+                 cwd=FIXTURES.parent, today=AFTER_SHUTDOWN)
+    assert result.returncode == 1
+    assert [(d["code"], d["location"]["row"]) for d in json.loads(result.stdout)] == [
+        ("SOR006", 16), ("SOR006", 25), ("SOR006", 30), ("SOR006", 34)]
+    assert "SOR006 reports" in (FIXTURES / "official_sdk_ok.py").read_text().split('"""')[0]
 
 
 def test_rule_command(cli):

@@ -213,3 +213,41 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
                             env=env, timeout=300)
     assert result.stdout == f"bad00.py:2:60: {SOR001}\n"
     assert result.stderr == ""
+
+
+def test_fix_on_stdin_shows_what_is_left_on_the_lines_of_the_fixed_source(tmp_path):
+    # The fix joins a concatenation written over two lines, so every later line moves up by one:
+    # the snippet under a remaining finding must be that finding's line in the fixed text.
+    source = ('from openai import OpenAI\nclient = OpenAI()\n'
+              'client.videos.create(model="sora-2", prompt="p", size=("1792"\n'
+              '                                                      "x1024"))\n'
+              'client.videos.create(model="sora-2", prompt="p", size="720p")\n')
+    fixed = source.replace('("1792"\n                                                      "x1024")', '("1280x720")')
+    result = run_stdin(["fix", "-"], source, tmp_path)
+    assert (result.returncode, result.stdout.decode()) == (1, fixed)
+    assert result.stderr.decode().splitlines() == [
+        f"-:4:55: {SOR004}",
+        '4 | client.videos.create(model="sora-2", prompt="p", size="720p")',
+        "  |                                                       ^^^^^^",
+        "",
+    ]
+
+
+def test_a_named_file_that_is_not_python_is_an_error_not_a_pass(cli, tmp_path):
+    # A notebook's JSON parses as a Python dict: checked as Python it would "pass" whatever it calls.
+    (tmp_path / "notebook.ipynb").write_text('{"cells": [{"source": ["client.videos.create(seconds=10)"]}]}\n')
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "render").write_text(BAD)  # a script without a suffix is Python, as ruff and pre-commit see it
+    error = "sora-lint: error: notebook.ipynb: not a Python file (.py, .pyi), so it was not checked"
+    result = cli("check", "notebook.ipynb")
+    assert (result.returncode, result.stdout, lines(result.stderr)) == (2, "", [error])
+    result = cli("check", "--output-format", "concise", "bad.py", "notebook.ipynb", "render")
+    assert (result.returncode, lines(result.stderr)) == (2, [error])
+    assert lines(result.stdout) == [f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}",
+                                    f"render:2:60: {SOR001}", f"render:2:71: {SOR004}",
+                                    "Found 4 errors.", "[*] 2 fixable with `sora-lint fix`."]
+    # In a folder, only Python files are looked at, as before: the notebook is no error there.
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "notebook.ipynb").rename(tmp_path / "nb" / "notebook.ipynb")
+    result = cli("check", "nb")
+    assert (result.returncode, lines(result.stderr)) == (0, ["sora-lint: warning: no Python files found under the given paths"])

@@ -54,7 +54,16 @@ class TestSecondsUnsupported:
 
     def test_not_a_number(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(model="sora-2", prompt="p", seconds="ten")\n') == [
-            f'3:58 SOR001 seconds="ten" is not a number of seconds {OPENAI_TAG}'
+            '3:58 SOR001 seconds="ten" is not a number of seconds: write one supported by sora-2 '
+            f"(Supported values are: '4', '8', and '12') {OPENAI_TAG}"
+        ]
+        # Without a known model there is no list to give: the message says only what is wrong.
+        assert diags(OPENAI_HEAD + 'client.videos.create(model=MODEL, prompt="p", seconds="8s")\n') == [
+            f'3:55 SOR001 seconds="8s" is not a number of seconds {OPENAI_TAG}'
+        ]
+        assert diags(OPENAI_HEAD + 'client.videos.extend(video="v", prompt="p", seconds="8s")\n') == [
+            '3:53 SOR001 seconds="8s" is not a number of seconds: write an extension length videos.extend supports '
+            f"(Supported values are: '4', '8', '12', '16', and '20') {OPENAI_TAG}"
         ]
 
     def test_extension_lengths(self):
@@ -77,6 +86,14 @@ class TestSecondsType:
             '3:58 SOR002 seconds="8" is a string, but profile apiyi expects an int: use 8 '
             f'(the official OpenAI API expects a string; if this code calls it, set profile = "openai") {APIYI_TAG}'
         ]
+
+    def test_a_string_not_written_as_the_sdk_literal_says_which_literal(self):
+        # " 8" and "08" are strings already: the message names the literal, not the type.
+        for written in ('" 8"', '"08"'):
+            assert diags(OPENAI_HEAD + f'client.videos.create(model="sora-2", prompt="p", seconds={written})\n') == [
+                f"3:58 SOR002 seconds={written} is not written as the openai SDK's literal \"8\" "
+                f'(the bare number as a string): use "8" {OPENAI_TAG}'
+            ]
 
     def test_float_under_both_profiles(self):
         source = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds=8.0)\n'

@@ -310,4 +310,62 @@ def test_a_value_written_over_lines_is_shown_on_one_line():
     from sora_lint.engine import check_source
 
     source = OPENAI + 'client.videos.create(model="sora-2", prompt="p", seconds="""1\n0""")\n'
-    assert [d.message for d in check_source(source, "t.py")] == [f'seconds="1\\n0" is not a number of seconds{TAG}']
+    assert [d.message for d in check_source(source, "t.py")] == [
+        f'seconds="1\\n0" is not a number of seconds: write one supported by sora-2 {SUPPORTED}{TAG}']
+
+
+# --- a comment inside a value: never deleted, so no fix ------------------------------------
+
+COMMENT_INSIDE = OPENAI + textwrap.dedent('''\
+    video = client.videos.create(
+        model="sora-2",
+        prompt="p",
+        size=("1792"  # width
+              "x1024"),  # height
+    )
+    PARAMS = {
+        "model": "sora-2",
+        "size": (
+            "1792"  # wide
+            "x1024"  # short
+        ),
+    }
+    client.videos.create(prompt="p", **PARAMS)
+''')
+NOT_FIXED = " (not fixed automatically: a comment sits inside the value)"
+SIZE_ON_SORA_2 = ("is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+                  'use "1280x720" (same orientation), or model="sora-2-pro"')
+
+
+def test_a_comment_inside_a_value_is_reported_without_a_fix(cli, tmp_path):
+    (tmp_path / "m.py").write_text(COMMENT_INSIDE)
+    result = cli("check", "--output-format", "concise", "m.py")
+    assert result.returncode == 1
+    # No [*]: `fix` would have to delete "# width" / "# wide" to write one string.
+    assert lines(result.stdout) == [
+        f'm.py:7:10: SOR003 size="1792x1024" {SIZE_ON_SORA_2}{NOT_FIXED}{TAG}',
+        f'm.py:12:13: SOR003 size="1792x1024" (in **PARAMS) {SIZE_ON_SORA_2}{NOT_FIXED}{TAG}',
+        "Found 2 errors.",
+        "2 more fixable with `sora-lint fix --unsafe-fixes`.",
+    ]
+    fixed = cli("fix", "m.py")
+    assert fixed.returncode == 1
+    assert lines(fixed.stdout)[-1] == "0 fixes applied in 0 files, 2 left that need a choice."
+    assert (tmp_path / "m.py").read_text() == COMMENT_INSIDE
+
+
+def test_the_model_switch_beside_a_commented_value_keeps_every_comment(cli, tmp_path):
+    (tmp_path / "m.py").write_text(COMMENT_INSIDE)
+    result = cli("fix", "--unsafe-fixes", "m.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "m.py").read_text() == COMMENT_INSIDE.replace('"sora-2"', '"sora-2-pro"')
+
+
+def test_comments_around_a_value_in_its_parentheses_are_no_reason_to_withhold_its_fix():
+    import libcst as cst
+
+    from sora_lint.edits import comment_inside
+
+    around = cst.parse_expression('(  # ten\n    "10"  # seconds\n)')
+    inside = cst.parse_expression('("1792"  # wide\n "x1024")')
+    assert (comment_inside(around), comment_inside(inside)) == (False, True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional, Tuple
 
 from ..rule import (
     SAFE,
@@ -80,11 +80,12 @@ class SecondsUnsupported(Rule):
         if arg is None:
             return
         number = as_number(arg.value)
+        found = supported_seconds(call, ctx)
         if number is None:
             if isinstance(arg.value, str):
-                yield self.finding(f"{shown(arg)} is not a number of seconds{ctx.tag}", reported_at(arg))
+                yield self.finding(f"{shown(arg)} is not a number of seconds{_what_to_write(call, found)}{ctx.tag}",
+                                   reported_at(arg))
             return
-        found = supported_seconds(call, ctx)
         if found is None or number in found[0]:
             return
         supported, what = found
@@ -173,15 +174,28 @@ class SecondsType(Rule):
                      if isinstance(arg.value, str) else "seconds is a whole number of seconds")
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects an int: {use} "
                        f"({other}){fix_blocked_note(arg)}{ctx.tag}")
+        elif isinstance(arg.value, str):
+            # A string already, but not the SDK's literal (" 8", "08", "8.0"): saying it should be a
+            # string would contradict itself, so the message names the literal it should be.
+            message = (f"{shown(arg)} is not written as the openai SDK's literal {shown_value(str(whole))} "
+                       f"(the bare number as a string): {use}{fix_blocked_note(arg)}{ctx.tag}")
         else:
-            kind = "an int" if isinstance(arg.value, int) else ("a float" if isinstance(arg.value, float) else "a string")
-            other = (_other_contract(SOR_TYPE_INT, "an int")
-                     if isinstance(arg.value, (int, float)) else "write the bare number as a string")
+            kind = "an int" if isinstance(arg.value, int) else "a float"
             message = (f"{shown(arg)} is {kind}, but profile {ctx.profile.name} expects a string, "
-                       f'as the openai SDK types it: {use} ({other}){fix_blocked_note(arg)}{ctx.tag}')
+                       f'as the openai SDK types it: {use} ({_other_contract(SOR_TYPE_INT, "an int")})'
+                       f"{fix_blocked_note(arg)}{ctx.tag}")
         fix = rewrite(arg, replacement, SAFE,
                       f"Replace with {'the int' if wants_int else 'the string'} {shown_value(replacement)}")
         yield self.finding(message, reported_at(arg), fix)
+
+
+def _what_to_write(call: SoraCall, found: Optional[Tuple[Tuple[int, ...], str]]) -> str:
+    """For a value that is no number at all: the durations to choose from, when the call's are known."""
+    if found is None:
+        return ""
+    supported, what = found
+    one = what if call.is_extend else f"one {what}"
+    return f": write {one} (Supported values are: {supported_list(supported)})"
 
 
 def _other_contract(seconds_type: str, kind: str) -> str:
