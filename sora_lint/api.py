@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Dict, Iterable, List, Optional, Union
 
-from .catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
+from .contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
 from .config import ConfigError, check_code, load_settings
 from .engine import FixOutcome
 from .engine import check_source as _engine_check

@@ -6,9 +6,17 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
-from .lifecycle import parse_date
-from .settings import Settings
+from .contracts.catalog import (
+    AUTO,
+    SHIPPED_PROFILES,
+    SOR_TYPE_INT,
+    SOR_TYPE_STR,
+    Profile,
+    canonical_size,
+    profile_from_table,
+)
+from .contracts.lifecycle import parse_date
+from .settings import ConfigError, Settings
 from .rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
@@ -19,10 +27,6 @@ _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
 _PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds",
                  "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
 _MODEL_KEYS = {"seconds", "sizes", "default-seconds", "upgrades", *_LIFECYCLE_KEYS}
-
-
-class ConfigError(Exception):
-    """A configuration problem; the message names the file and the key."""
 
 
 def _load_toml(path: Path) -> Dict[str, Any]:

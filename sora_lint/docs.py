@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .catalog import SOR_TYPE_INT, Profile
-from .lifecycle import Server
+from .contracts.catalog import SOR_TYPE_INT, Profile
+from .contracts.lifecycle import Server
 from .types import PARSE_ERROR
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
@@ -175,7 +175,7 @@ def profile_table(profile: Profile, origin: str) -> str:
 
 def _servers_of(profile: Profile) -> List[Server]:
     """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
-    from .catalog import SHIPPED_SERVERS
+    from .contracts.catalog import SHIPPED_SERVERS
 
     if profile.server is not None:
         return [profile.server]
@@ -249,7 +249,7 @@ def lifecycle_markdown(servers: Sequence[Server]) -> str:
 
 def readme_blocks() -> Dict[str, str]:
     """The README's generated blocks, by name (between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``)."""
-    from .catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
+    from .contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
 
     return {"rules": rules_markdown(rule_docs()),
             "profiles": profile_markdown(list(SHIPPED_PROFILES.values())),

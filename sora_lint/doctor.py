@@ -14,8 +14,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
-from .lifecycle import Dates, Server
+from .contracts.catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
+from .contracts.lifecycle import Dates, Server
 
 LITERALS = {"VideoModel": "video_model", "VideoSeconds": "video_seconds", "VideoSize": "video_size"}
 VIDEOS_CLASSES = ("Videos", "AsyncVideos")

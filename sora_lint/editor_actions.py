@@ -7,7 +7,7 @@ import difflib
 from dataclasses import replace
 from typing import List, NamedTuple, Optional, Sequence
 
-from .noqa import add_noqa
+from .engine.noqa import add_noqa
 from .types import NEWLINE, Diagnostic, Location
 
 

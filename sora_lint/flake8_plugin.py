@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import Any, Iterator, List, Optional, Tuple
 
-from .catalog import AUTO
-from .prefilter import might_contain_sora_call
+from .contracts.catalog import AUTO
+from .analysis.prefilter import might_contain_sora_call
 from .types import PARSE_ERROR
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO
 
-from .types import Diagnostic
+from .types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -77,8 +77,7 @@ def show_fixes(results: Sequence["FileResult"], dry_run: bool, stream: TextIO) -
 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
-    from .engine import PARSE_ERROR
-    from .noqa import add_noqa
+    from .engine.noqa import add_noqa
     from .runner import Undecodable, decode, write_atomically
 
     by_file: Dict[str, List[Diagnostic]] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-from .catalog import AUTO
+from .contracts.catalog import AUTO
 from .config import ConfigError, check_code, config_in_folder, load_file
 from .files import matches_glob, settings_root
 from .settings import RuleLayer, Settings

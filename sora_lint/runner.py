@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
 from .engine import check, check_source, fix_source, misplaced_note
-from .prefilter import might_contain_sora_call_bytes
+from .analysis.prefilter import might_contain_sora_call_bytes
 from .settings import Settings
 from .types import PARSE_ERROR, Diagnostic, Location
 

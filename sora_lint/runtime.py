@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from .catalog import Problem, Profile, get_profile
+from .contracts.catalog import Problem, Profile, get_profile
 from .settings import Settings
 
 PARAMS = ("model", "seconds", "size")
@@ -31,9 +31,9 @@ def validate(
     (those of a configuration: ``load_settings().user_profiles``).
     """
     from .analysis.facts import SoraCall
-    from .rule import Context, Finding
+    from .rules.base import Context, Finding
     from .rules import ALL_RULES
-    from .edits import ReplaceValue
+    from .rules.base import ReplaceValue
     from .types import SAFE
 
     prof = get_profile(profile, extra_profiles)

@@ -4,13 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
-from .catalog import AUTO, SHIPPED_PROFILES, Profile
+from .contracts.catalog import AUTO, SHIPPED_PROFILES, Profile
 
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
     ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
     "dist", "node_modules", "site-packages", "venv", "__pycache__", ".sora_lint_cache",
 )
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,7 @@ from importlib import resources
 import pytest
 
 import sora_lint
-from sora_lint import (
-    ConfigError,
-    Diagnostic,
-    Location,
-    Settings,
-    check_paths,
-    check_source,
-    fix_source,
-    validate,
-)
+from sora_lint import ConfigError, Diagnostic, Location, Settings, check_paths, check_source, fix_source, validate
 from sora_lint import api
 
 from conftest import ROOT

@@ -2,7 +2,7 @@
 import pytest
 
 from sora_lint import ConfigError, nearest_seconds, suggest_model, validate
-from sora_lint.catalog import APIYI, OPENAI, canonical_size, model_candidates, profile_for_base_url
+from sora_lint.contracts.catalog import APIYI, OPENAI, canonical_size, model_candidates, profile_for_base_url
 
 
 @pytest.mark.parametrize("value, supported, expected", [

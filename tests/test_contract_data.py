@@ -8,7 +8,7 @@ import pytest
 from conftest import lines
 
 from sora_lint import suggest_model, validate
-from sora_lint.catalog import (
+from sora_lint.contracts.catalog import (
     APIYI,
     CONTRACTS_FILE,
     OPENAI,
@@ -221,7 +221,7 @@ def test_the_runtime_api_imports_without_libcst_until_validate_runs():
     import subprocess
     import sys
 
-    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.selection, sora_lint.doctor\n"
+    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.contracts.selection, sora_lint.doctor\n"
              "before = 'libcst' in sys.modules\n"
              "sora_lint.validate(model='sora-2', seconds='8')\n"
              "print(before, 'libcst' in sys.modules)\n")

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, lines
 
 from sora_lint.engine import check_source, fix_source
-from sora_lint.prefilter import might_contain_sora_call
+from sora_lint.analysis.prefilter import might_contain_sora_call
 from sora_lint.settings import Settings
 
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.

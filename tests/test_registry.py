@@ -7,7 +7,7 @@ import textwrap
 
 from conftest import ROOT, lines
 
-from sora_lint.rule import Rule
+from sora_lint.rules.base import Rule
 from sora_lint.rules import ALL_RULES, RULES_BY_CODE, rule_codes
 from sora_lint.types import PARSE_ERROR
 
@@ -50,7 +50,7 @@ PROBE = textwrap.dedent('''\
 
     from typing import Iterable
 
-    from ..rule import Context, Finding, Rule, SoraCall
+    from .base import Context, Finding, Rule, SoraCall
 
 
     class Probe(Rule):

@@ -1,7 +1,7 @@
 """What the analysis hands to the rules: resolved Sora calls and the servers a module names.
 
 These records are the contract between the analysis (which builds them) and the rules,
-the engine and :func:`sora_lint.catalog.validate` (which read them). Fields may be added
+the engine and :func:`sora_lint.validate` (which read them). Fields may be added
 with defaults; none is removed or renamed without changing every reader.
 """
 from __future__ import annotations

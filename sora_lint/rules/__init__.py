@@ -1,4 +1,4 @@
-"""The rule registry: every :class:`~sora_lint.rule.Rule` subclass defined in a module of this package.
+"""The rule registry: every :class:`~sora_lint.rules.base.Rule` subclass defined in a module of this package.
 
 A rule is one file: a new module here is found, imported and ordered by code, and the codes,
 docs, README table and test lists are all derived from the classes. Nothing is listed by hand.
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Dict, Tuple, Type
 from ..types import PARSE_ERROR
 
 if TYPE_CHECKING:
-    from ..rule import Rule
+    from .base import Rule
 
     ALL_RULES: Tuple[Type[Rule], ...]  # provided by __getattr__ below
     RULES_BY_CODE: Dict[str, Type[Rule]]
@@ -33,7 +33,7 @@ def _load() -> Tuple[Type[Rule], ...]:
     import importlib
     import pkgutil
 
-    from ..rule import Rule
+    from .base import Rule
 
     found: Dict[str, Type[Rule]] = {}
     # Every module of the package, in name order; a module whose name starts with "_" holds helpers.

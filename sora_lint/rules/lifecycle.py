@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..rule import Context, Finding, Invalid, Notice, Rule, SoraCall, Valid, notice, sdk_default_server
+from .base import Context, Finding, Invalid, Notice, Rule, SoraCall, Valid, notice, sdk_default_server
 
 _OFFICIAL = sdk_default_server()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..rule import (
+from .base import (
     SAFE,
     Context,
     Finding,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..rule import Context, Finding, Invalid, Rule, SoraCall, Valid, reported_at, shown
+from .base import Context, Finding, Invalid, Rule, SoraCall, Valid, reported_at, shown
 
 
 class PromptEmpty(Rule):

@@ -1,19 +1,19 @@
 """What a rule sees (a resolved Sora call and its profile) and what it may propose.
 
-Rules import only this module: it re-exports the catalog and finder pieces they
-need, and a rule's fix asks for a value (:class:`~sora_lint.edits.ReplaceValue`) or a
-new argument (:class:`~sora_lint.edits.AddKeyword`); :mod:`sora_lint.edits` decides the
-bytes. So a rule never touches I/O, LibCST's parser or the source text.
+Rules import only this module: it re-exports (``__all__``) the catalog and analysis pieces
+they need, and a rule's fix asks for a value (:class:`ReplaceValue`) or a new argument
+(:class:`AddKeyword`); :mod:`sora_lint.engine.edits` decides the bytes. So a rule never
+touches I/O, LibCST's parser or the source text.
 """
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import ClassVar, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
-from .catalog import (  # noqa: F401 - re-exported for rules
+from ..contracts.catalog import (
     SOR_TYPE_INT,
     SOR_TYPE_STR,
     ModelSpec,
@@ -28,14 +28,108 @@ from .catalog import (  # noqa: F401 - re-exported for rules
     sdk_default_server,
     upgrades_of,
 )
-from .lifecycle import Notice, Server, notice  # noqa: F401 - re-exported for rules
-from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
-from .edits import AddKeyword, Change, ReplaceValue, value_text
-from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
+from ..contracts.lifecycle import Notice, Server, notice
+from ..analysis.facts import UNKNOWN, Resolved, SoraCall
+from ..types import SAFE, UNSAFE
 
+
+# What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
+__all__ = [
+    "SOR_TYPE_INT",
+    "SOR_TYPE_STR",
+    "ModelSpec",
+    "Profile",
+    "canonical_size",
+    "contract_for_seconds_type",
+    "is_canonical_size",
+    "model_candidates",
+    "nearest_seconds",
+    "neighbours",
+    "same_orientation_size",
+    "sdk_default_server",
+    "upgrades_of",
+    "Notice",
+    "Server",
+    "notice",
+    "UNKNOWN",
+    "Resolved",
+    "SoraCall",
+    "SAFE",
+    "UNSAFE",
+    "Value",
+    "ReplaceValue",
+    "AddKeyword",
+    "Change",
+    "value_text",
+    "new_string",
+    "FixProposal",
+    "Finding",
+    "Context",
+    "Invalid",
+    "Valid",
+    "Rule",
+    "shown",
+    "reported_at",
+    "shown_value",
+    "supported_list",
+    "model_spec",
+    "seconds_value",
+    "seconds_type_is_wrong",
+    "supported_seconds",
+    "rewrite",
+    "fix_blocked_note",
+    "valid_under",
+    "as_number",
+    "upgrade_for",
+    "switch_model",
+]
 
 _EMPTY_MODULE = cst.Module(body=[])
 
+Value = Union[int, str]
+
+
+@dataclass(frozen=True)
+class ReplaceValue:
+    """Write ``value`` in place of the literal ``target`` (a string, number or concatenation)."""
+
+    target: cst.BaseExpression
+    value: Value
+
+
+@dataclass(frozen=True)
+class AddKeyword:
+    """Add ``keyword="value"`` to ``call`` after its last argument."""
+
+    call: cst.Call
+    keyword: str
+    value: str
+
+
+Change = Union[ReplaceValue, AddKeyword]
+
+
+def value_text(node: Optional[cst.BaseExpression], value: object) -> str:
+    """How a message shows a value: as its literal was written when that is one short line, else
+    as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
+    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) and "\n" not in node.value and "\r" not in node.value:
+        return node.value
+    if isinstance(value, str):
+        return new_string(value, frozenset()) or repr(value)
+    return repr(value)
+
+
+def new_string(value: str, forbidden: FrozenSet[str]) -> Optional[str]:
+    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
+    for quote in ('"', "'"):
+        if quote in forbidden:
+            continue
+        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+        if forbidden and "\\" in body:
+            return None  # no backslash inside an f-string's replacement field before 3.12
+        return f"{quote}{body}{quote}"
+    return None
 
 @dataclass(frozen=True)
 class FixProposal:

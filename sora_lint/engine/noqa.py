@@ -11,10 +11,31 @@ import re
 import tokenize
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from .types import NEWLINE, Diagnostic
+from ..types import NEWLINE, Diagnostic
 
 # `# noqa`, `# noqa: A1, B2` or `# noqa:A1 B2` (as flake8 and ruff read them).
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# `# sora-lint: noqa` on a line of its own: the whole file is exempt.
+FILE_EXEMPTION = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
+
+
+def exempts_file(source: str) -> bool:
+    """Whether ``source`` opts out of sora-lint as a whole."""
+    return FILE_EXEMPTION.search(source) is not None
+
+
+def is_suppressed(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
+    """Whether a noqa comment on the diagnostic's line names its code (or no code at all)."""
+    row = diagnostic.location.row
+    if row > len(lines):
+        return False
+    match = NOQA_COMMENT.search(lines[row - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(diagnostic.code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
 
 
 def _tokens(text: str) -> Optional[List[Tuple[int, str]]]:

@@ -19,34 +19,16 @@ from typing import TYPE_CHECKING, FrozenSet, List, Mapping, Optional, Sequence, 
 
 import libcst as cst
 
-from .types import Edit, Location
+from ..rules.base import AddKeyword, Change, ReplaceValue, new_string
+from ..types import Edit, Location
 
 if TYPE_CHECKING:
-    from .analysis.positions import LineIndex
+    from ..analysis.positions import LineIndex
 
-Value = Union[int, str]
 Span = Tuple[int, int]
 Spans = Mapping[int, Span]
 
 
-@dataclass(frozen=True)
-class ReplaceValue:
-    """Write ``value`` in place of the literal ``target`` (a string, number or concatenation)."""
-
-    target: cst.BaseExpression
-    value: Value
-
-
-@dataclass(frozen=True)
-class AddKeyword:
-    """Add ``keyword="value"`` to ``call`` after its last argument."""
-
-    call: cst.Call
-    keyword: str
-    value: str
-
-
-Change = Union[ReplaceValue, AddKeyword]
 
 # What may sit between "(" and the value inside it: blanks, comments, line breaks, continuations.
 _BLANK = re.compile(r"(?:[ \t\f\r\n]+|#[^\r\n]*|\\(?:\r\n|\r|\n))*")
@@ -68,29 +50,6 @@ def nodes_to_locate(change: Change) -> List[cst.CSTNode]:
         return [change.call.func]
     starter = _line_starter(change.call)
     return [args[-1].value] + ([args[starter]] if starter is not None else [args[-1]])
-
-
-def value_text(node: Optional[cst.BaseExpression], value: object) -> str:
-    """How a message shows a value: as its literal was written when that is one short line, else
-    as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
-    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) and "\n" not in node.value and "\r" not in node.value:
-        return node.value
-    if isinstance(value, str):
-        return new_string(value, frozenset()) or repr(value)
-    return repr(value)
-
-
-def new_string(value: str, forbidden: FrozenSet[str]) -> Optional[str]:
-    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
-    for quote in ('"', "'"):
-        if quote in forbidden:
-            continue
-        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-        if forbidden and "\\" in body:
-            return None  # no backslash inside an f-string's replacement field before 3.12
-        return f"{quote}{body}{quote}"
-    return None
 
 
 def forbidden_quotes(span: Span, fstrings: Sequence[cst.FormattedString], spans: Spans) -> FrozenSet[str]:

@@ -19,7 +19,7 @@ from .catalog import (
     server_for_host,
 )
 from .lifecycle import Server
-from .settings import Settings
+from ..settings import Settings
 
 
 @dataclass(frozen=True)
