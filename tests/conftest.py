@@ -1,8 +1,8 @@
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Sequence
 
 import pytest
 
@@ -44,14 +44,15 @@ def flake8(tmp_path):
     return _run
 
 
-def lines(text: str) -> List[str]:
+def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
 # Hypothesis: a fixed, derandomised budget by default (CI stays bounded and repeatable);
 # `HYPOTHESIS_PROFILE=deep pytest` runs many more examples by hand.
 try:
-    from hypothesis import HealthCheck, settings as hypothesis_settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
 
     hypothesis_settings.register_profile(
         "ci", max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

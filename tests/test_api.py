@@ -7,12 +7,10 @@ import textwrap
 from importlib import resources
 
 import pytest
+from conftest import ROOT
 
 import sora_lint
-from sora_lint import ConfigError, Diagnostic, Location, Settings, check_paths, check_source, fix_source, validate
-from sora_lint import api
-
-from conftest import ROOT
+from sora_lint import ConfigError, Diagnostic, Location, Settings, api, check_paths, check_source, fix_source, validate
 
 BAD = textwrap.dedent('''\
     from openai import OpenAI
@@ -55,7 +53,9 @@ def test_bad_settings_raise_config_error_never_key_error(settings, message):
 
 
 def test_validate_is_the_runtime_check_and_names_a_bad_profile():
-    assert [(p.code, p.param, p.suggestion) for p in validate(model="sora-2", seconds="9")] == [("SOR001", "seconds", "8")]
+    assert [(p.code, p.param, p.suggestion) for p in validate(model="sora-2", seconds="9")] == [
+        ("SOR001", "seconds", "8")
+    ]
     with pytest.raises(ConfigError) as raised:
         validate(model="sora-2", profile="nope")
     assert str(raised.value) == "validate: unknown profile 'nope' (known: apiyi, openai)"

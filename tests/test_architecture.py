@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sora_lint"
 MAX_LINES = 400
 
 # Lower layers never import higher ones. A module not listed here fails the test: place it.
-LAYERS: Tuple[Tuple[str, ...], ...] = (
+LAYERS: tuple[tuple[str, ...], ...] = (
     # facts: the Sora contracts, the plain records every layer passes around, the settings of a run; no LibCST
     ("types", "contracts", "catalog", "settings"),
     ("analysis",),  # where the Sora calls are, what their arguments resolve to
@@ -22,7 +21,7 @@ LAYERS: Tuple[Tuple[str, ...], ...] = (
 )
 
 
-def _modules() -> Dict[str, Path]:
+def _modules() -> dict[str, Path]:
     found = {}
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE).with_suffix("")
@@ -40,7 +39,7 @@ def _layer(module: str) -> int:
     raise AssertionError(f"sora_lint/{module.replace('.', '/')}.py is in no layer: add it to LAYERS")
 
 
-def _imports(module: str, path: Path) -> List[Tuple[str, List[str], int]]:
+def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
     """(imported module inside the package, names imported from it, line) for every import, at any depth."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
@@ -91,15 +90,15 @@ def test_no_private_name_is_imported_across_modules():
 
 def test_the_import_graph_has_no_cycle():
     modules = _modules()
-    graph: Dict[str, Set[str]] = {m: set() for m in modules}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
     for module, path in modules.items():
         for target, names, _line in _imports(module, path):
             for candidate in [target] + [f"{target}.{n}" for n in names]:
                 if candidate in modules and candidate != module:
                     graph[module].add(candidate)
-    visiting: List[str] = []
-    done: Set[str] = set()
-    cycles: List[str] = []
+    visiting: list[str] = []
+    done: set[str] = set()
+    cycles: list[str] = []
 
     def visit(node: str) -> None:
         if node in done:

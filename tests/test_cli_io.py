@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import lines
 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10", size="720p")\n'
 FIXED = BAD.replace('seconds="10"', 'seconds="12"')
 TAG = "[profile openai: auto: client has no base_url]"
-SOR001 = f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 {TAG}"
+SOR001 = (f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
+          f"and '12'); use 8 or 12 {TAG}")
 SOR004 = ('SOR004 size="720p" is not a valid size: write it as "WIDTHxHEIGHT" '
           f"(Supported values are: '1280x720' and '720x1280') {TAG}")
 PATCH = ('--- a/bad.py\n+++ b/bad.py\n@@ -1,2 +1,2 @@\n from openai import OpenAI\n'
@@ -123,8 +123,8 @@ def parse(fmt, text):
     if fmt == "json-lines":
         return [json.loads(line) for line in text.splitlines()]
     if fmt == "github":
-        assert all(re.match(r"^::error file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SOR\d{3}::", l)
-                   for l in text.splitlines()), text
+        assert all(re.match(r"^::error file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SOR\d{3}::", line)
+                   for line in text.splitlines()), text
         return text.splitlines()
     return text
 
@@ -171,7 +171,8 @@ def test_output_file_color_and_quiet(cli, tmp_path):
         f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}", "Found 2 errors.", "[*] 1 fixable with `sora-lint fix`."]
     result = cli("check", "--fix", "-o", "no/such/folder/out.txt", "bad.py")
     assert (result.returncode, result.stdout) == (2, "")
-    assert lines(result.stderr) == ["sora-lint: error: no/such/folder/out.txt: cannot be written: No such file or directory"]
+    assert lines(result.stderr) == ["sora-lint: error: no/such/folder/out.txt: cannot be written: No such file or "
+                                    "directory"]
     assert (tmp_path / "bad.py").read_text() == BAD  # stopped before fixing anything
     result = cli("check", "--output-format", "concise", "-q", "bad.py")
     assert result.stdout.splitlines() == [f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}"]
@@ -183,8 +184,14 @@ def test_output_file_color_and_quiet(cli, tmp_path):
                             cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=300)
     assert forced.stdout == coloured
     env["NO_COLOR"] = "1"
-    never = subprocess.run([sys.executable, "-m", "sora_lint", "check", "--output-format", "concise", "--color", "never",
-                            "bad.py"], cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=300)
+    never = subprocess.run(
+        [sys.executable, "-m", "sora_lint", "check", "--output-format", "concise", "--color", "never", "bad.py"],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert "\x1b[" not in never.stdout
 
 

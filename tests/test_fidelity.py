@@ -11,23 +11,22 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import pytest
-
 from conftest import lines, run
-from sora_lint.runner import unified_diff_bytes
 from test_lsp import Client, apply_text_edits, needs_pygls
+
+from sora_lint.runner import unified_diff_bytes
 
 OPENAI = "from openai import OpenAI\n\nclient = OpenAI()\n"
 
 
-def _case(body: str, after: str) -> Tuple[str, str]:
+def _case(body: str, after: str) -> tuple[str, str]:
     return OPENAI + textwrap.dedent(body), OPENAI + textwrap.dedent(after)
 
 
 # name: (before, after). Safe fixes: `sora-lint fix`.
-SAFE: Dict[str, Tuple[str, str]] = {
+SAFE: dict[str, tuple[str, str]] = {
     "single_quotes": _case("client.videos.create(model='sora-2', prompt='p', seconds='6')\n",
                            "client.videos.create(model='sora-2', prompt='p', seconds='8')\n"),
     "raw_prefix": _case("client.videos.create(model='sora-2', prompt='p', seconds=r'10')\n",
@@ -81,7 +80,7 @@ SAFE: Dict[str, Tuple[str, str]] = {
 }
 
 # Unsafe fixes: `sora-lint fix --unsafe-fixes` adds model="sora-2-pro" in the call's own layout.
-UNSAFE: Dict[str, Tuple[str, str]] = {
+UNSAFE: dict[str, tuple[str, str]] = {
     "model_after_trailing_comma": _case('''\
         def render(prompt):
             return client.videos.create(
@@ -127,7 +126,7 @@ VARIANTS = {"lf": lambda text: text.encode(), "crlf": lambda text: text.replace(
             "bom": lambda text: BOM + text.encode()}
 
 
-def write_cases(folder: Path, cases: Dict[str, Tuple[str, str]]) -> Dict[Path, Tuple[bytes, bytes]]:
+def write_cases(folder: Path, cases: dict[str, tuple[str, str]]) -> dict[Path, tuple[bytes, bytes]]:
     """Every case in every variant, as files in ``folder``; each file's bytes before and after."""
     folder.mkdir()
     files = {}
@@ -174,7 +173,7 @@ def test_codemod_writes_the_same_bytes(tmp_path, cases, flags):
     assert {p.name: p.read_bytes() for p in files} == {p.name: after for p, (_before, after) in files.items()}
 
 
-def _code_actions(client: Client, path: Path, text: str) -> List[dict]:
+def _code_actions(client: Client, path: Path, text: str) -> list[dict]:
     uri = path.as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python",
                                                             "version": 1, "text": text}})

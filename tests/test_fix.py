@@ -7,8 +7,8 @@ import textwrap
 
 import libcst
 import pytest
-
 from conftest import lines, run
+
 from sora_lint.engine import check_source, fix_source
 from sora_lint.settings import Settings
 
@@ -81,7 +81,10 @@ def test_unsafe_fix_adds_the_model_in_the_calls_own_layout():
     ''')
     assert fixed(before, unsafe=True) == after
     single = OPENAI + 'client.videos.create(prompt="p", size="1024x1792")\n'
-    assert fixed(single, unsafe=True) == OPENAI + 'client.videos.create(prompt="p", size="1024x1792", model="sora-2-pro")\n'
+    assert (
+        fixed(single, unsafe=True)
+        == OPENAI + 'client.videos.create(prompt="p", size="1024x1792", model="sora-2-pro")\n'
+    )
 
 
 def test_multiline_call_keeps_every_comment():
@@ -104,7 +107,9 @@ def test_value_behind_a_name_is_fixed_at_its_binding():
 
 
 def test_name_used_elsewhere_is_not_fixed_and_says_why():
-    before = APIYI + "DURATION = 10\nclient.videos.create(model='sora-2', prompt='p', seconds=DURATION)\nprint(DURATION)\n"
+    before = (
+        APIYI + "DURATION = 10\nclient.videos.create(model='sora-2', prompt='p', seconds=DURATION)\nprint(DURATION)\n"
+    )
     assert fixed(before) == before
     [d] = check_source(before, "t.py")
     assert "(not fixed automatically: DURATION is used elsewhere too)" in d.message
@@ -126,7 +131,11 @@ def test_params_dict_is_fixed_in_place():
 
 
 def test_shared_params_dict_is_not_fixed():
-    before = APIYI + 'params = {"model": "sora-2", "seconds": 10}\nclient.videos.create(**params)\nclient.videos.create_and_poll(**params)\n'
+    before = (
+        APIYI
+        + 'params = {"model": "sora-2", "seconds": 10}\nclient.videos.create(**params)\n'
+          'client.videos.create_and_poll(**params)\n'
+    )
     assert fixed(before) == before
     assert all("params is unpacked into more than one call" in d.message for d in check_source(before, "t.py"))
 

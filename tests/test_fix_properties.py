@@ -132,7 +132,11 @@ def value_spans(text: str, double_star: bool = False) -> list:
         elif isinstance(node, ast.Dict):
             spans.extend(span(v) for k, v in zip(node.keys, node.values)
                          if isinstance(k, ast.Constant) and k.value in FIXED_KEYS)
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.endswith("_VALUE"):
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id.endswith("_VALUE")
+        ):
             spans.append(span(node.value))
     return sorted(spans)
 

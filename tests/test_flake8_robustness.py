@@ -11,7 +11,6 @@ import textwrap
 
 import libcst
 import pytest
-
 from conftest import lines
 
 BAD_CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
@@ -109,7 +108,8 @@ def test_whatever_the_error_the_finding_is_one_line(broken_flake8, tmp_path, boo
 def test_a_message_with_newlines_is_folded_onto_one_line():
     from sora_lint.flake8_plugin import _one_line
 
-    assert _one_line(RuntimeError("Syntax Error @ 2:1.\n\n    print(\n    ^")) == "RuntimeError: Syntax Error @ 2:1. print( ^"
+    assert _one_line(RuntimeError("Syntax Error @ 2:1.\n\n    print(\n    "
+                                  "^")) == "RuntimeError: Syntax Error @ 2:1. print( ^"
     assert _one_line(RuntimeError()) == "RuntimeError"
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import libcst
 import pytest
-
 from conftest import FIXTURES, lines, run
+
 from sora_lint.analysis import positions
 from sora_lint.analysis.positions import LineIndex, align, locate
 from sora_lint.engine import check_source, fix_source
@@ -100,7 +100,8 @@ def test_fix_writes_only_the_fixed_values(cli, tmp_path, name):
     result = cli("fix", name)
     fixes = len(CASES[name][1])
     assert (result.returncode, result.stderr) == (0, "")
-    assert lines(result.stdout) == [f"{fixes} fix{'es' if fixes > 1 else ''} applied in 1 file, 0 left that need a choice."]
+    assert lines(result.stdout) == [f"{fixes} fix{'es' if fixes > 1 else ''} applied in 1 file, "
+                                    f"0 left that need a choice."]
     assert path.read_bytes() == expected_fix(name)
     assert cli("fix", name).stdout == "0 fixes applied in 0 files, 0 left that need a choice.\n"  # idempotent
 
@@ -187,7 +188,8 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
     assert outcome.applied == 0
     assert [(d.code, d.fixes) for d in outcome.remaining] == [("SOR001", ())]  # its safe and unsafe fix withheld
     assert outcome.error == ("2 fixes were withheld: the source text at the value is not the text sora-lint parsed "
-                             "there (a LibCST round-trip gap); the file was left unchanged - please report this as a bug")
+                             "there (a LibCST round-trip gap); the file was left unchanged - please report this as a "
+                             "bug")
 
     path = copy("roundtrip_except_spaces.py", tmp_path)
     from sora_lint.cli import main
@@ -231,7 +233,9 @@ def test_align_pairs_equal_text_around_each_gap():
 
 # --- the faults around writing ------------------------------------------------------------------
 
-NUL_SOURCE = b'import openai\nclient = openai.OpenAI()\nname = "a\x00b"\nclient.videos.create(model="sora-2", seconds="10")\n'
+NUL_SOURCE = (
+    b'import openai\nclient = openai.OpenAI()\nname = "a\x00b"\nclient.videos.create(model="sora-2", seconds="10")\n'
+)
 
 
 def test_nul_byte_file_is_sor000_and_never_written(cli, tmp_path):
@@ -241,7 +245,10 @@ def test_nul_byte_file_is_sor000_and_never_written(cli, tmp_path):
     assert lines(result.stdout)[0] == ("nul.py:1:1: SOR000 could not parse this file, so it was not checked: "
                                        "SyntaxError: source code string cannot contain null bytes")
     result = cli("fix", "nul.py")
-    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 left that need a choice, 1 file could not be checked."
+    assert (
+        lines(result.stdout)[-1]
+        == "0 fixes applied in 0 files, 0 left that need a choice, 1 file could not be checked."
+    )
     assert result.returncode == 1
     assert cli("fix", "--diff", "nul.py").stdout.count("+++") == 0
     assert path.read_bytes() == NUL_SOURCE
@@ -292,7 +299,10 @@ def test_sor000_snippet_cuts_a_long_line_around_the_column(cli, tmp_path):
     result = cli("check", "long.py")
     column = line.index("]]") + 2
     headline, source_line, carets = lines(result.stdout)[:3]
-    assert headline == f"long.py:2:{column}: SOR000 could not parse this file, so it was not checked: SyntaxError: unmatched ']'"
+    assert (
+        headline
+        == f"long.py:2:{column}: SOR000 could not parse this file, so it was not checked: SyntaxError: unmatched ']'"
+    )
     start = column - 1 - 40
     assert source_line == "2 | ..." + line[start:start + 120] + "..."
     assert carets == "  | " + " " * (3 + 40) + "^"

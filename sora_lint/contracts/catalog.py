@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 from .lifecycle import Dates, Server, parse_date
@@ -36,14 +37,14 @@ class ModelSpec:
     """What one model family accepts under one contract."""
 
     name: str
-    seconds: Tuple[int, ...]
-    sizes: Tuple[str, ...]
+    seconds: tuple[int, ...]
+    sizes: tuple[str, ...]
     default_seconds: int
     default_size: str = "720x1280"
     # The models of the same profile an unsafe fix may switch to, in order of preference,
     # for a duration or size this one lacks (sora-2 -> sora-2-pro). Never a downgrade.
-    upgrades: Tuple[str, ...] = ()
-    dates: Optional[Dates] = None  # a user profile's shutdown of this model alone
+    upgrades: tuple[str, ...] = ()
+    dates: Dates | None = None  # a user profile's shutdown of this model alone
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,14 @@ class Profile:
     seconds_type: str  # SOR_TYPE_INT or SOR_TYPE_STR
     models: Mapping[str, ModelSpec]
     aliases: Mapping[str, str] = field(default_factory=dict)
-    hosts: Tuple[str, ...] = ()
-    extend_seconds: Tuple[int, ...] = ()
-    extends: Optional[str] = None  # the profile a user profile builds on, shown by `sora-lint profiles`
+    hosts: tuple[str, ...] = ()
+    extend_seconds: tuple[int, ...] = ()
+    extends: str | None = None  # the profile a user profile builds on, shown by `sora-lint profiles`
     default_model: str = ""  # the model a call without `model` gets; "" for the first model
     contract_name: str = ""  # how a message names the contract: "the APIYI gateway"
-    server: Optional[Server] = None  # a user profile's own lifecycle, for its hosts
+    server: Server | None = None  # a user profile's own lifecycle, for its hosts
 
-    def model(self, name: str) -> Optional[ModelSpec]:
+    def model(self, name: str) -> ModelSpec | None:
         """The spec for a model name, its alias or a dated snapshot of it."""
         if name in self.models:
             return self.models[name]
@@ -109,8 +110,8 @@ def _server_from_data(data: Mapping[str, Any]) -> Server:
 
 
 _CONTRACTS = json.loads(CONTRACTS_FILE.read_text(encoding="utf-8"))
-SHIPPED_PROFILES: Dict[str, Profile] = {n: _profile_from_data(n, d) for n, d in _CONTRACTS["profiles"].items()}
-SHIPPED_SERVERS: Tuple[Server, ...] = tuple(_server_from_data(d) for d in _CONTRACTS["servers"])
+SHIPPED_PROFILES: dict[str, Profile] = {n: _profile_from_data(n, d) for n, d in _CONTRACTS["profiles"].items()}
+SHIPPED_SERVERS: tuple[Server, ...] = tuple(_server_from_data(d) for d in _CONTRACTS["servers"])
 APIYI = SHIPPED_PROFILES["apiyi"]
 OPENAI = SHIPPED_PROFILES["openai"]
 AUTO = "auto"
@@ -130,7 +131,7 @@ def nearest_seconds(value: float, supported: Sequence[int]) -> int:
     return min(supported, key=lambda s: (abs(s - value), -s))
 
 
-def neighbours(value: float, supported: Sequence[int]) -> Tuple[int, ...]:
+def neighbours(value: float, supported: Sequence[int]) -> tuple[int, ...]:
     """The supported values just below and above ``value`` (one at either end)."""
     ordered = sorted(supported)
     below = [s for s in ordered if s < value]
@@ -138,7 +139,7 @@ def neighbours(value: float, supported: Sequence[int]) -> Tuple[int, ...]:
     return tuple(x for x in ((below[-1] if below else None), (above[0] if above else None)) if x is not None)
 
 
-def suggest_model(seconds: float, profile: Union[str, Profile] = APIYI) -> str:
+def suggest_model(seconds: float, profile: str | Profile = APIYI) -> str:
     """The model to use for a wanted duration.
 
     The profile's default model when it accepts the duration, else the first model of its
@@ -156,10 +157,10 @@ def suggest_model(seconds: float, profile: Union[str, Profile] = APIYI) -> str:
     return order[-1].name if order else ""
 
 
-def model_ladder(profile: Profile) -> List[ModelSpec]:
+def model_ladder(profile: Profile) -> list[ModelSpec]:
     """The profile's default model, then the models its upgrade paths lead to, nearest first."""
     start = profile.model(profile.default_model_name)
-    order: List[ModelSpec] = [start] if start else []
+    order: list[ModelSpec] = [start] if start else []
     for spec in order:  # grows while it is walked: a breadth-first walk of the upgrade paths
         for name in spec.upgrades:
             nxt = profile.models.get(name)
@@ -168,17 +169,17 @@ def model_ladder(profile: Profile) -> List[ModelSpec]:
     return order
 
 
-def upgrades_of(spec: ModelSpec, profile: Profile) -> List[ModelSpec]:
+def upgrades_of(spec: ModelSpec, profile: Profile) -> list[ModelSpec]:
     """The models an unsafe fix may switch a call of ``spec`` to, in order of preference."""
     return [profile.models[n] for n in spec.upgrades if n in profile.models]
 
 
-def contract_for_seconds_type(seconds_type: str) -> Optional[Profile]:
+def contract_for_seconds_type(seconds_type: str) -> Profile | None:
     """The shipped contract that wants ``seconds`` of this type (named by SOR002's hint)."""
     return next((p for p in SHIPPED_PROFILES.values() if p.seconds_type == seconds_type), None)
 
 
-def canonical_size(value: str) -> Optional[str]:
+def canonical_size(value: str) -> str | None:
     """``"1280 x 720"`` -> ``"1280x720"``; ``None`` when it is no size at all."""
     m = _SIZE_LOOSE.match(value)
     return f"{int(m.group(1))}x{int(m.group(2))}" if m else None
@@ -188,7 +189,7 @@ def is_canonical_size(value: str) -> bool:
     return bool(_SIZE_CANONICAL.match(value))
 
 
-def same_orientation_size(size: str, supported: Sequence[str]) -> Optional[str]:
+def same_orientation_size(size: str, supported: Sequence[str]) -> str | None:
     """Among the supported sizes with the orientation of ``size``, the nearest to it in area;
     on a tie the larger, as a duration rounds up (none for a square)."""
     w, h = (int(x) for x in size.split("x"))
@@ -216,9 +217,9 @@ def _edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def model_families(profile: Profile) -> Dict[str, Tuple[str, ...]]:
+def model_families(profile: Profile) -> dict[str, tuple[str, ...]]:
     """The profile's models grouped by the word their names start with (``sora`` -> sora-2, sora-2-pro)."""
-    families: Dict[str, List[str]] = {}
+    families: dict[str, list[str]] = {}
     for name in profile.models:
         stem = _FAMILY_STEM.match(name.lower())
         if stem:
@@ -226,7 +227,7 @@ def model_families(profile: Profile) -> Dict[str, Tuple[str, ...]]:
     return {stem: tuple(names) for stem, names in families.items()}
 
 
-def model_candidates(name: str, profile: Profile) -> List[str]:
+def model_candidates(name: str, profile: Profile) -> list[str]:
     """Known models that ``name`` looks like a typo of; empty when it does not look like one.
 
     Deployment names and gateway aliases are common, so a name only counts as a typo
@@ -250,7 +251,7 @@ def model_candidates(name: str, profile: Profile) -> List[str]:
 
 # --- profiles ------------------------------------------------------------------
 
-def get_profile(profile: Union[str, Profile], extra: Optional[Mapping[str, Profile]] = None) -> Profile:
+def get_profile(profile: str | Profile, extra: Mapping[str, Profile] | None = None) -> Profile:
     if isinstance(profile, Profile):
         return profile
     known = dict(SHIPPED_PROFILES, **(extra or {}))
@@ -260,7 +261,7 @@ def get_profile(profile: Union[str, Profile], extra: Optional[Mapping[str, Profi
         raise ValueError(f"unknown profile {profile!r} (known: {', '.join(sorted(known))})") from None
 
 
-def profile_for_base_url(url: str, profiles: Sequence[Profile]) -> Optional[Profile]:
+def profile_for_base_url(url: str, profiles: Sequence[Profile]) -> Profile | None:
     """The profile whose hosts include the host of ``url``; ``None`` when none does."""
     host = host_of(url)
     for prof in profiles:
@@ -274,7 +275,7 @@ def host_of(url: str) -> str:
     return urlsplit(url if "//" in url else "//" + url).hostname or ""
 
 
-def server_for_host(host: str, profiles: Sequence[Profile] = ()) -> Optional[Server]:
+def server_for_host(host: str, profiles: Sequence[Profile] = ()) -> Server | None:
     """The lifecycle entry of a host: a profile's own (a user's gateway) first, then the shipped servers."""
     for prof in profiles:
         if prof.server is not None and prof.matches_host(host):
@@ -287,7 +288,7 @@ def sdk_default_server() -> Server:
     return next(s for s in SHIPPED_SERVERS if s.sdk_default)
 
 
-def server_for_client(class_name: str) -> Optional[Server]:
+def server_for_client(class_name: str) -> Server | None:
     """The server a client class talks to whatever its URL (an Azure client, to Azure)."""
     short = class_name.rsplit(".", 1)[-1]
     return next((s for s in SHIPPED_SERVERS if short in s.clients), None)
@@ -302,10 +303,10 @@ class Problem:
     code: str  # the rule's code, as the linter prints it: "SOR001"
     param: str  # "model", "seconds" or "size"
     message: str  # the linter's message
-    suggestion: Optional[object] = None  # the value the safe fix writes, when there is one
+    suggestion: object | None = None  # the value the safe fix writes, when there is one
 
 
-def profile_from_table(name: str, table: Mapping[str, Any], base: Optional[Profile], origin: str = "") -> Profile:
+def profile_from_table(name: str, table: Mapping[str, Any], base: Profile | None, origin: str = "") -> Profile:
     """Build a user profile from its ``[tool.sora-lint.profiles.NAME]`` table (validated by config).
 
     ``hosts`` and the lifecycle dates are not inherited: they describe one server.
@@ -316,11 +317,13 @@ def profile_from_table(name: str, table: Mapping[str, Any], base: Optional[Profi
         spec_table = dict(spec_table)
         seconds = tuple(spec_table.get("seconds", inherited.seconds if inherited else ()))
         sizes = tuple(spec_table.get("sizes", inherited.sizes if inherited else ()))
-        default = spec_table.get("default-seconds", inherited.default_seconds if inherited else (seconds[0] if seconds else 4))
+        default = spec_table.get(
+            "default-seconds", inherited.default_seconds if inherited else (seconds[0] if seconds else 4)
+        )
         upgrades = tuple(spec_table.get("upgrades", inherited.upgrades if inherited else ()))
         models[model_name] = ModelSpec(model_name, seconds, sizes, int(default), upgrades=upgrades,
                                        dates=_dates(spec_table, f"{name}.models.{model_name}"))
-    fields: Dict[str, Any] = dict(
+    fields: dict[str, Any] = dict(
         name=name,
         description=str(table.get("description", f"user profile {name}" + (f" (extends {base.name})" if base else ""))),
         seconds_type=str(table.get("seconds-type", base.seconds_type if base else SOR_TYPE_INT)),
@@ -336,23 +339,26 @@ def profile_from_table(name: str, table: Mapping[str, Any], base: Optional[Profi
     return replace(built, server=_user_server(built, table, origin))
 
 
-def _dates(table: Mapping[str, Any], where: str) -> Optional[Dates]:
+def _dates(table: Mapping[str, Any], where: str) -> Dates | None:
     if "shutdown" not in table and "deprecated" not in table:
         return None
     return Dates(*(parse_date(table[k], f"{where} {k}") if k in table else None for k in ("deprecated", "shutdown")))
 
 
-def _not_after(day: Optional[datetime.date], limit: Optional[datetime.date]) -> Optional[datetime.date]:
+def _not_after(day: datetime.date | None, limit: datetime.date | None) -> datetime.date | None:
     return day if day is not None and (limit is None or day <= limit) else None
 
 
-def _user_server(profile: Profile, table: Mapping[str, Any], origin: str) -> Optional[Server]:
+def _user_server(profile: Profile, table: Mapping[str, Any], origin: str) -> Server | None:
     """A user profile's lifecycle, as a server entry for its hosts (None when it declares no date)."""
     dates = _dates(table, profile.name)
     announced = dates.deprecated if dates else None
     # A model's own shutdown is announced with the profile's, unless the model says otherwise.
-    model_dates = {n: replace(spec.dates, deprecated=spec.dates.deprecated or _not_after(announced, spec.dates.shutdown))
-                   for n, spec in profile.models.items() if spec.dates is not None}
+    model_dates = {
+        n: replace(spec.dates, deprecated=spec.dates.deprecated or _not_after(announced, spec.dates.shutdown))
+        for n, spec in profile.models.items()
+        if spec.dates is not None
+    }
     if dates is None and not model_dates:
         return None
     source = str(table.get("lifecycle-source", f"profile {profile.name}" + (f" in {origin}" if origin else "")))

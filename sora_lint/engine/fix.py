@@ -1,8 +1,8 @@
 """The fix loop: apply non-overlapping fixes round after round until the file is stable."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence
 
 from ..settings import Settings
 from ..types import Diagnostic, Edit
@@ -16,14 +16,14 @@ MAX_FIX_ROUNDS = 10
 class FixOutcome:
     source: str
     applied: int
-    remaining: List[Diagnostic]
-    error: Optional[str] = None  # a fix that would break the file: the file is left as it was
+    remaining: list[Diagnostic]
+    error: str | None = None  # a fix that would break the file: the file is left as it was
 
 
-def pick_edits(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> List[Edit]:
+def pick_edits(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[Edit]:
     """Non-overlapping edits to apply this round, in source order (an overlapping one waits a round)."""
-    chosen: List[Edit] = []
-    seen = set()
+    chosen: list[Edit] = []
+    seen: set[tuple[int, int, str]] = set()
     fixes = [f for f in (d.fix_for(unsafe_fixes) for d in diagnostics) if f is not None]
     for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
         edits = [e for e in fix.edits if (e.start, e.end, e.content) not in seen]
@@ -37,7 +37,7 @@ def pick_edits(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> List[Ed
 
 
 def apply_edits(source: str, edits: Sequence[Edit]) -> str:
-    parts: List[str] = []
+    parts: list[str] = []
     cursor = 0
     for e in sorted(edits, key=lambda e: e.start):
         parts.append(source[cursor:e.start])
@@ -47,7 +47,7 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     return "".join(parts)
 
 
-def fix_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
+def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
                *, unsafe_fixes: bool = False) -> FixOutcome:
     """Apply fixes round after round until nothing changes; never return code that does not parse.
 
@@ -56,8 +56,8 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
     settings = settings or Settings()
     current = source
     applied = 0
-    parsed: Optional[Parsed] = None
-    cpython_required: Optional[bool] = None  # the file runs on this Python: its fixed text must too
+    parsed: Parsed | None = None
+    cpython_required: bool | None = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
         diagnostics, parsed, misplaced, _dependencies = lint(current, filename, settings, parsed=parsed)
         if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed

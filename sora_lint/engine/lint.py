@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..analysis.prefilter import might_contain_sora_call
 from ..contracts.lifecycle import TODAY_VARIABLE, today
@@ -41,12 +41,12 @@ def _unparsable(exc: Unparsable, filename: str) -> Diagnostic:
 
 
 class ModuleFindings(NamedTuple):
-    diagnostics: List[Diagnostic]
-    misplaced: "Misplaced"
+    diagnostics: list[Diagnostic]
+    misplaced: Misplaced
 
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
-                 dependencies: Optional[List[str]] = None) -> ModuleFindings:
+                 dependencies: list[str] | None = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..analysis.positions import LineIndex, locate
@@ -62,7 +62,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     ctx = select_context(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
+    findings: list[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
     # A call read in several variants (the branches of a conditional, the callers of a function)
     # repeats the findings on what the variants share: each is reported once.
     findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())
@@ -70,7 +70,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, targets + facts.fstrings, source)
+    spans = locate(module, [*targets, *facts.fstrings], source)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
@@ -103,8 +103,8 @@ def _holds(source: str, spans: Spans, node: Any) -> bool:
     return span is not None and source[span[0]:span[1]] == spans.text(id(node))
 
 
-def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
-                 *, apply_noqa: bool = True) -> List[Diagnostic]:
+def check_source(source: str, filename: str = "<string>", settings: Settings | None = None,
+                 *, apply_noqa: bool = True) -> list[Diagnostic]:
     """Every diagnostic for one file's text (a str without its BOM)."""
     return lint(source, filename, settings or Settings(), apply_noqa).diagnostics
 
@@ -120,7 +120,7 @@ class Misplaced(NamedTuple):
         return bool(self.fixes or self.findings)
 
 
-def misplaced_note(misplaced: Misplaced) -> Optional[str]:
+def misplaced_note(misplaced: Misplaced) -> str | None:
     """The line a front end prints on stderr when something could not be placed, else None."""
     parts = []
     if misplaced.fixes:
@@ -136,24 +136,24 @@ def misplaced_note(misplaced: Misplaced) -> Optional[str]:
 
 
 class Checked(NamedTuple):
-    diagnostics: List[Diagnostic]
-    parsed: Optional[Parsed]  # the parse they came from (reused by the next fix round)
+    diagnostics: list[Diagnostic]
+    parsed: Parsed | None  # the parse they came from (reused by the next fix round)
     misplaced: Misplaced = Misplaced()
-    dependencies: Tuple[str, ...] = ()  # other files the results depend on (ModuleFacts.dependencies)
+    dependencies: tuple[str, ...] = ()  # other files the results depend on (ModuleFacts.dependencies)
 
 
-def check(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
+def check(source: str, filename: str = "<string>", settings: Settings | None = None,
           *, apply_noqa: bool = True) -> Checked:
     """:func:`check_source`, with what a front end needs besides the diagnostics: the files the
     results depend on (for a cache) and what could not be placed on the source (said on stderr)."""
-    dependencies: List[str] = []
+    dependencies: list[str] = []
     checked = lint(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)
     return checked._replace(dependencies=tuple(dict.fromkeys(dependencies)))
 
 
 def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
-         parsed: Optional[Parsed] = None,
-         dependencies: Optional[List[str]] = None) -> Checked:
+         parsed: Parsed | None = None,
+         dependencies: list[str] | None = None) -> Checked:
     """:func:`check` on a source already parsed (``parsed``), as the fix loop's rounds need."""
     if not might_contain_sora_call(source) or exempts_file(source):
         return Checked([], None)

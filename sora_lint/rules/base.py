@@ -8,11 +8,13 @@ touches I/O, LibCST's parser or the source text.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import ClassVar, NamedTuple, Union
 
 import libcst as cst
 
+from ..analysis.facts import UNKNOWN, Resolved, SoraCall
 from ..contracts.catalog import (
     SOR_TYPE_INT,
     SOR_TYPE_STR,
@@ -29,9 +31,7 @@ from ..contracts.catalog import (
     upgrades_of,
 )
 from ..contracts.lifecycle import Notice, Server, notice
-from ..analysis.facts import UNKNOWN, Resolved, SoraCall
 from ..types import SAFE, UNSAFE
-
 
 # What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
 __all__ = [
@@ -109,17 +109,21 @@ class AddKeyword:
 Change = Union[ReplaceValue, AddKeyword]
 
 
-def value_text(node: Optional[cst.BaseExpression], value: object) -> str:
+def value_text(node: cst.BaseExpression | None, value: object) -> str:
     """How a message shows a value: as its literal was written when that is one short line, else
     as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
-    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) and "\n" not in node.value and "\r" not in node.value:
+    if (
+        isinstance(node, (cst.SimpleString, cst.Integer, cst.Float))
+        and "\n" not in node.value
+        and "\r" not in node.value
+    ):
         return node.value
     if isinstance(value, str):
         return new_string(value, frozenset()) or repr(value)
     return repr(value)
 
 
-def new_string(value: str, forbidden: FrozenSet[str]) -> Optional[str]:
+def new_string(value: str, forbidden: frozenset[str]) -> str | None:
     """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
     for quote in ('"', "'"):
         if quote in forbidden:
@@ -135,7 +139,7 @@ def new_string(value: str, forbidden: FrozenSet[str]) -> Optional[str]:
 class FixProposal:
     applicability: str
     message: str
-    changes: Tuple[Change, ...]
+    changes: tuple[Change, ...]
 
 
 @dataclass
@@ -143,7 +147,7 @@ class Finding:
     code: str
     message: str
     anchor: cst.CSTNode
-    fixes: List[FixProposal] = field(default_factory=list)
+    fixes: list[FixProposal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,9 +156,9 @@ class Context:
 
     profile: Profile
     reason: str
-    server: Optional[Server] = None  # None when the file does not say which server it talks to
+    server: Server | None = None  # None when the file does not say which server it talks to
     server_inferred: bool = False  # the SDK's default server, because the client has no base_url
-    today: Optional[datetime.date] = None  # None: lifecycle dates are not checked
+    today: datetime.date | None = None  # None: lifecycle dates are not checked
 
     @property
     def tag(self) -> str:
@@ -168,9 +172,9 @@ class Invalid(NamedTuple):
 
     code: str
     message: str
-    start: Tuple[int, int]
-    end: Tuple[int, int]
-    fixed: Optional[str] = None
+    start: tuple[int, int]
+    end: tuple[int, int]
+    fixed: str | None = None
     profile: str = "openai"
 
 
@@ -201,7 +205,7 @@ class Rule:
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
-    def finding(self, message: str, anchor: cst.CSTNode, *fixes: Optional[FixProposal]) -> Finding:
+    def finding(self, message: str, anchor: cst.CSTNode, *fixes: FixProposal | None) -> Finding:
         return Finding(self.code, message, anchor, [f for f in fixes if f is not None])
 
 
@@ -241,7 +245,7 @@ def reported_at(arg: Resolved) -> cst.CSTNode:
     return arg.anchor
 
 
-def shown_value(value: Union[int, str]) -> str:
+def shown_value(value: int | str) -> str:
     """A replacement value as a message shows it: ``12`` or ``"12"``."""
     return value_text(None, value)
 
@@ -254,7 +258,7 @@ def supported_list(values: Sequence[object]) -> str:
     return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
-def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
+def model_spec(call: SoraCall, ctx: Context) -> tuple[ModelSpec | None, str]:
     """The spec of the call's model and how to name it; no spec when unknown."""
     name = call.model_name(ctx.profile.default_model_name)
     if not isinstance(name, str):
@@ -264,7 +268,7 @@ def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     return spec, label
 
 
-def seconds_value(value: int, profile: Profile, arg: Optional[Resolved] = None) -> Union[int, str]:
+def seconds_value(value: int, profile: Profile, arg: Resolved | None = None) -> int | str:
     """``value`` in the type the contract wants; a form field keeps its literal's type (it is text on the wire)."""
     if arg is not None and arg.form_field:
         return str(value) if isinstance(arg.value, str) else value
@@ -280,7 +284,7 @@ def seconds_type_is_wrong(arg: Resolved, profile: Profile) -> bool:
     return type(arg.value) is not int
 
 
-def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int, ...], str]]:
+def supported_seconds(call: SoraCall, ctx: Context) -> tuple[tuple[int, ...], str] | None:
     """The durations the call accepts and how a message names them; None when unknown or unchecked."""
     if call.is_extend:
         supported = ctx.profile.extend_seconds
@@ -289,7 +293,7 @@ def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int,
     return (spec.seconds, f"supported by {label}") if spec is not None else None
 
 
-def rewrite(arg: Resolved, value: Union[int, str], applicability: str, message: str) -> Optional[FixProposal]:
+def rewrite(arg: Resolved, value: int | str, applicability: str, message: str) -> FixProposal | None:
     """A fix that writes ``value`` in place of the argument's literal, unless the literal may not be touched."""
     if arg.literal is None or arg.fix_blocker is not None:
         return None
@@ -308,13 +312,10 @@ def valid_under(call: SoraCall, spec: ModelSpec, profile: Profile) -> bool:
         if number is None or number not in spec.seconds:
             return False
     size = call.args.get("size")
-    if size is not None and isinstance(size.value, str):
-        if canonical_size(size.value) not in spec.sizes:
-            return False
-    return True
+    return not (size is not None and isinstance(size.value, str) and canonical_size(size.value) not in spec.sizes)
 
 
-def as_number(value: object) -> Optional[float]:
+def as_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -327,7 +328,7 @@ def as_number(value: object) -> Optional[float]:
     return None
 
 
-def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
+def upgrade_for(call: SoraCall, ctx: Context) -> str | None:
     """The first model of the call's upgrade path that accepts every duration and size it asks for."""
     if call.is_extend:
         return None
@@ -337,7 +338,7 @@ def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
     return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
 
 
-def switch_model(call: SoraCall, ctx: Context, target: Optional[str]) -> Optional[FixProposal]:
+def switch_model(call: SoraCall, ctx: Context, target: str | None) -> FixProposal | None:
     """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
     if target is None:
         return None
