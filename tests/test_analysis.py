@@ -7,17 +7,13 @@ import textwrap
 from collections.abc import Sequence
 
 import pytest
+from conftest import diags
 
-from sora_lint.engine import check_source, fix_source
+from sora_lint.engine import fix_source
 from sora_lint.settings import Settings
 
 OPENAI = ' [profile openai: auto: client has no base_url]'
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
-
-
-def diags(source: str) -> list[str]:
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings())]
 
 
 def assert_fixed(source: str, replacements: Sequence[tuple[str, str]]) -> None:

@@ -1,19 +1,10 @@
 """Exact diagnostics (code, line, column, message) for every rule under both profiles and `auto`."""
-import textwrap
 
 import pytest
-
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from conftest import diags
 
 APIYI_TAG = "[profile apiyi: auto: base_url api.apiyi.com]"
 OPENAI_TAG = "[profile openai: auto: client has no base_url]"
-
-
-def diags(source: str, profile: str = "auto", **settings) -> list:
-    source = textwrap.dedent(source)
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(source, "t.py", Settings(profile=profile, **settings))]
 
 
 APIYI_HEAD = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.apiyi.com/v1")\n'

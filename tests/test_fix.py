@@ -1,29 +1,16 @@
 """Fixes: exact rewritten source, idempotent, parseable, and files that need nothing left alone."""
 import os
 import stat
-import subprocess
 import sys
 import textwrap
 
-import libcst
 import pytest
-from conftest import lines, run
+from conftest import fixed, lines, run, run_on_a_terminal
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.engine import check_source
 
 APIYI = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.apiyi.com/v1")\n'
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
-
-
-def fixed(source: str, unsafe: bool = False, profile: str = "auto") -> str:
-    source = textwrap.dedent(source)
-    settings = Settings(profile=profile)
-    outcome = fix_source(source, "t.py", settings, unsafe_fixes=unsafe)
-    assert outcome.error is None
-    libcst.parse_module(outcome.source)
-    assert fix_source(outcome.source, "t.py", settings, unsafe_fixes=unsafe).source == outcome.source  # idempotent
-    return outcome.source
 
 
 @pytest.mark.parametrize("head, before, after", [
@@ -253,27 +240,13 @@ def test_many_files_in_parallel(cli, tmp_path):
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path):
-    import pty
-
     for i in range(60):
         (tmp_path / f"m{i:02}.py").write_text(BAD)
     env = dict(os.environ)
     env.pop("CI", None)
-    leader, follower = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], cwd=tmp_path,
-                          stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    assert proc.returncode == 1
+    returncode, shown = run_on_a_terminal([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."],
+                                          tmp_path, env, stream="stderr")
+    assert returncode == 1
     assert b"\r[" + b"#" * 30 + b"] 60/60 files" in shown
     piped = run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], tmp_path)
     assert piped.stderr == "60 fixes would be applied in 60 files, 0 left that need a choice.\n"  # no bar in a pipe

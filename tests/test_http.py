@@ -8,10 +8,10 @@ import shutil
 import textwrap
 
 import pytest
-from conftest import FIXTURES, lines
+from conftest import FIXTURES, diags, fixed, lines
 
 from sora_lint.analysis.prefilter import might_contain_sora_call
-from sora_lint.engine import check_source, fix_source
+from sora_lint.engine import check_source
 from sora_lint.settings import Settings
 
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.
@@ -35,19 +35,10 @@ TEXT_UNDER_APIYI = ('seconds="8" is a string, but profile apiyi expects an int: 
 TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2
 
 
-def diags(source: str, profile: str = "auto", **settings) -> list[str]:
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
-
-
 def profiles(source: str, **settings) -> list[str]:
     """The code and profile name of each diagnostic (for tests about which profile applies)."""
     return [f"{d.code} {d.message.rsplit('[profile ', 1)[1].split(':')[0]}"
             for d in check_source(textwrap.dedent(source), "t.py", Settings(**settings))]
-
-
-def fixed(source: str, profile: str = "auto", unsafe: bool = False) -> str:
-    return fix_source(textwrap.dedent(source), "t.py", Settings(profile=profile), unsafe_fixes=unsafe).source
 
 
 def reported_and_fixed(source: str, expected: list[str], old: str, new: str) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_on_a_terminal
 
 from sora_lint.docs import tool_version
 from sora_lint.output import OutputOptions, SourceLines, as_text
@@ -375,23 +374,8 @@ src/app.py:24:69: SOR004 {M4}
 
 def _on_a_terminal(cwd: Path, args, env) -> str:
     """Run the CLI with a pseudo-terminal as stdout and return what it printed."""
-    pty = pytest.importorskip("pty")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "sora_lint", *args], cwd=cwd, env=env,
-                            stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    proc.wait(timeout=120)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    _returncode, shown = run_on_a_terminal([sys.executable, "-m", "sora_lint", *args], cwd, env)
+    return shown.decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
