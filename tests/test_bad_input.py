@@ -135,6 +135,7 @@ def test_binary_file_named_py(cli, tmp_path):
     ("x = " + " and ".join(["a"] * 50_000),
      "could not check this file: it is nested too deeply for sora-lint (Python's recursion limit)"),
 ])
+@pytest.mark.slow
 def test_deep_nesting_is_named_and_the_run_goes_on(cli, tmp_path, body, message):
     # LibCST's native parser would overflow the C stack on these and kill the process.
     (tmp_path / "deep.py").write_text("import openai\n" + body + "\n" + CALL)

@@ -129,6 +129,7 @@ def parse(fmt, text):
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_output_combination_parses_or_is_a_usage_error(cli, tmp_path, fmt):
     (tmp_path / "bad.py").write_text(BAD)

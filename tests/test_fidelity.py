@@ -162,6 +162,7 @@ def test_fix_diff_shows_exactly_the_expected_change(tmp_path, cases, flags):
     assert all(path.read_bytes() == before for path, (before, _after) in files.items())  # nothing written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cases, flags", [(SAFE, ()), (UNSAFE, ("--unsafe-fixes",))], ids=["safe", "unsafe"])
 def test_codemod_writes_the_same_bytes(tmp_path, cases, flags):
     files = write_cases(tmp_path / "src", cases)
@@ -187,6 +188,7 @@ def _code_actions(client: Client, path: Path, text: str) -> list[dict]:
     return actions
 
 
+@pytest.mark.slow
 @needs_pygls
 def test_language_server_quick_fix_is_the_same_minimal_edit(tmp_path):
     client = Client(tmp_path)

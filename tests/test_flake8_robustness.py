@@ -13,6 +13,9 @@ import libcst
 import pytest
 from conftest import lines
 
+# Crash safety of the plugin (flake8 processes with a failing engine): in the full run only.
+pytestmark = pytest.mark.slow
+
 BAD_CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 SOR001 = ("SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
           "use 8 or 12 [profile openai: auto: no client is built in this file]")

@@ -270,6 +270,7 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
 @pytest.mark.parametrize(
     "offered, chosen", [(["utf-32", "utf-16"], "utf-32"), (["utf-8"], "utf-8"), (["utf-16"], "utf-16")]
 )
+@pytest.mark.slow
 def test_negotiated_position_encoding(start, tmp_path, offered, chosen):
     client, init = start(encodings=offered, document_changes=True)
     assert init["capabilities"]["positionEncoding"] == chosen

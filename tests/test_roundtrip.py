@@ -85,6 +85,7 @@ def test_check_reports_at_the_value(cli, tmp_path, name):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_flake8_reports_at_the_value(flake8, tmp_path, name):
     copy(name, tmp_path)
@@ -106,6 +107,7 @@ def test_fix_writes_only_the_fixed_values(cli, tmp_path, name):
     assert cli("fix", name).stdout == "0 fixes applied in 0 files, 0 left that need a choice.\n"  # idempotent
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("tool", ["git apply", "patch -p1"])
 def test_diff_applies_to_the_files_bytes(cli, tmp_path, name, tool):
@@ -144,6 +146,7 @@ def test_codemod_leaves_gap_files_alone_and_fixes_the_others(tmp_path):
 needs_pygls = pytest.mark.skipif(importlib.util.find_spec("pygls") is None, reason="pygls is not installed")
 
 
+@pytest.mark.slow
 @needs_pygls
 @pytest.mark.parametrize("name", GAP_FIXTURES)
 def test_language_server_ranges_and_quick_fixes(tmp_path, name):
@@ -376,6 +379,7 @@ def libcst_version() -> str:
     return version("libcst")
 
 
+@pytest.mark.slow
 def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
     (tmp_path / "src").mkdir()
     path = tmp_path / "src" / "nul.py"
@@ -401,6 +405,7 @@ def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
         client.kill()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding, newline", [("utf-8-sig", "\r\n"), ("utf-8-sig", "\n"), ("cp1252", "\n")])
 def test_diff_of_a_bom_crlf_or_cp1252_file_applies_with_git(tmp_path, encoding, newline):
     header = "# -*- coding: cp1252 -*-\n" if encoding == "cp1252" else ""
