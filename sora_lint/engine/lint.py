@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..analysis.prefilter import might_contain_sora_call
 from ..contracts.lifecycle import TODAY_VARIABLE, today
+from ..contracts.selection import choose
 from ..settings import ConfigError, Settings
 from ..types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
 from .noqa import exempts_file, is_suppressed
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
     from ..analysis.positions import Spans
     from ..rules.base import Context
 
+
 def select_context(facts: ModuleFacts, settings: Settings) -> Context:
     """The profile for one file and the reason shown in every message, the server it talks to, and today."""
-    from ..contracts.selection import choose
-    from ..rules.base import Context
+    from ..rules.base import Context  # imports LibCST: only once a file holds a Sora call
 
     choice = choose(facts.clients, settings)
     return Context(choice.profile, choice.reason, server=choice.server,
