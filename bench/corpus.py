@@ -15,15 +15,16 @@ import random
 import shutil
 import site
 import sysconfig
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable
 
 # A file at the root of each tree we build: only folders carrying it are ever deleted.
 MARKER = ".sora-bench-corpus"
 
 
-def _excluded_names() -> Tuple[str, ...]:
+def _excluded_names() -> tuple[str, ...]:
     """Folder names sora-lint skips by default.
 
     The real tree must not contain them, or sora-lint would look at fewer files than the
@@ -42,9 +43,9 @@ class CorpusInfo:
     files: int = 0
     bytes: int = 0
     digest: str = ""  # sha256 of the sorted relative paths and contents: same digest, same corpus
-    details: Dict[str, object] = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)
 
-    def as_json(self) -> Dict[str, object]:
+    def as_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -58,7 +59,7 @@ def _reset(folder: Path) -> None:
     (folder / MARKER).write_text("built by bench/run.py; deleted and rebuilt on every run\n")
 
 
-def _digest_and_size(root: Path, relpaths: Sequence[str]) -> Tuple[str, int]:
+def _digest_and_size(root: Path, relpaths: Sequence[str]) -> tuple[str, int]:
     sha = hashlib.sha256()
     total = 0
     for rel in sorted(relpaths):
@@ -70,7 +71,7 @@ def _digest_and_size(root: Path, relpaths: Sequence[str]) -> Tuple[str, int]:
 
 # --- the real tree -------------------------------------------------------------
 
-def source_roots() -> List[Tuple[str, Path]]:
+def source_roots() -> list[tuple[str, Path]]:
     """(label, folder) for the standard library and every site-packages of this interpreter."""
     paths = sysconfig.get_paths()
     candidates = [("stdlib", paths["stdlib"])]
@@ -82,9 +83,9 @@ def source_roots() -> List[Tuple[str, Path]]:
     return [(label, Path(folder)) for label, folder in candidates if os.path.isdir(folder)]
 
 
-def _python_files(root: Path, skip: Tuple[str, ...]) -> List[str]:
+def _python_files(root: Path, skip: tuple[str, ...]) -> list[str]:
     """Relative paths of the regular ``.py`` files under ``root``, sorted, skipping ``skip`` folders."""
-    found: List[str] = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in skip and not d.endswith((".dist-info", ".egg-info")))
         for name in sorted(files):
@@ -102,13 +103,13 @@ def build_real_tree(dest: Path, max_files: int) -> CorpusInfo:
     """
     _reset(dest)
     skip = _excluded_names()
-    pool: List[Tuple[str, Path, str]] = []
+    pool: list[tuple[str, Path, str]] = []
     for label, root in source_roots():
         # The stdlib folder holds site-packages itself: `skip` keeps it out of the stdlib part.
         pool.extend((label, root, rel) for rel in _python_files(root, skip))
     if len(pool) > max_files:
         pool = [pool[i * len(pool) // max_files] for i in range(max_files)]
-    copied: List[str] = []
+    copied: list[str] = []
     with_videos = 0
     for label, root, rel in pool:
         target = dest / label / rel
@@ -143,14 +144,14 @@ class _Module:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.header: List[str] = []
-        self.constants: List[str] = []
-        self.blocks: List[List[str]] = []
+        self.header: list[str] = []
+        self.constants: list[str] = []
+        self.blocks: list[list[str]] = []
         self.sora_calls = 0
         # `client.videos.create(..., seconds=<int literal not in 4, 8, 12>, ...)`: what the Fixit
         # rule flags, counted here so that run.py can check Fixit really found them all.
         self.fixit_expected = 0
-        self._names: Dict[str, int] = {}
+        self._names: dict[str, int] = {}
 
     def name(self, stem: str) -> str:
         """A fresh identifier, so that generated bindings never collide within the module."""
@@ -176,7 +177,7 @@ def _literal(value: object) -> str:
 
 # Ordinary code: top-level blocks written as templates. {name} is a fresh identifier built
 # from the stem; {word}, {word2}, {small} (2-9), {number} (0-999) and {ratio} are drawn anew.
-_TEMPLATES: Tuple[Tuple[str, str], ...] = (
+_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("total_{word}", '''
 def {name}(items: List[int], limit: int = {number}) -> int:
     """Sum the {word2} values below the limit, skipping odd indexes."""
@@ -253,7 +254,7 @@ def {name}(n: int) -> int:
 )
 
 
-def _render(mod: _Module, stem: str, template: str, **values: object) -> List[str]:
+def _render(mod: _Module, stem: str, template: str, **values: object) -> list[str]:
     """The lines of one block: ``template`` with a fresh {name} and newly drawn values."""
     word = mod.word()
     name = mod.name(stem.format(word=word, Word=word.capitalize()))
@@ -263,25 +264,25 @@ def _render(mod: _Module, stem: str, template: str, **values: object) -> List[st
     return text.split("\n")
 
 
-def _ordinary(mod: _Module) -> List[str]:
+def _ordinary(mod: _Module) -> list[str]:
     return _render(mod, *mod.rng.choice(_TEMPLATES))
 
 
-def _table(mod: _Module) -> List[str]:
+def _table(mod: _Module) -> list[str]:
     name = mod.name(mod.word().upper() + "_TABLE")
     rows = [f'    "{mod.word()}": ({mod.rng.randint(0, 999)}, "{mod.word()}"),' for _ in range(mod.rng.randint(3, 7))]
     return [f"{name} = {{"] + rows + ["}"]
 
 
 # Six templates and a table: the table comes up as often as one template.
-_ORDINARY: Tuple[Callable[[_Module], List[str]], ...] = (_ordinary,) * 6 + (_table,)
+_ORDINARY: tuple[Callable[[_Module], list[str]], ...] = (_ordinary,) * 6 + (_table,)
 
 
 # Sora calls, in the shapes users write them: (stem, template, direct). On top of the fields
 # above, {model}, {seconds} and {size} are drawn for the call; {var} and {const} are fresh names.
 # `direct`: the call is `<client>.videos.create(..., seconds=<literal>)`, the only shape the
 # Fixit rule reads; an int outside 4, 8, 12 there is one Fixit finding.
-_SORA_TEMPLATES: Tuple[Tuple[str, str, bool], ...] = (
+_SORA_TEMPLATES: tuple[tuple[str, str, bool], ...] = (
     ("render_{word}", '''
 def {name}(prompt: str) -> str:
     video = client.videos.create(model="{model}", prompt=prompt, seconds={seconds}, size="{size}")
@@ -350,7 +351,7 @@ def {name}(args) -> str:
 _SORA_WEIGHTS = (2, 2, 1, 1, 1, 1, 1, 1, 1)
 
 
-def _sora_block(mod: _Module) -> List[str]:
+def _sora_block(mod: _Module) -> list[str]:
     stem, template, direct = mod.rng.choices(_SORA_TEMPLATES, _SORA_WEIGHTS)[0]
     seconds = mod.rng.choice(_SECONDS)
     mod.sora_calls += 1
@@ -385,7 +386,7 @@ def generate_module(rng: random.Random) -> _Module:
     mod.constants = [f"client = OpenAI({client_args})", f"aclient = AsyncOpenAI({client_args})"]
     target_lines = rng.randint(80, 150)
     sora_blocks = [_sora_block(mod) for _ in range(rng.randint(3, 5))]
-    ordinary: List[List[str]] = []
+    ordinary: list[list[str]] = []
     while mod.line_count() + sum(len(b) + 2 for b in sora_blocks + ordinary) < target_lines:
         ordinary.append(rng.choice(_ORDINARY)(mod))
     # Interleave: the Sora calls land at random places among the ordinary code.
@@ -402,7 +403,7 @@ def build_dense_tree(dest: Path, files: int, seed: int) -> CorpusInfo:
     # up from each file: a root config here keeps both inside the tree, wherever --out points.
     (dest / "pyproject.toml").write_text("[tool.fixit]\nroot = true\n")
     rng = random.Random(seed)
-    relpaths: List[str] = []
+    relpaths: list[str] = []
     sora_calls = fixit_expected = lines = 0
     for i in range(files):
         mod = generate_module(rng)
@@ -420,7 +421,7 @@ def build_dense_tree(dest: Path, files: int, seed: int) -> CorpusInfo:
                        "fixit_expected_findings": fixit_expected})
 
 
-def build(out: Path, real_files: int, dense_files: int, seed: int) -> Dict[str, CorpusInfo]:
+def build(out: Path, real_files: int, dense_files: int, seed: int) -> dict[str, CorpusInfo]:
     return {"real": build_real_tree(out / "real", real_files),
             "dense": build_dense_tree(out / "dense", dense_files, seed)}
 

@@ -11,10 +11,9 @@ Both variants go through this script so they pay the same start-up.
 from __future__ import annotations
 
 import sys
-from typing import List
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     variant, args = argv[0], argv[1:]
     if variant not in ("with", "without"):
         raise SystemExit("usage: flake8_runner.py {with,without} FLAKE8-ARGS...")

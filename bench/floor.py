@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence, Tuple
+from collections.abc import Sequence
 
 
-def scan(roots: Sequence[str]) -> Tuple[int, int]:
+def scan(roots: Sequence[str]) -> tuple[int, int]:
     files = hits = 0
     for root in roots:
         for folder, dirs, names in os.walk(root):
@@ -25,4 +25,4 @@ def scan(roots: Sequence[str]) -> Tuple[int, int]:
 
 
 if __name__ == "__main__":
-    print("%d files read, %d contain 'videos'" % scan(sys.argv[1:]))
+    print("{} files read, {} contain 'videos'".format(*scan(sys.argv[1:])))

@@ -22,8 +22,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Mapping, Optional, Sequence
 
 
 @dataclass
@@ -31,29 +31,29 @@ class Measurement:
     seconds: float
     cpu_seconds: float  # user + system of the command and of the workers it waited for
     max_rss_mb: float
-    tree_pss_mb: Optional[float]  # None where /proc is not available
+    tree_pss_mb: float | None  # None where /proc is not available
     exit_code: int
     stdout: str
     stderr: str
     # Cores kept busy by *other* work during the run (all CPU time the machine spent, minus the
     # command's own, over the wall time); None without /proc/stat. Shows when a number is suspect.
-    other_cores: Optional[float] = None
-    findings: Optional[int] = None  # what the caller counted in stdout before dropping it
+    other_cores: float | None = None
+    findings: int | None = None  # what the caller counted in stdout before dropping it
 
     @property
     def peak_mb(self) -> float:
         return max(self.max_rss_mb, self.tree_pss_mb or 0.0)
 
-    def as_json(self) -> Dict[str, object]:
+    def as_json(self) -> dict[str, object]:
         data = asdict(self)
         del data["stdout"], data["stderr"]
         data["peak_mb"] = self.peak_mb
         return data
 
 
-def _children(pid: int) -> List[int]:
+def _children(pid: int) -> list[int]:
     """Direct children of ``pid`` (all its threads), from /proc; [] when not available."""
-    found: List[int] = []
+    found: list[int] = []
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
@@ -107,13 +107,13 @@ class TreeSampler(threading.Thread):
             self.sample()
             self._done.wait(self.interval)
 
-    def stop(self) -> Optional[float]:
+    def stop(self) -> float | None:
         self._done.set()
         self.join()
         return self.peak_kb / 1024 if self.available and self.peak_kb else None
 
 
-def _busy_cpu_seconds() -> Optional[float]:
+def _busy_cpu_seconds() -> float | None:
     """CPU time the whole machine has spent busy since boot (Linux), in seconds."""
     try:
         with open("/proc/stat") as fh:
@@ -128,7 +128,7 @@ def _busy_cpu_seconds() -> Optional[float]:
 TIMED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timed.py")
 
 
-def run_measured(argv: Sequence[str], cwd: str, env: Optional[Mapping[str, str]] = None,
+def run_measured(argv: Sequence[str], cwd: str, env: Mapping[str, str] | None = None,
                  interval: float = 0.05) -> Measurement:
     """Run ``argv`` to completion; its output goes to temporary files (no pipe to drain)."""
     with tempfile.TemporaryDirectory(prefix="sora-bench-") as tmp:

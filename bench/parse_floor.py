@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence, Tuple
+from collections.abc import Sequence
 
 import libcst
 
 
-def parse_all(roots: Sequence[str]) -> Tuple[int, int]:
+def parse_all(roots: Sequence[str]) -> tuple[int, int]:
     parsed = failed = 0
     for root in roots:
         for folder, dirs, names in os.walk(root):
@@ -33,4 +33,4 @@ def parse_all(roots: Sequence[str]) -> Tuple[int, int]:
 
 
 if __name__ == "__main__":
-    print("%d files parsed, %d failed" % parse_all(sys.argv[1:]))
+    print("{} files parsed, {} failed".format(*parse_all(sys.argv[1:])))

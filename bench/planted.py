@@ -10,9 +10,9 @@ encodings and line endings real code has (LF, CRLF, a UTF-8 BOM, a latin-1 decla
 with tabs and files with f-strings are in the sample as they are), and gets a bad call planted after
 one of its statements, at that statement's indentation: plain, over several lines, inside an
 f-string, or without a model (the unsafe fix inserts one). In a third of the files that have an
-`except X:` clause, it becomes `except X   :` (or a tab before the colon), the gap LibCST does not round-trip, and the call goes at
-the end, after it. Then `sora-lint fix --unsafe-fixes` runs once over the tree (as a user runs it) and once
-more, and every file is checked:
+`except X:` clause, it becomes `except X   :` (or a tab before the colon), the gap LibCST does not
+round-trip, and the call goes at the end, after it. Then `sora-lint fix --unsafe-fixes` runs once over
+the tree (as a user runs it) and once more, and every file is checked:
 
 * **unparsable**: CPython parsed the planted file but not the fixed one;
 * **not idempotent**: the second run changed the file again;
@@ -38,9 +38,9 @@ import sysconfig
 import tempfile
 import tokenize
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 SEED = 15
 VARIANTS = ("lf", "crlf", "bom", "latin-1")
@@ -49,7 +49,8 @@ CALLS = {
     "multiline": ('planted_sdk.OpenAI().videos.create(\n    model="sora-2",  # planted\n    prompt="planted",\n'
                   '    seconds=10,\n)'),
     "fstring": "print(f\"{planted_sdk.OpenAI().videos.create(model='sora-2', prompt='planted', seconds=10)}\")",
-    "no-model": 'planted_sdk.OpenAI().videos.create(prompt="planted", size="1792x1024")',  # the unsafe fix inserts model=
+    "no-model": 'planted_sdk.OpenAI().videos.create(prompt="planted", '
+                'size="1792x1024")',  # the unsafe fix inserts model=
 }
 # `except X :` and `except (A, B) :`: LibCST drops the spaces before the colon (docs/libcst-roundtrip.md).
 GAP_HINT = re.compile(rb"^[ \t]*except\b[^\n]*[^\s:][ \t]+:[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
@@ -72,19 +73,19 @@ class Planted:
 @dataclass
 class Report:
     files: int = 0
-    by_variant: Dict[str, int] = field(default_factory=dict)
-    by_call: Dict[str, int] = field(default_factory=dict)
+    by_variant: dict[str, int] = field(default_factory=dict)
+    by_call: dict[str, int] = field(default_factory=dict)
     with_tabs: int = 0
     with_fstrings: int = 0
     with_gap: int = 0
-    unparsable: List[str] = field(default_factory=list)
-    not_idempotent: List[str] = field(default_factory=list)
-    outside: List[str] = field(default_factory=list)
-    not_fixed: List[str] = field(default_factory=list)
-    not_checked: List[str] = field(default_factory=list)
+    unparsable: list[str] = field(default_factory=list)
+    not_idempotent: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    not_fixed: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
 
 
-def candidate_files() -> List[Path]:
+def candidate_files() -> list[Path]:
     roots = {os.path.realpath(p) for p in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"])}
     files = []
     for root in sorted(roots):
@@ -113,7 +114,7 @@ def parses(text: str) -> bool:
     return True
 
 
-def decoded(data: bytes) -> Optional[str]:
+def decoded(data: bytes) -> str | None:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
@@ -122,7 +123,7 @@ def decoded(data: bytes) -> Optional[str]:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def plant(text: str, rng: random.Random, call_kind: str, at_end: bool) -> Optional[Tuple[str, int, int]]:
+def plant(text: str, rng: random.Random, call_kind: str, at_end: bool) -> tuple[str, int, int] | None:
     """``text`` with the call after a random statement (``at_end``: after the last top-level one,
     so that it follows every round-trip gap of the file); the planted text's (start, end) offsets."""
     if not parses(text) or "\r" in text or "\x0c" in text:
@@ -156,7 +157,7 @@ def plant(text: str, rng: random.Random, call_kind: str, at_end: bool) -> Option
     return None
 
 
-def variant_text(text: str, variant: str) -> Optional[Tuple[str, str]]:
+def variant_text(text: str, variant: str) -> tuple[str, str] | None:
     """The text to write and the encoding to write it in."""
     if variant == "lf":
         return text, "utf-8"
@@ -173,7 +174,7 @@ def variant_text(text: str, variant: str) -> Optional[Tuple[str, str]]:
     return "# -*- coding: latin-1 -*-\n" + text, "latin-1"
 
 
-def build(folder: Path, count: int) -> List[Planted]:
+def build(folder: Path, count: int) -> list[Planted]:
     rng = random.Random(SEED)
     files = candidate_files()
     contents = {p: p.read_bytes() for p in files}
@@ -183,7 +184,7 @@ def build(folder: Path, count: int) -> List[Planted]:
     first = gap_files[:count // 5] + tab_files[:count // 10]
     others = [p for p in files if p not in set(first)]
     rng.shuffle(others)
-    planted: List[Planted] = []
+    planted: list[Planted] = []
     kinds = list(CALLS)
     for index, path in enumerate(first + others):
         if len(planted) >= count:
@@ -224,7 +225,7 @@ def run_fix(folder: Path) -> subprocess.CompletedProcess:
                           cwd=str(folder), capture_output=True, text=True, env=env, timeout=3600)
 
 
-def evaluate(folder: Path, planted: Sequence[Planted], before: Dict[str, bytes]) -> Report:
+def evaluate(folder: Path, planted: Sequence[Planted], before: dict[str, bytes]) -> Report:
     report = Report(files=len(planted))
     first = {p.name: (folder / p.name).read_bytes() for p in planted}
     second_run = run_fix(folder)
@@ -242,7 +243,9 @@ def evaluate(folder: Path, planted: Sequence[Planted], before: Dict[str, bytes])
             report.unparsable.append(p.name)
         if (folder / p.name).read_bytes() != fixed:
             report.not_idempotent.append(p.name)
-        if not (fixed.startswith(p.prefix) and fixed.endswith(p.suffix) and len(p.prefix) + len(p.suffix) <= len(fixed)):
+        if not (
+            fixed.startswith(p.prefix) and fixed.endswith(p.suffix) and len(p.prefix) + len(p.suffix) <= len(fixed)
+        ):
             report.outside.append(p.name)
         if fixed == original:
             report.not_fixed.append(p.name)
@@ -252,7 +255,7 @@ def evaluate(folder: Path, planted: Sequence[Planted], before: Dict[str, bytes])
     return report
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=600, help="how many files to plant a call into (default 600)")
     parser.add_argument("--keep", metavar="FOLDER", help="build the tree here (an empty or missing folder) and keep it")
@@ -285,7 +288,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"fixed outputs that do not parse: {len(report.unparsable)}")
     print(f"not idempotent: {len(report.not_idempotent)}")
     print(f"a byte changed outside the planted call: {len(report.outside)}")
-    print(f"planted call left as it was: {len(report.not_fixed)}; files sora-lint could not check: {len(report.not_checked)}")
+    print(f"planted call left as it was: {len(report.not_fixed)}; files sora-lint could not check: "
+          f"{len(report.not_checked)}")
     for label, names in (("unparsable", report.unparsable), ("not idempotent", report.not_idempotent),
                          ("outside", report.outside), ("not fixed", report.not_fixed),
                          ("not checked", report.not_checked)):

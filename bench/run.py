@@ -31,9 +31,10 @@ import platform
 import re
 import statistics
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the helpers next to this script, however it is started
@@ -56,22 +57,22 @@ class Command:
     key: str
     label: str
     tree: str  # "real" or "dense": the memory target is judged per tree
-    argv: List[str]
-    ok_exit: Tuple[int, ...]  # 1 is "findings" for every linter here; anything else is a failure
+    argv: list[str]
+    ok_exit: tuple[int, ...]  # 1 is "findings" for every linter here; anything else is a failure
     findings: Callable[[Measurement], int]
-    env: Optional[Dict[str, str]] = None
+    env: dict[str, str] | None = None
     is_sora_lint: bool = False
-    warm_up: Optional[List[str]] = None  # run once, unmeasured, before the rounds
-    runs: List[Measurement] = field(default_factory=list)
+    warm_up: list[str] | None = None  # run once, unmeasured, before the rounds
+    runs: list[Measurement] = field(default_factory=list)
 
 
-def _script(name: str, module: str) -> List[str]:
+def _script(name: str, module: str) -> list[str]:
     """The console script installed next to this interpreter, else ``python -m module``."""
     path = Path(sys.executable).parent / name
     return [str(path)] if path.exists() else [sys.executable, "-m", module]
 
 
-def _flake8_targets(real: Path, out: Path, limit: int) -> Tuple[List[str], int]:
+def _flake8_targets(real: Path, out: Path, limit: int) -> tuple[list[str], int]:
     """Paths (relative to ``out``) flake8 is run on, and how many files: every k-th file of the real tree.
 
     flake8's own checks cost ~20x a sora-lint run on the real tree; a spread subset keeps
@@ -83,7 +84,7 @@ def _flake8_targets(real: Path, out: Path, limit: int) -> Tuple[List[str], int]:
     return [files[i * len(files) // limit] for i in range(limit)], limit
 
 
-def command_env() -> Dict[str, str]:
+def command_env() -> dict[str, str]:
     """The environment every command runs in: this one, but free to write bytecode.
 
     Packages installed from wheels come with their .pyc files; an editable checkout of
@@ -94,7 +95,7 @@ def command_env() -> Dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def build_commands(out: Path, flake8_targets: List[str], skipped: Dict[str, str]) -> List[Command]:
+def build_commands(out: Path, flake8_targets: list[str], skipped: dict[str, str]) -> list[Command]:
     py = sys.executable
     env = command_env()
     sora = _script("sora-lint", "sora_lint")
@@ -137,9 +138,9 @@ def build_commands(out: Path, flake8_targets: List[str], skipped: Dict[str, str]
     return cmds
 
 
-def available_peers(args: argparse.Namespace) -> Dict[str, str]:
+def available_peers(args: argparse.Namespace) -> dict[str, str]:
     """Peers to leave out, with the reason (asked for, or not installed)."""
-    skipped: Dict[str, str] = {}
+    skipped: dict[str, str] = {}
     for name, flag in (("flake8", args.no_flake8), ("fixit", args.no_fixit)):
         if flag:
             skipped[name] = "skipped on request"
@@ -150,7 +151,7 @@ def available_peers(args: argparse.Namespace) -> Dict[str, str]:
 
 # --- running -------------------------------------------------------------------
 
-def _loadavg() -> Optional[List[float]]:
+def _loadavg() -> list[float] | None:
     try:
         return [float(x) for x in os.getloadavg()]
     except (AttributeError, OSError):
@@ -168,7 +169,7 @@ def warm_up(commands: Sequence[Command], out: Path) -> None:
             run_measured(cmd.warm_up, str(out), cmd.env)
 
 
-def run_rounds(commands: List[Command], out: Path, repeat: int, interval: float) -> List[Optional[List[float]]]:
+def run_rounds(commands: list[Command], out: Path, repeat: int, interval: float) -> list[list[float] | None]:
     loads = []
     for r in range(repeat):
         loads.append(_loadavg())
@@ -193,7 +194,7 @@ class Ratio:
     name: str
     numerator: str
     denominator: str
-    target: Optional[Tuple[str, float]] = None  # ("<=", 1.5): the issue's targets
+    target: tuple[str, float] | None = None  # ("<=", 1.5): the issue's targets
     on: str = "wall"  # which time the target is judged on: "wall" or "cpu"
 
 
@@ -213,14 +214,14 @@ RATIOS = (
 )
 
 
-def _passes(value: float, target: Tuple[str, float]) -> bool:
+def _passes(value: float, target: tuple[str, float]) -> bool:
     op, limit = target
     return value <= limit if op == "<=" else value >= limit
 
 
-def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]]:
+def summarize(commands: list[Command]) -> tuple[dict[str, dict], dict[str, dict]]:
     by_key = {c.key: c for c in commands}
-    cmd_json: Dict[str, dict] = {}
+    cmd_json: dict[str, dict] = {}
     for c in commands:
         times = [m.seconds for m in c.runs]
         cmd_json[c.key] = {
@@ -233,7 +234,7 @@ def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]
             "exit_codes": sorted({m.exit_code for m in c.runs}),
             "runs": [m.as_json() for m in c.runs],
         }
-    ratios: Dict[str, dict] = {}
+    ratios: dict[str, dict] = {}
     for r in RATIOS:
         if r.numerator not in by_key or r.denominator not in by_key:
             ratios[r.name] = {"value": None, "skipped": True, "target": _target_text(r.target), "pass": None}
@@ -261,17 +262,17 @@ def summarize(commands: List[Command]) -> Tuple[Dict[str, dict], Dict[str, dict]
     return cmd_json, ratios
 
 
-def _median_known(values: Sequence[Optional[float]]) -> Optional[float]:
+def _median_known(values: Sequence[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return statistics.median(known) if known else None
 
 
-def _target_text(target: Optional[Tuple[str, float]]) -> Optional[str]:
+def _target_text(target: tuple[str, float] | None) -> str | None:
     return f"{target[0]} {target[1]:g}" if target else None
 
 
-def sanity_checks(commands: List[Command], cmd_json: Dict[str, dict],
-                  corpora: Dict[str, corpus.CorpusInfo]) -> List[str]:
+def sanity_checks(commands: list[Command], cmd_json: dict[str, dict],
+                  corpora: dict[str, corpus.CorpusInfo]) -> list[str]:
     """Problems that would make a comparison dishonest (a tool that skipped the files, a crash)."""
     problems = []
     for c in commands:
@@ -296,12 +297,12 @@ def sanity_checks(commands: List[Command], cmd_json: Dict[str, dict],
     return problems
 
 
-def _fmt(value: Optional[float], digits: int = 2) -> str:
+def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def markdown(cmd_json: Dict[str, dict], ratios: Dict[str, dict], meta: dict,
-             corpora: Dict[str, corpus.CorpusInfo]) -> str:
+def markdown(cmd_json: dict[str, dict], ratios: dict[str, dict], meta: dict,
+             corpora: dict[str, corpus.CorpusInfo]) -> str:
     """The tables printed at the end and written by --markdown."""
     real, dense = corpora["real"], corpora["dense"]
     lines = [
@@ -354,8 +355,8 @@ def results_page(table: str, meta: dict) -> str:
             f"Written by `python bench/run.py {' '.join(meta['argv'])}` ({versions}).\n\n{table}")
 
 
-def _versions() -> Dict[str, Optional[str]]:
-    found: Dict[str, Optional[str]] = {}
+def _versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
     for dist in ("sora-lint", "libcst", "flake8", "pyflakes", "pycodestyle", "fixit"):
         try:
             found[dist] = importlib.metadata.version(dist)
@@ -364,7 +365,7 @@ def _versions() -> Dict[str, Optional[str]]:
     return found
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=HERE / "out",
@@ -387,7 +388,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,8 @@ import ast
 import os
 import sys
 import time
-from typing import Callable, List
+from pathlib import Path
+from typing import Callable
 
 import libcst
 
@@ -33,10 +34,10 @@ def _best(work: Callable[[], object], rounds: int = 5) -> float:
     return min(times)
 
 
-def main(roots: List[str]) -> None:
+def main(roots: list[str]) -> None:
     paths = sorted(os.path.join(folder, name) for root in roots for folder, _dirs, names in os.walk(root)
                    for name in names if name.endswith(".py"))
-    texts = [open(p, encoding="utf-8").read() for p in paths]
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
     settings = Settings()
     pairs = list(zip(texts, paths))
 

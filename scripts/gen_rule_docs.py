@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,7 +21,7 @@ from sora_lint.docs import RULES_DOCS_DIR, rule_doc_files, with_generated_blocks
 README = ROOT / "README.md"
 
 
-def out_of_date(folder: Path, files: Dict[str, str]) -> List[str]:
+def out_of_date(folder: Path, files: dict[str, str]) -> list[str]:
     """The names in ``folder`` that differ from ``files``: missing, changed or left over."""
     present = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
     stale = [name for name, text in files.items()
@@ -30,7 +29,7 @@ def out_of_date(folder: Path, files: Dict[str, str]) -> List[str]:
     return sorted(stale + [name for name in present if name not in files])
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are out of date")
     parser.add_argument("--out", help="folder to write instead of docs/rules (the README is then left alone)")

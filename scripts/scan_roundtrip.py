@@ -24,15 +24,15 @@ import sys
 import sysconfig
 import tokenize
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sora_lint.analysis.positions import align  # noqa: E402
 
-Pattern = Tuple[str, str, str, str]
+Pattern = tuple[str, str, str, str]
 # What sora_lint.analysis.positions lets a gap hold: whitespace, line ends, backslash continuations.
 GAP_CHARACTERS = " \t\x0c\r\n\\"  # token before, source text, generated text, token after
 
@@ -43,7 +43,7 @@ def _libcst_version() -> str:
     return version("libcst")
 
 
-def default_roots() -> List[str]:
+def default_roots() -> list[str]:
     paths = sysconfig.get_paths()
     roots = [paths["stdlib"], paths["purelib"], paths["platlib"]]
     return sorted({os.path.realpath(r) for r in roots if os.path.isdir(r)})
@@ -61,7 +61,7 @@ def python_files(roots: Sequence[str]) -> Iterator[Path]:
                 yield path
 
 
-def read_source(path: Path) -> Optional[str]:
+def read_source(path: Path) -> str | None:
     try:
         data = path.read_bytes()
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -77,7 +77,7 @@ def token_shape(source: str, offset: int, before: bool) -> str:
     line_end = source.find("\n", offset)
     line = source[line_start:line_end if line_end >= 0 else len(source)]
     column = offset - line_start
-    shapes: List[Tuple[int, int, str]] = []
+    shapes: list[tuple[int, int, str]] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(line + "\n").readline):
             if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT):
@@ -102,7 +102,7 @@ def token_shape(source: str, offset: int, before: bool) -> str:
     return starting[0][2] if starting else "<line end>"
 
 
-def gaps(source: str, generated: str) -> Iterator[Tuple[int, str, str]]:
+def gaps(source: str, generated: str) -> Iterator[tuple[int, str, str]]:
     """(source offset, source text, generated text) of each differing stretch.
 
     The alignment is sora-lint's own (:func:`sora_lint.analysis.positions.align`), which pairs
@@ -125,9 +125,9 @@ def first_statement_word(source: str, offset: int) -> str:
     return words[0] if words else ""
 
 
-def scan(paths: Sequence[Path], show: int) -> Tuple[int, int, Dict[Pattern, List[str]], Counter]:
+def scan(paths: Sequence[Path], show: int) -> tuple[int, int, dict[Pattern, list[str]], Counter]:
     checked = differing = 0
-    examples: Dict[Pattern, List[str]] = defaultdict(list)
+    examples: dict[Pattern, list[str]] = defaultdict(list)
     counts: Counter = Counter()
     for number, path in enumerate(paths, 1):
         if number % 500 == 0:
@@ -197,12 +197,12 @@ PROBES = [
 BLANKS = [" ", "  ", "\t", "\x0c", " \\\n", "\\\n  "]
 
 
-def probe() -> Tuple[Dict[Pattern, List[str]], Counter]:
+def probe() -> tuple[dict[Pattern, list[str]], Counter]:
     """Odd whitespace at every token boundary of every :data:`PROBES` entry."""
     import ast
     import warnings
 
-    examples: Dict[Pattern, List[str]] = defaultdict(list)
+    examples: dict[Pattern, list[str]] = defaultdict(list)
     counts: Counter = Counter()
     for snippet in PROBES:
         try:
@@ -228,14 +228,19 @@ def probe() -> Tuple[Dict[Pattern, List[str]], Counter]:
                 if generated == source:
                     continue
                 for offset, was, now in gaps(source, generated):
-                    pattern = (token_shape(source, offset, True), was, now, token_shape(source, offset + len(was), False))
+                    pattern = (
+                        token_shape(source, offset, True),
+                        was,
+                        now,
+                        token_shape(source, offset + len(was), False),
+                    )
                     counts[pattern] += 1
                     if len(examples[pattern]) < 1:
                         examples[pattern].append(repr(source))
     return examples, counts
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", help="files or folders (default: the standard library and site-packages)")
     parser.add_argument("--limit", type=int, default=0, help="check at most this many files")

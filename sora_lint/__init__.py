@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         fix_source,
         validate,
     )
-    from .catalog import nearest_seconds, suggest_model
+    from .contracts.catalog import nearest_seconds, suggest_model
 
 __all__ = [
     "check_source",
@@ -45,7 +45,7 @@ _FROM_CATALOG = ("nearest_seconds", "suggest_model")
 
 def __getattr__(name: str) -> object:
     if name in _FROM_CATALOG:
-        from . import catalog
+        from .contracts import catalog
 
         return getattr(catalog, name)
     if name in __all__:

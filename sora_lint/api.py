@@ -14,10 +14,10 @@ that parses a file, not by importing this module.
 from __future__ import annotations
 
 import os
-from typing import Dict, Iterable, List, Optional, Union
+from collections.abc import Iterable
 
-from .catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
 from .config import ConfigError, check_code, load_settings
+from .contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
 from .engine import FixOutcome
 from .engine import check_source as _engine_check
 from .engine import fix_source as _engine_fix
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-def check_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None) -> List[Diagnostic]:
+def check_source(source: str, filename: str = "<string>", settings: Settings | None = None) -> list[Diagnostic]:
     """Every diagnostic for one file's text, sorted by position, ``# noqa`` comments applied.
 
     ``settings`` defaults to ``Settings()`` (profile ``auto``, every rule); no configuration file is
@@ -51,7 +51,7 @@ def check_source(source: str, filename: str = "<string>", settings: Optional[Set
     return _engine_check(source, filename, _checked(settings))
 
 
-def fix_source(source: str, filename: str = "<string>", settings: Optional[Settings] = None,
+def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
                *, unsafe_fixes: bool = False) -> FixOutcome:
     """The text with every safe fix applied (and the unsafe ones, with ``unsafe_fixes``), round after
     round until it is stable, as ``sora-lint fix`` writes it.
@@ -63,14 +63,15 @@ def fix_source(source: str, filename: str = "<string>", settings: Optional[Setti
     return _engine_fix(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
 
 
-def check_paths(paths: Iterable[Union[str, "os.PathLike[str]"]], settings: Optional[Settings] = None,
-                *, jobs: int = 1) -> List[Diagnostic]:
+def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | None = None,
+                *, jobs: int = 1) -> list[Diagnostic]:
     """Every diagnostic in the Python files of ``paths`` (files, or folders walked as the CLI walks them).
 
     ``settings`` defaults to the ``[tool.sora-lint]`` table of the nearest ``pyproject.toml`` above
     the current directory, as ``sora-lint check`` reads it. ``jobs`` above 1 spreads the files over
     that many processes. Raises ``FileNotFoundError`` for a path that does not exist or names a file
-    that is not Python (a suffix other than ``.py`` / ``.pyi``) and ``OSError`` for a file that cannot be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
+    that is not Python (a suffix other than ``.py`` / ``.pyi``) and ``OSError`` for a file that cannot
+    be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
     """
     from .files import discover
     from .runner import CHECK, Job, run
@@ -87,12 +88,12 @@ def check_paths(paths: Iterable[Union[str, "os.PathLike[str]"]], settings: Optio
 
 
 def validate(
-    model: Optional[str] = None,
+    model: str | None = None,
     seconds: object = None,
-    size: Optional[str] = None,
-    profile: Union[str, Profile] = "openai",
-    extra_profiles: Optional[Dict[str, Profile]] = None,
-) -> List[Problem]:
+    size: str | None = None,
+    profile: str | Profile = "openai",
+    extra_profiles: dict[str, Profile] | None = None,
+) -> list[Problem]:
     """The linter's findings on one request's parameters under ``profile``; ``[]`` when it is valid.
 
     ``None`` means the parameter is not sent. Each :class:`Problem` has the ``code``, the ``param``,
@@ -106,7 +107,7 @@ def validate(
     return _runtime_validate(model, seconds, size, profile, extra_profiles)
 
 
-def _checked(settings: Optional[Settings]) -> Settings:
+def _checked(settings: Settings | None) -> Settings:
     """``settings`` (or the defaults), after checking every profile and code it names."""
     settings = settings if settings is not None else Settings()
     known = settings.profiles

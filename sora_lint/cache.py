@@ -12,12 +12,14 @@ file or a new whole one; an entry that cannot be read is a miss, never an error.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import time
 import zlib
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 
 from .types import Diagnostic, Edit, Fix, Location
 
@@ -26,7 +28,7 @@ CACHE_DIR_NAME = ".sora_lint_cache"
 # clocks): such an entry is checked by content hash instead of trusted by its stat.
 _RECENT_NS = 2_000_000_000
 
-Entry = Dict[str, Any]
+Entry = dict[str, Any]
 
 
 def installed_version() -> str:
@@ -89,7 +91,7 @@ def _decode(row: list, filename: str) -> Diagnostic:
 class Cache:
     """The cached results under one folder, loaded once and saved once per run."""
 
-    def __init__(self, folder: str, key: Optional[str] = None, context: str = "") -> None:
+    def __init__(self, folder: str, key: str | None = None, context: str = "") -> None:
         """``context``: what else every result depends on (the date SOR006 compares lifecycle dates with)."""
         self.context = context
         self.folder = os.path.abspath(folder)
@@ -97,11 +99,11 @@ class Cache:
         self.key = key or code_key()
         self.file = os.path.join(self.folder, f"results-{self.key}.json")
         self.entries = self._read()
-        self.changed: Dict[str, Entry] = {}
-        self._fingerprints: Dict[int, Tuple[object, str]] = {}
+        self.changed: dict[str, Entry] = {}
+        self._fingerprints: dict[int, tuple[object, str]] = {}
         self.hits = 0
 
-    def _read(self) -> Dict[str, Entry]:
+    def _read(self) -> dict[str, Entry]:
         try:
             with open(self.file, "rb") as fh:
                 data = json.load(fh)
@@ -133,7 +135,7 @@ class Cache:
                 return False
         return True
 
-    def _diagnostics(self, entry: Entry, path: str) -> Optional[List[Diagnostic]]:
+    def _diagnostics(self, entry: Entry, path: str) -> list[Diagnostic] | None:
         try:
             return [_decode(row, path) for row in entry["d"]]
         except (KeyError, TypeError, ValueError):
@@ -145,7 +147,7 @@ class Cache:
             return os.path.normpath(os.path.join(self.cwd, path))
         return self.cwd + os.sep + path
 
-    def by_stat(self, path: str, fingerprint: str) -> Optional[List[Diagnostic]]:
+    def by_stat(self, path: str, fingerprint: str) -> list[Diagnostic] | None:
         """The cached diagnostics if the file's size and mtime say it is unchanged (nothing is read)."""
         entry = self.entries.get(self.entry_key(path))
         if not isinstance(entry, dict) or entry.get("m") is None:
@@ -161,7 +163,7 @@ class Cache:
             self.hits += 1
         return found
 
-    def by_content(self, path: str, data: bytes, fingerprint: str) -> Optional[List[Diagnostic]]:
+    def by_content(self, path: str, data: bytes, fingerprint: str) -> list[Diagnostic] | None:
         """The cached diagnostics if the file's content is the one they were computed from."""
         key = self.entry_key(path)
         entry = self.entries.get(key)
@@ -174,7 +176,7 @@ class Cache:
         return found
 
     @staticmethod
-    def _stat_fields(path: str) -> Dict[str, Any]:
+    def _stat_fields(path: str) -> dict[str, Any]:
         try:
             st = os.stat(path)
         except OSError:
@@ -212,10 +214,8 @@ class Cache:
                         fh.write(json.dumps(merged, separators=(",", ":")))
                     os.replace(tmp, self.file)
                 except BaseException:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.unlink(tmp)
-                    except OSError:
-                        pass
                     raise
         except OSError:
             return
@@ -227,7 +227,11 @@ class Cache:
         """Results of another version of sora-lint's code can never be used again."""
         try:
             for name in os.listdir(self.folder):
-                if name.startswith("results-") and name.endswith(".json") and os.path.join(self.folder, name) != self.file:
+                if (
+                    name.startswith("results-")
+                    and name.endswith(".json")
+                    and os.path.join(self.folder, name) != self.file
+                ):
                     os.unlink(os.path.join(self.folder, name))
         except OSError:
             pass
@@ -241,7 +245,8 @@ class Cache:
         tag = os.path.join(self.folder, "CACHEDIR.TAG")
         if not os.path.exists(tag):
             with open(tag, "w", encoding="utf-8") as fh:
-                fh.write("Signature: 8a477f597d28d172789f06886806bc55\n# This is sora-lint's cache (.sora_lint_cache).\n")
+                fh.write("Signature: 8a477f597d28d172789f06886806bc55\n# This is sora-lint's cache "
+                         "(.sora_lint_cache).\n")
 
 
 class _Lock:
@@ -250,9 +255,9 @@ class _Lock:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.fd: Optional[int] = None
+        self.fd: int | None = None
 
-    def __enter__(self) -> "_Lock":
+    def __enter__(self) -> _Lock:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
@@ -273,7 +278,9 @@ def clean(folder: str) -> bool:
     if not os.path.isdir(folder):
         return False
     names = set(os.listdir(folder))
-    if names - {".gitignore", "CACHEDIR.TAG", ".lock"} and not any(n.startswith(("results-", ".results-")) for n in names):
+    if names - {".gitignore", "CACHEDIR.TAG", ".lock"} and not any(
+        n.startswith(("results-", ".results-")) for n in names
+    ):
         raise OSError(f"{folder} does not look like sora-lint's cache; remove it yourself")
     shutil.rmtree(folder)
     return True

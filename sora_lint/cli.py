@@ -4,7 +4,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import NoReturn, Optional, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Callable, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from .resolve import Resolver
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -19,16 +23,22 @@ def _common(p: argparse.ArgumentParser) -> None:
     from .output import FORMATS
 
     p.add_argument("paths", nargs="*", default=[], help="files or folders (default: the current folder); - reads stdin")
-    p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, or a profile from the configuration")
-    p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or not a known host")
+    p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, "
+                                     "or a profile from the configuration")
+    p.add_argument("--fallback-profile", help="profile for files whose client has a base_url that is not a literal or "
+                                              "not a known host")
     p.add_argument("--select", action="append", default=[], metavar="CODES",
                    help="only these codes or prefixes (comma-separated); wins over the configuration's ignore")
-    p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="these codes too (comma-separated)")
-    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="skip these codes or prefixes (comma-separated)")
+    p.add_argument("--extend-select", action="append", default=[], metavar="CODES", help="these codes too "
+                                                                                         "(comma-separated)")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES", help="skip these codes or prefixes "
+                                                                                  "(comma-separated)")
     p.add_argument("--config", metavar="FILE",
                    help="read this configuration file for every file, instead of each file's nearest one")
-    p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line too (for pre-commit)")
-    p.add_argument("--stdin-filename", metavar="PATH", help="the path of the code read from stdin: its settings and the name in messages")
+    p.add_argument("--force-exclude", action="store_true", help="apply the excludes to paths named on the command line "
+                                                                "too (for pre-commit)")
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path of the code read from stdin: its settings and "
+                                                            "the name in messages")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--output-format", choices=list(FORMATS), default="text",
                    help="text (default), concise, json, json-lines, github (Actions annotations) or sarif")
@@ -36,13 +46,16 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output: auto (default: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
     p.add_argument("--quiet", "-q", action="store_true", help="print the findings only, without the summary")
-    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the findings")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code instead of the "
+                                                             "findings")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the model")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (fix) or show (check) fixes that change the "
+                                                               "model")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
     p.add_argument("--show-fixes", action="store_true", help="list the fixes applied, per file and code")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    p.add_argument("--cache-dir", metavar="PATH", help="the cache folder (default: .sora_lint_cache at the project root)")
+    p.add_argument("--cache-dir", metavar="PATH", help="the cache folder (default: .sora_lint_cache at the project "
+                                                       "root)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,15 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="remove the cache (.sora_lint_cache) of the current project")
     clean.add_argument("--cache-dir", metavar="PATH")
     clean.add_argument("--config", metavar="FILE")
-    profiles = sub.add_parser("profiles", help="print every profile's models, durations, sizes and hosts, shipped and configured")
+    profiles = sub.add_parser("profiles", help="print every profile's models, durations, sizes and hosts, "
+                                               "shipped and configured")
     profiles.add_argument("--config", metavar="PYPROJECT")
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true", help="list every rule")
-    doctor = sub.add_parser("doctor", help="compare the shipped catalog with the installed openai SDK; print the lifecycle dates")
+    doctor = sub.add_parser("doctor", help="compare the shipped catalog with the installed openai SDK; print the "
+                                           "lifecycle dates")
     doctor.add_argument("--config", metavar="PYPROJECT")
-    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs pygls: pip install '.[lsp]' in a clone)")
-    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only transport")
+    server = sub.add_parser("server", help="run the language server on stdin/stdout (needs pygls: pip install '.[lsp]' "
+                                           "in a clone)")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it: stdio is the only "
+                                                             "transport")
     return parser
 
 
@@ -90,7 +107,7 @@ def _version() -> str:
     return tool_version()
 
 
-def _resolver(args: argparse.Namespace):
+def _resolver(args: argparse.Namespace) -> Resolver:
     """Each file's settings: its nearest configuration (or --config), then the command line's overrides."""
     from .resolve import Overrides, Resolver
     from .settings import parse_codes
@@ -106,7 +123,7 @@ def _resolver(args: argparse.Namespace):
     return Resolver(getattr(args, "config", None), overrides)
 
 
-def _progress(stream):
+def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
     if not stream.isatty() or os.environ.get("CI"):
         return None
 
@@ -125,7 +142,7 @@ def _progress(stream):
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
     from .files import discover
-    from .lint_report import add_noqa_to_files, cache_for, lint_stdin, show_fixes, usage_problem
+    from .lint_report import add_noqa_to_files, cache_for, lint_stdin, open_report, show_fixes, usage_problem
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
     from .runner import CHECK, DIFF, FIX, Job, run
     from .settings import Settings
@@ -153,7 +170,9 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
         print("sora-lint: warning: no Python files found under the given paths", file=sys.stderr)
     cache = cache_for(args, resolver)
     job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
-    results = run(files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path, cache=cache)
+    results = run(
+        files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path, cache=cache
+    )
     if cache is not None:
         cache.save()
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
@@ -168,7 +187,7 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
             if r.diff_data:  # bytes in the file's own encoding, so that `git apply` and `patch` accept it
                 sys.stdout.buffer.write(r.diff_data)
         sys.stdout.buffer.flush()
-    report = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    report = open_report(args.output_file) if args.output_file else sys.stdout
     try:
         options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color))
         human = args.output_format in HUMAN_FORMATS
@@ -194,7 +213,8 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
                 verb = "would be applied" if job_mode == DIFF else "applied"
                 unchecked = sum(1 for r in results if r.unchecked)
                 left = sum(1 for d in diagnostics if d.code != "SOR000")
-                print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} file{'s' if len(changed) != 1 else ''}, "
+                print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} "
+                      f"file{'s' if len(changed) != 1 else ''}, "
                       f"{left} left that need a choice"
                       + (f", {unchecked} file{'s' if unchecked != 1 else ''} could not be checked" if unchecked else "")
                       + ".", file=stream)
@@ -280,7 +300,7 @@ def _doctor(args: argparse.Namespace) -> int:
     return status
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from .config import ConfigError
 
     parser = build_parser()

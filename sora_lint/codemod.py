@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
@@ -24,13 +23,13 @@ from .settings import Settings
 class FixSoraParameters(VisitorBasedCodemodCommand):
     DESCRIPTION = "Fix invalid OpenAI Sora video parameters (model, seconds, size) with sora-lint's fixes."
 
-    def __init__(self, context: CodemodContext, profile: Optional[str] = None, unsafe_fixes: bool = False,
-                 config: Optional[str] = None) -> None:
+    def __init__(self, context: CodemodContext, profile: str | None = None, unsafe_fixes: bool = False,
+                 config: str | None = None) -> None:
         super().__init__(context)
         self.profile = profile
         self.unsafe_fixes = unsafe_fixes
         self.config = config
-        self._resolver: Optional[Resolver] = None
+        self._resolver: Resolver | None = None
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -41,7 +40,7 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
         arg_parser.add_argument("--sora-config", dest="config", default=None,
                                 help="pyproject.toml to read [tool.sora-lint] from")
 
-    def _settings_for(self, filename: Optional[str]) -> Settings:
+    def _settings_for(self, filename: str | None) -> Settings:
         """The file's own settings, resolved as ``sora-lint fix`` resolves them."""
         if self._resolver is None:
             self._resolver = Resolver(self.config, Overrides(profile=self.profile, where="--profile"))

@@ -3,13 +3,22 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
 
-from .catalog import AUTO, SHIPPED_PROFILES, SOR_TYPE_INT, SOR_TYPE_STR, Profile, canonical_size, profile_from_table
-from .lifecycle import parse_date
-from .settings import Settings
+from .contracts.catalog import (
+    AUTO,
+    SHIPPED_PROFILES,
+    SOR_TYPE_INT,
+    SOR_TYPE_STR,
+    Profile,
+    canonical_size,
+    profile_from_table,
+)
+from .contracts.lifecycle import parse_date
 from .rules import rule_codes
+from .settings import ConfigError, Settings
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
              "extend-exclude", "profiles", "cache-dir"}
@@ -21,11 +30,7 @@ _PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "
 _MODEL_KEYS = {"seconds", "sizes", "default-seconds", "upgrades", *_LIFECYCLE_KEYS}
 
 
-class ConfigError(Exception):
-    """A configuration problem; the message names the file and the key."""
-
-
-def _load_toml(path: Path) -> Dict[str, Any]:
+def _load_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11
@@ -39,7 +44,7 @@ def _load_toml(path: Path) -> Dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
-def config_in_folder(folder: Path) -> Optional[Path]:
+def config_in_folder(folder: Path) -> Path | None:
     """The configuration file of ``folder`` itself, if it has one."""
     base = str(folder)
     for name in CONFIG_NAMES:
@@ -51,7 +56,7 @@ def config_in_folder(folder: Path) -> Optional[Path]:
     return None
 
 
-def find_pyproject(start: Path) -> Optional[Path]:
+def find_pyproject(start: Path) -> Path | None:
     """The nearest configuration file at or above ``start`` (see :data:`CONFIG_NAMES`)."""
     here = start.resolve()
     for folder in (here, *here.parents):
@@ -69,13 +74,13 @@ def table_of(path: Path) -> Mapping[str, Any]:
     return data
 
 
-def _per_file_ignores(path: Path, value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+def _per_file_ignores(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: [tool.sora-lint] per-file-ignores must be a table of \"glob\" = [\"SOR001\"]")
     return tuple((glob, _codes(path, f"per-file-ignores.\"{glob}\"", codes)) for glob, codes in value.items())
 
 
-def _codes(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: [tool.sora-lint] {key} must be a list of rule codes, such as [\"SOR001\"]")
     codes = tuple(v.strip().upper() for v in value)
@@ -90,22 +95,26 @@ def check_code(code: str, where: str) -> None:
         raise ConfigError(f"{where}: unknown rule code {code!r} (known: {', '.join(known)})")
 
 
-def _str_list(path: Path, key: str, value: Any) -> Tuple[str, ...]:
+def _str_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: {key} must be a list of strings")
     return tuple(value)
 
 
-def _int_list(path: Path, key: str, value: Any) -> Tuple[int, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+def _int_list(path: Path, key: str, value: Any) -> tuple[int, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+    ):
         raise ConfigError(f"{path}: {key} must be a non-empty list of positive whole numbers of seconds")
     return tuple(value)
 
 
-def _user_profiles(path: Path, table: Any) -> Dict[str, Profile]:
+def _user_profiles(path: Path, table: Any) -> dict[str, Profile]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.sora-lint.profiles] must be a table of profiles")
-    built: Dict[str, Profile] = {}
+    built: dict[str, Profile] = {}
     for name, spec in table.items():
         where = f"[tool.sora-lint.profiles.{name}]"
         if name == AUTO:
@@ -119,7 +128,8 @@ def _user_profiles(path: Path, table: Any) -> Dict[str, Profile]:
         if "extends" in spec:
             known = dict(SHIPPED_PROFILES, **built)
             if spec["extends"] not in known:
-                raise ConfigError(f"{path}: {where} extends: unknown profile {spec['extends']!r} (known: {', '.join(sorted(known))})")
+                raise ConfigError(f"{path}: {where} extends: unknown profile {spec['extends']!r} (known: "
+                                  f"{', '.join(sorted(known))})")
             base = known[spec["extends"]]
         if spec.get("seconds-type", SOR_TYPE_INT) not in (SOR_TYPE_INT, SOR_TYPE_STR):
             raise ConfigError(f"{path}: {where} seconds-type: must be \"int\" or \"str\"")
@@ -176,7 +186,9 @@ def _lifecycle(path: Path, where: str, table: Mapping[str, Any]) -> None:
 
 def _model_choices(path: Path, where: str, profile: Profile, spec: Mapping[str, Any]) -> None:
     """``default-model`` and each model's ``upgrades`` name models of the profile."""
-    if "default-model" in spec and (not isinstance(spec["default-model"], str) or spec["default-model"] not in profile.models):
+    if "default-model" in spec and (
+        not isinstance(spec["default-model"], str) or spec["default-model"] not in profile.models
+    ):
         raise ConfigError(f"{path}: {where} default-model: {spec['default-model']!r} is not a model of the profile "
                           f"(known: {', '.join(profile.models)})")
     for model_name, model in (spec.get("models") or {}).items():
@@ -200,10 +212,12 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
     known = dict(SHIPPED_PROFILES, **user)
     profile = table.get("profile", AUTO)
     if profile != AUTO and profile not in known:
-        raise ConfigError(f"{path}: [tool.sora-lint] profile: unknown profile {profile!r} (known: {', '.join(sorted([AUTO, *known]))})")
+        raise ConfigError(f"{path}: [tool.sora-lint] profile: unknown profile {profile!r} (known: "
+                          f"{', '.join(sorted([AUTO, *known]))})")
     fallback = table.get("fallback-profile", "openai")
     if fallback not in known:
-        raise ConfigError(f"{path}: [tool.sora-lint] fallback-profile: unknown profile {fallback!r} (known: {', '.join(sorted(known))})")
+        raise ConfigError(f"{path}: [tool.sora-lint] fallback-profile: unknown profile {fallback!r} (known: "
+                          f"{', '.join(sorted(known))})")
     if "cache-dir" in table and not isinstance(table["cache-dir"], str):
         raise ConfigError(f"{path}: [tool.sora-lint] cache-dir must be a path")
     cache_dir = table.get("cache-dir")
@@ -233,7 +247,7 @@ def load_file(path: Path) -> Settings:
     return settings_from_table(path, table_of(path))
 
 
-def load_settings(config: Optional[str] = None, start: Optional[Path] = None) -> Settings:
+def load_settings(config: str | None = None, start: Path | None = None) -> Settings:
     """Settings from ``config`` (a configuration file) or the nearest one above ``start``."""
     if config is not None:
         path = Path(config)
@@ -247,14 +261,16 @@ def load_settings(config: Optional[str] = None, start: Optional[Path] = None) ->
     return load_file(path)
 
 
-def settings_lines(settings: Settings) -> List[str]:
+def settings_lines(settings: Settings) -> list[str]:
     """What ``sora-lint show-settings`` prints: each value, and where it came from."""
 
     def origin(key: str) -> str:
         return f"  [{settings.origins.get(key, 'default')}]"
 
     per_file = "; ".join(f"{glob} = {', '.join(codes)}" for glob, codes in settings.per_file_ignores)
-    layers = [layer for layer in settings.later_layers if layer.select is not None or layer.extend_select or layer.ignore]
+    layers = [
+        layer for layer in settings.later_layers if layer.select is not None or layer.extend_select or layer.ignore
+    ]
     lines = [
         f"config file: {settings.source or '(none: defaults)'}",
         f"profile: {settings.profile} ({settings.profile_origin})",

@@ -5,11 +5,11 @@ and the generated ``docs/rules/`` pages (``scripts/gen_rule_docs.py``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-from .catalog import SOR_TYPE_INT, Profile
-from .lifecycle import Server
+from .contracts.catalog import SOR_TYPE_INT, Profile
+from .contracts.lifecycle import Server
 from .types import PARSE_ERROR
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
@@ -43,8 +43,8 @@ class RuleDoc:
     fix_safety: str
     reports: str  # the README's rule table: what it reports, and its fix in brief
     fix_summary: str
-    example: Optional[str] = None
-    use_instead: Optional[str] = None
+    example: str | None = None
+    use_instead: str | None = None
     fixable: bool = True  # whether findings of this code can carry a fix
 
     def markdown(self) -> str:
@@ -80,7 +80,7 @@ PARSE_ERROR_DOC = RuleDoc(
 )
 
 
-def rule_docs() -> Tuple[RuleDoc, ...]:
+def rule_docs() -> tuple[RuleDoc, ...]:
     """Every code sora-lint can emit, in code order, documented from the rule classes."""
     from .rules import ALL_RULES
 
@@ -102,11 +102,11 @@ def rule_docs() -> Tuple[RuleDoc, ...]:
     return tuple(docs)
 
 
-def docs_by_code() -> Dict[str, RuleDoc]:
+def docs_by_code() -> dict[str, RuleDoc]:
     return {d.code: d for d in rule_docs()}
 
 
-def rule_doc(code: str) -> Optional[str]:
+def rule_doc(code: str) -> str | None:
     """``sora-lint rule CODE``: the rule's page, or ``None`` for an unknown code."""
     doc = docs_by_code().get(code.upper())
     return doc.markdown() if doc else None
@@ -119,7 +119,7 @@ def rule_index() -> str:
     return "\n".join(f"{d.code}  {d.name:<{width}}  {d.summary}" for d in docs)
 
 
-def rule_doc_files() -> Dict[str, str]:
+def rule_doc_files() -> dict[str, str]:
     """The files of docs/rules/ (name -> content), as scripts/gen_rule_docs.py writes them."""
     docs = rule_docs()
     index = [
@@ -139,7 +139,7 @@ def rule_doc_files() -> Dict[str, str]:
 
 # --- profiles --------------------------------------------------------------------
 
-def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> List[str]:
+def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))).rstrip() for row in rows]
 
@@ -173,9 +173,9 @@ def profile_table(profile: Profile, origin: str) -> str:
     return "\n".join(lines)
 
 
-def _servers_of(profile: Profile) -> List[Server]:
+def _servers_of(profile: Profile) -> list[Server]:
     """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
-    from .catalog import SHIPPED_SERVERS
+    from .contracts.catalog import SHIPPED_SERVERS
 
     if profile.server is not None:
         return [profile.server]
@@ -183,7 +183,7 @@ def _servers_of(profile: Profile) -> List[Server]:
 
 
 def profile_tables(profiles: Mapping[str, Profile], user_profiles: Mapping[str, Profile],
-                   source: Optional[str]) -> str:
+                   source: str | None) -> str:
     """``sora-lint profiles``: every profile, shipped ones first, then the configuration's in its order."""
     names = [n for n in profiles if n not in user_profiles] + list(user_profiles)
     blocks = []
@@ -209,7 +209,9 @@ def profile_markdown(profiles: Sequence[Profile]) -> str:
 
     def seconds_type(p: Profile) -> str:
         spec = p.model(p.default_model_name)
-        shown = ", ".join((f'`"{s}"`' if p.seconds_type != SOR_TYPE_INT else f"`{s}`") for s in (spec.seconds if spec else ()))
+        shown = ", ".join(
+            (f'`"{s}"`' if p.seconds_type != SOR_TYPE_INT else f"`{s}`") for s in (spec.seconds if spec else ())
+        )
         return f"int: {shown}" if p.seconds_type == SOR_TYPE_INT else f"string: {shown}"
 
     row("`seconds` type", [seconds_type(p) for p in profiles])
@@ -247,9 +249,9 @@ def lifecycle_markdown(servers: Sequence[Server]) -> str:
     return "\n".join(rows)
 
 
-def readme_blocks() -> Dict[str, str]:
+def readme_blocks() -> dict[str, str]:
     """The README's generated blocks, by name (between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``)."""
-    from .catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
+    from .contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
 
     return {"rules": rules_markdown(rule_docs()),
             "profiles": profile_markdown(list(SHIPPED_PROFILES.values())),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable
 
-from .catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
-from .lifecycle import Dates, Server
+from .contracts.catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
+from .contracts.lifecycle import Dates, Server
 
 LITERALS = {"VideoModel": "video_model", "VideoSeconds": "video_seconds", "VideoSize": "video_size"}
 VIDEOS_CLASSES = ("Videos", "AsyncVideos")
@@ -27,15 +28,15 @@ class SdkFacts:
 
     version: str
     location: str
-    models: Tuple[str, ...]
-    seconds: Tuple[str, ...]
-    sizes: Tuple[str, ...]
+    models: tuple[str, ...]
+    seconds: tuple[str, ...]
+    sizes: tuple[str, ...]
     deprecations: Mapping[str, str]  # "Videos.create" -> its deprecation message
 
 
-def literal_strings(annotation: object) -> Tuple[str, ...]:
+def literal_strings(annotation: object) -> tuple[str, ...]:
     """The string values of a ``Literal``, also inside a ``Union`` (``Union[str, Literal["sora-2"]]``)."""
-    found: List[str] = []
+    found: list[str] = []
     for arg in typing.get_args(annotation):
         if isinstance(arg, str):
             found.append(arg)
@@ -44,16 +45,16 @@ def literal_strings(annotation: object) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def read_sdk(import_module: Callable[[str], Any] = importlib.import_module) -> Optional[SdkFacts]:
+def read_sdk(import_module: Callable[[str], Any] = importlib.import_module) -> SdkFacts | None:
     """The installed openai SDK's Sora facts; None when there is no openai package."""
     try:
         openai = import_module("openai")
     except ImportError:
         return None
-    values: Dict[str, Tuple[str, ...]] = {}
+    values: dict[str, tuple[str, ...]] = {}
     for name, module in LITERALS.items():
         values[name] = literal_strings(_attribute(import_module, [f"openai.types.{module}", "openai.types"], name))
-    deprecations: Dict[str, str] = {}
+    deprecations: dict[str, str] = {}
     for class_name in VIDEOS_CLASSES:
         cls = _attribute(import_module, ["openai.resources.videos", "openai.resources"], class_name)
         if not inspect.isclass(cls):
@@ -77,7 +78,7 @@ def _attribute(import_module: Callable[[str], Any], modules: Sequence[str], name
     return None
 
 
-def differences(sdk: SdkFacts, profile: Profile = OPENAI, server: Optional[Server] = None) -> List[str]:
+def differences(sdk: SdkFacts, profile: Profile = OPENAI, server: Server | None = None) -> list[str]:
     """Each way the catalog's official contract and lifecycle differ from the SDK's."""
     server = server or sdk_default_server()
     found = [f"model {m}: the SDK's VideoModel has it, profile {profile.name} does not"
@@ -90,8 +91,9 @@ def differences(sdk: SdkFacts, profile: Profile = OPENAI, server: Optional[Serve
                      f"profile {profile.name} accepts {', '.join(map(str, seconds))}")
     sizes = list(dict.fromkeys(s for spec in profile.models.values() for s in spec.sizes))
     if sdk.sizes and sorted(sdk.sizes) != sorted(sizes):
-        found.append(f"sizes: the SDK's VideoSize is {', '.join(sdk.sizes)}; profile {profile.name} accepts {', '.join(sizes)}")
-    by_message: Dict[str, List[str]] = {}
+        found.append(f"sizes: the SDK's VideoSize is {', '.join(sdk.sizes)}; profile {profile.name} accepts "
+                     f"{', '.join(sizes)}")
+    by_message: dict[str, list[str]] = {}
     for method, message in sdk.deprecations.items():
         by_message.setdefault(message, []).append(method)
     for message, methods in by_message.items():
@@ -104,17 +106,17 @@ def differences(sdk: SdkFacts, profile: Profile = OPENAI, server: Optional[Serve
     return found
 
 
-def _methods(methods: List[str]) -> str:
+def _methods(methods: list[str]) -> str:
     return methods[0] if len(methods) == 1 else f"{len(methods)} Videos methods ({', '.join(methods)})"
 
 
-def _as_int(text: str) -> Tuple[int, str]:
+def _as_int(text: str) -> tuple[int, str]:
     return (int(text), text) if text.isdigit() else (1 << 30, text)
 
 
-def lifecycle_table(servers: Sequence[Server]) -> List[str]:
+def lifecycle_table(servers: Sequence[Server]) -> list[str]:
     """One block per server: hosts, dates, the models its source names, and the source."""
-    out: List[str] = []
+    out: list[str] = []
     for server in servers:
         default = "; the openai SDK's default server" if server.sdk_default else ""
         out.append(f"  {server.name} ({', '.join(server.hosts) or 'no hosts'}{default})")
@@ -132,17 +134,18 @@ def _dates(dates: Dates) -> str:
     return f"deprecated {dates.deprecated or '-'}, shutdown {dates.shutdown}"
 
 
-def report(sdk: Optional[SdkFacts], user_servers: Sequence[Server] = ()) -> Tuple[int, str]:
+def report(sdk: SdkFacts | None, user_servers: Sequence[Server] = ()) -> tuple[int, str]:
     """The exit status (0 agree, 1 differ) and the text ``sora-lint doctor`` prints."""
-    out: List[str] = []
-    diffs: List[str] = []
+    out: list[str] = []
+    diffs: list[str] = []
     if sdk is None:
         out.append("openai SDK: not installed, so there is nothing to compare the catalog with")
     else:
         out.append(f"openai SDK {sdk.version} ({sdk.location})")
         diffs = differences(sdk)
         if diffs:
-            out.append(f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''} between the SDK and sora-lint's catalog:")
+            out.append(f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''} between the SDK and sora-lint's "
+                       f"catalog:")
             out += [f"  - {d}" for d in diffs]
         else:
             out.append("the SDK agrees with sora-lint's catalog: models, seconds, sizes and deprecations")

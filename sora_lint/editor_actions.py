@@ -4,10 +4,11 @@ edits while the buffer does not parse."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import List, NamedTuple, Optional, Sequence
+from typing import NamedTuple
 
-from .noqa import add_noqa
+from .engine.noqa import add_noqa
 from .types import NEWLINE, Diagnostic, Location
 
 
@@ -26,7 +27,7 @@ def _location(text: str, offset: int) -> Location:
     return Location(len(breaks) + 1, offset - line_start + 1)
 
 
-def minimal_change(old: str, new: str) -> Optional[TextChange]:
+def minimal_change(old: str, new: str) -> TextChange | None:
     """One replacement that turns ``old`` into ``new``: the differing middle, common ends kept
     (so an editor's cursor and folds outside it do not move). None when they are equal."""
     if old == new:
@@ -48,7 +49,7 @@ def minimal_change(old: str, new: str) -> Optional[TextChange]:
     return TextChange(_location(old, start), _location(old, end_old), new[start:end_new])
 
 
-def disable_comment(text: str, diagnostic: Diagnostic) -> Optional[TextChange]:
+def disable_comment(text: str, diagnostic: Diagnostic) -> TextChange | None:
     """The change that puts (or merges) ``# noqa: CODE`` on the finding's line; None where a comment
     there would change the code (the line ends inside a string, or after a backslash)."""
     new_text, added, _refused = add_noqa(text, [diagnostic])
@@ -57,7 +58,7 @@ def disable_comment(text: str, diagnostic: Diagnostic) -> Optional[TextChange]:
     return minimal_change(text, new_text)
 
 
-def carried_over(old_text: str, new_text: str, diagnostics: Sequence[Diagnostic]) -> List[Diagnostic]:
+def carried_over(old_text: str, new_text: str, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
     """The findings of ``old_text`` that sit on lines the edit left as they were, moved to where
     those lines are now in ``new_text``; their fixes are dropped (their offsets are the old text's)."""
     old_lines, new_lines = NEWLINE.split(old_text), NEWLINE.split(new_text)

@@ -5,7 +5,8 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from collections.abc import Iterable, Iterator
+from typing import Callable
 
 from .settings import DEFAULT_EXCLUDES, Settings
 
@@ -17,7 +18,7 @@ class _GitIgnore:
     """The .gitignore files met on the way down, each applied below its own folder."""
 
     def __init__(self) -> None:
-        self.specs: List[Tuple[str, object]] = []
+        self.specs: list[tuple[str, object]] = []
 
     def add_folder(self, folder: str) -> None:
         path = os.path.join(folder, ".gitignore")
@@ -44,7 +45,7 @@ class _GitIgnore:
 
 
 @functools.lru_cache(maxsize=16)
-def _pattern(patterns: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
+def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex for the user's excludes: each matches a name, a path, or any folder on the path."""
     forms = [fnmatch.translate(form) for p in patterns for form in (p, f"*/{p}", f"*/{p}/*", f"{p}/*")]
     return re.compile("|".join(forms)) if forms else None
@@ -63,7 +64,7 @@ def excluded(path: str, settings: Settings) -> bool:
 _DEFAULT_NAMES = frozenset(DEFAULT_EXCLUDES)
 
 
-def matches_glob(path: str, patterns: Tuple[str, ...]) -> bool:
+def matches_glob(path: str, patterns: tuple[str, ...]) -> bool:
     """Whether a relative path, its name, or a folder on it matches one of ``patterns`` (ruff's reading)."""
     posix = path.replace(os.sep, "/").rstrip("/")
     pattern = _pattern(tuple(p.replace("**/", "").rstrip("/") for p in patterns))
@@ -72,7 +73,7 @@ def matches_glob(path: str, patterns: Tuple[str, ...]) -> bool:
     return pattern.match(posix.split("/")[-1]) is not None or pattern.match(posix) is not None
 
 
-def settings_root(settings: Settings) -> Optional[str]:
+def settings_root(settings: Settings) -> str | None:
     """The folder a configuration's relative globs start from: its own file's folder."""
     return os.path.dirname(os.path.abspath(settings.source)) if settings.source else None
 
@@ -87,7 +88,7 @@ def excluded_by_config(path: str, settings: Settings) -> bool:
     return not rel.startswith("..") and rel != os.curdir and matches_glob(rel, settings.exclude)
 
 
-def repository_root(folder: str) -> Optional[str]:
+def repository_root(folder: str) -> str | None:
     """The nearest folder at or above ``folder`` holding a ``.git``, if any."""
     current = os.path.abspath(folder)
     while True:
@@ -140,7 +141,8 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
         settings = settings_for(folder)
         below = "" if folder == root else folder[len(root):].lstrip(os.sep) + os.sep
 
-        def skip(name: str) -> bool:
+        # This folder's values, bound now: a closure would read the loop's later ones.
+        def skip(name: str, below: str = below, settings: Settings = settings, folder: str = folder) -> bool:
             if excluded(below + name, settings):
                 return True
             return not named_excluded and excluded_by_config(os.path.join(folder, name), settings)
@@ -164,8 +166,8 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
                 yield path
 
 
-def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
-             force_exclude: bool = False) -> Tuple[List[str], List[str]]:
+def discover(paths: Iterable[str], settings: Settings | SettingsFor,
+             force_exclude: bool = False) -> tuple[list[str], list[str]]:
     """The files to check, and one error line for each path that does not exist or names a file
     that is not Python.
 
@@ -179,8 +181,8 @@ def discover(paths: Iterable[str], settings: Union[Settings, SettingsFor],
         settings_for: SettingsFor = lambda folder: fixed  # noqa: E731
     else:
         settings_for = settings
-    found: List[str] = []
-    errors: List[str] = []
+    found: list[str] = []
+    errors: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
             found.extend(_walk(raw, settings_for))
@@ -208,7 +210,7 @@ def _normal(path: str) -> str:
     return path
 
 
-def display_path(path: str, cwd: Optional[str] = None) -> str:
+def display_path(path: str, cwd: str | None = None) -> str:
     try:
         rel = os.path.relpath(path, cwd or os.getcwd())
     except ValueError:

@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import Any
 
-from .catalog import AUTO
-from .prefilter import might_contain_sora_call
+from .analysis.prefilter import might_contain_sora_call
+from .contracts.catalog import AUTO
 from .types import PARSE_ERROR
 
 
 class SoraChecker:
     name = "sora-lint"
     version = "0"
-    profile: Optional[str] = None
-    config: Optional[str] = None
+    profile: str | None = None
+    config: str | None = None
 
-    def __init__(self, tree: Any = None, lines: Optional[List[str]] = None, filename: str = "stdin") -> None:
+    def __init__(self, tree: Any = None, lines: list[str] | None = None, filename: str = "stdin") -> None:
         self.lines = lines or []
         self.filename = filename
 
@@ -48,7 +49,9 @@ class SoraChecker:
             profile = cls.profile if cls.profile and cls.profile != AUTO else None
             on_command_line = any(a == "--sora-profile" or a.startswith("--sora-profile=") for a in sys.argv[1:])
             origin = "set by --sora-profile" if on_command_line else "set by sora-profile in the flake8 configuration"
-            cls._resolver = Resolver(cls.config, Overrides(profile=profile, where="--sora-profile", profile_origin=origin))
+            cls._resolver = Resolver(
+                cls.config, Overrides(profile=profile, where="--sora-profile", profile_origin=origin)
+            )
         return cls._resolver
 
     def settings(self) -> Any:
@@ -61,7 +64,7 @@ class SoraChecker:
         settings = resolver.for_path(self.filename)
         return None if excluded_by_config(self.filename, settings) else settings
 
-    def run(self) -> Iterator[Tuple[int, int, str, type]]:
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
         if not might_contain_sora_call(source):
             return
@@ -75,7 +78,8 @@ class SoraChecker:
                 return
             diagnostics = check_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
         except ConfigError as exc:
-            yield (1, 0, f"{PARSE_ERROR} sora-lint is not configured correctly, so this file was not checked: {exc}", type(self))
+            yield (1, 0, f"{PARSE_ERROR} sora-lint is not configured correctly, "
+                         f"so this file was not checked: {exc}", type(self))
             return
         except Exception as exc:  # noqa: BLE001 - never raise into flake8: say so and let it go on
             yield (1, 0, f"{PARSE_ERROR} sora-lint failed on this file ({_one_line(exc)}); please report this as a bug",

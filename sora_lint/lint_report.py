@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from .types import Diagnostic
+from .types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -18,7 +19,12 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
 
 
-def usage_problem(args: argparse.Namespace) -> Optional[str]:
+def open_report(path: str) -> TextIO:
+    """The file ``--output-file`` names, for writing; the caller closes it (it may be stdout instead)."""
+    return open(path, "w", encoding="utf-8")
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
     """Why these options cannot run together, or None."""
     fmt = args.output_format
     if args.statistics and fmt in ("github", "sarif"):
@@ -36,8 +42,9 @@ def usage_problem(args: argparse.Namespace) -> Optional[str]:
     return None
 
 
-def cache_folder(args: argparse.Namespace, resolver: "Resolver") -> str:
-    """--cache-dir, then SORA_LINT_CACHE_DIR, then cache-dir in the configuration, then .sora_lint_cache at the project root."""
+def cache_folder(args: argparse.Namespace, resolver: Resolver) -> str:
+    """--cache-dir, then SORA_LINT_CACHE_DIR, then cache-dir in the configuration, then .sora_lint_cache at the
+    project root."""
     from .cache import CACHE_DIR_NAME
 
     if getattr(args, "cache_dir", None):
@@ -48,7 +55,7 @@ def cache_folder(args: argparse.Namespace, resolver: "Resolver") -> str:
     return configured or os.path.join(resolver.project_root(), CACHE_DIR_NAME)
 
 
-def cache_for(args: argparse.Namespace, resolver: "Resolver") -> Optional["Cache"]:
+def cache_for(args: argparse.Namespace, resolver: Resolver) -> Cache | None:
     if args.no_cache or os.environ.get("SORA_LINT_NO_CACHE"):
         return None
     from .cache import Cache
@@ -58,7 +65,7 @@ def cache_for(args: argparse.Namespace, resolver: "Resolver") -> Optional["Cache
     return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
 
 
-def show_fixes(results: Sequence["FileResult"], dry_run: bool, stream: TextIO) -> None:
+def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> None:
     """ruff's --show-fixes: the fixes applied, per file and code."""
     from .docs import docs_by_code
 
@@ -77,11 +84,10 @@ def show_fixes(results: Sequence["FileResult"], dry_run: bool, stream: TextIO) -
 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
-    from .engine import PARSE_ERROR
-    from .noqa import add_noqa
+    from .engine.noqa import add_noqa
     from .runner import Undecodable, decode, write_atomically
 
-    by_file: Dict[str, List[Diagnostic]] = {}
+    by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         if d.code != PARSE_ERROR:
             by_file.setdefault(d.filename, []).append(d)
@@ -106,7 +112,7 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: "Resolver") -> int:
+def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
     from .engine import check_source, fix_source
     from .files import excluded
@@ -147,7 +153,7 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: "Resolver") ->
         print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
     try:
         report = sys.stdout if job_mode == CHECK and not args.output_file else (
-            open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stderr)
+            open_report(args.output_file) if args.output_file else sys.stderr)
     except OSError as exc:
         print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any
 
 from .config import CONFIG_NAMES, ConfigError
 from .editor_actions import TextChange, carried_over, disable_comment, minimal_change
@@ -31,6 +32,10 @@ from .files import excluded
 from .resolve import Resolver
 from .settings import Settings
 from .types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
+
+if TYPE_CHECKING:
+    from lsprotocol import types as lsp
+    from pygls.lsp.server import LanguageServer
 
 SOURCE = "sora-lint"
 FIX_ALL_KIND = "source.fixAll.sora-lint"
@@ -42,8 +47,8 @@ ERROR, WARNING = 1, 2
 
 _BOM = "\ufeff"
 
-Position = Tuple[int, int]  # (line, character), 0-based, character in client code units
-Range = Tuple[Position, Position]
+Position = tuple[int, int]  # (line, character), 0-based, character in client code units
+Range = tuple[Position, Position]
 
 
 def severity(code: str) -> int:
@@ -109,12 +114,12 @@ def lintable_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class _CachedSettings:
-    stamp: Tuple[Tuple[str, int, int], ...]
+    stamp: tuple[tuple[str, int, int], ...]
     resolver: Resolver
-    settings: Optional[Settings]  # the folder's settings; None when its configuration is broken
-    error: Optional[str]
+    settings: Settings | None  # the folder's settings; None when its configuration is broken
+    error: str | None
 
-    def for_path(self, path: str) -> Optional[Settings]:
+    def for_path(self, path: str) -> Settings | None:
         """A file's own settings (its per-file ignores included), resolved as ``sora-lint check`` does."""
         if self.settings is None:
             return None
@@ -124,7 +129,7 @@ class _CachedSettings:
             return self.settings
 
 
-def _stamp(folder: Path) -> Tuple[Tuple[str, int, int], ...]:
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Every configuration file from ``folder`` up, with its mtime and size: any edit changes it."""
     found = []
     for parent in (folder, *folder.parents):
@@ -141,7 +146,7 @@ class SettingsCache:
     """Settings per folder from the nearest configuration file, reloaded when one of them changes."""
 
     def __init__(self) -> None:
-        self._entries: Dict[Path, _CachedSettings] = {}
+        self._entries: dict[Path, _CachedSettings] = {}
 
     def get(self, folder: Path) -> _CachedSettings:
         folder = folder.resolve()
@@ -172,7 +177,7 @@ class Linted:
     text: str
     encoding: str
     lines: LineMap
-    findings: List[Tuple[Diagnostic, Range]]
+    findings: list[tuple[Diagnostic, Range]]
 
 
 def lint_text(text: str, filename: str, settings: Settings, encoding: str) -> Linted:
@@ -185,29 +190,27 @@ def _encoding_name(value: object) -> str:
     return str(getattr(value, "value", value) or "utf-16").lower()
 
 
-def build_server():  # -> pygls.lsp.server.LanguageServer
+def build_server() -> LanguageServer:
     """The language server, with its handlers registered. Raises ImportError without pygls 2."""
+    from lsprotocol import types as lsp  # installed with pygls
     from pygls.capabilities import get_capability
     from pygls.lsp.server import LanguageServer
     from pygls.uris import to_fs_path
-    from lsprotocol import types as lsp  # installed with pygls
 
-    from .docs import tool_version
-
-    from .docs import rule_url
+    from .docs import rule_url, tool_version
 
     server = LanguageServer(SOURCE, tool_version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
     settings_cache = SettingsCache()
-    results: Dict[str, Linted] = {}
+    results: dict[str, Linted] = {}
     # The last check of each document that parsed: while the user types through a syntax error,
     # its findings stay (moved with the edits) instead of one SOR000 the Python server already shows.
-    last_good: Dict[str, Linted] = {}
+    last_good: dict[str, Linted] = {}
     shown_errors = set()
 
     def encoding() -> str:
         return _encoding_name(server.workspace.position_encoding)
 
-    def settings_for(uri: str) -> Tuple[Optional[Settings], Optional[str]]:
+    def settings_for(uri: str) -> tuple[Settings | None, str | None]:
         path = to_fs_path(uri)
         folder = os.path.dirname(path) if path else server.workspace.root_path
         if not folder:
@@ -222,7 +225,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
             return None, path
         return (entry.for_path(path) if path else entry.settings), path
 
-    def lint(uri: str, text: str) -> Optional[Linted]:
+    def lint(uri: str, text: str) -> Linted | None:
         settings, path = settings_for(uri)
         if settings is None:
             return None
@@ -233,11 +236,11 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
                 type=lsp.MessageType.Error, message=f"sora-lint: checking {uri} failed: {exc!r}"))
             return None
 
-    def to_range(r: Range):
+    def to_range(r: Range) -> lsp.Range:
         return lsp.Range(start=lsp.Position(line=r[0][0], character=r[0][1]),
                          end=lsp.Position(line=r[1][0], character=r[1][1]))
 
-    def to_diagnostic(d: Diagnostic, r: Range):
+    def to_diagnostic(d: Diagnostic, r: Range) -> lsp.Diagnostic:
         return lsp.Diagnostic(range=to_range(r), message=d.message, severity=lsp.DiagnosticSeverity(severity(d.code)),
                               code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)))
 
@@ -270,7 +273,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
         server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(found), version=doc.version))
 
-    def workspace_edit(uri: str, version: Optional[int], linted: Linted, fix: Fix):
+    def workspace_edit(uri: str, version: int | None, linted: Linted, fix: Fix) -> lsp.WorkspaceEdit:
         edits = [lsp.TextEdit(range=to_range(linted.lines.range(e.location, e.end_location)), new_text=e.content)
                  for e in fix.edits]
         if get_capability(server.client_capabilities, "workspace.workspace_edit.document_changes", False):
@@ -294,16 +297,18 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
     def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
         results.pop(params.text_document.uri, None)
         last_good.pop(params.text_document.uri, None)
-        server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
 
-    def change_edit(uri: str, version: Optional[int], linted: Linted, change: TextChange):
+    def change_edit(uri: str, version: int | None, linted: Linted, change: TextChange) -> lsp.WorkspaceEdit:
         edit = lsp.TextEdit(range=to_range(linted.lines.range(change.start, change.end)), new_text=change.new_text)
         if get_capability(server.client_capabilities, "workspace.workspace_edit.document_changes", False):
             ident = lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
             return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(text_document=ident, edits=[edit])])
         return lsp.WorkspaceEdit(changes={uri: [edit]})
 
-    def fix_all(uri: str, version: Optional[int], linted: Linted) -> List:
+    def fix_all(uri: str, version: int | None, linted: Linted) -> list[lsp.CodeAction]:
         """source.fixAll.sora-lint: every safe fix, as one edit of the changed span (for fix on save)."""
         settings, path = settings_for(uri)
         if settings is None:
@@ -315,7 +320,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
         return [lsp.CodeAction(title=f"{SOURCE}: fix all safe fixes", kind=FIX_ALL_KIND,
                                edit=change_edit(uri, version, linted, change))]
 
-    def wanted_kinds(only: Optional[Sequence[str]]) -> Tuple[bool, bool]:
+    def wanted_kinds(only: Sequence[str] | None) -> tuple[bool, bool]:
         """Whether the client asks for quick fixes, and for the fix-all source action."""
         if not only:
             return True, False  # source actions only when asked for by kind, as editors do on save
@@ -328,7 +333,7 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
                     lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND]))
-    def code_action(params: lsp.CodeActionParams):
+    def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         want_quickfix, want_fix_all = wanted_kinds(params.context.only)
         if not want_quickfix and not want_fix_all:
             return []
@@ -340,10 +345,12 @@ def build_server():  # -> pygls.lsp.server.LanguageServer
             if linted is None:
                 return []
         if want_fix_all:
-            return fix_all(uri, doc.version, linted) + ([] if not want_quickfix else quick_fixes(params, uri, doc, linted))
+            return fix_all(uri, doc.version, linted) + (
+                [] if not want_quickfix else quick_fixes(params, uri, doc, linted)
+            )
         return quick_fixes(params, uri, doc, linted)
 
-    def quick_fixes(params: lsp.CodeActionParams, uri: str, doc, linted: Linted) -> List:
+    def quick_fixes(params: lsp.CodeActionParams, uri: str, doc: Any, linted: Linted) -> list[lsp.CodeAction]:
         wanted = ((params.range.start.line, params.range.start.character),
                   (params.range.end.line, params.range.end.character))
         actions = []

@@ -11,13 +11,13 @@ import json
 import os
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from typing import Any, Callable, TextIO
 
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
 from .types import NEWLINE, Diagnostic, Edit, Fix, Location
-
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_SRCROOT = "%SRCROOT%"
@@ -26,11 +26,11 @@ SARIF_SRCROOT = "%SRCROOT%"
 class SourceLines:
     """The lines of reported files, read lazily; ``texts`` supplies contents already in memory."""
 
-    def __init__(self, texts: Optional[Mapping[str, str]] = None) -> None:
-        self._lines: Dict[str, Optional[List[str]]] = {
+    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
+        self._lines: dict[str, list[str] | None] = {
             path: NEWLINE.split(text) for path, text in (texts or {}).items()}
 
-    def line(self, path: str, row: int) -> Optional[str]:
+    def line(self, path: str, row: int) -> str | None:
         if path not in self._lines:
             self._lines[path] = self._read(path)
         lines = self._lines[path]
@@ -39,7 +39,7 @@ class SourceLines:
         return lines[row - 1]
 
     @staticmethod
-    def _read(path: str) -> Optional[List[str]]:
+    def _read(path: str) -> list[str] | None:
         from .runner import Undecodable, decode
 
         try:
@@ -73,7 +73,7 @@ def use_color(stream: TextIO, mode: str = "auto") -> bool:
 
 # --- shared pieces ----------------------------------------------------------------
 
-def relative_path(path: str, cwd: str) -> Optional[str]:
+def relative_path(path: str, cwd: str) -> str | None:
     """``path`` relative to ``cwd`` with forward slashes; ``None`` when it lies outside."""
     try:
         rel = os.path.relpath(os.path.abspath(path), cwd)
@@ -92,13 +92,13 @@ def _marker(d: Diagnostic, opts: OutputOptions) -> str:
     return "[*] " if d.fix_for(opts.unsafe_fixes) else ""
 
 
-def _loc(loc: Location) -> Dict[str, int]:
+def _loc(loc: Location) -> dict[str, int]:
     return {"row": loc.row, "column": loc.column}
 
 
 # --- json and json-lines (ruff's keys) ------------------------------------------------
 
-def fix_json(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
+def fix_json(fix: Fix | None) -> dict[str, Any] | None:
     if fix is None:
         return None
     return {
@@ -109,7 +109,7 @@ def fix_json(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
     }
 
 
-def _json_row(d: Diagnostic, opts: OutputOptions) -> Dict[str, Any]:
+def _json_row(d: Diagnostic, opts: OutputOptions) -> dict[str, Any]:
     return {
         "cell": None,
         "code": d.code,
@@ -164,7 +164,7 @@ SNIPPET_BEFORE = 40  # characters kept before the column when the line is cut
 ELLIPSIS = "..."
 
 
-def _window(line: str, start: int, end: int) -> Tuple[str, int, int]:
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
     """``line`` cut to about :data:`SNIPPET_WIDTH` characters around ``start``, and the columns moved with it."""
     if len(line) <= SNIPPET_WIDTH:
         return line, start, end
@@ -176,7 +176,7 @@ def _window(line: str, start: int, end: int) -> Tuple[str, int, int]:
     return head + line[left:right] + tail, start + shift, min(end, right) + shift
 
 
-def _snippet(d: Diagnostic, opts: OutputOptions) -> List[str]:
+def _snippet(d: Diagnostic, opts: OutputOptions) -> list[str]:
     """The reported source line and a caret line under the value (its first line when it spans more)."""
     line = opts.sources.line(d.filename, d.location.row)
     if line is None:
@@ -232,20 +232,20 @@ def as_github(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
 
 # --- sarif --------------------------------------------------------------------------------
 
-def _artifact(path: str, cwd: str) -> Dict[str, str]:
+def _artifact(path: str, cwd: str) -> dict[str, str]:
     rel = relative_path(path, cwd)
     if rel is None:
         return {"uri": Path(os.path.abspath(path)).as_uri()}
     return {"uri": rel, "uriBaseId": SARIF_SRCROOT}
 
 
-def _region(start: Location, end: Location) -> Dict[str, int]:
+def _region(start: Location, end: Location) -> dict[str, int]:
     # SARIF's endColumn is the column after the region, like Diagnostic.end_location.
     return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
 
 
-def _sarif_fix(fix: Fix, artifact: Dict[str, str]) -> Dict[str, Any]:
-    def replacement(e: Edit) -> Dict[str, Any]:
+def _sarif_fix(fix: Fix, artifact: dict[str, str]) -> dict[str, Any]:
+    def replacement(e: Edit) -> dict[str, Any]:
         return {"deletedRegion": _region(e.location, e.end_location), "insertedContent": {"text": e.content}}
 
     return {
@@ -254,7 +254,7 @@ def _sarif_fix(fix: Fix, artifact: Dict[str, str]) -> Dict[str, Any]:
     }
 
 
-def _sarif_rules() -> List[Dict[str, Any]]:
+def _sarif_rules() -> list[dict[str, Any]]:
     return [{
         "id": doc.code,
         "name": doc.name,
@@ -274,7 +274,7 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
     results = []
     for d in diagnostics:
         artifact = _artifact(d.filename, opts.cwd)
-        result: Dict[str, Any] = {
+        result: dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": "error",
@@ -301,7 +301,7 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
     return json.dumps(log, indent=2)
 
 
-FORMATS: Dict[str, Callable[[Sequence[Diagnostic], OutputOptions], str]] = {
+FORMATS: dict[str, Callable[[Sequence[Diagnostic], OutputOptions], str]] = {
     "text": as_text,
     "concise": as_concise,
     "json": as_json,

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, Optional, Tuple
 
-from .catalog import AUTO
 from .config import ConfigError, check_code, config_in_folder, load_file
+from .contracts.catalog import AUTO
 from .files import matches_glob, settings_root
 from .settings import RuleLayer, Settings
 
@@ -22,12 +21,12 @@ from .settings import RuleLayer, Settings
 class Overrides:
     """What a front end sets for every file, whatever its configuration says."""
 
-    profile: Optional[str] = None
-    fallback_profile: Optional[str] = None
-    select: Tuple[str, ...] = ()
-    extend_select: Tuple[str, ...] = ()
-    ignore: Tuple[str, ...] = ()
-    cache_dir: Optional[str] = None
+    profile: str | None = None
+    fallback_profile: str | None = None
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    cache_dir: str | None = None
     where: str = "command line"  # how error messages and show-settings name these values
     profile_origin: str = "set by --profile"
 
@@ -35,30 +34,30 @@ class Overrides:
 class Resolver:
     """Settings per folder and per file, each configuration file read once."""
 
-    def __init__(self, config: Optional[str] = None, overrides: Overrides = Overrides(),
-                 cwd: Optional[str] = None) -> None:
+    def __init__(self, config: str | None = None, overrides: Overrides = Overrides(),
+                 cwd: str | None = None) -> None:
         self.overrides = overrides
         for code in overrides.select + overrides.extend_select + overrides.ignore:
             check_code(code, overrides.where)
         if overrides.fallback_profile == AUTO:
             raise ConfigError(f"{overrides.where}: --fallback-profile cannot be auto")
         self.cwd = os.path.abspath(cwd or os.getcwd())
-        self.fixed_config: Optional[str] = None
+        self.fixed_config: str | None = None
         if config is not None:
             if not os.path.isfile(config):
                 raise ConfigError(f"{config}: no such configuration file")
             self.fixed_config = os.path.abspath(config)
-        self._config_of_folder: Dict[str, Optional[str]] = {}
-        self._loaded: Dict[Optional[str], Settings] = {}
-        self._by_folder: Dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
+        self._config_of_folder: dict[str, str | None] = {}
+        self._loaded: dict[str | None, Settings] = {}
+        self._by_folder: dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
 
-    def config_file(self, folder: str) -> Optional[str]:
+    def config_file(self, folder: str) -> str | None:
         """The configuration file that governs ``folder``: ``--config``, or the nearest one above it."""
         if self.fixed_config is not None:
             return self.fixed_config
         current = os.path.normpath(os.path.join(self.cwd, folder))
         walked = []
-        result: Optional[str] = None
+        result: str | None = None
         while current not in self._config_of_folder:
             walked.append(current)
             found = config_in_folder(Path(current))

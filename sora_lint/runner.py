@@ -1,6 +1,7 @@
 """Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel."""
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import io
@@ -9,13 +10,13 @@ import stat
 import sys
 import tempfile
 import tokenize
-from dataclasses import dataclass, field
 from collections import Counter
-from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable
 
+from .analysis.prefilter import might_contain_sora_call_bytes
 from .engine import check, check_source, fix_source, misplaced_note
-from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
 from .types import PARSE_ERROR, Diagnostic, Location
 
@@ -28,14 +29,14 @@ CHECK, FIX, DIFF = "check", "fix", "diff"
 @dataclass
 class FileResult:
     path: str
-    diagnostics: List[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     applied: int = 0  # fixes applied (or that --diff would apply)
     changed: bool = False
     diff: str = ""
     diff_data: bytes = b""  # ``diff`` as bytes that apply to the file: its lines in the file's encoding
-    error: Optional[str] = None  # a problem with the file itself (unreadable, read-only...)
-    dependencies: Tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
-    fixed: Dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
+    error: str | None = None  # a problem with the file itself (unreadable, read-only...)
+    dependencies: tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
+    fixed: dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
     unchecked: bool = False  # it could not be read, decoded or parsed
 
 
@@ -51,7 +52,7 @@ class Undecodable(Exception):
     pass
 
 
-def decode(data: bytes) -> Tuple[str, str]:
+def decode(data: bytes) -> tuple[str, str]:
     """The text of a Python file and the encoding to write it back with (BOM kept as utf-8-sig)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -60,7 +61,8 @@ def decode(data: bytes) -> Tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        raise Undecodable(f"not valid {encoding}: {exc.reason if isinstance(exc, UnicodeDecodeError) else exc}") from None
+        raise Undecodable(f"not valid {encoding}: "
+                          f"{exc.reason if isinstance(exc, UnicodeDecodeError) else exc}") from None
 
 
 def _file_error_diagnostic(path: str, message: str) -> Diagnostic:
@@ -81,7 +83,7 @@ class Snapshot:
     digest: bytes
 
     @classmethod
-    def of(cls, data: bytes, st: os.stat_result) -> "Snapshot":
+    def of(cls, data: bytes, st: os.stat_result) -> Snapshot:
         return cls(st.st_size, st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
 
 
@@ -98,7 +100,7 @@ def snapshot(path: str, data: bytes) -> Snapshot:
     return Snapshot.of(data, st)
 
 
-def write_atomically(path: str, text: str, encoding: str, expected: Optional[Snapshot] = None) -> None:
+def write_atomically(path: str, text: str, encoding: str, expected: Snapshot | None = None) -> None:
     """Write through a temporary file in the same folder and rename it over ``path``.
 
     A process killed at any moment leaves either the old file or the new one, and
@@ -123,10 +125,8 @@ def write_atomically(path: str, text: str, encoding: str, expected: Optional[Sna
             raise ChangedOnDisk(path)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -141,7 +141,7 @@ def _unchanged(path: str, expected: Snapshot) -> bool:
         return False
 
 
-def _patch_lines(text: str) -> List[str]:
+def _patch_lines(text: str) -> list[str]:
     """Lines as `patch` and `git apply` count them: ended by \\n only (not by a form feed or a
     lone \\r, as ``str.splitlines`` would), each with its ending."""
     lines = [line + "\n" for line in text.split("\n")]
@@ -152,7 +152,9 @@ def _patch_lines(text: str) -> List[str]:
 def unified_diff(before: str, after: str, path: str) -> str:
     """A patch from ``before`` to ``after`` that `patch` and `git apply` accept."""
     out = []
-    for line in difflib.unified_diff(_patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"):
+    for line in difflib.unified_diff(
+        _patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"
+    ):
         out.append(line)
         if not line.endswith("\n"):  # the file's last line has no newline: say so, as diff does
             out.append("\n\\ No newline at end of file\n")
@@ -184,13 +186,13 @@ def unified_diff_bytes(before: str, after: str, path: str, encoding: str) -> byt
     return b"".join(out)
 
 
-def _patch_byte_lines(data: bytes) -> List[bytes]:
+def _patch_byte_lines(data: bytes) -> list[bytes]:
     lines = [line + b"\n" for line in data.split(b"\n")]
     lines[-1] = lines[-1][:-1]
     return lines if lines[-1] else lines[:-1]
 
 
-def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
+def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
     result = FileResult(path)
     try:
@@ -254,7 +256,7 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     return result
 
 
-def _worker(item: Tuple[str, bytes, Job]) -> FileResult:
+def _worker(item: tuple[str, bytes, Job]) -> FileResult:
     return process(*item)
 
 
@@ -262,7 +264,7 @@ def _worker(item: Tuple[str, bytes, Job]) -> FileResult:
 PARALLEL_THRESHOLD = 8
 
 
-def _from_cache(cache: "Cache", path: str, data: Optional[bytes], job: Job) -> Optional[FileResult]:
+def _from_cache(cache: Cache, path: str, data: bytes | None, job: Job) -> FileResult | None:
     """A cached result a run can use as is: in check mode any, in fix mode one with nothing to fix."""
     fingerprint = cache.fingerprint(job.settings)
     found = cache.by_stat(path, fingerprint) if data is None else cache.by_content(path, data, fingerprint)
@@ -272,17 +274,17 @@ def _from_cache(cache: "Cache", path: str, data: Optional[bytes], job: Job) -> O
 
 
 def run(paths: Sequence[str], job: Job, jobs: int = 0,
-        progress: Optional[Callable[[int, int], None]] = None,
-        settings_for: Optional[Callable[[str], Settings]] = None,
-        cache: Optional["Cache"] = None) -> List[FileResult]:
+        progress: Callable[[int, int], None] | None = None,
+        settings_for: Callable[[str], Settings] | None = None,
+        cache: Cache | None = None) -> list[FileResult]:
     """Process every file; the LibCST work is spread over ``jobs`` processes (0: all cores).
 
     ``settings_for`` gives each file its own settings (default: the job's); ``cache`` answers
     for unchanged files without reading them, and learns the results of the others.
     """
-    results: List[FileResult] = []
-    candidates: List[Tuple[str, bytes, Job]] = []
-    jobs_by_settings: Dict[int, Job] = {}
+    results: list[FileResult] = []
+    candidates: list[tuple[str, bytes, Job]] = []
+    jobs_by_settings: dict[int, Job] = {}
     for path in paths:
         file_job = job
         if settings_for is not None:
@@ -335,7 +337,7 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
     return results
 
 
-def _remember(cache: Optional["Cache"], item: Tuple[str, bytes, Job], result: FileResult) -> None:
+def _remember(cache: Cache | None, item: tuple[str, bytes, Job], result: FileResult) -> None:
     """Cache what a check found (a fix run's results describe a file that may have changed since)."""
     path, data, job = item
     if cache is None or job.mode != CHECK or result.error:

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
-from .catalog import Problem, Profile, get_profile
+from .contracts.catalog import Problem, Profile, get_profile
 from .settings import Settings
 
 PARAMS = ("model", "seconds", "size")
 
 
 def validate(
-    model: Optional[str] = None,
+    model: str | None = None,
     seconds: object = None,
-    size: Optional[str] = None,
-    profile: Union[str, Profile] = "openai",
-    extra_profiles: Optional[Dict[str, Profile]] = None,
-) -> List[Problem]:
+    size: str | None = None,
+    profile: str | Profile = "openai",
+    extra_profiles: dict[str, Profile] | None = None,
+) -> list[Problem]:
     """Every problem the linter reports on these parameters under ``profile``; [] when the request is valid.
 
     ``None`` means the parameter is not sent. A value the linter could not read from source (a
@@ -31,9 +31,8 @@ def validate(
     (those of a configuration: ``load_settings().user_profiles``).
     """
     from .analysis.facts import SoraCall
-    from .rule import Context, Finding
     from .rules import ALL_RULES
-    from .edits import ReplaceValue
+    from .rules.base import Context, Finding, ReplaceValue
     from .types import SAFE
 
     prof = get_profile(profile, extra_profiles)
@@ -41,7 +40,7 @@ def validate(
     args, node = _call({p: v for p, v in values.items() if v is not None})
     call = SoraCall(node, "create", args, has_evidence=True, has_star_args=False)
     ctx = Context(prof, Settings().profile_origin)  # the reason the linter gives a pinned profile
-    findings: List[Finding] = [f for rule in ALL_RULES for f in rule().check(call, ctx)]
+    findings: list[Finding] = [f for rule in ALL_RULES for f in rule().check(call, ctx)]
     param_of = {id(arg.anchor): arg.param for arg in args.values()}
     problems = []
     for finding in findings:
@@ -53,13 +52,13 @@ def validate(
     return sorted(problems, key=lambda p: (order.get(p.param, len(PARAMS)), p.code))
 
 
-def _call(values: Dict[str, object]) -> Tuple[Dict[str, Any], Any]:
+def _call(values: dict[str, object]) -> tuple[dict[str, Any], Any]:
     """The ``Resolved`` arguments and the call node of ``client.videos.create(**values)``."""
     import libcst as cst
 
     from .analysis.facts import UNKNOWN, Resolved
 
-    args: Dict[str, Any] = {}
+    args: dict[str, Any] = {}
     nodes = []
     no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
     for param, value in values.items():
@@ -71,13 +70,15 @@ def _call(values: Dict[str, object]) -> Tuple[Dict[str, Any], Any]:
     return args, cst.Call(func, args=_with_commas(nodes))
 
 
-def _with_commas(nodes: List[Any]) -> List[Any]:
+def _with_commas(nodes: list[Any]) -> list[Any]:
     import libcst as cst
 
-    return [n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for n in nodes[:-1]] + nodes[-1:]
+    return [n.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for n in nodes[:-1]] + nodes[
+        -1:
+    ]
 
 
-def _literal(value: object) -> Optional[Any]:
+def _literal(value: object) -> Any | None:
     """The literal the linter would read ``value`` from; None for what it cannot read (it skips those)."""
     import libcst as cst
 

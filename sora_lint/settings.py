@@ -1,16 +1,21 @@
 """The resolved configuration of a run (no I/O here: see config.py and resolve.py)."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
-from .catalog import AUTO, SHIPPED_PROFILES, Profile
+from .contracts.catalog import AUTO, SHIPPED_PROFILES, Profile
 
-DEFAULT_EXCLUDES: Tuple[str, ...] = (
+DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
     ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
     "dist", "node_modules", "site-packages", "venv", "__pycache__", ".sora_lint_cache",
 )
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,9 @@ class RuleLayer:
     decides, and an ignore wins a tie.
     """
 
-    select: Optional[Tuple[str, ...]] = None
-    extend_select: Tuple[str, ...] = ()
-    ignore: Tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
     label: str = field(default="", compare=False, repr=False)  # where it came from, for show-settings
 
     def decide(self, code: str, before: bool) -> bool:
@@ -39,27 +44,27 @@ class RuleLayer:
 class Settings:
     profile: str = AUTO
     fallback_profile: str = "openai"
-    select: Tuple[str, ...] = ()
-    ignore: Tuple[str, ...] = ()
-    exclude: Tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     user_profiles: Mapping[str, Profile] = field(default_factory=dict)
-    source: Optional[str] = None  # the configuration file the settings came from
+    source: str | None = None  # the configuration file the settings came from
     profile_origin: str = "pinned"
-    extend_select: Tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     # (glob, codes): files matching the glob, relative to the configuration's folder, skip those codes.
-    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Selection layers after the configuration's own: the command line, then per-file ignores.
-    later_layers: Tuple[RuleLayer, ...] = ()
-    cache_dir: Optional[str] = None
+    later_layers: tuple[RuleLayer, ...] = ()
+    cache_dir: str | None = None
     # Where each value came from ("default", a file path, "--select"...), for show-settings.
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
-    def profiles(self) -> Dict[str, Profile]:
+    def profiles(self) -> dict[str, Profile]:
         return dict(SHIPPED_PROFILES, **self.user_profiles)
 
     @property
-    def layers(self) -> Tuple[RuleLayer, ...]:
+    def layers(self) -> tuple[RuleLayer, ...]:
         first = RuleLayer(self.select or None, self.extend_select, self.ignore)
         return (first, *self.later_layers)
 
@@ -70,10 +75,10 @@ class Settings:
             state = layer.decide(code, state)
         return state
 
-    def with_overrides(self, **changes: Any) -> "Settings":
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-    def with_layer(self, layer: RuleLayer) -> "Settings":
+    def with_layer(self, layer: RuleLayer) -> Settings:
         return replace(self, later_layers=(*self.later_layers, layer))
 
     def fingerprint(self) -> str:
@@ -82,5 +87,5 @@ class Settings:
         return repr((self.profile, self.fallback_profile, self.profile_origin, self.layers, profiles))
 
 
-def parse_codes(values: Sequence[str]) -> Tuple[str, ...]:
+def parse_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Tuple
 
 # Where Python ends a line: \r\n, \r or \n (not at form feeds or U+2028, as str.splitlines would).
 # Rows, noqa lines and source excerpts all count lines this one way.
@@ -36,7 +35,7 @@ class Edit:
 class Fix:
     applicability: str  # SAFE or UNSAFE
     message: str
-    edits: Tuple[Edit, ...]
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,9 @@ class Diagnostic:
     filename: str
     location: Location
     end_location: Location
-    fixes: Tuple[Fix, ...] = ()
+    fixes: tuple[Fix, ...] = ()
 
-    def fix_for(self, unsafe_fixes: bool) -> Optional[Fix]:
+    def fix_for(self, unsafe_fixes: bool) -> Fix | None:
         """The fix a run applies: an unsafe one wins only when unsafe fixes are allowed."""
         if unsafe_fixes:
             for fix in self.fixes:
@@ -60,5 +59,5 @@ class Diagnostic:
         return None
 
     @property
-    def sort_key(self) -> Tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.filename, self.location.row, self.location.column, self.code)

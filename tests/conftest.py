@@ -1,10 +1,16 @@
 import os
 import subprocess
 import sys
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import List, Sequence
+from typing import Any
 
+import libcst
 import pytest
+
+from sora_lint.engine import check_source, fix_source
+from sora_lint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -44,14 +50,56 @@ def flake8(tmp_path):
     return _run
 
 
-def lines(text: str) -> List[str]:
+def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
+
+
+def diags(source: str, profile: str = "auto", **settings: Any) -> list[str]:
+    """``ROW:COLUMN CODE MESSAGE`` for each diagnostic of the dedented ``source``, checked in process as t.py."""
+    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
+            for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
+
+
+def fixed(source: str, unsafe: bool = False, profile: str = "auto") -> str:
+    """The dedented ``source`` after its fixes; the result parses and a second run changes nothing."""
+    source = textwrap.dedent(source)
+    settings = Settings(profile=profile)
+    outcome = fix_source(source, "t.py", settings, unsafe_fixes=unsafe)
+    assert outcome.error is None
+    libcst.parse_module(outcome.source)
+    assert fix_source(outcome.source, "t.py", settings, unsafe_fixes=unsafe).source == outcome.source  # idempotent
+    return outcome.source
+
+
+def run_on_a_terminal(args: Sequence[str], cwd: Path, env: Mapping[str, str],
+                      stream: str = "stdout") -> tuple[int, bytes]:
+    """Run ``args`` with a pseudo-terminal as its ``stream`` ("stdout" or "stderr"; the other is discarded):
+    its exit code and every byte the terminal received."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(list(args), cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
+                            stdout=follower if stream == "stdout" else subprocess.DEVNULL,
+                            stderr=follower if stream == "stderr" else subprocess.DEVNULL)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return proc.wait(timeout=120), shown
 
 
 # Hypothesis: a fixed, derandomised budget by default (CI stays bounded and repeatable);
 # `HYPOTHESIS_PROFILE=deep pytest` runs many more examples by hand.
 try:
-    from hypothesis import HealthCheck, settings as hypothesis_settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
 
     hypothesis_settings.register_profile(
         "ci", max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,23 +4,19 @@ Every case asserts the exact diagnostics (row, column, code, message) and the ex
 fixes write; a case that is silent asserts that nothing is reported and nothing is rewritten.
 """
 import textwrap
-from typing import List, Sequence, Tuple
+from collections.abc import Sequence
 
 import pytest
+from conftest import diags
 
-from sora_lint.engine import check_source, fix_source
+from sora_lint.engine import fix_source
 from sora_lint.settings import Settings
 
 OPENAI = ' [profile openai: auto: client has no base_url]'
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
 
 
-def diags(source: str) -> List[str]:
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings())]
-
-
-def assert_fixed(source: str, replacements: Sequence[Tuple[str, str]]) -> None:
+def assert_fixed(source: str, replacements: Sequence[tuple[str, str]]) -> None:
     """The safe fixes change exactly ``replacements`` (each old text once), and nothing else."""
     source = textwrap.dedent(source)
     expected = source
@@ -39,10 +35,12 @@ class TestClientsByQualifiedName:
         client.videos.create(model="sora-2", prompt="p", seconds=10)
         """
         assert diags(source) == [
-            '3:58 SOR001 seconds=10 is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro"' + APIYI,
+            '3:58 SOR001 seconds=10 is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12, or model="sora-2-pro"' + APIYI,
         ]
         assert_fixed(source, [
-            ('client.videos.create(model="sora-2", prompt="p", seconds=10)', 'client.videos.create(model="sora-2", prompt="p", seconds=12)'),
+            ('client.videos.create(model="sora-2", prompt="p", seconds=10)', 'client.videos.create(model="sora-2", '
+                                                                             'prompt="p", seconds=12)'),
         ])
 
     def test_alias_from(self):
@@ -54,10 +52,12 @@ class TestClientsByQualifiedName:
                 await client.videos.create(prompt="p", seconds="10")
         """
         assert diags(source) == [
-            '4:56 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '4:56 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
+            '\'8\', and \'12\'); use 8 or 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('await client.videos.create(prompt="p", seconds="10")', 'await client.videos.create(prompt="p", seconds="12")'),
+            ('await client.videos.create(prompt="p", seconds="10")', 'await client.videos.create(prompt="p", '
+                                                                     'seconds="12")'),
         ])
 
     def test_resource(self):
@@ -68,7 +68,8 @@ class TestClientsByQualifiedName:
         videos.create(prompt="p", seconds="5")
         """
         assert diags(source) == [
-            '3:35 SOR001 seconds="5" is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8' + OPENAI,
+            '3:35 SOR001 seconds="5" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
+            '\'8\', and \'12\'); use 4 or 8' + OPENAI,
         ]
         assert_fixed(source, [
             ('videos.create(prompt="p", seconds="5")', 'videos.create(prompt="p", seconds="4")'),
@@ -82,10 +83,12 @@ class TestClientsByQualifiedName:
             return client.videos.with_raw_response.create(prompt="p", seconds="6")
         """
         assert diags(source) == [
-            '3:71 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
+            '3:71 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
+            '\'8\', and \'12\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
         ]
         assert_fixed(source, [
-            ('return client.videos.with_raw_response.create(prompt="p", seconds="6")', 'return client.videos.with_raw_response.create(prompt="p", seconds="8")'),
+            ('return client.videos.with_raw_response.create(prompt="p", '
+             'seconds="6")', 'return client.videos.with_raw_response.create(prompt="p", seconds="8")'),
         ])
 
     def test_module_level(self):
@@ -95,10 +98,12 @@ class TestClientsByQualifiedName:
         openai.videos.create(model="sora-2", prompt="p", seconds="10")
         """
         assert diags(source) == [
-            '2:58 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '2:58 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('openai.videos.create(model="sora-2", prompt="p", seconds="10")', 'openai.videos.create(model="sora-2", prompt="p", seconds="12")'),
+            ('openai.videos.create(model="sora-2", prompt="p", seconds="10")', 'openai.videos.create(model="sora-2", '
+                                                                               'prompt="p", seconds="12")'),
         ])
 
     def test_portkey(self):
@@ -110,16 +115,21 @@ class TestClientsByQualifiedName:
         portkey.videos.create_and_poll(model="sora-2", prompt="p", size="1024x1792")
         """
         assert diags(source) == [
-            '3:54 SOR001 seconds="6" is not an extension length videos.extend supports (Supported values are: \'4\', \'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + OPENAI,
-            '4:65 SOR003 size="1024x1792" is not supported by sora-2 (Supported values are: \'1280x720\' and \'720x1280\'); use "720x1280" (same orientation), or model="sora-2-pro"' + OPENAI,
+            '3:54 SOR001 seconds="6" is not an extension length videos.extend supports (Supported values are: \'4\', '
+            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + OPENAI,
+            '4:65 SOR003 size="1024x1792" is not supported by sora-2 (Supported values are: \'1280x720\' and '
+            '\'720x1280\'); use "720x1280" (same orientation), or model="sora-2-pro"' + OPENAI,
         ]
         assert_fixed(source, [
-            ('portkey.videos.extend(video="v", prompt="p", seconds="6")', 'portkey.videos.extend(video="v", prompt="p", seconds="8")'),
-            ('portkey.videos.create_and_poll(model="sora-2", prompt="p", size="1024x1792")', 'portkey.videos.create_and_poll(model="sora-2", prompt="p", size="720x1280")'),
+            ('portkey.videos.extend(video="v", prompt="p", seconds="6")', 'portkey.videos.extend(video="v", '
+                                                                          'prompt="p", seconds="8")'),
+            ('portkey.videos.create_and_poll(model="sora-2", prompt="p", '
+             'size="1024x1792")', 'portkey.videos.create_and_poll(model="sora-2", prompt="p", size="720x1280")'),
         ])
 
     def test_litellm(self):
-        # litellm's functions, with the provider prefix stripped before the check (and never rewritten); another provider's model is not Sora
+        # litellm's functions, with the provider prefix stripped before the check (and never rewritten); another
+        # provider's model is not Sora
         source = """\
         import litellm
         from litellm import video_generation
@@ -129,14 +139,22 @@ class TestClientsByQualifiedName:
         litellm.video_extension(model="openai/sora-2", video_id="v", seconds="7")
         """
         assert diags(source) == [
-            '3:69 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12 [profile openai: auto: no client is built in this file]',
-            '3:80 SOR003 size="1792x1024" is not supported by sora-2 (Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation) [profile openai: auto: no client is built in this file]',
-            '4:24 SOR005 model="azure/sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro) (not fixed automatically: the model carries the provider prefix azure/) [profile openai: auto: no client is built in this file]',
-            '6:70 SOR001 seconds="7" is not an extension length videos.extend supports (Supported values are: \'4\', \'8\', \'12\', \'16\', and \'20\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
+            '3:69 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12 [profile openai: auto: no client is built in this file]',
+            '3:80 SOR003 size="1792x1024" is not supported by sora-2 (Supported values are: \'1280x720\' and '
+            '\'720x1280\'); use "1280x720" (same orientation) [profile openai: auto: no client is built in this file]',
+            '4:24 SOR005 model="azure/sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, '
+            'sora-2-pro) (not fixed automatically: the model carries the provider prefix azure/) [profile openai: '
+            'auto: no client is built in this file]',
+            '6:70 SOR001 seconds="7" is not an extension length videos.extend supports (Supported values are: \'4\', '
+            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
         ]
         assert_fixed(source, [
-            ('litellm.video_generation(model="openai/sora-2", prompt="p", seconds="10", size="1792x1024")', 'litellm.video_generation(model="openai/sora-2", prompt="p", seconds="12", size="1280x720")'),
-            ('litellm.video_extension(model="openai/sora-2", video_id="v", seconds="7")', 'litellm.video_extension(model="openai/sora-2", video_id="v", seconds="8")'),
+            ('litellm.video_generation(model="openai/sora-2", prompt="p", seconds="10", '
+             'size="1792x1024")', 'litellm.video_generation(model="openai/sora-2", prompt="p", seconds="12", '
+                                  'size="1280x720")'),
+            ('litellm.video_extension(model="openai/sora-2", video_id="v", '
+             'seconds="7")', 'litellm.video_extension(model="openai/sora-2", video_id="v", seconds="8")'),
         ])
 
     def test_http_self_and_annotation(self):
@@ -154,18 +172,23 @@ class TestClientsByQualifiedName:
             return await session.post(URL, json={"prompt": "p", "seconds": 5})
         """
         assert diags(source) == [
-            "8:71 SOR001 seconds=10 is not supported by sora-2 (the default model) (Supported values are: '4', '8', and '12'); use 8 or 12 [profile apiyi: auto: request URL api.apiyi.com]",
-            "10:68 SOR001 seconds=5 is not supported by sora-2 (the default model) (Supported values are: '4', '8', and '12'); use 4 or 8 [profile apiyi: auto: request URL api.apiyi.com]",
+            "8:71 SOR001 seconds=10 is not supported by sora-2 (the default model) (Supported values are: '4', '8', "
+            "and '12'); use 8 or 12 [profile apiyi: auto: request URL api.apiyi.com]",
+            "10:68 SOR001 seconds=5 is not supported by sora-2 (the default model) (Supported values are: '4', '8', "
+            "and '12'); use 4 or 8 [profile apiyi: auto: request URL api.apiyi.com]",
         ]
         assert_fixed(source, [
-            ('return self.session.post(URL, json={"prompt": "p", "seconds": 10})', 'return self.session.post(URL, json={"prompt": "p", "seconds": 12})'),
-            ('return await session.post(URL, json={"prompt": "p", "seconds": 5})', 'return await session.post(URL, json={"prompt": "p", "seconds": 4})'),
+            ('return self.session.post(URL, json={"prompt": "p", "seconds": '
+             '10})', 'return self.session.post(URL, json={"prompt": "p", "seconds": 12})'),
+            ('return await session.post(URL, json={"prompt": "p", "seconds": '
+             '5})', 'return await session.post(URL, json={"prompt": "p", "seconds": 4})'),
         ])
 
 
 class TestNotSora:
     def test_langchain(self):
-        # LangChain's OpenAI is not a client: the APIYI client decides the profile, and seconds=15 on sora-2-pro is valid there
+        # LangChain's OpenAI is not a client: the APIYI client decides the profile, and seconds=15 on sora-2-pro is
+        # valid there
         source = """\
         from langchain_openai import OpenAI
         from openai import OpenAI as SDKClient
@@ -197,7 +220,8 @@ class TestNotSora:
         import requests
         gemini = OpenAI(base_url="https://generativelanguage.googleapis.com/v1beta/openai/")
         gemini.videos.create(model="veo-3.0-generate-preview", prompt="p", seconds=10, size="1920x1080")
-        requests.post("https://generativelanguage.googleapis.com/v1beta/openai/videos", json={"model": "veo-3.0", "prompt": "p", "seconds": 10})
+        requests.post("https://generativelanguage.googleapis.com/v1beta/openai/videos", json={"model": "veo-3.0", \
+"prompt": "p", "seconds": 10})
         """
         assert diags(source) == []
         assert_fixed(source, [])
@@ -239,10 +263,12 @@ class TestBindings:
             return len(params)
         """
         assert diags(source) == [
-            '4:60 SOR001 seconds="10" (in **params) is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '4:60 SOR001 seconds="10" (in **params) is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('params = {"model": "sora-2", "prompt": "p", "seconds": "10"}', 'params = {"model": "sora-2", "prompt": "p", "seconds": "12"}'),
+            ('params = {"model": "sora-2", "prompt": "p", "seconds": '
+             '"10"}', 'params = {"model": "sora-2", "prompt": "p", "seconds": "12"}'),
         ])
 
     def test_rebinding(self):
@@ -299,7 +325,9 @@ class TestBindings:
             print(SECONDS)
         """
         assert diags(source) == [
-            '5:53 SOR001 seconds=SECONDS (= "10") is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12 (not fixed automatically: SECONDS is used elsewhere too)' + OPENAI,
+            '5:53 SOR001 seconds=SECONDS (= "10") is not supported by sora-2 (the default model) (Supported values '
+            'are: \'4\', \'8\', and \'12\'); use 8 or 12 (not fixed automatically: SECONDS is used elsewhere '
+            'too)' + OPENAI,
         ]
         assert_fixed(source, [])
 
@@ -315,7 +343,8 @@ class TestBindings:
             return client.videos.create(**params)
         """
         assert diags(source) == [
-            '6:22 SOR003 size="1792x1024" (in **params) is not supported by sora-2 (Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), or model="sora-2-pro"' + OPENAI,
+            '6:22 SOR003 size="1792x1024" (in **params) is not supported by sora-2 (Supported values are: \'1280x720\' '
+            'and \'720x1280\'); use "1280x720" (same orientation), or model="sora-2-pro"' + OPENAI,
         ]
         assert_fixed(source, [
             ('params["size"] = "1792x1024"', 'params["size"] = "1280x720"'),
@@ -350,8 +379,10 @@ class TestValues:
         """
         assert diags(source) == [
             '4:18 SOR004 size="1280*720" is not a valid size: write it as "1280x720" (WIDTHxHEIGHT)' + OPENAI,
-            '5:44 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
-            '6:43 SOR001 seconds="6" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8' + OPENAI,
+            '5:44 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12' + OPENAI,
+            '6:43 SOR001 seconds="6" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 4 or 8' + OPENAI,
         ]
         assert_fixed(source, [
             ('EXTRA = {"size": "1280*720"}', 'EXTRA = {"size": "1280x720"}'),
@@ -368,10 +399,12 @@ class TestValues:
         client.videos.create(prompt="p", **PRESETS["teaser"])
         """
         assert diags(source) == [
-            '3:53 SOR001 seconds="10" (in **PRESETS["teaser"]) is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '3:53 SOR001 seconds="10" (in **PRESETS["teaser"]) is not supported by sora-2 (Supported values are: '
+            '\'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('PRESETS = {"teaser": {"model": "sora-2", "seconds": "10"}}', 'PRESETS = {"teaser": {"model": "sora-2", "seconds": "12"}}'),
+            ('PRESETS = {"teaser": {"model": "sora-2", "seconds": '
+             '"10"}}', 'PRESETS = {"teaser": {"model": "sora-2", "seconds": "12"}}'),
         ])
 
     def test_preset_value(self):
@@ -383,7 +416,8 @@ class TestValues:
         client.videos.create(prompt="p", seconds=PRESETS["hero"]["seconds"])
         """
         assert diags(source) == [
-            '4:42 SOR001 seconds=PRESETS["hero"]["seconds"] (= "16") is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 12' + OPENAI,
+            '4:42 SOR001 seconds=PRESETS["hero"]["seconds"] (= "16") is not supported by sora-2 (the default model) '
+            '(Supported values are: \'4\', \'8\', and \'12\'); use 12' + OPENAI,
         ]
         assert_fixed(source, [
             ('PRESETS = {"hero": {"seconds": "16"}}', 'PRESETS = {"hero": {"seconds": "12"}}'),
@@ -399,13 +433,18 @@ class TestValues:
         client.videos.create(prompt="p", size="%dx%d" % (W, H))
         """
         assert diags(source) == [
-            '4:39 SOR003 size=f"{W}x{H}" (= "1792x1024") is not supported by sora-2 (the default model) (Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), or model="sora-2-pro"' + OPENAI,
-            '5:39 SOR003 size="%dx%d" % (W, H) (= "1792x1024") is not supported by sora-2 (the default model) (Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), or model="sora-2-pro"' + OPENAI,
+            '4:39 SOR003 size=f"{W}x{H}" (= "1792x1024") is not supported by sora-2 (the default model) (Supported '
+            'values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), '
+            'or model="sora-2-pro"' + OPENAI,
+            '5:39 SOR003 size="%dx%d" % (W, H) (= "1792x1024") is not supported by sora-2 (the default model) '
+            '(Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), '
+            'or model="sora-2-pro"' + OPENAI,
         ]
         assert_fixed(source, [])
 
     def test_conversions(self):
-        # str() and int() of a known value: the converted value is checked; the literal is not rewritten through the call
+        # str() and int() of a known value: the converted value is checked; the literal is not rewritten through the
+        # call
         source = """\
         from openai import OpenAI
         client = OpenAI(base_url="https://api.apiyi.com/v1")
@@ -414,9 +453,14 @@ class TestValues:
         client.videos.create(prompt="p", seconds=int("5"))
         """
         assert diags(source) == [
-            '4:42 SOR001 seconds=str(DURATION) (= "10") is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro" (not fixed automatically: the value goes through str())' + APIYI,
-            '4:42 SOR002 seconds=str(DURATION) (= "10") is a string, but profile apiyi expects an int: use 12, the nearest supported duration (the official OpenAI API expects a string; if this code calls it, set profile = "openai") (not fixed automatically: the value goes through str())' + APIYI,
-            '5:42 SOR001 seconds=int("5") (= 5) is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8 (not fixed automatically: the value goes through int())' + APIYI,
+            '4:42 SOR001 seconds=str(DURATION) (= "10") is not supported by sora-2 (the default model) (Supported '
+            'values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro" (not fixed automatically: the '
+            'value goes through str())' + APIYI,
+            '4:42 SOR002 seconds=str(DURATION) (= "10") is a string, but profile apiyi expects an int: use 12, '
+            'the nearest supported duration (the official OpenAI API expects a string; if this code calls it, '
+            'set profile = "openai") (not fixed automatically: the value goes through str())' + APIYI,
+            '5:42 SOR001 seconds=int("5") (= 5) is not supported by sora-2 (the default model) (Supported values are: '
+            '\'4\', \'8\', and \'12\'); use 4 or 8 (not fixed automatically: the value goes through int())' + APIYI,
         ]
         assert_fixed(source, [])
 
@@ -429,14 +473,17 @@ class TestValues:
             return client.videos.create(prompt="p", seconds="12" if hd else "10")
         """
         assert diags(source) == [
-            '4:69 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '4:69 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
+            '\'8\', and \'12\'); use 8 or 12' + OPENAI,
         ]
         assert_fixed(source, [
-            ('return client.videos.create(prompt="p", seconds="12" if hd else "10")', 'return client.videos.create(prompt="p", seconds="12" if hd else "12")'),
+            ('return client.videos.create(prompt="p", seconds="12" if hd else '
+             '"10")', 'return client.videos.create(prompt="p", seconds="12" if hd else "12")'),
         ])
 
     def test_conditional_correlated(self):
-        # conditionals on the same test take the same branch: (sora-2-pro, 1792x1024) and (sora-2, 1280x720) are both valid
+        # conditionals on the same test take the same branch: (sora-2-pro, 1792x1024) and (sora-2, 1280x720) are both
+        # valid
         source = """\
         from openai import OpenAI
         client = OpenAI()
@@ -447,7 +494,8 @@ class TestValues:
         assert_fixed(source, [])
 
     def test_conditional_independent(self):
-        # conditionals on different tests are not combined: they are skipped rather than paired in ways the code may never run
+        # conditionals on different tests are not combined: they are skipped rather than paired in ways the code may
+        # never run
         source = """\
         from openai import OpenAI
         client = OpenAI()
@@ -458,7 +506,8 @@ class TestValues:
         assert_fixed(source, [])
 
     def test_class_attrs(self):
-        # class attributes, dataclass and NamedTuple defaults, Enum members (never rewritten), through self.X and Class.X
+        # class attributes, dataclass and NamedTuple defaults, Enum members (never rewritten), through self.X and
+        # Class.X
         source = """\
         from dataclasses import dataclass
         from enum import Enum
@@ -491,9 +540,13 @@ class TestValues:
                 return self.client.videos.create(prompt="p", size=Quality.HD.value)
         """
         assert diags(source) == [
-            '27:41 SOR005 model=self.MODEL (= "sora2") is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro)' + OPENAI,
-            '28:52 SOR004 size=Shot.size (= "1280*720") is not a valid size: write it as "1280x720" (WIDTHxHEIGHT)' + OPENAI,
-            '29:59 SOR003 size=Quality.HD.value (= "1792x1024") is not supported by sora-2 (the default model) (Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), or model="sora-2-pro" (not fixed automatically: Quality.HD is an Enum member)' + OPENAI,
+            '27:41 SOR005 model=self.MODEL (= "sora2") is not a known Sora model; did you mean "sora-2"? (known: '
+            'sora-2, sora-2-pro)' + OPENAI,
+            '28:52 SOR004 size=Shot.size (= "1280*720") is not a valid size: write it as "1280x720" '
+            '(WIDTHxHEIGHT)' + OPENAI,
+            '29:59 SOR003 size=Quality.HD.value (= "1792x1024") is not supported by sora-2 (the default model) '
+            '(Supported values are: \'1280x720\' and \'720x1280\'); use "1280x720" (same orientation), '
+            'or model="sora-2-pro" (not fixed automatically: Quality.HD is an Enum member)' + OPENAI,
         ]
         assert_fixed(source, [
             ('seconds: str = "5"', 'seconds: str = "4"'),
@@ -502,7 +555,8 @@ class TestValues:
         ])
 
     def test_through_parameters(self):
-        # a parameter passed straight on: its default and every literal the module's calls pass are checked where written
+        # a parameter passed straight on: its default and every literal the module's calls pass are checked where
+        # written
         source = """\
         from openai import OpenAI
         client = OpenAI()
@@ -513,8 +567,10 @@ class TestValues:
         make("c", "8")
         """
         assert diags(source) == [
-            '3:26 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
-            '6:19 SOR001 seconds="5" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 4 or 8' + OPENAI,
+            '3:26 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 8 or 12' + OPENAI,
+            '6:19 SOR001 seconds="5" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
+            'and \'12\'); use 4 or 8' + OPENAI,
         ]
         assert_fixed(source, [
             ('def make(prompt, seconds="10"):', 'def make(prompt, seconds="12"):'),
@@ -535,7 +591,8 @@ class TestFixesNeverBreakAValidCall:
         """
         assert diags(source) == [
             "3:26 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
-            "(not fixed automatically: the default is sent with other values of the function's other parameters)" + APIYI,
+            "(not fixed automatically: the default is sent with other values of the function's other "
+            "parameters)" + APIYI,
         ]
         assert_fixed(source, [])
 

@@ -7,21 +7,10 @@ import textwrap
 from importlib import resources
 
 import pytest
+from conftest import ROOT
 
 import sora_lint
-from sora_lint import (
-    ConfigError,
-    Diagnostic,
-    Location,
-    Settings,
-    check_paths,
-    check_source,
-    fix_source,
-    validate,
-)
-from sora_lint import api
-
-from conftest import ROOT
+from sora_lint import ConfigError, Diagnostic, Location, Settings, api, check_paths, check_source, fix_source, validate
 
 BAD = textwrap.dedent('''\
     from openai import OpenAI
@@ -64,7 +53,9 @@ def test_bad_settings_raise_config_error_never_key_error(settings, message):
 
 
 def test_validate_is_the_runtime_check_and_names_a_bad_profile():
-    assert [(p.code, p.param, p.suggestion) for p in validate(model="sora-2", seconds="9")] == [("SOR001", "seconds", "8")]
+    assert [(p.code, p.param, p.suggestion) for p in validate(model="sora-2", seconds="9")] == [
+        ("SOR001", "seconds", "8")
+    ]
     with pytest.raises(ConfigError) as raised:
         validate(model="sora-2", profile="nope")
     assert str(raised.value) == "validate: unknown profile 'nope' (known: apiyi, openai)"
@@ -86,7 +77,8 @@ def test_check_paths_walks_folders_with_the_projects_configuration(tmp_path, mon
     with pytest.raises(FileNotFoundError, match="missing.py: no such file or directory"):
         check_paths(["missing.py"])
     (tmp_path / "notebook.ipynb").write_text('{"cells": []}\n')
-    with pytest.raises(FileNotFoundError, match=r"notebook.ipynb: not a Python file \(.py, .pyi\), so it was not checked"):
+    not_python = r"notebook.ipynb: not a Python file \(.py, .pyi\), so it was not checked"
+    with pytest.raises(FileNotFoundError, match=not_python):
         check_paths(["notebook.ipynb"])
 
 

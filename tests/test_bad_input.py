@@ -6,7 +6,6 @@ where flake8 gets that far (flake8 reports syntax errors itself, as E999).
 import os
 
 import pytest
-
 from conftest import lines
 
 CALL = 'client.videos.create(model="sora-2", prompt="p", seconds="10")\n'
@@ -35,13 +34,17 @@ def test_syntax_error(cli, flake8, tmp_path):
 def test_undecodable_bytes(cli, tmp_path):
     (tmp_path / "latin.py").write_bytes(b"import openai\nname = 'caf\xe9'\n" + CALL.encode())
     assert check(cli, "latin.py") == (1, [
-        "latin.py:1:1: SOR000 could not read this file, so it was not checked: not valid utf-8: invalid continuation byte",
+        "latin.py:1:1: SOR000 could not read this file, so it was not checked: not valid utf-8: invalid continuation "
+        "byte",
         "Found 1 error."], [])
 
 
 def test_wrong_encoding_declaration(cli, tmp_path):
     (tmp_path / "enc.py").write_text("# -*- coding: klingon -*-\n" + BAD)
-    assert check(cli, "enc.py")[1][0] == "enc.py:1:1: SOR000 could not read this file, so it was not checked: unknown encoding: klingon"
+    assert (
+        check(cli, "enc.py")[1][0]
+        == "enc.py:1:1: SOR000 could not read this file, so it was not checked: unknown encoding: klingon"
+    )
 
 
 def test_bom_crlf_mixed_endings_and_tabs_keep_exact_positions(cli, flake8, tmp_path):
@@ -53,7 +56,12 @@ def test_bom_crlf_mixed_endings_and_tabs_keep_exact_positions(cli, flake8, tmp_p
     assert out[:-2] == [f"bom.py:2:58: {SOR001_TAIL}", f"crlf.py:2:58: {SOR001_TAIL}",
                         f"mixed.py:4:58: {SOR001_TAIL}", f"tabs.py:3:59: {SOR001_TAIL}"]
     flake8_out = lines(flake8(".").stdout)
-    assert [l.split(": SOR")[0] for l in flake8_out] == ["./bom.py:2:58", "./crlf.py:2:58", "./mixed.py:4:58", "./tabs.py:3:59"]
+    assert [line.split(": SOR")[0] for line in flake8_out] == [
+        "./bom.py:2:58",
+        "./crlf.py:2:58",
+        "./mixed.py:4:58",
+        "./tabs.py:3:59",
+    ]
 
 
 def test_empty_file(cli, flake8, tmp_path):
@@ -82,7 +90,8 @@ def test_symlink_loop(cli, tmp_path):
     os.symlink("..", tmp_path / "pkg" / "up")
     os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "self")
     code, out, err = check(cli, ".")
-    assert (code, out, err) == (1, [f"pkg/a.py:2:58: {SOR001_TAIL}", "Found 1 error.", "[*] 1 fixable with `sora-lint fix`."], [])
+    assert (code, out, err) == (1, [f"pkg/a.py:2:58: "
+                                    f"{SOR001_TAIL}", "Found 1 error.", "[*] 1 fixable with `sora-lint fix`."], [])
 
 
 def test_file_that_cannot_be_read(cli, tmp_path):
@@ -126,6 +135,7 @@ def test_binary_file_named_py(cli, tmp_path):
     ("x = " + " and ".join(["a"] * 50_000),
      "could not check this file: it is nested too deeply for sora-lint (Python's recursion limit)"),
 ])
+@pytest.mark.slow
 def test_deep_nesting_is_named_and_the_run_goes_on(cli, tmp_path, body, message):
     # LibCST's native parser would overflow the C stack on these and kill the process.
     (tmp_path / "deep.py").write_text("import openai\n" + body + "\n" + CALL)

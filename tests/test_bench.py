@@ -17,7 +17,14 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-SORA_LINT_KEYS = ("check-real-j1", "check-real-j0", "check-real-warm", "check-dense-j1", "check-dense-j0", "fix-diff-dense")
+SORA_LINT_KEYS = (
+    "check-real-j1",
+    "check-real-j0",
+    "check-real-warm",
+    "check-dense-j1",
+    "check-dense-j0",
+    "fix-diff-dense",
+)
 
 
 def _is_number(value: object) -> bool:

@@ -15,8 +15,10 @@ BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt=
 # Same length as BAD, and a finding of its own: if a run shows BAD's finding for this text, it used the cache.
 OTHER = BAD.replace('seconds="10"', 'seconds="20"')
 TAG = "[profile openai: auto: client has no base_url]"
-SOR001_10 = f"bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 {TAG}"
-SOR001_20 = f"bad.py:2:60: SOR001 [*] seconds=\"20\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 12 {TAG}"
+SOR001_10 = (f"bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
+             f"and '12'); use 8 or 12 {TAG}")
+SOR001_20 = (f"bad.py:2:60: SOR001 [*] seconds=\"20\" is not supported by sora-2 (Supported values are: '4', '8', "
+             f"and '12'); use 12 {TAG}")
 PAST = time.time() - 3600
 
 
@@ -27,7 +29,7 @@ def write_old(path, text):
 
 
 def findings(result):
-    return [l for l in lines(result.stdout) if l.startswith("bad.py")]
+    return [line for line in lines(result.stdout) if line.startswith("bad.py")]
 
 
 def cache_files(folder):

@@ -2,7 +2,7 @@
 import pytest
 
 from sora_lint import ConfigError, nearest_seconds, suggest_model, validate
-from sora_lint.catalog import APIYI, OPENAI, canonical_size, model_candidates, profile_for_base_url
+from sora_lint.contracts.catalog import APIYI, OPENAI, canonical_size, model_candidates, profile_for_base_url
 
 
 @pytest.mark.parametrize("value, supported, expected", [
@@ -60,7 +60,10 @@ def test_canonical_size():
 
 def test_validate_reports_what_the_api_would_reject():
     problems = validate(model="sora-2", seconds=10, size="1792x1024", profile="apiyi")
-    assert [(p.code, p.param, p.suggestion) for p in problems] == [("SOR001", "seconds", 12), ("SOR003", "size", "1280x720")]
+    assert [(p.code, p.param, p.suggestion) for p in problems] == [
+        ("SOR001", "seconds", 12),
+        ("SOR003", "size", "1280x720"),
+    ]
     assert problems[0].message == ("seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
                                    'use 8 or 12, or model="sora-2-pro" [profile apiyi: pinned]')
     assert [p.code for p in validate(model="sora-2", seconds="8", profile="apiyi")] == ["SOR002"]

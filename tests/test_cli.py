@@ -49,21 +49,25 @@ def test_json_output_has_ruffs_keys(cli, tmp_path):
     result = cli("check", "--output-format", "json", "bad.py")
     assert result.returncode == 1
     rows = json.loads(result.stdout)
-    assert rows == [{
-        "cell": None,
-        "code": "SOR001",
-        "end_location": {"row": 4, "column": 62},
-        "filename": str(tmp_path / "bad.py"),
-        "fix": {
-            "applicability": "safe",
-            "message": "Replace with 12, the nearest supported duration",
-            "edits": [{"content": '"12"', "location": {"row": 4, "column": 58}, "end_location": {"row": 4, "column": 62}}],
-        },
-        "location": {"row": 4, "column": 58},
-        "message": MESSAGE.replace("SOR001 [*] ", ""),
-        "noqa_row": 4,
-        "url": "https://github.com/sora-lint/sora-lint/blob/main/docs/rules/SOR001.md",
-    }]
+    assert rows == [
+        {
+            "cell": None,
+            "code": "SOR001",
+            "end_location": {"row": 4, "column": 62},
+            "filename": str(tmp_path / "bad.py"),
+            "fix": {
+                "applicability": "safe",
+                "message": "Replace with 12, the nearest supported duration",
+                "edits": [
+                    {"content": '"12"', "location": {"row": 4, "column": 58}, "end_location": {"row": 4, "column": 62}}
+                ],
+            },
+            "location": {"row": 4, "column": 58},
+            "message": MESSAGE.replace("SOR001 [*] ", ""),
+            "noqa_row": 4,
+            "url": "https://github.com/sora-lint/sora-lint/blob/main/docs/rules/SOR001.md",
+        }
+    ]
 
 
 def test_noqa(cli, tmp_path):
@@ -83,9 +87,18 @@ def test_noqa(cli, tmp_path):
 
 def test_select_and_ignore(cli, tmp_path):
     (tmp_path / "bad.py").write_text(BAD.replace('seconds="10"', "seconds=10"))  # SOR001 and SOR002
-    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "bad.py").stdout)[:-2]] == ["SOR001", "SOR002"]
-    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "--select", "SOR002", "bad.py").stdout)[:-2]] == ["SOR002"]
-    assert [l.split()[1] for l in lines(cli("check", "--output-format", "concise", "--ignore", "SOR001", "bad.py").stdout)[:-2]] == ["SOR002"]
+    assert [line.split()[1] for line in lines(cli("check", "--output-format", "concise", "bad.py").stdout)[:-2]] == [
+        "SOR001",
+        "SOR002",
+    ]
+    assert [
+        line.split()[1]
+        for line in lines(cli("check", "--output-format", "concise", "--select", "SOR002", "bad.py").stdout)[:-2]
+    ] == ["SOR002"]
+    assert [
+        line.split()[1]
+        for line in lines(cli("check", "--output-format", "concise", "--ignore", "SOR001", "bad.py").stdout)[:-2]
+    ] == ["SOR002"]
     assert cli("check", "--ignore", "SOR", "bad.py").returncode == 0
 
 
@@ -95,7 +108,11 @@ def test_syntax_error_is_reported_and_the_run_goes_on(cli, tmp_path):
     result = cli("check", "--output-format", "concise", ".")
     assert result.returncode == 1
     out = lines(result.stdout)
-    assert out[0] == "a_broken.py:2:21: SOR000 could not parse this file, so it was not checked: SyntaxError: '(' was never closed"
+    assert (
+        out[0]
+        == "a_broken.py:2:21: SOR000 could not parse this file, so it was not checked: SyntaxError: '(' was never "
+           "closed"
+    )
     assert out[1] == f"b.py:4:58: {MESSAGE}"
 
 
@@ -131,7 +148,8 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path):
     for toml, message in cases.items():
         (tmp_path / "pyproject.toml").write_text(toml)
         result = cli("check", "a.py")
-        assert (result.returncode, lines(result.stderr)) == (2, [f"sora-lint: error: {tmp_path / 'pyproject.toml'}: {message}"])
+        assert (result.returncode, lines(result.stderr)) == (2, [f"sora-lint: error: {tmp_path / 'pyproject.toml'}: "
+                                                                 f"{message}"])
     (tmp_path / "pyproject.toml").write_text("[tool.sora-lint\n")
     result = cli("check", "a.py")
     assert result.returncode == 2
@@ -146,14 +164,14 @@ def test_gitignore_and_virtualenvs_are_skipped(cli, tmp_path):
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / ".gitignore").write_text("build_out/\n")
     result = cli("check", "--output-format", "concise", ".")
-    assert [l.split(":")[0] for l in lines(result.stdout)[:-2]] == ["src/bad.py"]
+    assert [line.split(":")[0] for line in lines(result.stdout)[:-2]] == ["src/bad.py"]
 
 
 def test_fixtures_report_real_findings(cli):
     result = cli("check", "fixtures", cwd=FIXTURES.parent)
     assert result.returncode == 1
     found = lines(result.stdout)
-    assert not any(l.startswith("fixtures/official_sdk_ok.py") or l.startswith("fixtures/not_sora.py") for l in found)
+    assert not any(line.startswith(("fixtures/official_sdk_ok.py", "fixtures/not_sora.py")) for line in found)
     assert found[-2:] == ["Found 28 errors.", "[*] 28 fixable with `sora-lint fix`."]
 
 

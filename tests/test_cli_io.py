@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import lines
 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10", size="720p")\n'
 FIXED = BAD.replace('seconds="10"', 'seconds="12"')
 TAG = "[profile openai: auto: client has no base_url]"
-SOR001 = f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 {TAG}"
+SOR001 = (f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
+          f"and '12'); use 8 or 12 {TAG}")
 SOR004 = ('SOR004 size="720p" is not a valid size: write it as "WIDTHxHEIGHT" '
           f"(Supported values are: '1280x720' and '720x1280') {TAG}")
 PATCH = ('--- a/bad.py\n+++ b/bad.py\n@@ -1,2 +1,2 @@\n from openai import OpenAI\n'
@@ -123,12 +123,13 @@ def parse(fmt, text):
     if fmt == "json-lines":
         return [json.loads(line) for line in text.splitlines()]
     if fmt == "github":
-        assert all(re.match(r"^::error file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SOR\d{3}::", l)
-                   for l in text.splitlines()), text
+        assert all(re.match(r"^::error file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SOR\d{3}::", line)
+                   for line in text.splitlines()), text
         return text.splitlines()
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_output_combination_parses_or_is_a_usage_error(cli, tmp_path, fmt):
     (tmp_path / "bad.py").write_text(BAD)
@@ -171,7 +172,8 @@ def test_output_file_color_and_quiet(cli, tmp_path):
         f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}", "Found 2 errors.", "[*] 1 fixable with `sora-lint fix`."]
     result = cli("check", "--fix", "-o", "no/such/folder/out.txt", "bad.py")
     assert (result.returncode, result.stdout) == (2, "")
-    assert lines(result.stderr) == ["sora-lint: error: no/such/folder/out.txt: cannot be written: No such file or directory"]
+    assert lines(result.stderr) == ["sora-lint: error: no/such/folder/out.txt: cannot be written: No such file or "
+                                    "directory"]
     assert (tmp_path / "bad.py").read_text() == BAD  # stopped before fixing anything
     result = cli("check", "--output-format", "concise", "-q", "bad.py")
     assert result.stdout.splitlines() == [f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}"]
@@ -183,8 +185,14 @@ def test_output_file_color_and_quiet(cli, tmp_path):
                             cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=300)
     assert forced.stdout == coloured
     env["NO_COLOR"] = "1"
-    never = subprocess.run([sys.executable, "-m", "sora_lint", "check", "--output-format", "concise", "--color", "never",
-                            "bad.py"], cwd=str(tmp_path), capture_output=True, text=True, env=env, timeout=300)
+    never = subprocess.run(
+        [sys.executable, "-m", "sora_lint", "check", "--output-format", "concise", "--color", "never", "bad.py"],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert "\x1b[" not in never.stdout
 
 
@@ -250,4 +258,5 @@ def test_a_named_file_that_is_not_python_is_an_error_not_a_pass(cli, tmp_path):
     (tmp_path / "nb").mkdir()
     (tmp_path / "notebook.ipynb").rename(tmp_path / "nb" / "notebook.ipynb")
     result = cli("check", "nb")
-    assert (result.returncode, lines(result.stderr)) == (0, ["sora-lint: warning: no Python files found under the given paths"])
+    warning = "sora-lint: warning: no Python files found under the given paths"
+    assert (result.returncode, lines(result.stderr)) == (0, [warning])

@@ -8,7 +8,8 @@ import pytest
 from conftest import lines
 
 from sora_lint import suggest_model, validate
-from sora_lint.catalog import (
+from sora_lint.config import load_settings
+from sora_lint.contracts.catalog import (
     APIYI,
     CONTRACTS_FILE,
     OPENAI,
@@ -17,7 +18,6 @@ from sora_lint.catalog import (
     model_families,
     model_ladder,
 )
-from sora_lint.config import load_settings
 from sora_lint.engine import check_source
 from sora_lint.runtime import validate as validate_with
 from sora_lint.settings import Settings
@@ -55,15 +55,19 @@ def test_adding_a_model_through_a_user_profile_needs_no_code_change(cli, tmp_pat
     assert proc.stderr == ""
     assert lines(proc.stdout)[:-2] == [
         # Typo detection knows the new model (its family is read from the model names).
-        f'app.py:4:28: SOR005 [*] model="sora3" is not a known Sora model; did you mean "sora-3"? (known: sora-2, sora-2-pro, sora-3){TAG}',
-        f'app.py:5:28: SOR005 [*] model="Sora-3" is not a known Sora model; did you mean "sora-3"? (known: sora-2, sora-2-pro, sora-3){TAG}',
+        f'app.py:4:28: SOR005 [*] model="sora3" is not a known Sora model; did you mean "sora-3"? (known: sora-2, '
+        f'sora-2-pro, sora-3){TAG}',
+        f'app.py:5:28: SOR005 [*] model="Sora-3" is not a known Sora model; did you mean "sora-3"? (known: sora-2, '
+        f'sora-2-pro, sora-3){TAG}',
         # Its own durations and nearest values; no "upgrade" to an older model.
-        "app.py:6:58: SOR001 [*] seconds=\"30\" is not supported by sora-3 (Supported values are: '4', '8', '12', '16', and '20'); "
+        "app.py:6:58: SOR001 [*] seconds=\"30\" is not supported by sora-3 (Supported values are: '4', '8', '12', "
+        "'16', and '20'); "
         f"use 20{TAG}",
         # The upgrade path goes to the first model that accepts what the call asks for.
         "app.py:7:58: SOR001 [*] seconds=\"16\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
         f'use 12, or model="sora-3"{TAG}',
-        "app.py:8:55: SOR003 [*] size=\"1920x1080\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+        "app.py:8:55: SOR003 [*] size=\"1920x1080\" is not supported by sora-2 (Supported values are: '1280x720' and "
+        "'720x1280'); "
         f'use "1280x720" (same orientation), or model="sora-3"{TAG}',
         "app.py:9:58: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
         f"use 8 or 12{TAG}",
@@ -198,7 +202,8 @@ def test_readme_sample_findings_are_what_check_prints_today(cli):
 def test_readme_runtime_example_runs():
     import re
 
-    code = re.search(r"## The catalog at run time.*?```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    code = re.search(r"## The catalog at run "
+                     r"time.*?```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
     sent = {}
 
     class FakeOpenAI:
@@ -221,7 +226,7 @@ def test_the_runtime_api_imports_without_libcst_until_validate_runs():
     import subprocess
     import sys
 
-    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.selection, sora_lint.doctor\n"
+    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.contracts.selection, sora_lint.doctor\n"
              "before = 'libcst' in sys.modules\n"
              "sora_lint.validate(model='sora-2', seconds='8')\n"
              "print(before, 'libcst' in sys.modules)\n")
@@ -231,7 +236,8 @@ def test_the_runtime_api_imports_without_libcst_until_validate_runs():
 
 @pytest.mark.parametrize("extra, message", [
     ('default-model = "sora-9"\n',
-     "[tool.sora-lint.profiles.future] default-model: 'sora-9' is not a model of the profile (known: sora-2, sora-2-pro, sora-3)"),
+     "[tool.sora-lint.profiles.future] default-model: 'sora-9' is not a model of the profile (known: sora-2, "
+     "sora-2-pro, sora-3)"),
     ('[tool.sora-lint.profiles.future.models.sora-2-pro]\nupgrades = ["sora-2-pro"]\n',
      "[tool.sora-lint.profiles.future.models.sora-2-pro] upgrades: 'sora-2-pro' is not another model of the profile "
      "(known: sora-2, sora-2-pro, sora-3)"),

@@ -12,6 +12,7 @@ creation and the rename, so such leftovers are expected; the test asserts they o
 name, which never ends in ``.py``, so no later walk (sora-lint's, flake8's, pytest's) picks them up,
 and that the next run ignores them.
 """
+import contextlib
 import os
 import random
 import re
@@ -56,7 +57,7 @@ MODES = [0o644, 0o600, 0o755, 0o664]
 def make_tree(root: Path):
     """(path, original bytes, fixed bytes, mode) for every file; the files are written."""
     expected = []
-    for k, (encoding, newline, head) in enumerate(TEMPLATES):
+    for _k, (encoding, newline, head) in enumerate(TEMPLATES):
         text = (head + FILLER + CALLS).replace("\n", newline)
         outcome = fix_source(text, "t.py", Settings())
         assert outcome.error is None and outcome.applied > 0
@@ -109,10 +110,8 @@ def live_members(pgid: int) -> list:
 
 
 def kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate(timeout=30)
     deadline = time.monotonic() + 10
     while live_members(proc.pid):
@@ -155,7 +154,7 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path)
 
     rng = random.Random(SEED)
     outcomes = []
-    for kill in range(KILLS):
+    for _kill in range(KILLS):
         reset(files)
         delay = rng.uniform(0, duration)
         proc = start_fix(root)

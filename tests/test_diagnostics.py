@@ -1,19 +1,10 @@
 """Exact diagnostics (code, line, column, message) for every rule under both profiles and `auto`."""
-import textwrap
 
 import pytest
-
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from conftest import diags
 
 APIYI_TAG = "[profile apiyi: auto: base_url api.apiyi.com]"
 OPENAI_TAG = "[profile openai: auto: client has no base_url]"
-
-
-def diags(source: str, profile: str = "auto", **settings) -> list:
-    source = textwrap.dedent(source)
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(source, "t.py", Settings(profile=profile, **settings))]
 
 
 APIYI_HEAD = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.apiyi.com/v1")\n'
@@ -102,30 +93,36 @@ class TestSecondsType:
             "(seconds is a whole number of seconds) [profile apiyi: pinned]"
         ]
         assert diags(source, "openai") == [
-            '2:58 SOR002 seconds=8.0 is a float, but profile openai expects a string, as the openai SDK types it: use "8" '
+            '2:58 SOR002 seconds=8.0 is a float, but profile openai expects a string, '
+            'as the openai SDK types it: use "8" '
             '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi") [profile openai: pinned]'
         ]
 
     def test_wrong_type_and_wrong_value_are_two_findings(self):
-        assert [d.split(" ")[1] for d in diags(APIYI_HEAD + 'client.videos.create(model="sora-2", prompt="p", seconds="10")\n')] == [
+        assert [d.split(" ")[1] for d in diags(APIYI_HEAD + 'client.videos.create(model="sora-2", prompt="p", '
+                                                            'seconds="10")\n')] == [
             "SOR001", "SOR002"]
 
 
 class TestSize:
     def test_unsupported_size_offers_same_orientation_and_pro(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(model="sora-2", prompt="p", size="1792x1024")\n') == [
-            "3:55 SOR003 size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+            "3:55 SOR003 size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and "
+            "'720x1280'); "
             f'use "1280x720" (same orientation), or model="sora-2-pro" {OPENAI_TAG}'
         ]
 
     def test_pro_is_not_offered_when_the_duration_is_invalid_there(self):
         source = APIYI_HEAD + 'client.videos.create(model="sora-2", prompt="p", seconds=12, size="1024x1792")\n'
         assert diags(source) == [
-            "3:67 SOR003 size=\"1024x1792\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
+            "3:67 SOR003 size=\"1024x1792\" is not supported by sora-2 (Supported values are: '1280x720' and "
+            "'720x1280'); "
             f'use "720x1280" (same orientation) {APIYI_TAG}'
         ]
 
-    @pytest.mark.parametrize("size, canonical", [("1280*720", "1280x720"), ("1280 x 720", "1280x720"), ("720X1280", "720x1280")])
+    @pytest.mark.parametrize(
+        "size, canonical", [("1280*720", "1280x720"), ("1280 x 720", "1280x720"), ("720X1280", "720x1280")]
+    )
     def test_malformed_size(self, size, canonical):
         assert diags(OPENAI_HEAD + f'client.videos.create(model="sora-2", prompt="p", size="{size}")\n') == [
             f'3:55 SOR004 size="{size}" is not a valid size: write it as "{canonical}" (WIDTHxHEIGHT) {OPENAI_TAG}'
@@ -139,10 +136,13 @@ class TestSize:
 
 
 class TestModel:
-    @pytest.mark.parametrize("typo, meant", [("sora2", "sora-2"), ("Sora-2-Pro", "sora-2-pro"), ("sora-2pro", "sora-2-pro")])
+    @pytest.mark.parametrize(
+        "typo, meant", [("sora2", "sora-2"), ("Sora-2-Pro", "sora-2-pro"), ("sora-2pro", "sora-2-pro")]
+    )
     def test_did_you_mean(self, typo, meant):
         assert diags(OPENAI_HEAD + f'client.videos.create(model="{typo}", prompt="p")\n') == [
-            f'3:28 SOR005 model="{typo}" is not a known Sora model; did you mean "{meant}"? (known: sora-2, sora-2-pro) {OPENAI_TAG}'
+            f'3:28 SOR005 model="{typo}" is not a known Sora model; did you mean "{meant}"? (known: sora-2, '
+            f'sora-2-pro) {OPENAI_TAG}'
         ]
 
     @pytest.mark.parametrize("model", ["sora", "my-sora-deployment", "video-gen-prod", "sora-2-2025-12-08"])
@@ -182,7 +182,10 @@ class TestAutoProfile:
 
     def test_unknown_gateway_uses_the_fallback(self):
         head = 'from openai import OpenAI\nclient = OpenAI(base_url="https://gw.example.com/v1")\n'
-        assert self._reason(head) == "profile openai: auto: base_url host gw.example.com is unknown, using fallback-profile]"
+        assert (
+            self._reason(head)
+            == "profile openai: auto: base_url host gw.example.com is unknown, using fallback-profile]"
+        )
 
     def test_no_client_in_the_file(self):
         assert self._reason("import openai\n") == "profile openai: auto: no client is built in this file]"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 MESSAGE = "The Sora API is scheduled to permanently shut down on September 24, 2026."
 MODELS = '"sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"'
@@ -17,7 +16,8 @@ lifecycle (the shipped servers, then your profiles' own dates):
     source: openai SDK: "The Sora API is scheduled to permanently shut down on September 24, 2026."
   Azure OpenAI (openai.azure.com, cognitiveservices.azure.com, services.ai.azure.com)
     no shutdown date
-    source: no date: Azure publishes retirement dates per deployment and public sources disagree (2026-07-15, 2026-11-02); none is primary
+    source: no date: Azure publishes retirement dates per deployment and public sources disagree (2026-07-15, \
+2026-11-02); none is primary
 """
 
 VIDEOS = '''\
@@ -43,7 +43,7 @@ class AsyncVideos:
 
 
 def fake_openai(root: Path, models: str = MODELS, seconds: str = SECONDS, sizes: str = SIZES,
-                message: Optional[str] = MESSAGE, version: str = "3.57.0") -> Path:
+                message: str | None = MESSAGE, version: str = "3.57.0") -> Path:
     """An `openai` package shaped like the real one (openai/types/video_*.py, openai/resources/videos.py)."""
     package = root / "openai"
     (package / "types").mkdir(parents=True)
@@ -52,13 +52,17 @@ def fake_openai(root: Path, models: str = MODELS, seconds: str = SECONDS, sizes:
     (package / "types" / "__init__.py").write_text("", encoding="utf-8")
     (package / "resources" / "__init__.py").write_text("", encoding="utf-8")
     header = "from typing import Union\nfrom typing_extensions import Literal\n\n"
-    (package / "types" / "video_model.py").write_text(header + f"VideoModel = Union[str, Literal[{models}]]\n", encoding="utf-8")
-    (package / "types" / "video_seconds.py").write_text(header + f"VideoSeconds = Literal[{seconds}]\n", encoding="utf-8")
+    (package / "types" / "video_model.py").write_text(header + f"VideoModel = "
+                                                               f"Union[str, Literal[{models}]]\n", encoding="utf-8")
+    (package / "types" / "video_seconds.py").write_text(header + f"VideoSeconds = "
+                                                                 f"Literal[{seconds}]\n", encoding="utf-8")
     (package / "types" / "video_size.py").write_text(header + f"VideoSize = Literal[{sizes}]\n", encoding="utf-8")
     methods = ""
     for name in ("create", "retrieve", "remix"):
         marker = f"    @deprecated({message!r})\n" if message else ""
-        methods += f'{marker}    def {name}(self, *args, **kwargs):\n        raise AssertionError("doctor called {name}")\n\n'
+        methods += (
+            f'{marker}    def {name}(self, *args, **kwargs):\n        raise AssertionError("doctor called {name}")\n\n'
+        )
     (package / "resources" / "videos.py").write_text(VIDEOS.format(methods=methods), encoding="utf-8")
     return package
 
@@ -74,7 +78,8 @@ def test_an_sdk_that_agrees_with_the_catalog(cli, tmp_path):
     proc = cli("doctor")
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == (f"openai SDK 3.57.0 ({package / '__init__.py'})\n"
-                           "the SDK agrees with sora-lint's catalog: models, seconds, sizes and deprecations\n" + LIFECYCLE)
+                           "the SDK agrees with sora-lint's catalog: models, seconds, "
+                           "sizes and deprecations\n" + LIFECYCLE)
 
 
 def test_an_sdk_that_moved_ahead_of_the_catalog(cli, tmp_path):

@@ -11,23 +11,22 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import pytest
-
 from conftest import lines, run
-from sora_lint.runner import unified_diff_bytes
 from test_lsp import Client, apply_text_edits, needs_pygls
+
+from sora_lint.runner import unified_diff_bytes
 
 OPENAI = "from openai import OpenAI\n\nclient = OpenAI()\n"
 
 
-def _case(body: str, after: str) -> Tuple[str, str]:
+def _case(body: str, after: str) -> tuple[str, str]:
     return OPENAI + textwrap.dedent(body), OPENAI + textwrap.dedent(after)
 
 
 # name: (before, after). Safe fixes: `sora-lint fix`.
-SAFE: Dict[str, Tuple[str, str]] = {
+SAFE: dict[str, tuple[str, str]] = {
     "single_quotes": _case("client.videos.create(model='sora-2', prompt='p', seconds='6')\n",
                            "client.videos.create(model='sora-2', prompt='p', seconds='8')\n"),
     "raw_prefix": _case("client.videos.create(model='sora-2', prompt='p', seconds=r'10')\n",
@@ -81,7 +80,7 @@ SAFE: Dict[str, Tuple[str, str]] = {
 }
 
 # Unsafe fixes: `sora-lint fix --unsafe-fixes` adds model="sora-2-pro" in the call's own layout.
-UNSAFE: Dict[str, Tuple[str, str]] = {
+UNSAFE: dict[str, tuple[str, str]] = {
     "model_after_trailing_comma": _case('''\
         def render(prompt):
             return client.videos.create(
@@ -127,7 +126,7 @@ VARIANTS = {"lf": lambda text: text.encode(), "crlf": lambda text: text.replace(
             "bom": lambda text: BOM + text.encode()}
 
 
-def write_cases(folder: Path, cases: Dict[str, Tuple[str, str]]) -> Dict[Path, Tuple[bytes, bytes]]:
+def write_cases(folder: Path, cases: dict[str, tuple[str, str]]) -> dict[Path, tuple[bytes, bytes]]:
     """Every case in every variant, as files in ``folder``; each file's bytes before and after."""
     folder.mkdir()
     files = {}
@@ -163,6 +162,7 @@ def test_fix_diff_shows_exactly_the_expected_change(tmp_path, cases, flags):
     assert all(path.read_bytes() == before for path, (before, _after) in files.items())  # nothing written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cases, flags", [(SAFE, ()), (UNSAFE, ("--unsafe-fixes",))], ids=["safe", "unsafe"])
 def test_codemod_writes_the_same_bytes(tmp_path, cases, flags):
     files = write_cases(tmp_path / "src", cases)
@@ -174,7 +174,7 @@ def test_codemod_writes_the_same_bytes(tmp_path, cases, flags):
     assert {p.name: p.read_bytes() for p in files} == {p.name: after for p, (_before, after) in files.items()}
 
 
-def _code_actions(client: Client, path: Path, text: str) -> List[dict]:
+def _code_actions(client: Client, path: Path, text: str) -> list[dict]:
     uri = path.as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python",
                                                             "version": 1, "text": text}})
@@ -188,6 +188,7 @@ def _code_actions(client: Client, path: Path, text: str) -> List[dict]:
     return actions
 
 
+@pytest.mark.slow
 @needs_pygls
 def test_language_server_quick_fix_is_the_same_minimal_edit(tmp_path):
     client = Client(tmp_path)
@@ -364,7 +365,7 @@ def test_the_model_switch_beside_a_commented_value_keeps_every_comment(cli, tmp_
 def test_comments_around_a_value_in_its_parentheses_are_no_reason_to_withhold_its_fix():
     import libcst as cst
 
-    from sora_lint.edits import comment_inside
+    from sora_lint.rules.base import comment_inside
 
     around = cst.parse_expression('(  # ten\n    "10"  # seconds\n)')
     inside = cst.parse_expression('("1792"  # wide\n "x1024")')

@@ -6,7 +6,6 @@ import pytest
 from sora_lint.engine import check_source
 from sora_lint.settings import Settings
 
-
 HEAD = "import openai\nclient = openai.OpenAI()\n"  # a receiver traced to a client
 
 
@@ -123,7 +122,8 @@ class TestResolution:
         """) == [(4, "SOR001")]  # at the value, in the dict
 
     def test_params_dict_call(self):
-        assert codes(HEAD + 'params = dict(model="sora-2-pro", seconds=12)\nclient.videos.create(**params)\n') == [(3, "SOR001")]  # at the value
+        assert codes(HEAD + 'params = dict(model="sora-2-pro", seconds=12)\n'
+                            'client.videos.create(**params)\n') == [(3, "SOR001")]  # at the value
 
     def test_inline_dict(self):
         assert codes(HEAD + 'client.videos.create(**{"seconds": 5}, prompt="p")\n') == [(3, "SOR001")]
@@ -154,7 +154,8 @@ class TestResolution:
         assert codes(HEAD + 'client.videos.create(prompt="p", seconds="8", **options)\n') == [(3, "SOR002")]
 
     def test_model_through_a_name(self):
-        assert codes(HEAD + 'MODEL = "sora-2-pro"\nclient.videos.create(model=MODEL, prompt="p", seconds=12)\n') == [(4, "SOR001")]
+        assert codes(HEAD + 'MODEL = "sora-2-pro"\nclient.videos.create(model=MODEL, prompt="p", '
+                            'seconds=12)\n') == [(4, "SOR001")]
 
 
 class TestScopes:
@@ -165,7 +166,8 @@ class TestScopes:
             == [(5, "SOR001")]
 
     def test_a_walrus_in_a_comprehension_rebinds_the_enclosing_name(self):
-        assert codes(HEAD + 'S = 10\nlast = [(S := n) for n in range(3)]\nclient.videos.create(prompt="p", seconds=S)\n') \
+        assert codes(HEAD + 'S = 10\nlast = [(S := n) for n in range(3)]\nclient.videos.create(prompt="p", '
+                            'seconds=S)\n') \
             == []
 
     def test_a_lambda_parameter_shadows_the_module_name(self):

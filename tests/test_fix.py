@@ -1,29 +1,16 @@
 """Fixes: exact rewritten source, idempotent, parseable, and files that need nothing left alone."""
 import os
 import stat
-import subprocess
 import sys
 import textwrap
 
-import libcst
 import pytest
+from conftest import fixed, lines, run, run_on_a_terminal
 
-from conftest import lines, run
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.engine import check_source
 
 APIYI = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.apiyi.com/v1")\n'
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
-
-
-def fixed(source: str, unsafe: bool = False, profile: str = "auto") -> str:
-    source = textwrap.dedent(source)
-    settings = Settings(profile=profile)
-    outcome = fix_source(source, "t.py", settings, unsafe_fixes=unsafe)
-    assert outcome.error is None
-    libcst.parse_module(outcome.source)
-    assert fix_source(outcome.source, "t.py", settings, unsafe_fixes=unsafe).source == outcome.source  # idempotent
-    return outcome.source
 
 
 @pytest.mark.parametrize("head, before, after", [
@@ -81,7 +68,10 @@ def test_unsafe_fix_adds_the_model_in_the_calls_own_layout():
     ''')
     assert fixed(before, unsafe=True) == after
     single = OPENAI + 'client.videos.create(prompt="p", size="1024x1792")\n'
-    assert fixed(single, unsafe=True) == OPENAI + 'client.videos.create(prompt="p", size="1024x1792", model="sora-2-pro")\n'
+    assert (
+        fixed(single, unsafe=True)
+        == OPENAI + 'client.videos.create(prompt="p", size="1024x1792", model="sora-2-pro")\n'
+    )
 
 
 def test_multiline_call_keeps_every_comment():
@@ -104,7 +94,9 @@ def test_value_behind_a_name_is_fixed_at_its_binding():
 
 
 def test_name_used_elsewhere_is_not_fixed_and_says_why():
-    before = APIYI + "DURATION = 10\nclient.videos.create(model='sora-2', prompt='p', seconds=DURATION)\nprint(DURATION)\n"
+    before = (
+        APIYI + "DURATION = 10\nclient.videos.create(model='sora-2', prompt='p', seconds=DURATION)\nprint(DURATION)\n"
+    )
     assert fixed(before) == before
     [d] = check_source(before, "t.py")
     assert "(not fixed automatically: DURATION is used elsewhere too)" in d.message
@@ -126,7 +118,11 @@ def test_params_dict_is_fixed_in_place():
 
 
 def test_shared_params_dict_is_not_fixed():
-    before = APIYI + 'params = {"model": "sora-2", "seconds": 10}\nclient.videos.create(**params)\nclient.videos.create_and_poll(**params)\n'
+    before = (
+        APIYI
+        + 'params = {"model": "sora-2", "seconds": 10}\nclient.videos.create(**params)\n'
+          'client.videos.create_and_poll(**params)\n'
+    )
     assert fixed(before) == before
     assert all("params is unpacked into more than one call" in d.message for d in check_source(before, "t.py"))
 
@@ -244,27 +240,13 @@ def test_many_files_in_parallel(cli, tmp_path):
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path):
-    import pty
-
     for i in range(60):
         (tmp_path / f"m{i:02}.py").write_text(BAD)
     env = dict(os.environ)
     env.pop("CI", None)
-    leader, follower = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], cwd=tmp_path,
-                          stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    assert proc.returncode == 1
+    returncode, shown = run_on_a_terminal([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."],
+                                          tmp_path, env, stream="stderr")
+    assert returncode == 1
     assert b"\r[" + b"#" * 30 + b"] 60/60 files" in shown
     piped = run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], tmp_path)
     assert piped.stderr == "60 fixes would be applied in 60 files, 0 left that need a choice.\n"  # no bar in a pipe

@@ -5,11 +5,16 @@ import ast
 import re
 
 import libcst
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sora_lint.engine import check_source, fix_source
 from sora_lint.settings import Settings
+
+# Property-based (hypothesis, 150 examples each): the fuzzing of the fix's invariants, in the full run only;
+# test_fix.py and test_rule_examples.py check the same invariants on chosen cases in the fast loop.
+pytestmark = pytest.mark.slow
 
 MODELS = [None, "sora-2", "sora-2-pro", "sora2", "Sora-2-Pro", "sora-2pro", "sora-2-2025-10-06", "my-deployment"]
 SIZES = [None, "1280x720", "720x1280", "1792x1024", "1024x1792", "1280*720", "1792 x 1024", "720p", "1024x1024"]
@@ -132,7 +137,11 @@ def value_spans(text: str, double_star: bool = False) -> list:
         elif isinstance(node, ast.Dict):
             spans.extend(span(v) for k, v in zip(node.keys, node.values)
                          if isinstance(k, ast.Constant) and k.value in FIXED_KEYS)
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.endswith("_VALUE"):
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id.endswith("_VALUE")
+        ):
             spans.append(span(node.value))
     return sorted(spans)
 

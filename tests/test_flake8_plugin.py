@@ -31,9 +31,9 @@ def test_diagnostics_through_flake8(flake8, tmp_path):
 def test_profile_option_and_noqa(flake8, tmp_path):
     (tmp_path / "bad.py").write_text(BAD)
     result = flake8("--sora-profile", "apiyi", "bad.py")
-    assert [l.split(": ", 1)[1].split(" ")[0] for l in lines(result.stdout)] == ["SOR003"]
+    assert [line.split(": ", 1)[1].split(" ")[0] for line in lines(result.stdout)] == ["SOR003"]
     (tmp_path / "bad.py").write_text(BAD.replace("# an int", "# noqa: SOR002"))
-    assert [l.split(": ", 1)[1].split(" ")[0] for l in lines(flake8("bad.py").stdout)] == ["SOR003"]
+    assert [line.split(": ", 1)[1].split(" ")[0] for line in lines(flake8("bad.py").stdout)] == ["SOR003"]
 
 
 def test_pyproject_configuration_is_honoured(flake8, tmp_path):
@@ -56,5 +56,6 @@ def test_bad_configuration_is_one_clear_line_not_a_bug_report(flake8, tmp_path):
     result = flake8("bad.py")
     assert lines(result.stdout) == [
         f"bad.py:1:1: SOR000 sora-lint is not configured correctly, so this file was not checked: "
-        f"{tmp_path / 'pyproject.toml'}: [tool.sora-lint] profile: unknown profile 'azure' (known: apiyi, auto, openai)"]
+        f"{tmp_path / 'pyproject.toml'}: [tool.sora-lint] profile: unknown profile 'azure' (known: apiyi, auto, "
+        f"openai)"]
     assert "Traceback" not in result.stderr

@@ -11,8 +11,10 @@ import textwrap
 
 import libcst
 import pytest
-
 from conftest import lines
+
+# Crash safety of the plugin (flake8 processes with a failing engine): in the full run only.
+pytestmark = pytest.mark.slow
 
 BAD_CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 SOR001 = ("SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
@@ -109,7 +111,8 @@ def test_whatever_the_error_the_finding_is_one_line(broken_flake8, tmp_path, boo
 def test_a_message_with_newlines_is_folded_onto_one_line():
     from sora_lint.flake8_plugin import _one_line
 
-    assert _one_line(RuntimeError("Syntax Error @ 2:1.\n\n    print(\n    ^")) == "RuntimeError: Syntax Error @ 2:1. print( ^"
+    assert _one_line(RuntimeError("Syntax Error @ 2:1.\n\n    print(\n    "
+                                  "^")) == "RuntimeError: Syntax Error @ 2:1. print( ^"
     assert _one_line(RuntimeError()) == "RuntimeError"
 
 

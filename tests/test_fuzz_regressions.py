@@ -65,7 +65,7 @@ def test_no_fix_when_no_quote_fits_inside_nested_f_strings():
 def test_a_fix_the_running_python_cannot_parse_is_refused(monkeypatch):
     # The safety net behind the quote fitting: LibCST accepting the fixed text is not enough
     # when CPython accepted the original.
-    import sora_lint.edits as edits
+    import sora_lint.engine.edits as edits
 
     monkeypatch.setattr(edits, "forbidden_quotes", lambda *args: frozenset())
     source = "import openai\nf\"{client.videos.create(model='sora-2', seconds=10)}\"\n"

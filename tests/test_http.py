@@ -6,13 +6,12 @@ and ``flake8``: ``sys.executable -m sora_lint ...`` and ``sys.executable -m flak
 """
 import shutil
 import textwrap
-from typing import List
 
 import pytest
-from conftest import FIXTURES, lines
+from conftest import FIXTURES, diags, fixed, lines
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.prefilter import might_contain_sora_call
+from sora_lint.analysis.prefilter import might_contain_sora_call
+from sora_lint.engine import check_source
 from sora_lint.settings import Settings
 
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.
@@ -22,7 +21,9 @@ FALLBACK_DYNAMIC = "[profile openai: auto: request URL is not a literal, using f
 
 URL = '"https://api.apiyi.com/v1/videos"'
 BODY = '{"model": "sora-2", "prompt": "p", "seconds": 10}'
-NOT_SORA_2 = ' is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro"'
+NOT_SORA_2 = (
+    ' is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro"'
+)
 TEN = "SOR001 seconds=10" + NOT_SORA_2
 TEN_DEFAULT = ("SOR001 seconds=10 is not supported by sora-2 (the default model) "
                "(Supported values are: '4', '8', and '12'); use 8 or 12")
@@ -34,22 +35,13 @@ TEXT_UNDER_APIYI = ('seconds="8" is a string, but profile apiyi expects an int: 
 TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2
 
 
-def diags(source: str, profile: str = "auto", **settings) -> List[str]:
-    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
-
-
-def profiles(source: str, **settings) -> List[str]:
+def profiles(source: str, **settings) -> list[str]:
     """The code and profile name of each diagnostic (for tests about which profile applies)."""
     return [f"{d.code} {d.message.rsplit('[profile ', 1)[1].split(':')[0]}"
             for d in check_source(textwrap.dedent(source), "t.py", Settings(**settings))]
 
 
-def fixed(source: str, profile: str = "auto", unsafe: bool = False) -> str:
-    return fix_source(textwrap.dedent(source), "t.py", Settings(profile=profile), unsafe_fixes=unsafe).source
-
-
-def reported_and_fixed(source: str, expected: List[str], old: str, new: str) -> None:
+def reported_and_fixed(source: str, expected: list[str], old: str, new: str) -> None:
     """Exactly ``expected`` is reported, and the safe fixes turn ``old`` into ``new``."""
     assert diags(source) == expected
     assert fixed(source) == source.replace(old, new)
@@ -78,7 +70,8 @@ LIBRARIES = {
     "httpx.post": f"import httpx\nhttpx.post({URL}, json={BODY})\n",
     "httpx.request by keyword": f'import httpx\nhttpx.request(method="POST", url={URL}, json={BODY})\n',
     "httpx.Client().post": f"import httpx\nhttpx.Client().post({URL}, json={BODY})\n",
-    "httpx client bound to a name": f"import httpx\nclient = httpx.Client(timeout=60)\nclient.post({URL}, json={BODY})\n",
+    "httpx client bound to a "
+    "name": f"import httpx\nclient = httpx.Client(timeout=60)\nclient.post({URL}, json={BODY})\n",
     "with httpx.Client()": f"import httpx\nwith httpx.Client() as c:\n    c.post({URL}, json={BODY})\n",
     "httpx.AsyncClient().post": (f"import httpx\nasync def go():\n"
                                  f"    return await httpx.AsyncClient().post({URL}, json={BODY})\n"),
@@ -242,7 +235,9 @@ def test_model_defaults_to_sora_2_when_a_prompt_is_there():
 
 
 def test_a_sora_model_without_a_prompt_is_a_sora_body():
-    source = 'import requests\nrequests.post("https://api.apiyi.com/v1/videos", json={"model": "sora-2", "seconds": 10})\n'
+    source = (
+        'import requests\nrequests.post("https://api.apiyi.com/v1/videos", json={"model": "sora-2", "seconds": 10})\n'
+    )
     assert diags(source) == [f"{at(source, '10}')} {TEN} {APIYI_URL}"]
 
 
@@ -299,13 +294,16 @@ def test_a_relative_url_takes_the_host_of_the_sessions_base_url():
             async with aiohttp.ClientSession(BASE) as session:
                 await session.post("/videos", json={"prompt": "p", "seconds": "8"})
     """
-    assert diags(source) == [f"5:64 SOR002 {TEXT_UNDER_APIYI} {APIYI_URL}", f"8:71 SOR002 {TEXT_UNDER_APIYI} {APIYI_URL}"]
+    assert diags(source) == [f"5:64 SOR002 {TEXT_UNDER_APIYI} "
+                             f"{APIYI_URL}", f"8:71 SOR002 {TEXT_UNDER_APIYI} {APIYI_URL}"]
     assert diags('import httpx\nhttpx.Client().post("/v1/videos", json={"prompt": "p", "seconds": 8})\n') == [
         f"2:67 SOR002 {INT_UNDER_OPENAI} {FALLBACK_DYNAMIC}"]
 
 
 def test_fallback_and_pinned_profiles_apply_to_requests_too():
-    source = 'import requests\nrequests.post("https://gateway.example.com/v1/videos", json={"prompt": "p", "seconds": 8})\n'
+    source = (
+        'import requests\nrequests.post("https://gateway.example.com/v1/videos", json={"prompt": "p", "seconds": 8})\n'
+    )
     assert profiles(source) == ["SOR002 openai"]
     assert profiles(source, fallback_profile="apiyi") == []
     assert profiles(source, profile="apiyi") == []
@@ -338,7 +336,9 @@ def test_a_request_that_is_not_sora_does_not_steer_the_profile():
 # --- fixes ---------------------------------------------------------------------------
 
 def test_switching_to_pro_is_an_unsafe_fix_when_the_body_names_the_model():
-    source = f"import requests\nrequests.post({URL}, json={{\"model\": \"sora-2\", \"prompt\": \"p\", \"seconds\": 15}})\n"
+    source = (
+        f"import requests\nrequests.post({URL}, json={{\"model\": \"sora-2\", \"prompt\": \"p\", \"seconds\": 15}})\n"
+    )
     assert fixed(source) == source.replace("15", "12")
     assert fixed(source, unsafe=True) == source.replace('"sora-2"', '"sora-2-pro"')
     without_model = f'import requests\nrequests.post({URL}, json={{"prompt": "p", "seconds": 15}})\n'
@@ -350,7 +350,8 @@ def test_switching_to_pro_is_an_unsafe_fix_when_the_body_names_the_model():
 
 def test_a_body_sent_twice_is_reported_but_not_fixed():
     source = f'import requests\nBODY = {BODY}\nrequests.post({URL}, json=BODY)\nrequests.post({URL}, json=BODY)\n'
-    message = (f"SOR001 seconds=10 (in json=BODY) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+    message = (f"SOR001 seconds=10 (in json=BODY) is not supported by sora-2 (Supported values are: '4', '8', "
+               f"and '12'); "
                f"use 8 or 12 (not fixed automatically: BODY is passed to more than one call) {APIYI_URL}")
     # Both calls send the same value: one finding, where the value is written.
     assert diags(source) == [f"{at(source, '10}')} {message}"]
@@ -393,7 +394,8 @@ def test_with_binding_also_traces_sdk_clients():
 # --- end to end: the CLI and flake8 as processes ---------------------------------------
 
 CHECK_RAW_HTTP = [
-    "11:73: SOR001 [*] seconds=10 (in json=CLIP) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+    "11:73: SOR001 [*] seconds=10 (in json=CLIP) is not supported by sora-2 (Supported values are: '4', '8', "
+    "and '12'); "
     f'use 8 or 12, or model="sora-2-pro" {APIYI_URL}',
     "20:87: SOR001 [*] seconds=20 is not supported by sora-2-pro (Supported values are: '10', '15', and '25'); "
     f"use 15 or 25 {APIYI_URL}",
@@ -437,7 +439,10 @@ FIX_RAW_HTTP_OPENAI = [
     ('("seconds", (None, "16"))', '("seconds", (None, "12"))'),
     ('seconds="10", size="1792x1024"', 'seconds="12", size="1792x1024"'),
 ]
-END_TO_END = [("raw_http.py", CHECK_RAW_HTTP, FIX_RAW_HTTP), ("raw_http_openai.py", CHECK_RAW_HTTP_OPENAI, FIX_RAW_HTTP_OPENAI)]
+END_TO_END = [
+    ("raw_http.py", CHECK_RAW_HTTP, FIX_RAW_HTTP),
+    ("raw_http_openai.py", CHECK_RAW_HTTP_OPENAI, FIX_RAW_HTTP_OPENAI),
+]
 
 
 def _replaced(text: str, replacements) -> str:

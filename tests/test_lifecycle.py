@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import pytest
 from conftest import AFTER_SHUTDOWN
@@ -58,7 +57,7 @@ with httpx.Client(base_url="https://api.openai.com/v1") as http:
 HTTP_GATEWAY = HTTP_OFFICIAL.replace("api.openai.com", "gateway.example.com")
 
 
-def sor006(source: str, today: str, monkeypatch, settings: Optional[Settings] = None):
+def sor006(source: str, today: str, monkeypatch, settings: Settings | None = None):
     monkeypatch.setenv("SORA_LINT_TODAY", today)
     return [(d.location.row, d.location.column, d.message) for d in check_source(source, "x.py", settings or Settings())
             if d.code == "SOR006"]
@@ -101,7 +100,8 @@ def test_pinned_profile_decides_the_server_only_when_the_file_does_not(monkeypat
     # A gateway that follows the official contract is not shut down.
     assert sor006(SDK_GATEWAY, AFTER_SHUTDOWN, monkeypatch, openai) == []
     # No base_url and openai pinned: the SDK's default server, with the hint.
-    assert sor006(SDK_DEFAULT, AFTER_SHUTDOWN, monkeypatch, openai) == [(4, 1, SHUT + HINT + " [profile openai: pinned]")]
+    assert sor006(SDK_DEFAULT, AFTER_SHUTDOWN, monkeypatch, openai) == [(4, 1, SHUT + HINT + " [profile openai: "
+                                                                                             "pinned]")]
     # Pinning the APIYI gateway says where OPENAI_BASE_URL points.
     assert sor006(SDK_DEFAULT, AFTER_SHUTDOWN, monkeypatch, Settings(profile="apiyi")) == []
     # A base_url that is not a literal, or a client built elsewhere: the server is not known, never guessed.
@@ -192,7 +192,8 @@ def write(folder: Path, name: str, text: str) -> None:
                    f"(gateway.example.com/changelog, 2027-01-15){GATEWAY_TAG}\n"),
     ("2027-04-01", "app.py:4:1: SOR006 the Sora API of profile mygateway was shut down on 2027-03-31: this request "
                    f"fails whatever its parameters (gateway.example.com/changelog, 2027-01-15){GATEWAY_TAG}\n"
-                   "app.py:5:1: SOR006 sora-2-pro-2025-10-06 on the Sora API of profile mygateway was shut down on 2027-02-28: "
+                   "app.py:5:1: SOR006 sora-2-pro-2025-10-06 on the Sora API of profile mygateway was shut down on "
+                   "2027-02-28: "
                    "this request fails whatever its parameters (gateway.example.com/changelog, 2027-01-15)"
                    f"{GATEWAY_TAG}\n"),
 ])
@@ -213,7 +214,8 @@ def test_user_profile_without_dates_never_reports(cli, tmp_path):
 
 
 def test_pinned_user_profile_with_dates_covers_a_client_without_base_url(cli, tmp_path):
-    write(tmp_path, "pyproject.toml", GATEWAY_TOML.replace("[tool.sora-lint]\n", '[tool.sora-lint]\nprofile = "mygateway"\n'))
+    write(tmp_path, "pyproject.toml", GATEWAY_TOML.replace("[tool.sora-lint]\n", '[tool.sora-lint]\nprofile = '
+                                                                                 '"mygateway"\n'))
     write(tmp_path, "app.py", SDK_DEFAULT)
     proc = cli("check", "--output-format", "concise", "app.py", today="2027-04-01")
     assert proc.stdout.splitlines()[0] == (
@@ -224,7 +226,8 @@ def test_pinned_user_profile_with_dates_covers_a_client_without_base_url(cli, tm
 @pytest.mark.parametrize("line, message", [
     ('shutdown = "soon"', "[tool.sora-lint.profiles.mygateway] shutdown: 'soon' is not a date (write it YYYY-MM-DD)"),
     ("deprecated = 5", "[tool.sora-lint.profiles.mygateway] deprecated: 5 is not a date (write it YYYY-MM-DD)"),
-    ('deprecated = "2027-05-01"', "[tool.sora-lint.profiles.mygateway] deprecated: 2027-05-01 is after shutdown 2027-03-31"),
+    ('deprecated = '
+     '"2027-05-01"', "[tool.sora-lint.profiles.mygateway] deprecated: 2027-05-01 is after shutdown 2027-03-31"),
     ("lifecycle-source = 3", "[tool.sora-lint.profiles.mygateway] lifecycle-source: must be a string"),
 ])
 def test_bad_lifecycle_keys_name_the_file_and_key(cli, tmp_path, line, message):

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import IO, Any
 
 import pytest
 
@@ -46,18 +46,23 @@ COLUMNS = {
 }
 
 
-def _range(line: int, cols) -> Dict[str, Any]:
+def _range(line: int, cols) -> dict[str, Any]:
     return {"start": {"line": line, "character": cols[0]}, "end": {"line": line, "character": cols[1]}}
+
+
+def _stderr_file() -> IO[bytes]:
+    """Where the server's stderr goes (a pipe nobody reads could fill and block it); the client closes it."""
+    return tempfile.TemporaryFile()
 
 
 class Client:
     """A minimal LSP client: Content-Length framing over the server's pipes, a reader thread, timeouts."""
 
     def __init__(self, cwd: Path) -> None:
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = _stderr_file()
         self.proc = subprocess.Popen([sys.executable, "-m", "sora_lint", "server"], cwd=str(cwd),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
-        self.inbox: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
+        self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -77,7 +82,7 @@ class Client:
                 headers[key.strip().lower()] = value.strip()
             self.inbox.put(json.loads(out.read(int(headers["content-length"])).decode("utf-8")))
 
-    def _send(self, message: Dict[str, Any]) -> None:
+    def _send(self, message: dict[str, Any]) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
         assert self.proc.stdin is not None
         self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -86,13 +91,15 @@ class Client:
     def notify(self, method: str, params: Any) -> None:
         self._send({"method": method, "params": params})
 
-    def _next(self, what: str) -> Dict[str, Any]:
+    def _next(self, what: str) -> dict[str, Any]:
         try:
             message = self.inbox.get(timeout=TIMEOUT)
         except queue.Empty:
-            raise AssertionError(f"no {what} from the server within {TIMEOUT}s; stderr:\n{self.server_stderr()}") from None
+            raise AssertionError(f"no {what} from the server within {TIMEOUT}s; stderr:\n"
+                                 f"{self.server_stderr()}") from None
         if message is None:
-            raise AssertionError(f"the server closed its output while we waited for {what}; stderr:\n{self.server_stderr()}")
+            raise AssertionError(f"the server closed its output while we waited for {what}; stderr:\n"
+                                 f"{self.server_stderr()}")
         if "id" in message and "method" in message:  # a request from the server (registrations, progress)
             self._send({"id": message["id"], "result": None})
         return message
@@ -107,7 +114,7 @@ class Client:
                 assert "error" not in message, message["error"]
                 return message["result"]
 
-    def notification(self, method: str) -> Dict[str, Any]:
+    def notification(self, method: str) -> dict[str, Any]:
         while True:
             message = self._next(method)
             if message.get("method") == method and "id" not in message:
@@ -135,19 +142,21 @@ class Client:
 
 @pytest.fixture
 def start(tmp_path):
-    clients: List[Client] = []
+    clients: list[Client] = []
 
-    def _start(encodings=None, document_changes=False) -> "tuple[Client, Dict[str, Any]]":
+    def _start(encodings=None, document_changes=False) -> tuple[Client, dict[str, Any]]:
         client = Client(tmp_path)
         clients.append(client)
-        capabilities: Dict[str, Any] = {
+        capabilities: dict[str, Any] = {
             "textDocument": {"publishDiagnostics": {"versionSupport": True},
                              "codeAction": {"isPreferredSupport": True}},
             "workspace": {"workspaceEdit": {"documentChanges": document_changes}},
         }
         if encodings is not None:
             capabilities["general"] = {"positionEncodings": encodings}
-        result = client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": capabilities})
+        result = client.request(
+            "initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": capabilities}
+        )
         client.notify("initialized", {})
         return client, result
 
@@ -156,22 +165,24 @@ def start(tmp_path):
         client.kill()
 
 
-def apply_text_edits(text: str, edits: List[Dict[str, Any]]) -> str:
+def apply_text_edits(text: str, edits: list[dict[str, Any]]) -> str:
     """What an editor does with TextEdits, on a text whose positions are UTF-16 code units."""
     lines = text.split("\n")
 
-    def offset(pos: Dict[str, int]) -> int:
+    def offset(pos: dict[str, int]) -> int:
         before = sum(len(line) + 1 for line in lines[:pos["line"]])
         line = lines[pos["line"]].encode("utf-16-le")
         return before + len(line[:2 * pos["character"]].decode("utf-16-le"))
 
-    for edit in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True):
+    for edit in sorted(
+        edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True
+    ):
         start, end = offset(edit["range"]["start"]), offset(edit["range"]["end"])
         text = text[:start] + edit["newText"] + text[end:]
     return text
 
 
-def open_document(client: Client, path: Path, text: str, version: int = 1) -> Dict[str, Any]:
+def open_document(client: Client, path: Path, text: str, version: int = 1) -> dict[str, Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     client.notify("textDocument/didOpen", {"textDocument": {"uri": path.as_uri(), "languageId": "python",
@@ -212,11 +223,16 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
         (DISABLE_TITLE, "quickfix", False, [finding]),
     ]
     safe, unsafe, disable = actions
-    assert apply_text_edits(SOURCE, disable["edit"]["changes"][uri]) == SOURCE.replace("seconds=10)", "seconds=10)  # noqa: SOR001")
+    assert apply_text_edits(SOURCE, disable["edit"]["changes"][uri]) == SOURCE.replace("seconds=10)", "seconds=10)  # "
+                                                                                                      "noqa: SOR001")
     assert safe["edit"] == {"changes": {uri: [{"range": _range(3, COLUMNS["utf-16"]["seconds"]), "newText": "12"}]}}
-    assert unsafe["edit"] == {"changes": {uri: [{"range": _range(3, COLUMNS["utf-16"]["model"]), "newText": '"sora-2-pro"'}]}}
+    assert unsafe["edit"] == {
+        "changes": {uri: [{"range": _range(3, COLUMNS["utf-16"]["model"]), "newText": '"sora-2-pro"'}]}
+    }
     assert apply_text_edits(SOURCE, safe["edit"]["changes"][uri]) == FIXED
-    assert apply_text_edits(SOURCE, unsafe["edit"]["changes"][uri]) == SOURCE.replace('model="sora-2"', 'model="sora-2-pro"')
+    assert apply_text_edits(SOURCE, unsafe["edit"]["changes"][uri]) == SOURCE.replace(
+        'model="sora-2"', 'model="sora-2-pro"'
+    )
 
     # Elsewhere on the line, or for a kind we do not offer, there is nothing to do.
     assert client.request("textDocument/codeAction", {
@@ -226,12 +242,24 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
         "context": {"diagnostics": [finding], "only": ["source.organizeImports"]}}) == []
 
     # The user applies the fix: the change clears the finding, a change back brings it back.
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": FIXED}]})
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": FIXED}]}
+    )
     assert client.notification("textDocument/publishDiagnostics") == {"uri": uri, "version": 2, "diagnostics": []}
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": SOURCE}]})
-    assert client.notification("textDocument/publishDiagnostics") == {"uri": uri, "version": 3, "diagnostics": [finding]}
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": SOURCE}]}
+    )
+    assert client.notification("textDocument/publishDiagnostics") == {
+        "uri": uri,
+        "version": 3,
+        "diagnostics": [finding],
+    }
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
-    assert client.notification("textDocument/publishDiagnostics") == {"uri": uri, "version": 3, "diagnostics": [finding]}
+    assert client.notification("textDocument/publishDiagnostics") == {
+        "uri": uri,
+        "version": 3,
+        "diagnostics": [finding],
+    }
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert client.notification("textDocument/publishDiagnostics") == {"uri": uri, "diagnostics": []}
 
@@ -239,7 +267,10 @@ def test_diagnostics_code_actions_and_the_preferred_edit(start, tmp_path):
 
 
 @needs_pygls
-@pytest.mark.parametrize("offered, chosen", [(["utf-32", "utf-16"], "utf-32"), (["utf-8"], "utf-8"), (["utf-16"], "utf-16")])
+@pytest.mark.parametrize(
+    "offered, chosen", [(["utf-32", "utf-16"], "utf-32"), (["utf-8"], "utf-8"), (["utf-16"], "utf-16")]
+)
+@pytest.mark.slow
 def test_negotiated_position_encoding(start, tmp_path, offered, chosen):
     client, init = start(encodings=offered, document_changes=True)
     assert init["capabilities"]["positionEncoding"] == chosen
@@ -361,11 +392,15 @@ def test_typing_through_a_syntax_error_keeps_the_findings(start, tmp_path):
     assert [(d["code"], d["range"]["start"]["line"]) for d in first] == [("SOR001", 3)]
     # The user starts a new line above the call: the buffer does not parse for a moment.
     broken = SOURCE.replace("\nclient = ", "\nx = (\n\nclient = ")
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]})
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}
+    )
     shown = client.notification("textDocument/publishDiagnostics")
     assert shown["version"] == 2
     # The same finding, moved down with its line; no SOR000 while typing.
-    assert [(d["code"], d["range"]) for d in shown["diagnostics"]] == [("SOR001", _range(5, COLUMNS["utf-16"]["seconds"]))]
+    assert [(d["code"], d["range"]) for d in shown["diagnostics"]] == [
+        ("SOR001", _range(5, COLUMNS["utf-16"]["seconds"]))
+    ]
     # On save the syntax error is reported.
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
     saved = client.notification("textDocument/publishDiagnostics")["diagnostics"]

@@ -9,19 +9,17 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_on_a_terminal
 
 from sora_lint.docs import tool_version
 from sora_lint.output import OutputOptions, SourceLines, as_text
 from sora_lint.rules import rule_codes
 from sora_lint.types import Diagnostic, Location
-
-from conftest import ROOT
 
 APP = '''\
 from openai import OpenAI
@@ -51,7 +49,10 @@ def sloppy(prompt):
 '''
 
 TAG = " [profile openai: auto: client has no base_url]"
-M1 = "seconds=DURATION (= 10) is not supported by sora-2 (Supported values are: '4', '8', and '12'); use \"8\" or \"12\"" + TAG
+M1 = (
+    "seconds=DURATION (= 10) is not supported by sora-2 (Supported values are: '4', '8', and '12'); use \"8\" or \"12\""
+    + TAG
+)
 M2 = ('seconds=DURATION (= 10) is an int, but profile openai expects a string, as the openai SDK types it: '
       'use "12", the nearest supported duration '
       '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")' + TAG)
@@ -199,8 +200,11 @@ def _region(start, end):
 
 def committed_rule_index() -> list:
     """(code, name, summary) of every rule, from the committed docs/rules/README.md (generated from the rules)."""
-    rows = [line.split(" | ") for line in (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8").splitlines()
-            if line.startswith("| [SOR")]
+    rows = [
+        line.split(" | ")
+        for line in (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| [SOR")
+    ]
     return [(row[0].split("[")[1].split("]")[0], row[1], row[2]) for row in rows]
 
 
@@ -273,7 +277,9 @@ def test_sarif_every_required_property(cli, app):
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("none", "note", "warning", "error") and result["message"]["text"]
         location = result["locations"][0]["physicalLocation"]
-        assert not location["artifactLocation"]["uri"].startswith("/") and "\\" not in location["artifactLocation"]["uri"]
+        assert (
+            not location["artifactLocation"]["uri"].startswith("/") and "\\" not in location["artifactLocation"]["uri"]
+        )
         region = location["region"]
         assert all(region[k] >= 1 for k in ("startLine", "startColumn", "endLine", "endColumn"))
         for fix in result.get("fixes", []):
@@ -368,23 +374,8 @@ src/app.py:24:69: SOR004 {M4}
 
 def _on_a_terminal(cwd: Path, args, env) -> str:
     """Run the CLI with a pseudo-terminal as stdout and return what it printed."""
-    pty = pytest.importorskip("pty")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "sora_lint", *args], cwd=cwd, env=env,
-                            stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    proc.wait(timeout=120)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    _returncode, shown = run_on_a_terminal([sys.executable, "-m", "sora_lint", *args], cwd, env)
+    return shown.decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -4,9 +4,9 @@ import re
 import pytest
 from conftest import ROOT
 
+from sora_lint.analysis.prefilter import might_contain_sora_call, might_contain_sora_call_bytes
 from sora_lint.analysis.shapes import CALL_WORD, EVIDENCE_WORDS, SHAPES
 from sora_lint.engine import check_source
-from sora_lint.prefilter import might_contain_sora_call, might_contain_sora_call_bytes
 
 REPORTED = [
     'import openai\nclient.videos.create(model="sora-2", seconds=10)\n',

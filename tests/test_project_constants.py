@@ -98,6 +98,7 @@ def test_a_constant_bound_twice_or_computed_is_not_read(tmp_path):
 
 def test_a_module_that_is_not_in_the_project_is_not_read(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
-    source = 'from openai import OpenAI\nfrom elsewhere import DURATION\nOpenAI().videos.create(prompt="p", seconds=DURATION)\n'
+    source = ('from openai import OpenAI\nfrom elsewhere import DURATION\n'
+              'OpenAI().videos.create(prompt="p", seconds=DURATION)\n')
     facts = find(cst.parse_module(source), str(tmp_path / "jobs.py"))
     assert repr(facts.calls[0].args["seconds"].value) == "UNKNOWN"

@@ -49,6 +49,8 @@ def test_install_lines_work_against_this_repository():
     if _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true" and \
             _git("cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
         pytest.skip("a shallow clone: the commit may be older than its history")
-    assert _git("cat-file", "-e", f"{commit}^{{commit}}").returncode == 0, f"{commit} is not a commit of this repository"
+    assert _git("cat-file", "-e", f"{commit}^{{commit}}").returncode == 0, (
+        f"{commit} is not a commit of this repository"
+    )
     hooks = _git("show", f"{commit}:.pre-commit-hooks.yaml").stdout
     assert "- id: sora-lint\n" in hooks and "- id: sora-lint-fix\n" in hooks

@@ -7,8 +7,8 @@ import textwrap
 
 from conftest import ROOT, lines
 
-from sora_lint.rule import Rule
 from sora_lint.rules import ALL_RULES, RULES_BY_CODE, rule_codes
+from sora_lint.rules.base import Rule
 from sora_lint.types import PARSE_ERROR
 
 
@@ -22,7 +22,7 @@ def test_every_rule_is_found_once_in_code_order():
     codes = [rule.code for rule in ALL_RULES]
     assert codes == sorted(set(codes)) and PARSE_ERROR not in codes
     assert all(issubclass(rule, Rule) and rule.__module__.startswith("sora_lint.rules.") for rule in ALL_RULES)
-    assert RULES_BY_CODE == {rule.code: rule for rule in ALL_RULES}
+    assert {rule.code: rule for rule in ALL_RULES} == RULES_BY_CODE
     names = [rule.name for rule in ALL_RULES]
     assert len(set(names)) == len(names)
 
@@ -50,7 +50,7 @@ PROBE = textwrap.dedent('''\
 
     from typing import Iterable
 
-    from ..rule import Context, Finding, Rule, SoraCall
+    from .base import Context, Finding, Rule, SoraCall
 
 
     class Probe(Rule):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import libcst
 import pytest
-
 from conftest import FIXTURES, lines, run
+
 from sora_lint.analysis import positions
 from sora_lint.analysis.positions import LineIndex, align, locate
 from sora_lint.engine import check_source, fix_source
@@ -85,6 +85,7 @@ def test_check_reports_at_the_value(cli, tmp_path, name):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_flake8_reports_at_the_value(flake8, tmp_path, name):
     copy(name, tmp_path)
@@ -100,11 +101,13 @@ def test_fix_writes_only_the_fixed_values(cli, tmp_path, name):
     result = cli("fix", name)
     fixes = len(CASES[name][1])
     assert (result.returncode, result.stderr) == (0, "")
-    assert lines(result.stdout) == [f"{fixes} fix{'es' if fixes > 1 else ''} applied in 1 file, 0 left that need a choice."]
+    assert lines(result.stdout) == [f"{fixes} fix{'es' if fixes > 1 else ''} applied in 1 file, "
+                                    f"0 left that need a choice."]
     assert path.read_bytes() == expected_fix(name)
     assert cli("fix", name).stdout == "0 fixes applied in 0 files, 0 left that need a choice.\n"  # idempotent
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("tool", ["git apply", "patch -p1"])
 def test_diff_applies_to_the_files_bytes(cli, tmp_path, name, tool):
@@ -143,6 +146,7 @@ def test_codemod_leaves_gap_files_alone_and_fixes_the_others(tmp_path):
 needs_pygls = pytest.mark.skipif(importlib.util.find_spec("pygls") is None, reason="pygls is not installed")
 
 
+@pytest.mark.slow
 @needs_pygls
 @pytest.mark.parametrize("name", GAP_FIXTURES)
 def test_language_server_ranges_and_quick_fixes(tmp_path, name):
@@ -187,7 +191,8 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
     assert outcome.applied == 0
     assert [(d.code, d.fixes) for d in outcome.remaining] == [("SOR001", ())]  # its safe and unsafe fix withheld
     assert outcome.error == ("2 fixes were withheld: the source text at the value is not the text sora-lint parsed "
-                             "there (a LibCST round-trip gap); the file was left unchanged - please report this as a bug")
+                             "there (a LibCST round-trip gap); the file was left unchanged - please report this as a "
+                             "bug")
 
     path = copy("roundtrip_except_spaces.py", tmp_path)
     from sora_lint.cli import main
@@ -231,7 +236,9 @@ def test_align_pairs_equal_text_around_each_gap():
 
 # --- the faults around writing ------------------------------------------------------------------
 
-NUL_SOURCE = b'import openai\nclient = openai.OpenAI()\nname = "a\x00b"\nclient.videos.create(model="sora-2", seconds="10")\n'
+NUL_SOURCE = (
+    b'import openai\nclient = openai.OpenAI()\nname = "a\x00b"\nclient.videos.create(model="sora-2", seconds="10")\n'
+)
 
 
 def test_nul_byte_file_is_sor000_and_never_written(cli, tmp_path):
@@ -241,7 +248,10 @@ def test_nul_byte_file_is_sor000_and_never_written(cli, tmp_path):
     assert lines(result.stdout)[0] == ("nul.py:1:1: SOR000 could not parse this file, so it was not checked: "
                                        "SyntaxError: source code string cannot contain null bytes")
     result = cli("fix", "nul.py")
-    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 left that need a choice, 1 file could not be checked."
+    assert (
+        lines(result.stdout)[-1]
+        == "0 fixes applied in 0 files, 0 left that need a choice, 1 file could not be checked."
+    )
     assert result.returncode == 1
     assert cli("fix", "--diff", "nul.py").stdout.count("+++") == 0
     assert path.read_bytes() == NUL_SOURCE
@@ -292,7 +302,10 @@ def test_sor000_snippet_cuts_a_long_line_around_the_column(cli, tmp_path):
     result = cli("check", "long.py")
     column = line.index("]]") + 2
     headline, source_line, carets = lines(result.stdout)[:3]
-    assert headline == f"long.py:2:{column}: SOR000 could not parse this file, so it was not checked: SyntaxError: unmatched ']'"
+    assert (
+        headline
+        == f"long.py:2:{column}: SOR000 could not parse this file, so it was not checked: SyntaxError: unmatched ']'"
+    )
     start = column - 1 - 40
     assert source_line == "2 | ..." + line[start:start + 120] + "..."
     assert carets == "  | " + " " * (3 + 40) + "^"
@@ -366,6 +379,7 @@ def libcst_version() -> str:
     return version("libcst")
 
 
+@pytest.mark.slow
 def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
     (tmp_path / "src").mkdir()
     path = tmp_path / "src" / "nul.py"
@@ -391,6 +405,7 @@ def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
         client.kill()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding, newline", [("utf-8-sig", "\r\n"), ("utf-8-sig", "\n"), ("cp1252", "\n")])
 def test_diff_of_a_bom_crlf_or_cp1252_file_applies_with_git(tmp_path, encoding, newline):
     header = "# -*- coding: cp1252 -*-\n" if encoding == "cp1252" else ""

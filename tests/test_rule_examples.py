@@ -7,12 +7,11 @@ example says what that rule does whatever the others say about the same call.
 """
 import libcst
 import pytest
+from conftest import AFTER_SHUTDOWN
 
 from sora_lint.engine import check_source, fix_source
 from sora_lint.rules import ALL_RULES
 from sora_lint.settings import Settings
-
-from conftest import AFTER_SHUTDOWN
 
 VALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.VALID)]
 INVALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.INVALID)]

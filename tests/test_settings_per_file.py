@@ -2,6 +2,7 @@
 import os
 
 from conftest import lines
+
 from sora_lint.rules import rule_codes
 
 CODE = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10", size="720p")\n'
@@ -9,7 +10,8 @@ SIZES = "(Supported values are: '1280x720' and '720x1280')"
 
 
 def sor001(tag):
-    return f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 [{tag}]"
+    return (f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
+            f"and '12'); use 8 or 12 [{tag}]")
 
 
 def sor002(tag):
@@ -26,7 +28,8 @@ OPENAI = "profile openai: auto: client has no base_url"
 
 
 def findings(result):
-    return lines(result.stdout)[:-2] if result.stdout.rstrip().endswith("sora-lint fix`.") else lines(result.stdout)[:-1]
+    return lines(result.stdout)[:-2] if result.stdout.rstrip().endswith("sora-lint "
+                                                                        "fix`.") else lines(result.stdout)[:-1]
 
 
 def tree(root, files):
@@ -89,7 +92,9 @@ def test_selection_like_ruff(cli, tmp_path):
     # An explicit --select on the command line wins over the configuration's ignore.
     result = cli("check", "--output-format", "concise", "--no-cache", "--select", "SOR004", ".")
     assert findings(result) == [f"a.py:2:71: {sor004(OPENAI)}", f"tests/t.py:2:71: {sor004(OPENAI)}"]
-    result = cli("check", "--output-format", "concise", "--no-cache", "--extend-select", "SOR004", "--ignore", "SOR001", ".")
+    result = cli(
+        "check", "--output-format", "concise", "--no-cache", "--extend-select", "SOR004", "--ignore", "SOR001", "."
+    )
     assert findings(result) == [f"a.py:2:71: {sor004(OPENAI)}", f"tests/t.py:2:71: {sor004(OPENAI)}"]
     shown = cli("show-settings", "tests/t.py").stdout
     config = str(tmp_path / "pyproject.toml")
@@ -168,7 +173,8 @@ def test_flake8_plugin_uses_each_files_settings_and_says_where_the_profile_came_
     ]
     (tmp_path / ".flake8").write_text("[flake8]\nsora-profile = apiyi\n")
     found = lines(flake8("--select", "SOR001", "a.py").stdout)
-    assert found == [f"a.py:2:60: {sor001('profile apiyi: set by sora-profile in the flake8 configuration').replace(' [*]', '')}"]
+    assert found == [f"a.py:2:60: "
+                     f"{sor001('profile apiyi: set by sora-profile in the flake8 configuration').replace(' [*]', '')}"]
     found = lines(flake8("--select", "SOR001", "--sora-profile", "apiyi", "a.py").stdout)
     assert found == [f"a.py:2:60: {sor001('profile apiyi: set by --sora-profile').replace(' [*]', '')}"]
 

@@ -195,7 +195,8 @@ strict (user-defined in {tmp_path / 'pyproject.toml'})
 
 @pytest.mark.parametrize("table, message", [
     ("[tool.sora-lint.profiles.mygateway.models.sora-2]\nsecond = [4, 6]\n",
-     "[tool.sora-lint.profiles.mygateway.models.sora-2] second: unknown key (known: default-seconds, deprecated, seconds, shutdown, sizes, upgrades)"),
+     "[tool.sora-lint.profiles.mygateway.models.sora-2] second: unknown key (known: default-seconds, deprecated, "
+     "seconds, shutdown, sizes, upgrades)"),
     ('[tool.sora-lint.profiles.mygateway]\nextends = "apiyy"\n',
      "[tool.sora-lint.profiles.mygateway] extends: unknown profile 'apiyy' (known: apiyi, openai)"),
     ('[tool.sora-lint.profiles.mygateway]\nseconds-type = "integer"\n',

@@ -10,19 +10,19 @@ combined: when two sources vary, they are skipped rather than paired in ways the
 """
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import NamedTuple, Optional
 
 import libcst as cst
 
 from .facts import UNKNOWN, Resolved
-from .scopes import ASSIGN, DEF, PARAM, Scope
+from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
 from .values import Resolver, Value
 
 MAX_VARIANTS = 16
 
 # What ties alternatives of different parameters together: ("if", (scope, test source)) or ("param", id(function)).
-Group = Optional[Tuple[str, object]]
+Group = Optional[tuple[str, object]]
 
 
 class Alternative(NamedTuple):
@@ -32,7 +32,7 @@ class Alternative(NamedTuple):
 
 
 def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Scope,
-            via: Optional[str] = None, key: Optional[str] = None, blocker: Optional[str] = None) -> List[Alternative]:
+            via: str | None = None, key: str | None = None, blocker: str | None = None) -> list[Alternative]:
     """Every value ``node`` may have as the argument ``param``, each anchored where it is written."""
     if isinstance(node, cst.IfExp):
         group: Group = ("if", (id(scope), _source(node.test)))  # the same test text in the same scope
@@ -65,28 +65,31 @@ def _through_name(res: Resolved, name: str) -> Resolved:
     return res
 
 
-def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: Optional[str], key: Optional[str],
-              blocker: Optional[str]) -> Resolved:
+def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: str | None, key: str | None,
+              blocker: str | None) -> Resolved:
     if value.value is UNKNOWN:
         return Resolved(param, UNKNOWN, anchor, None, via=via, key=key)
     return Resolved(param, value.value, anchor, value.literal, via=via or value.via,
                     fix_blocker=blocker or value.blocker, key=key, defined_at=value.defined_at)
 
 
-def _unknown(param: str, anchor: cst.CSTNode, via: Optional[str], key: Optional[str]) -> Alternative:
+def _unknown(param: str, anchor: cst.CSTNode, via: str | None, key: str | None) -> Alternative:
     return Alternative(Resolved(param, UNKNOWN, anchor, None, via=via, key=key), None, None)
 
 
-def _through_parameter(resolver: Resolver, param: str, binding, via, key) -> Optional[List[Alternative]]:
+def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: str | None,
+                       key: str | None) -> list[Alternative] | None:
     """A parameter of a function of this module passed straight on: its default and its callers' values."""
     function = binding.scope.node
     if not isinstance(function, cst.FunctionDef) or binding.scope.parent is None:
         return None
     if binding.scope.parent.kind == "class" or resolver.readers(binding) != 1:
         return None  # a method's callers are not followed; a parameter used twice may be changed
-    parameter: cst.Param = binding.node
+    parameter = binding.node
+    if not isinstance(parameter, cst.Param):
+        return None
     group: Group = ("param", id(function))
-    out: List[Alternative] = []
+    out: list[Alternative] = []
     if parameter.default is not None:
         value = resolver.value(parameter.default, binding.scope.parent)
         out.append(Alternative(_resolved(param, value, parameter.default, via, key, None), group, "default"))
@@ -102,7 +105,7 @@ def _through_parameter(resolver: Resolver, param: str, binding, via, key) -> Opt
     return out or None
 
 
-def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> List[Tuple[cst.Call, Scope]]:
+def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> list[tuple[cst.Call, Scope]]:
     name = function.name.value
     out = []
     for call, call_scope in resolver.walk.named_calls.get(name, ()):
@@ -115,7 +118,7 @@ def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> Lis
 _UNREADABLE = cst.Name("_")
 
 
-def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param):
+def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param) -> cst.BaseExpression | None:
     """What ``call`` passes for ``parameter``: a node, None (omitted), or _UNREADABLE (``*args``/``**kw``)."""
     positional_params = [*function.params.posonly_params, *function.params.params]
     position = next((i for i, p in enumerate(positional_params) if p is parameter), None)
@@ -132,7 +135,7 @@ def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Para
     return None
 
 
-def combine(arguments: Dict[str, List[Alternative]]) -> List[Dict[str, Resolved]]:
+def combine(arguments: dict[str, list[Alternative]]) -> list[dict[str, Resolved]]:
     """The variants of a call: one per branch or caller of the one source that varies."""
     varying = {p: alts for p, alts in arguments.items() if len(alts) > 1 or (alts and alts[0].group is not None)}
     fixed = {p: alts[0].resolved for p, alts in arguments.items() if p not in varying and alts}
@@ -149,7 +152,7 @@ def combine(arguments: Dict[str, List[Alternative]]) -> List[Dict[str, Resolved]
                 if alt.key == "default" and alt.resolved.literal is not None:
                     alt.resolved.fix_blocker = alt.resolved.fix_blocker or (
                         "the default is sent with other values of the function's other parameters")
-    keys: List[object] = []
+    keys: list[object] = []
     for alts in varying.values():
         for alt in alts:
             if alt.key not in keys:

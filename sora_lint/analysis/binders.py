@@ -7,7 +7,7 @@ a match capture) is an ``OTHER`` binding: its value is never known.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set, Tuple
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -27,16 +27,16 @@ from .syntax import literal_value, target_names
 
 class Binders:
     module_scope: Scope
-    key_stores: List[KeyStore]
-    attribute_stores: List[AttributeStore]
-    positions: Dict[int, Tuple[int, int]]
-    order: Dict[int, int]
+    key_stores: list[KeyStore]
+    attribute_stores: list[AttributeStore]
+    positions: dict[int, tuple[int, int]]
+    order: dict[int, int]
     star_import: bool
-    _line: Optional[cst.CSTNode]
-    _stack: List[Tuple[cst.CSTNode, Scope]]
-    _first_iters: Set[int]
+    _line: cst.CSTNode | None
+    _stack: list[tuple[cst.CSTNode, Scope]]
+    _first_iters: set[int]
 
-    def _push(self, nodes, scope: Scope) -> None:
+    def _push(self, nodes: cst.CSTNode | Sequence[cst.CSTNode | None] | None, scope: Scope) -> None:
         """Visit ``nodes`` (a node, a sequence of nodes, or None) next, in source order."""
         if nodes is None:
             return
@@ -47,7 +47,7 @@ class Binders:
             if node is not None:
                 self._stack.append((node, scope))
 
-    def bind(self, scope: Scope, name: str, kind: str, value: object = None, node: Optional[cst.CSTNode] = None) -> None:
+    def bind(self, scope: Scope, name: str, kind: str, value: object = None, node: cst.CSTNode | None = None) -> None:
         target = scope.redirect.get(name, scope) if scope.redirect else scope
         target.bindings.setdefault(name, []).append(Binding(name, target, kind, value, node, self._line))
 
@@ -58,14 +58,14 @@ class Binders:
 
     # --- statements -------------------------------------------------------------------
 
-    def _block(self, node, scope: Scope) -> bool:
+    def _block(self, node: cst.Module | cst.BaseSuite, scope: Scope) -> bool:
         block = id(node)
         positions = self.positions
         for index, statement in enumerate(node.body):
             positions[id(statement)] = (block, index)
         return False
 
-    def _simple_line(self, node, scope: Scope) -> bool:
+    def _simple_line(self, node: cst.CSTNode, scope: Scope) -> bool:
         self._line = node  # small statements never nest: every binder until the next line is in this one
         return False
 
@@ -156,7 +156,7 @@ class Binders:
         self._push(node.item, scope)
         return True
 
-    def _except(self, node, scope: Scope) -> bool:
+    def _except(self, node: cst.ExceptHandler | cst.ExceptStarHandler, scope: Scope) -> bool:
         if node.name is not None:
             self._bind_targets(node.name.name, scope)
         self._push((node.type, node.body), scope)
@@ -188,7 +188,11 @@ class Binders:
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else alias.name.value
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                else alias.name.value
+            )
             joiner = "" if module.endswith(".") else "."
             self.bind(scope, local, IMPORT, f"{module}{joiner}{alias.name.value}")
         return True
@@ -212,7 +216,7 @@ class Binders:
                 owner = owner.parent
         return True
 
-    def _match_name(self, node, scope: Scope) -> bool:
+    def _match_name(self, node: cst.MatchAs | cst.MatchStar, scope: Scope) -> bool:
         if node.name is not None:
             self.bind(scope, node.name.value, OTHER)
         return False
@@ -234,7 +238,7 @@ def _dotted_name(node: cst.CSTNode) -> str:
     return ".".join(reversed(parts))
 
 
-def _literal_key(node: cst.Subscript) -> Optional[str]:
+def _literal_key(node: cst.Subscript) -> str | None:
     if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
         return None
     key = literal_value(node.slice[0].slice.value)

@@ -1,13 +1,12 @@
 """What the analysis hands to the rules: resolved Sora calls and the servers a module names.
 
 These records are the contract between the analysis (which builds them) and the rules,
-the engine and :func:`sora_lint.catalog.validate` (which read them). Fields may be added
+the engine and :func:`sora_lint.validate` (which read them). Fields may be added
 with defaults; none is removed or renamed without changing every reader.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -29,19 +28,19 @@ class Resolved:
     param: str
     value: object  # int, float or str; UNKNOWN when not statically known
     anchor: cst.CSTNode  # where a finding is reported: the value at the call
-    literal: Optional[cst.BaseExpression]  # the literal node a fix rewrites
-    via: Optional[str] = None  # a name ("DURATION") or "**params" the value came through
-    fix_blocker: Optional[str] = None  # why the literal may not be rewritten
+    literal: cst.BaseExpression | None  # the literal node a fix rewrites
+    via: str | None = None  # a name ("DURATION") or "**params" the value came through
+    fix_blocker: str | None = None  # why the literal may not be rewritten
     form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
-    key: Optional[str] = None  # the dict key the value came through (``**params``, a request body)
-    defined_at: Optional[str] = None  # "settings.py:3" when the value is a constant of another project file
+    key: str | None = None  # the dict key the value came through (``**params``, a request body)
+    defined_at: str | None = None  # "settings.py:3" when the value is a constant of another project file
 
 
 @dataclass
 class SoraCall:
     node: cst.Call
     method: str  # "create", "create_and_poll" or "extend"
-    args: Dict[str, Resolved]
+    args: dict[str, Resolved]
     has_evidence: bool
     has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
     transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
@@ -74,13 +73,13 @@ class ClientInfo:
 @dataclass
 class ModuleFacts:
     module: cst.Module
-    calls: List[SoraCall]
-    clients: List[ClientInfo]
+    calls: list[SoraCall]
+    clients: list[ClientInfo]
     imports_openai: bool
     # f-strings quoted with one ' or ": before Python 3.12 their expressions cannot use that quote,
     # so a fix inside one must write its strings with the other. Only those with a call inside are
     # listed: no fix can land in the others.
-    fstrings: List[cst.FormattedString] = field(default_factory=list)
+    fstrings: list[cst.FormattedString] = field(default_factory=list)
     # Other files of the project whose contents this module's results depend on (constants
     # imported from them), as absolute paths: a cached result is stale when one of them changes.
-    dependencies: Tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()

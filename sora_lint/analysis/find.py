@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -21,7 +20,7 @@ from .values import Resolver
 from .walk import Walk, contains_call
 
 
-def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
+def find(module: cst.Module, path: str | None = None) -> ModuleFacts:
     """Every Sora call in ``module`` (SDK calls, library functions and raw requests) with its arguments
     resolved, and the clients and request URLs that say which server the file talks to.
 
@@ -32,8 +31,8 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
     constants = ProjectConstants(path) if path and os.path.isdir(os.path.dirname(os.path.abspath(path))) else None
     resolver = Resolver(walk, constants)
     order = walk.order
-    calls: List[SoraCall] = []
-    clients: List[Tuple[int, ClientInfo]] = []
+    calls: list[SoraCall] = []
+    clients: list[tuple[int, ClientInfo]] = []
     for node, scope in walk.sdk_calls:
         variants, traced = read_sdk_call(resolver, node, scope)
         calls.extend(variants)
@@ -64,9 +63,9 @@ def find(module: cst.Module, path: Optional[str] = None) -> ModuleFacts:
     return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, fstrings, dependencies)
 
 
-def _aliased_constructions(walk: Walk) -> List[Tuple[cst.Call, Scope]]:
+def _aliased_constructions(walk: Walk) -> list[tuple[cst.Call, Scope]]:
     """Calls of a client class imported under another name (``from openai import OpenAI as Client``)."""
-    out: List[Tuple[cst.Call, Scope]] = []
+    out: list[tuple[cst.Call, Scope]] = []
     for scope in walk.scopes:
         for name, bindings in scope.bindings.items():
             if name not in CLIENT_SHORT_NAMES and any(b.kind == IMPORT and b.value in CLIENT_CLASSES for b in bindings):

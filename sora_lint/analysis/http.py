@@ -22,7 +22,6 @@ exactly as a client's ``base_url`` does. Form fields are text on the wire, so th
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -36,6 +35,8 @@ from .values import Resolver
 
 _DYNAMIC = "\0"  # a part of a URL that is not known statically
 _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
+# A body's fields {key: (value node, its scope, fix blocker)}, the name it came through, why a shared body is not fixed.
+Fields = tuple[dict[str, tuple[cst.BaseExpression, Scope, "str | None"]], "str | None", "str | None"]
 _VIDEOS_ENDPOINT = re.compile(r"/videos/?$")
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#]*)")
 
@@ -54,15 +55,21 @@ def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, dep
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value.replace("{{", "{").replace("}}", "}"))
-            elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None:
+            elif (
+                isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None
+            ):
                 out.append(url_template(part.expression, resolver, scope, depth + 1))
             else:
                 out.append(_DYNAMIC)
         return "".join(out)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return url_template(node.left, resolver, scope, depth + 1) + url_template(node.right, resolver, scope, depth + 1)
+        return url_template(node.left, resolver, scope, depth + 1) + url_template(
+            node.right, resolver, scope, depth + 1
+        )
     if isinstance(node, cst.ConcatenatedString):
-        return url_template(node.left, resolver, scope, depth + 1) + url_template(node.right, resolver, scope, depth + 1)
+        return url_template(node.left, resolver, scope, depth + 1) + url_template(
+            node.right, resolver, scope, depth + 1
+        )
     if isinstance(node, cst.Name):
         bound, bound_scope = resolver.bound_expression(node, scope)
         if bound is not node:
@@ -87,7 +94,9 @@ def url_origin(template: str) -> object:
 
 # --- the sender ----------------------------------------------------------------
 
-def _sender(resolver: Resolver, func: cst.BaseExpression, scope: Scope) -> Optional[Tuple[str, Optional[cst.Call], Optional[Scope]]]:
+def _sender(
+    resolver: Resolver, func: cst.BaseExpression, scope: Scope
+) -> tuple[str, cst.Call | None, Scope | None] | None:
     """What sends the request (``"httpx.Client.post"``), the session it is built with, and where."""
     name = resolver.qualified(func, scope)
     if name in MODULE_SENDERS:
@@ -100,7 +109,7 @@ def _sender(resolver: Resolver, func: cst.BaseExpression, scope: Scope) -> Optio
     return f"{session.qualified}.{func.attr.value}", session.construction, session.scope
 
 
-def _argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[cst.BaseExpression]:
+def _argument(call: cst.Call, position: int | None, keyword: str) -> cst.BaseExpression | None:
     """An argument given by position (when it may be) or by keyword."""
     positional = [a for a in call.args if a.keyword is None and not a.star]
     if position is not None and len(positional) > position:
@@ -108,7 +117,7 @@ def _argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional
     return next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
 
 
-def _base_url(session: Optional[cst.Call], sender: str) -> Optional[cst.BaseExpression]:
+def _base_url(session: cst.Call | None, sender: str) -> cst.BaseExpression | None:
     """The ``base_url`` a session is built with (first positional for ``aiohttp.ClientSession``)."""
     if session is None:
         return None
@@ -117,7 +126,7 @@ def _base_url(session: Optional[cst.Call], sender: str) -> Optional[cst.BaseExpr
 
 # --- the body ------------------------------------------------------------------
 
-def _pairs(node: cst.BaseExpression) -> Optional[List[Tuple[str, cst.BaseExpression]]]:
+def _pairs(node: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]] | None:
     """Form fields given as a list/tuple of ``(name, value)`` pairs."""
     pairs = []
     for el in node.elements:  # type: ignore[attr-defined]
@@ -145,7 +154,7 @@ class _Body:
         self.resolver = resolver
         self.scope = scope
         self.before = before
-        self.args: Dict[str, List[Alternative]] = {}
+        self.args: dict[str, list[Alternative]] = {}
         self.has_prompt = False
         self.unreadable = False  # some part of the body cannot be read: a field may hide there
 
@@ -173,7 +182,7 @@ class _Body:
                 alt.resolved.form_field = not is_json
             self.args[key] = alternatives
 
-    def _fields(self, node: cst.BaseExpression):
+    def _fields(self, node: cst.BaseExpression) -> Fields | None:
         """{key: (value node, its scope, fix blocker)}, the name it came through, and why a shared body is not fixed."""
         mapping = self.resolver.mapping(node, self.scope, self.before)
         if mapping is not None:
@@ -182,8 +191,8 @@ class _Body:
                     mapping.name, None)
         container: object = node
         scope = self.scope
-        name: Optional[str] = None
-        shared: Optional[str] = None
+        name: str | None = None
+        shared: str | None = None
         if isinstance(node, cst.Name):
             binding = self.resolver.binding(node.value, self.scope)
             if binding is None or binding.kind != ASSIGN or not self.resolver.only_handed_on(binding):
@@ -200,7 +209,7 @@ class _Body:
 
 # --- the request ---------------------------------------------------------------
 
-def read_request(resolver: Resolver, node: cst.Call, scope: Scope) -> Optional[Tuple[List[SoraCall], ClientInfo]]:
+def read_request(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[list[SoraCall], ClientInfo] | None:
     """The request's variants as Sora calls, and its URL as a record for profile selection.
 
     None when ``node`` is not a POST to the videos endpoint by a known HTTP library.

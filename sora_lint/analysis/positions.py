@@ -16,16 +16,17 @@ an edit is then allowed only where the source text is exactly the node's generat
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_right
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from ..types import NEWLINE
 
-Span = Tuple[int, int]
+Span = tuple[int, int]
 
 # What LibCST may drop, add or rewrite between two tokens it keeps.
 _GAP = re.compile(r"[ \t\x0c\r\n\\]*")
@@ -45,8 +46,8 @@ class _OffsetRecorder(CodegenState):
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.length = 0
         self.targets = {id(t) for t in targets}
-        self.spans: Dict[int, Span] = {}
-        self._open: Dict[int, int] = {}
+        self.spans: dict[int, Span] = {}
+        self._open: dict[int, int] = {}
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -71,14 +72,14 @@ class _OffsetRecorder(CodegenState):
                 raise _AllLocated
 
 
-class Spans(Dict[int, Span]):
+class Spans(dict[int, Span]):
     """Spans in the source keyed by ``id(node)``, and the code LibCST generates for each node.
 
     A span's text in the source is the node's generated text unless LibCST changed whitespace
     inside the node itself; an edit may replace only a span whose text is (engine checks).
     """
 
-    def __init__(self, spans: Dict[int, Span], texts: Dict[int, str]) -> None:
+    def __init__(self, spans: dict[int, Span], texts: dict[int, str]) -> None:
         super().__init__(spans)
         self.texts = texts
 
@@ -93,12 +94,12 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
 
-    def position(self, offset: int) -> Tuple[int, int]:
+    def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
 
-def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: Optional[str] = None) -> Spans:
+def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None = None) -> Spans:
     """Character spans (start, end) of ``nodes`` in ``source``, keyed by ``id(node)``.
 
     ``source`` is the text ``module`` was parsed from (``module.code`` when not given). A node
@@ -107,10 +108,8 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: Optional[st
     if not nodes:
         return Spans({}, {})
     state = _OffsetRecorder(module, nodes)
-    try:
+    with contextlib.suppress(_AllLocated):
         module._codegen(state)
-    except _AllLocated:
-        pass
     generated = "".join(state.tokens)
     texts = {key: generated[start:end] for key, (start, end) in state.spans.items()}
     if source is None or source.startswith(generated):
@@ -132,13 +131,13 @@ def _common_length(a: str, i: int, b: str, j: int) -> int:
     return low
 
 
-def align(generated: str, source: str) -> List[Tuple[int, int, int]]:
+def align(generated: str, source: str) -> list[tuple[int, int, int]]:
     """Runs ``(generated offset, source offset, length)`` of equal text, in order.
 
     Between two runs, LibCST dropped, added or rewrote whitespace. Where the texts differ in
     anything else (no such gap is known), the runs stop: nothing after it is mapped.
     """
-    runs: List[Tuple[int, int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     i = j = 0
     while i < len(generated):
         same = _common_length(generated, i, source, j)
@@ -157,11 +156,11 @@ def align(generated: str, source: str) -> List[Tuple[int, int, int]]:
     return runs
 
 
-def _map_spans(generated: str, source: str, spans: Dict[int, Span]) -> Dict[int, Span]:
+def _map_spans(generated: str, source: str, spans: dict[int, Span]) -> dict[int, Span]:
     runs = align(generated, source)
     run_starts = [run[0] for run in runs]
 
-    def mapped(offset: int, inside: int) -> Optional[int]:
+    def mapped(offset: int, inside: int) -> int | None:
         """``offset`` in the source, through the run holding the generated character at ``inside``."""
         at = bisect_right(run_starts, inside) - 1
         if at < 0:
@@ -171,7 +170,7 @@ def _map_spans(generated: str, source: str, spans: Dict[int, Span]) -> Dict[int,
             return None
         return source_start + offset - start
 
-    out: Dict[int, Span] = {}
+    out: dict[int, Span] = {}
     for key, (start, end) in spans.items():
         if start == end:
             continue

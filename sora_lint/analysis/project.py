@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, List, Optional, Set, Tuple
 
 # path -> ((mtime_ns, size), {name: (value, line)}): each file is read once per run and version.
-_CONSTANTS: Dict[str, Tuple[Tuple[int, int], Dict[str, Tuple[object, int]]]] = {}
+_CONSTANTS: dict[str, tuple[tuple[int, int], dict[str, tuple[object, int]]]] = {}
 
 
 class ProjectConstants:
@@ -23,17 +22,17 @@ class ProjectConstants:
     def __init__(self, path: str) -> None:
         self.file = os.path.abspath(path)
         self.folder = os.path.dirname(self.file)
-        self._root: Optional[str] = None
+        self._root: str | None = None
         self._root_known = False  # found on the first lookup: most modules never need it
-        self.used: Set[str] = set()
+        self.used: set[str] = set()
 
     @property
-    def root(self) -> Optional[str]:
+    def root(self) -> str | None:
         if not self._root_known:
             self._root, self._root_known = _project_root(self.folder), True
         return self._root
 
-    def lookup(self, qualified: str) -> Optional[Tuple[object, str]]:
+    def lookup(self, qualified: str) -> tuple[object, str] | None:
         """(value, "settings.py:3") of ``module.NAME`` (``".settings.DURATION"`` for a relative import)."""
         if "." not in qualified.lstrip("."):
             return None
@@ -48,14 +47,14 @@ class ProjectConstants:
             return None
         return found[0], f"{os.path.relpath(path, self.folder)}:{found[1]}"
 
-    def _module_path(self, module: str) -> Optional[str]:
+    def _module_path(self, module: str) -> str | None:
         level = len(module) - len(module.lstrip("."))
         parts = [p for p in module[level:].split(".") if p]
         if level:
             base = self.folder
             for _ in range(level - 1):
                 base = os.path.dirname(base)
-            bases: List[str] = [base]
+            bases: list[str] = [base]
         else:
             bases = [self.folder] + ([self.root] if self.root and self.root != self.folder else [])
         if not parts:
@@ -68,7 +67,7 @@ class ProjectConstants:
         return None
 
 
-def _project_root(folder: str) -> Optional[str]:
+def _project_root(folder: str) -> str | None:
     current = folder
     while True:
         if os.path.isfile(os.path.join(current, "pyproject.toml")):
@@ -79,7 +78,7 @@ def _project_root(folder: str) -> Optional[str]:
         current = parent
 
 
-def _constants(path: str) -> Dict[str, Tuple[object, int]]:
+def _constants(path: str) -> dict[str, tuple[object, int]]:
     try:
         stat = os.stat(path)
     except OSError:
@@ -98,10 +97,10 @@ def _constants(path: str) -> Dict[str, Tuple[object, int]]:
     return constants
 
 
-def _module_literals(tree: ast.Module) -> Dict[str, Tuple[object, int]]:
+def _module_literals(tree: ast.Module) -> dict[str, tuple[object, int]]:
     """Names bound exactly once in the module, at its top level, to a literal number or string."""
-    counts: Dict[str, int] = {}
-    literals: Dict[str, Tuple[object, int]] = {}
+    counts: dict[str, int] = {}
+    literals: dict[str, tuple[object, int]] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
@@ -127,8 +126,12 @@ def _module_literals(tree: ast.Module) -> Dict[str, Tuple[object, int]]:
     return {name: found for name, found in literals.items() if counts.get(name) == 1}
 
 
-def _literal(node: ast.expr) -> Optional[object]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(node.value, bool):
+def _literal(node: ast.expr) -> object | None:
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float, str))
+        and not isinstance(node.value, bool)
+    ):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _literal(node.operand)

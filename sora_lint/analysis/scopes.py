@@ -6,8 +6,6 @@ scopes as Python resolves it (a class body is not an enclosing scope for the fun
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
-
 import libcst as cst
 
 # Kinds of binding.
@@ -23,20 +21,20 @@ OTHER = "other"  # anything whose value cannot be known: loops, ``+=``, ``del``,
 class Scope:
     __slots__ = ("kind", "parent", "node", "bindings", "loads", "safe", "redirect", "readers", "safe_readers")
 
-    def __init__(self, kind: str, parent: Optional["Scope"], node: Optional[cst.CSTNode]) -> None:
+    def __init__(self, kind: str, parent: Scope | None, node: cst.CSTNode | None) -> None:
         self.kind = kind  # "module", "class", "function" or "comprehension"
         self.parent = parent
         self.node = node  # the FunctionDef / ClassDef / Lambda that opens it
-        self.bindings: Dict[str, List[Binding]] = {}
-        self.loads: Dict[str, int] = {}  # loads of a name in this scope
-        self.safe: Dict[str, int] = {}  # ... of which hand a container on unchanged (``**name``, ``name["k"]``)
-        self.redirect: Dict[str, Scope] = {}  # ``global`` / ``nonlocal`` names
-        self.readers: Dict[str, int] = {}  # loads anywhere that resolve to this scope's binding
-        self.safe_readers: Dict[str, int] = {}
+        self.bindings: dict[str, list[Binding]] = {}
+        self.loads: dict[str, int] = {}  # loads of a name in this scope
+        self.safe: dict[str, int] = {}  # ... of which hand a container on unchanged (``**name``, ``name["k"]``)
+        self.redirect: dict[str, Scope] = {}  # ``global`` / ``nonlocal`` names
+        self.readers: dict[str, int] = {}  # loads anywhere that resolve to this scope's binding
+        self.safe_readers: dict[str, int] = {}
 
-    def owner(self, name: str) -> Optional["Scope"]:
+    def owner(self, name: str) -> Scope | None:
         """The scope whose binding of ``name`` a load in this scope reaches, as Python resolves it."""
-        current: Optional[Scope] = self
+        current: Scope | None = self
         first = True
         while current is not None:
             if current.redirect:
@@ -49,9 +47,9 @@ class Scope:
             current = current.parent
         return None
 
-    def function(self) -> Optional["Scope"]:
+    def function(self) -> Scope | None:
         """The nearest function scope, this one included (comprehensions and lambdas belong to it)."""
-        current: Optional[Scope] = self
+        current: Scope | None = self
         while current is not None and current.kind not in ("function", "module"):
             current = current.parent
         return current if current is not None and current.kind == "function" else None
@@ -61,7 +59,7 @@ class Binding:
     __slots__ = ("name", "scope", "kind", "value", "node", "line")
 
     def __init__(self, name: str, scope: Scope, kind: str, value: object = None,
-                 node: Optional[cst.CSTNode] = None, line: Optional[cst.CSTNode] = None) -> None:
+                 node: cst.CSTNode | None = None, line: cst.CSTNode | None = None) -> None:
         self.name = name
         self.scope = scope
         self.kind = kind
@@ -75,7 +73,7 @@ class KeyStore:
 
     __slots__ = ("name", "scope", "key", "value", "line", "order")
 
-    def __init__(self, name: str, scope: Scope, key: str, value: cst.BaseExpression, line: Optional[cst.CSTNode],
+    def __init__(self, name: str, scope: Scope, key: str, value: cst.BaseExpression, line: cst.CSTNode | None,
                  order: int) -> None:
         self.name, self.scope, self.key, self.value, self.line = name, scope, key, value, line
         self.order = order  # when the walk met it, against a call's ``Walk.order``
@@ -92,5 +90,5 @@ class AttributeStore:
 
 
 
-def add(counter: Dict[str, int], name: str, count: int = 1) -> None:
+def add(counter: dict[str, int], name: str, count: int = 1) -> None:
     counter[name] = counter.get(name, 0) + count

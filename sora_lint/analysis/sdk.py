@@ -7,7 +7,8 @@ also imports openai is not a Sora call.
 """
 from __future__ import annotations
 
-from typing import AbstractSet, Dict, List, NamedTuple, Optional, Tuple
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -38,12 +39,12 @@ class Trace(NamedTuple):
     """What a receiver is: a qualified class or module, and the call that built it (when there is one)."""
 
     qualified: str
-    construction: Optional[cst.Call]
-    scope: Optional[Scope]
+    construction: cst.Call | None
+    scope: Scope | None
 
 
 def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: AbstractSet[str],
-          modules: AbstractSet[str] = frozenset(), depth: int = 0) -> Optional[Trace]:
+          modules: AbstractSet[str] = frozenset(), depth: int = 0) -> Trace | None:
     """Follow a receiver to an instance of one of ``classes`` (or one of ``modules`` itself).
 
     Followed: a construction (``OpenAI(...)``), a name bound once (assignment, ``with ... as``),
@@ -85,10 +86,10 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
     return None
 
 
-def _either(resolver: Resolver, options: List[Tuple[cst.BaseExpression, Scope]], classes: AbstractSet[str],
-            modules: AbstractSet[str], depth: int) -> Optional[Trace]:
+def _either(resolver: Resolver, options: list[tuple[cst.BaseExpression, Scope]], classes: AbstractSet[str],
+            modules: AbstractSet[str], depth: int) -> Trace | None:
     """The client every option that is not ``None`` traces to (what a receiver bound in branches is)."""
-    found: List[Trace] = []
+    found: list[Trace] = []
     for value, value_scope in options:
         if isinstance(value, cst.Name) and value.value == "None":
             continue
@@ -99,7 +100,7 @@ def _either(resolver: Resolver, options: List[Tuple[cst.BaseExpression, Scope]],
     return found[0] if found else None
 
 
-def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
+def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: Scope) -> str | None:
     """The class an annotation names: ``OpenAI``, ``openai.OpenAI``, ``"OpenAI"``, ``Optional[OpenAI]``,
     ``OpenAI | None``."""
     if isinstance(annotation, cst.SimpleString):
@@ -123,13 +124,13 @@ def annotated_class(resolver: Resolver, annotation: cst.BaseExpression, scope: S
     return resolver.qualified(annotation, scope)
 
 
-def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> Optional[Tuple[cst.BaseExpression, Scope]]:
+def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
     """What ``self.X`` / ``cls.X`` holds when the class binds ``X`` exactly once (in its body or a method)."""
     class_scope = resolver.class_of(node.value.value, scope)  # type: ignore[attr-defined]
     if class_scope is None:
         return None
     name = node.attr.value
-    found: List[Tuple[cst.BaseExpression, Scope]] = [
+    found: list[tuple[cst.BaseExpression, Scope]] = [
         (s.value, s.scope) for s in resolver.walk.attribute_stores
         if s.attr == name and resolver.class_of(s.owner, s.scope) is class_scope]
     found += [(b.value, b.scope) for b in class_scope.bindings.get(name, ()) if b.kind == ASSIGN]  # type: ignore[misc]
@@ -138,7 +139,7 @@ def held_value(resolver: Resolver, node: cst.Attribute, scope: Scope) -> Optiona
     return found[0]
 
 
-def sdk_shape(func: cst.BaseExpression) -> Optional[Tuple[str, cst.BaseExpression, bool]]:
+def sdk_shape(func: cst.BaseExpression) -> tuple[str, cst.BaseExpression, bool] | None:
     """(method, receiver, receiver is the videos resource itself) for a ``videos``-shaped callee."""
     if not isinstance(func, cst.Attribute) or func.attr.value not in SDK_METHODS:
         return None
@@ -149,7 +150,7 @@ def sdk_shape(func: cst.BaseExpression) -> Optional[Tuple[str, cst.BaseExpressio
     return (method, resource, False) if resource is not None else None
 
 
-def _resource_receiver(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+def _resource_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
     """The client in ``client.videos``, ``client.videos.with_raw_response``, ``client.with_raw_response.videos``."""
     if not isinstance(node, cst.Attribute):
         return None
@@ -191,7 +192,7 @@ def is_other_model(value: object) -> bool:
     return isinstance(value, str) and value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
 
 
-def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[List[SoraCall], Optional[Trace]]:
+def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[list[SoraCall], Trace | None]:
     """The variants of an SDK call, and what its receiver traced to (None: not traced)."""
     shape = sdk_shape(node.func)
     if shape is None:
@@ -208,7 +209,7 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[Lis
     else:
         scope_of_receiver = scope
     traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
-    client_ok: Optional[bool] = None  # None: not traced
+    client_ok: bool | None = None  # None: not traced
     if traced is not None:
         client_ok = traced.construction is None or serves_sora(
             client_info(resolver, traced.construction, traced.qualified, traced.scope))  # type: ignore[arg-type]
@@ -216,7 +217,7 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[Lis
     return calls, traced
 
 
-def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> List[SoraCall]:
+def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> list[SoraCall]:
     """litellm's ``video_generation(model="openai/sora-2", ...)``: a Sora call when the model is Sora's."""
     method = FUNCTIONS.get(resolver.qualified(node.func, scope) or "")
     if method is None:
@@ -224,9 +225,9 @@ def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> List
     return read_arguments(resolver, node, scope, method, None, provider_prefixes=True)
 
 
-def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str, client_ok: Optional[bool],
-                   provider_prefixes: bool = False) -> List[SoraCall]:
-    arguments: Dict[str, List[Alternative]] = {}
+def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str, client_ok: bool | None,
+                   provider_prefixes: bool = False) -> list[SoraCall]:
+    arguments: dict[str, list[Alternative]] = {}
     star = False
     before = resolver.walk.order.get(id(node), 1 << 62)
     for arg in node.args:
@@ -242,7 +243,9 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
             shared = f"{mapping.name} is unpacked into more than one call"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS:
-                    arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key, mapping.blocker(entry, shared))
+                    arguments[key] = resolve(
+                        resolver, key, entry.node, entry.scope, via, key, mapping.blocker(entry, shared)
+                    )
         elif arg.star == "*":
             star = True
     calls = []

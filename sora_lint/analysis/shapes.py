@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Tuple
 
 SORA_PARAMS = ("model", "seconds", "size", "prompt")
 # The parameters whose validity depends on one another (a duration or a size is valid for a model);
@@ -26,9 +25,9 @@ class Shape:
     evidence: str  # what makes it a Sora call
     server: str  # what names the server (steers profile auto)
     # Regular expressions over the file's text: a file with none of them holds no call of this shape.
-    call_patterns: Tuple[str, ...]
+    call_patterns: tuple[str, ...]
     # Words (lower case) of which one must be in the file for a call of this shape to be reported.
-    evidence_words: Tuple[str, ...]
+    evidence_words: tuple[str, ...]
     example: str  # a file with one reported call of this shape
 
 
@@ -37,7 +36,7 @@ _VIDEOS_ATTRIBUTE = r"videos(?:[\s\\)]|#[^\r\n]*)*\."
 # `videos` at the end of a URL string (optional `/`, then the closing quote or a query string)
 _VIDEOS_URL = r"videos/?[\"'?]"
 
-SHAPES: Tuple[Shape, ...] = (
+SHAPES: tuple[Shape, ...] = (
     Shape("openai-sdk", "sdk",
           "`<client>.videos.create / create_and_poll / extend`, also through `with_raw_response` / "
           "`with_streaming_response`, on an `openai` client under any alias",
@@ -59,7 +58,8 @@ SHAPES: Tuple[Shape, ...] = (
     Shape("http", "http", "a POST to a URL ending in `/videos` with requests, httpx or aiohttp",
           "a `prompt` field or a Sora model in the body", "the URL's host, or the session's `base_url`",
           (_VIDEOS_URL,), ("prompt", "sora"),
-          'import requests\nrequests.post("https://api.openai.com/v1/videos", json={"prompt": "p", "seconds": "10"})\n'),
+          'import requests\nrequests.post("https://api.openai.com/v1/videos", json={"prompt": "p", '
+          '"seconds": "10"})\n'),
 )
 
 # --- what the SDK shapes read ---------------------------------------------------------
@@ -69,7 +69,7 @@ EXTEND_METHODS = frozenset({"extend"})
 SDK_METHODS = CREATE_METHODS | EXTEND_METHODS
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 # Client classes by qualified name, and the name a profile reason shows.
-CLIENT_CLASSES: Dict[str, str] = {
+CLIENT_CLASSES: dict[str, str] = {
     "openai.OpenAI": "OpenAI",
     "openai.AsyncOpenAI": "AsyncOpenAI",
     "openai.AzureOpenAI": "AzureOpenAI",
@@ -77,7 +77,7 @@ CLIENT_CLASSES: Dict[str, str] = {
     "portkey_ai.Portkey": "Portkey",
     "portkey_ai.AsyncPortkey": "AsyncPortkey",
 }
-CLIENT_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in CLIENT_CLASSES)
+CLIENT_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in CLIENT_CLASSES)
 # Modules whose own ``videos`` attribute is a client (``openai.videos.create``).
 MODULE_CLIENTS = frozenset({"openai"})
 # Methods of a client that return a client of the same kind (``client.with_options(timeout=60)``).
@@ -91,12 +91,12 @@ NOT_SORA_MODEL_PREFIXES = ("veo",)
 # --- what the function shapes read ----------------------------------------------------
 
 # qualified name -> the method it stands for ("create" or "extend")
-FUNCTIONS: Dict[str, str] = {
+FUNCTIONS: dict[str, str] = {
     "litellm.video_generation": "create",
     "litellm.avideo_generation": "create",
     "litellm.video_extension": "extend",
 }
-FUNCTION_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in FUNCTIONS)
+FUNCTION_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in FUNCTIONS)
 # litellm routes by a provider prefix; only these route to a Sora contract.
 MODEL_PROVIDER_PREFIXES = ("openai/", "azure/")
 
@@ -112,13 +112,13 @@ SESSION_CLASSES = frozenset({
     "requests.Session", "requests.session", "requests.sessions.Session",
     "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
 })
-SESSION_SHORT_NAMES: FrozenSet[str] = frozenset(q.rsplit(".", 1)[1] for q in SESSION_CLASSES)
+SESSION_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in SESSION_CLASSES)
 
 # --- the prefilter's tokens, derived from the shapes ------------------------------------
 
 # Every call pattern starts with this word: a plain substring test rules most files out first.
 CALL_WORD = "video"
 CALL_PATTERN = "|".join(f"(?:{p})" for s in SHAPES for p in s.call_patterns)
-EVIDENCE_WORDS: Tuple[str, ...] = tuple(sorted({w for s in SHAPES for w in s.evidence_words}))
+EVIDENCE_WORDS: tuple[str, ...] = tuple(sorted({w for s in SHAPES for w in s.evidence_words}))
 CALL_TEXT = re.compile(CALL_PATTERN)
 CALL_BYTES = re.compile(CALL_PATTERN.encode())

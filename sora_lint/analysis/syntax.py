@@ -1,7 +1,8 @@
 """Small readers of LibCST nodes that every part of the analysis shares (no scopes, no state)."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple, Union
+from collections.abc import Iterator
+from typing import Union
 
 import libcst as cst
 
@@ -38,7 +39,7 @@ def literal_value(node: cst.CSTNode) -> object:
     return UNKNOWN
 
 
-def _plain_string(raw: str) -> Optional[str]:
+def _plain_string(raw: str) -> str | None:
     """The value of a string literal without escapes, without ``ast.literal_eval`` (which compiles:
     the costliest step of reading a literal); None when it needs Python's own evaluation."""
     if "\\" in raw or "\r" in raw:  # escapes, or a carriage return Python reads as a newline
@@ -50,9 +51,9 @@ def _plain_string(raw: str) -> Optional[str]:
     return raw[start + len(quote):len(raw) - len(quote)]
 
 
-def dotted(node: cst.CSTNode) -> List[str]:
+def dotted(node: cst.CSTNode) -> list[str]:
     """``a.b.c`` -> ["a", "b", "c"]; a call or subscript in the chain becomes ""."""
-    parts: List[str] = []
+    parts: list[str] = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
@@ -60,9 +61,14 @@ def dotted(node: cst.CSTNode) -> List[str]:
     return parts[::-1]
 
 
-def json_dumps_argument(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+def json_dumps_argument(node: cst.BaseExpression) -> cst.BaseExpression | None:
     """``x`` in ``json.dumps(x, ...)`` (a request body serialised by hand); None for anything else."""
-    if isinstance(node, cst.Call) and dotted(node.func)[-2:] == ["json", "dumps"] and node.args and not node.args[0].star:
+    if (
+        isinstance(node, cst.Call)
+        and dotted(node.func)[-2:] == ["json", "dumps"]
+        and node.args
+        and not node.args[0].star
+    ):
         return node.args[0].value
     return None
 
@@ -79,15 +85,15 @@ def target_names(node: cst.CSTNode) -> Iterator[str]:
 
 
 # One entry of a mapping as written: a literal key and its value, or ``**other`` spread into it.
-DictPart = Union[Tuple[str, cst.BaseExpression], cst.BaseExpression]
+DictPart = Union[tuple[str, cst.BaseExpression], cst.BaseExpression]
 
 
-def dict_parts(node: cst.BaseExpression) -> Optional[List[DictPart]]:
+def dict_parts(node: cst.BaseExpression) -> list[DictPart] | None:
     """The parts of a dict literal or ``dict(...)`` in order: (key, value) or a spread mapping.
 
     None when a key is not a literal string (the keys cannot be known).
     """
-    parts: List[DictPart] = []
+    parts: list[DictPart] = []
     if isinstance(node, cst.Dict):
         for el in node.elements:
             if not isinstance(el, cst.DictElement):

@@ -7,7 +7,7 @@ literal may be rewritten: only when nothing else reads the binding it came throu
 """
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
@@ -16,16 +16,19 @@ from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
+if TYPE_CHECKING:
+    from .project import ProjectConstants
+
 MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe against cycles
 CONVERSIONS = {"str": str, "int": int}
 
 
 class Value(NamedTuple):
     value: object  # UNKNOWN when not statically known
-    literal: Optional[cst.BaseExpression] = None  # the node a fix rewrites
-    via: Optional[str] = None  # the name the value came through
-    blocker: Optional[str] = None  # why the literal may not be rewritten
-    defined_at: Optional[str] = None  # "settings.py:3" for a constant of another module
+    literal: cst.BaseExpression | None = None  # the node a fix rewrites
+    via: str | None = None  # the name the value came through
+    blocker: str | None = None  # why the literal may not be rewritten
+    defined_at: str | None = None  # "settings.py:3" for a constant of another module
 
 
 NOT_KNOWN = Value(UNKNOWN)
@@ -36,29 +39,29 @@ class Entry(NamedTuple):
 
     node: cst.BaseExpression
     scope: Scope
-    blocker: Optional[str]
+    blocker: str | None
 
 
 class Mapping(NamedTuple):
-    entries: Dict[str, Entry]
-    name: Optional[str] = None  # the name it came through (``params``), None for a literal at the call
+    entries: dict[str, Entry]
+    name: str | None = None  # the name it came through (``params``), None for a literal at the call
     shared: bool = False  # that name is read more than once: its literals are not rewritten for one call
 
-    def blocker(self, entry: Entry, shared_why: str) -> Optional[str]:
+    def blocker(self, entry: Entry, shared_why: str) -> str | None:
         return entry.blocker or (shared_why if self.shared else None)
 
 
 class Resolver:
     """Answers questions about one module's names, after its :class:`~.scopes.Walk`."""
 
-    def __init__(self, walk: Walk, constants=None) -> None:
+    def __init__(self, walk: Walk, constants: ProjectConstants | None = None) -> None:
         self.walk = walk
         self.constants = constants  # a ProjectConstants for imports from the same project, or None
-        self._stores: Optional[Dict[Tuple[int, str], List[KeyStore]]] = None
+        self._stores: dict[tuple[int, str], list[KeyStore]] | None = None
 
     # --- names ------------------------------------------------------------------------
 
-    def binding(self, name: str, scope: Scope) -> Optional[Binding]:
+    def binding(self, name: str, scope: Scope) -> Binding | None:
         """The single binding ``name`` reaches from ``scope``; None when there is none or more than one."""
         owner = scope.owner(name)
         if owner is None:
@@ -77,7 +80,7 @@ class Resolver:
         scope = binding.scope
         return scope.readers.get(binding.name, 0) == scope.safe_readers.get(binding.name, 0)
 
-    def bound_expression(self, node: cst.BaseExpression, scope: Scope) -> Tuple[cst.BaseExpression, Scope]:
+    def bound_expression(self, node: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope]:
         """Follow a name to the expression it is bound to (once, by assignment or ``with``)."""
         for _ in range(MAX_DEPTH):
             if not isinstance(node, cst.Name):
@@ -88,9 +91,9 @@ class Resolver:
             node, scope = binding.value, binding.scope  # type: ignore[assignment]
         return node, scope
 
-    def qualified(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    def qualified(self, node: cst.BaseExpression, scope: Scope) -> str | None:
         """``oa.OpenAI`` -> ``"openai.OpenAI"`` when ``oa`` is ``import openai as oa``; None otherwise."""
-        attrs: List[str] = []
+        attrs: list[str] = []
         while isinstance(node, cst.Attribute):
             attrs.append(node.attr.value)
             node = node.value
@@ -167,7 +170,11 @@ class Resolver:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value.replace("{{", "{").replace("}}", "}"))
                 continue
-            if not isinstance(part, cst.FormattedStringExpression) or part.conversion is not None or part.format_spec is not None:
+            if (
+                not isinstance(part, cst.FormattedStringExpression)
+                or part.conversion is not None
+                or part.format_spec is not None
+            ):
                 return NOT_KNOWN
             inner = self.value(part.expression, scope, depth + 1)
             if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
@@ -203,25 +210,27 @@ class Resolver:
                 return found._replace(blocker=found.blocker or f"{_source(owner)} is an Enum member")
         qualified = self.qualified(node, scope)
         if qualified is not None and self.constants is not None:
-            found = self.constants.lookup(qualified)
-            if found is not None:
+            defined = self.constants.lookup(qualified)
+            if defined is not None:
                 source = _source(node)
-                return Value(found[0], None, source, f"{source} is defined in another file ({found[1]})", found[1])
+                return Value(defined[0], None, source, f"{source} is defined in another file ({defined[1]})",
+                             defined[1])
         found_attr = self.class_attribute(node, scope)
         if found_attr is None or _is_enum(found_attr[1]):
             return NOT_KNOWN
         return self._bound_value(found_attr[0], _source(node), depth)
 
-    def _bound_value(self, binding: Binding, shown: str, depth: int, attr: Optional[str] = None) -> Value:
+    def _bound_value(self, binding: Binding, shown: str, depth: int, attr: str | None = None) -> Value:
         inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
         if inner.value is UNKNOWN:
             return NOT_KNOWN
         # Attribute reads are counted by attribute name over the module: one read in all is this one.
         attr = attr or shown.rsplit(".", 1)[-1]
         shared = self.walk.attribute_loads.get(attr, 0) != 1 or self.readers(binding) != 0
-        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None))
+        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere "
+                                                                   f"too" if shared else None))
 
-    def class_attribute(self, node: cst.Attribute, scope: Scope) -> Optional[Tuple[Binding, Scope]]:
+    def class_attribute(self, node: cst.Attribute, scope: Scope) -> tuple[Binding, Scope] | None:
         """The class-body binding ``Config.X`` / ``self.X`` / ``cls.X`` reads, when it is the only one.
 
         A class field with a default (dataclass, ``NamedTuple``) is such a binding. ``self.X``
@@ -244,7 +253,7 @@ class Resolver:
             return None  # ``self.X`` may be a subclass's ``X``
         return found[0], class_scope
 
-    def class_of(self, owner: str, scope: Scope) -> Optional[Scope]:
+    def class_of(self, owner: str, scope: Scope) -> Scope | None:
         """The class body ``owner`` names: a class bound once, or ``self`` / ``cls`` in one of its methods."""
         binding = self.binding(owner, scope)
         if binding is None:
@@ -267,7 +276,7 @@ class Resolver:
 
     # --- containers -------------------------------------------------------------------
 
-    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0) -> Optional[Mapping]:
+    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0) -> Mapping | None:
         """The keys of a mapping and where each value is written; None when the keys cannot be known.
 
         A dict literal or ``dict(...)`` (with ``**spreads`` and ``dict(BASE, ...)`` merged in order),
@@ -304,7 +313,7 @@ class Resolver:
             return None
         if isinstance(node, cst.Call) and not self.is_builtin("dict", scope):
             return None
-        merged: Dict[str, Entry] = {}
+        merged: dict[str, Entry] = {}
         for part in parts:
             if isinstance(part, tuple):
                 merged[part[0]] = Entry(part[1], scope, None)
@@ -316,7 +325,7 @@ class Resolver:
             merged.update({k: e._replace(blocker=spread.blocker(e, why)) for k, e in spread.entries.items()})
         return Mapping(merged)
 
-    def item(self, node: cst.Subscript, scope: Scope, depth: int = 0) -> Optional[Entry]:
+    def item(self, node: cst.Subscript, scope: Scope, depth: int = 0) -> Entry | None:
         """``TABLE["key"]``: the entry a literal key selects in a mapping that can be read."""
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
             return None
@@ -329,7 +338,7 @@ class Resolver:
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
 
-    def completions(self, binding: Binding, before: int, reader: Scope) -> Optional[List[KeyStore]]:
+    def completions(self, binding: Binding, before: int, reader: Scope) -> list[KeyStore] | None:
         """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
 
         None when one of them is not in straight-line code right after the literal (the same block,
@@ -353,7 +362,7 @@ class Resolver:
             out.append(store)
         return out
 
-    def _key_stores(self) -> Dict[Tuple[int, str], List[KeyStore]]:
+    def _key_stores(self) -> dict[tuple[int, str], list[KeyStore]]:
         if self._stores is None:
             self._stores = {}
             for store in self.walk.key_stores:

@@ -8,7 +8,7 @@ methods, and the keys a dict gets after its literal (``params["seconds"] = "8"``
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -31,8 +31,8 @@ _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", 
                    "star", "lbracket", "rbracket", "lbrace", "rbrace", "newline", "indent",
                    "default_indent", "default_newline", "encoding", "has_trailing_newline",
                    "keyword", "quote", "prefix", "value_str")
-_FIELD_CACHE: Dict[type, Tuple[str, ...]] = {}
-_NODE_TYPES: Dict[type, bool] = {}
+_FIELD_CACHE: dict[type, tuple[str, ...]] = {}
+_NODE_TYPES: dict[type, bool] = {}
 
 
 def _is_node(kind: type) -> bool:
@@ -43,7 +43,7 @@ def _is_node(kind: type) -> bool:
     return known
 
 
-def _child_fields(node_type: type) -> Tuple[str, ...]:
+def _child_fields(node_type: type) -> tuple[str, ...]:
     fields = _FIELD_CACHE.get(node_type)
     if fields is None:
         fields = tuple(
@@ -59,26 +59,26 @@ class Walk(Binders):
 
     def __init__(self, module: cst.Module) -> None:
         self.module_scope = Scope("module", None, module)
-        self.scopes: List[Scope] = [self.module_scope]
-        self.sdk_calls: List[Tuple[cst.Call, Scope]] = []  # callee ``<x>.create`` / ``.extend`` / ...
-        self.function_calls: List[Tuple[cst.Call, Scope]] = []  # callee named like a library function shape
-        self.client_calls: List[Tuple[cst.Call, Scope]] = []  # callee named like a client class
-        self.http_calls: List[Tuple[cst.Call, Scope]] = []  # callee ``post`` / ``request``
+        self.scopes: list[Scope] = [self.module_scope]
+        self.sdk_calls: list[tuple[cst.Call, Scope]] = []  # callee ``<x>.create`` / ``.extend`` / ...
+        self.function_calls: list[tuple[cst.Call, Scope]] = []  # callee named like a library function shape
+        self.client_calls: list[tuple[cst.Call, Scope]] = []  # callee named like a client class
+        self.http_calls: list[tuple[cst.Call, Scope]] = []  # callee ``post`` / ``request``
         # Calls of a plain name (``make(...)``), for values passed to a module's own functions.
-        self.named_calls: Dict[str, List[Tuple[cst.Call, Scope]]] = {}
-        self.key_stores: List[KeyStore] = []
-        self.attribute_stores: List[AttributeStore] = []
-        self.class_scopes: Dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
-        self.attribute_loads: Dict[str, int] = {}  # ``x.NAME`` reads, by attribute name
+        self.named_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
+        self.key_stores: list[KeyStore] = []
+        self.attribute_stores: list[AttributeStore] = []
+        self.class_scopes: dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
+        self.attribute_loads: dict[str, int] = {}  # ``x.NAME`` reads, by attribute name
         # id(candidate call) -> when the walk met it (source order), for dict keys completed before it
-        self.order: Dict[int, int] = {}
-        self.fstrings: List[cst.FormattedString] = []
-        self.positions: Dict[int, Tuple[int, int]] = {}  # id(statement) -> (id(its block), index)
+        self.order: dict[int, int] = {}
+        self.fstrings: list[cst.FormattedString] = []
+        self.positions: dict[int, tuple[int, int]] = {}  # id(statement) -> (id(its block), index)
         self.star_import = False
-        self._line: Optional[cst.CSTNode] = None
+        self._line: cst.CSTNode | None = None
         self._first_iters: set = set()  # ids of comprehension ``for`` clauses whose iterable is outer
-        self._stack: List[Tuple[cst.CSTNode, Scope]] = []
-        self._handlers: Dict[type, Callable[[Any, Scope], bool]] = {
+        self._stack: list[tuple[cst.CSTNode, Scope]] = []
+        self._handlers: dict[type, Callable[[Any, Scope], bool]] = {
             cst.Call: self._call, cst.Attribute: self._attribute, cst.Subscript: self._subscript,
             cst.Assign: self._assign, cst.AnnAssign: self._ann_assign, cst.AugAssign: self._aug_assign,
             cst.SimpleStatementLine: self._simple_line, cst.SimpleStatementSuite: self._simple_line,
@@ -142,7 +142,7 @@ class Walk(Binders):
                     if safe:
                         add(owner.safe_readers, name, safe)
 
-    def _new_scope(self, kind: str, parent: Scope, node: Optional[cst.CSTNode]) -> Scope:
+    def _new_scope(self, kind: str, parent: Scope, node: cst.CSTNode | None) -> Scope:
         scope = Scope(kind, parent, node)
         self.scopes.append(scope)
         return scope
@@ -184,7 +184,7 @@ class Walk(Binders):
         self._push(node.decorators, scope)
         return True
 
-    def _comprehension(self, node, scope: Scope) -> bool:
+    def _comprehension(self, node: cst.BaseSimpleComp | cst.DictComp, scope: Scope) -> bool:
         inner = self._new_scope("comprehension", scope, node)
         first = node.for_in
         self._first_iters.add(id(first))

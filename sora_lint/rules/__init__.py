@@ -1,4 +1,4 @@
-"""The rule registry: every :class:`~sora_lint.rule.Rule` subclass defined in a module of this package.
+"""The rule registry: every :class:`~sora_lint.rules.base.Rule` subclass defined in a module of this package.
 
 A rule is one file: a new module here is found, imported and ordered by code, and the codes,
 docs, README table and test lists are all derived from the classes. Nothing is listed by hand.
@@ -12,30 +12,30 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, Tuple, Type
+from functools import cache
+from typing import TYPE_CHECKING
 
 from ..types import PARSE_ERROR
 
 if TYPE_CHECKING:
-    from ..rule import Rule
+    from .base import Rule
 
-    ALL_RULES: Tuple[Type[Rule], ...]  # provided by __getattr__ below
-    RULES_BY_CODE: Dict[str, Type[Rule]]
+    ALL_RULES: tuple[type[Rule], ...]  # provided by __getattr__ below
+    RULES_BY_CODE: dict[str, type[Rule]]
 
 # A rule class's own declaration, `    code = "SOR001"`, in the body of a class.
 _CODE_DECLARATION = re.compile(r"""^[ \t]+code[ \t]*(?::[^=\n]*)?=[ \t]*["'](SOR\d+)["']""", re.MULTILINE)
 
 
-@lru_cache(maxsize=None)
-def _load() -> Tuple[Type[Rule], ...]:
+@cache
+def _load() -> tuple[type[Rule], ...]:
     # Imported here, not above: this is the path that imports LibCST, and only it needs them.
     import importlib
     import pkgutil
 
-    from ..rule import Rule
+    from .base import Rule
 
-    found: Dict[str, Type[Rule]] = {}
+    found: dict[str, type[Rule]] = {}
     # Every module of the package, in name order; a module whose name starts with "_" holds helpers.
     for name in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
         module = importlib.import_module(f"{__name__}.{name}")
@@ -57,8 +57,8 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=None)
-def rule_codes() -> Tuple[str, ...]:
+@cache
+def rule_codes() -> tuple[str, ...]:
     """Every code sora-lint can emit (SOR000 first), read without importing the rules or LibCST."""
     folder = os.path.dirname(__file__)
     codes = set()

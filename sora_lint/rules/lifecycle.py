@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..rule import Context, Finding, Invalid, Notice, Rule, SoraCall, Valid, notice, sdk_default_server
+from .base import Context, Finding, Invalid, Notice, Rule, SoraCall, Valid, notice, sdk_default_server
 
 _OFFICIAL = sdk_default_server()
 
@@ -33,14 +33,17 @@ class ApiShutDown(Rule):
                    'OpenAI(base_url="https://gateway.example.com/v1").videos.create(\n'
                    '    model="sora-2", prompt="a cat", seconds="8")')
     fixable = False
-    fix_safety = "No fix: there is no replacement for a server that is shut down; the move to another server is a choice."
+    fix_safety = (
+        "No fix: there is no replacement for a server that is shut down; the move to another server is a choice."
+    )
     # The examples run with today after the official shutdown (tests/test_rule_examples.py).
     reports = ("a call to a server that has shut down its Sora API (OpenAI's own, `api.openai.com` and the SDK's "
                f"default, since {_OFFICIAL.dates.shutdown}), or has scheduled it, with the date and its source")
     fix_summary = "none"
     VALID = (
         Valid('from openai import OpenAI\n'
-              'OpenAI(base_url="https://gateway.example.com/v1").videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+              'OpenAI(base_url="https://gateway.example.com/v1").videos.create(model="sora-2", prompt="p", '
+              'seconds="8")\n'),
         Valid('from openai import AzureOpenAI\nAzureOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
     )

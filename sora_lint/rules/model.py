@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..rule import (
+from .base import (
     SAFE,
     Context,
     Finding,
@@ -28,8 +28,12 @@ class ModelUnknown(Rule):
     )
     example = 'client.videos.create(model="sora2", prompt="a cat")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat")'
-    fix_safety = "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
-    reports = "a model name that looks like a typo of a Sora model (`sora2`, `Sora-2-Pro`, `sora-2pro`), with a did-you-mean"
+    fix_safety = (
+        "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
+    )
+    reports = (
+        "a model name that looks like a typo of a Sora model (`sora2`, `Sora-2-Pro`, `sora-2pro`), with a did-you-mean"
+    )
     fix_summary = "safe: the only close match"
     VALID = (
         Valid('client.videos.create(model="sora-2-2025-10-06", prompt="p")\n'),
@@ -38,10 +42,13 @@ class ModelUnknown(Rule):
     INVALID = (
         Invalid('client.videos.create(model="sora2", prompt="p")\n',
                 'model="sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro) '
-                "[profile openai: pinned]", (1, 28), (1, 35), fixed='client.videos.create(model="sora-2", prompt="p")\n'),
+                "[profile openai: "
+                "pinned]", (1, 28), (1, 35), fixed='client.videos.create(model="sora-2", prompt="p")\n'),
         Invalid("client.videos.create(model='Sora-2-Pro', prompt='p')\n",
-                "model='Sora-2-Pro' is not a known Sora model; did you mean \"sora-2-pro\"? (known: sora-2, sora-2-pro) "
-                "[profile openai: pinned]", (1, 28), (1, 40), fixed="client.videos.create(model='sora-2-pro', prompt='p')\n"),
+                "model='Sora-2-Pro' is not a known Sora model; did you mean \"sora-2-pro\"? (known: sora-2, "
+                "sora-2-pro) "
+                "[profile openai: "
+                "pinned]", (1, 28), (1, 40), fixed="client.videos.create(model='sora-2-pro', prompt='p')\n"),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -53,7 +60,8 @@ class ModelUnknown(Rule):
             return
         known = ", ".join(ctx.profile.models)
         guess = " or ".join(f'"{c}"' for c in candidates)
-        message = f"{shown(arg)} is not a known Sora model; did you mean {guess}? (known: {known}){fix_blocked_note(arg)}{ctx.tag}"
+        message = (f"{shown(arg)} is not a known Sora model; did you mean {guess}? (known: "
+                   f"{known}){fix_blocked_note(arg)}{ctx.tag}")
         fix = None
         if len(candidates) == 1:
             fix = rewrite(arg, candidates[0], SAFE, f'Replace with "{candidates[0]}"')

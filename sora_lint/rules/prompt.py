@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..rule import Context, Finding, Invalid, Rule, SoraCall, Valid, reported_at, shown
+from .base import Context, Finding, Invalid, Rule, SoraCall, Valid, reported_at, shown
 
 
 class PromptEmpty(Rule):
@@ -22,8 +22,10 @@ class PromptEmpty(Rule):
     VALID = (
         Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="a cat")\n'),
         # Not a literal: what the prompt holds is known only at run time, so it is not guessed.
-        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt=args.prompt)\n'),
-        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt=f"{subject}")\n'),
+        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", '
+              'prompt=args.prompt)\n'),
+        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", '
+              'prompt=f"{subject}")\n'),
     )
     INVALID = (
         Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="")\n',
@@ -31,8 +33,10 @@ class PromptEmpty(Rule):
         Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt=" \\n ")\n',
                 'prompt=" \\n " is only whitespace: the API requires a non-empty prompt [profile apiyi: pinned]',
                 (3, 45), (3, 51), profile="apiyi"),
-        Invalid('from openai import OpenAI\nclient = OpenAI()\nPROMPT = ""\nclient.videos.create(model="sora-2", prompt=PROMPT)\n',
-                'prompt=PROMPT (= "") is empty: the API requires a non-empty prompt [profile openai: pinned]', (4, 45), (4, 51)),
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nPROMPT = ""\n'
+                'client.videos.create(model="sora-2", prompt=PROMPT)\n',
+                'prompt=PROMPT (= "") is empty: the API requires a non-empty prompt [profile openai: '
+                'pinned]', (4, 45), (4, 51)),
         Invalid('import requests\n'
                 'requests.post("https://gateway.example.com/v1/videos", json={"model": "sora-2", "prompt": "  "})\n',
                 'prompt="  " is only whitespace: the API requires a non-empty prompt [profile openai: pinned]',

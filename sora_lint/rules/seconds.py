@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterable, Optional, Tuple
+from collections.abc import Iterable
 
-from ..rule import (
+from .base import (
     SAFE,
     SOR_TYPE_INT,
     SOR_TYPE_STR,
@@ -15,8 +15,8 @@ from ..rule import (
     as_number,
     contract_for_seconds_type,
     fix_blocked_note,
-    neighbours,
     nearest_seconds,
+    neighbours,
     reported_at,
     rewrite,
     seconds_type_is_wrong,
@@ -49,22 +49,32 @@ class SecondsUnsupported(Rule):
     )
     reports = ("a duration the model does not support (`seconds=10` on `sora-2`), "
                "or an extension length `videos.extend` does not take")
-    fix_summary = 'safe: nearest supported value, ties round up; unsafe: `model="sora-2-pro"` where the value is valid there'
+    fix_summary = (
+        'safe: nearest supported value, ties round up; unsafe: `model="sora-2-pro"` where the value is valid there'
+    )
     VALID = (
-        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
-        Valid('from openai import OpenAI\nOpenAI(base_url="https://api.apiyi.com/v1").videos.create(model="sora-2-pro", prompt="p", seconds=15)\n', "auto"),
-        Valid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model=MODEL, prompt=p, seconds=args.seconds)\n"),
+        Valid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
+              'seconds="8")\n'),
+        Valid('from openai import '
+              'OpenAI\nOpenAI(base_url="https://api.apiyi.com/v1").videos.create(model="sora-2-pro", prompt="p", '
+              'seconds=15)\n', "auto"),
+        Valid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model=MODEL, prompt=p, "
+              "seconds=args.seconds)\n"),
     )
     INVALID = (
-        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="9")\n',
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
+                'seconds="9")\n',
                 "seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
                 "[profile openai: pinned]", (3, 58), (3, 61),
-                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
+                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
+                      'seconds="8")\n'),
         # A tie (10 is as far from 8 as from 12) rounds up: the user asked for at least that long.
-        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n',
+        Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
+                'seconds="10")\n',
                 "seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
                 "[profile openai: pinned]", (3, 58), (3, 62),
-                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", seconds="12")\n'),
+                fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
+                      'seconds="12")\n'),
         Invalid("client.videos.create(model='sora-2', prompt='p', seconds=5)\n",
                 "seconds=5 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 4 or 8 "
                 "[profile apiyi: pinned]", (1, 58), (1, 59),
@@ -130,16 +140,20 @@ class SecondsType(Rule):
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n',
                 'seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "8" '
-                '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi") [profile openai: pinned]',
+                '(the APIYI gateway expects an int; if this code calls it, '
+                'set profile = "apiyi") [profile openai: pinned]',
                 (1, 58), (1, 59), fixed='client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n',
                 'seconds="8" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API expects a '
                 'string; if this code calls it, set profile = "openai") [profile apiyi: pinned]',
-                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", seconds=8)\n', profile="apiyi"),
+                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", '
+                                        'seconds=8)\n', profile="apiyi"),
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=8.0)\n',
-                "seconds=8.0 is a float, but profile apiyi expects an int: use 8 (seconds is a whole number of seconds) "
+                "seconds=8.0 is a float, but profile apiyi expects an int: use 8 (seconds is a whole number of "
+                "seconds) "
                 "[profile apiyi: pinned]",
-                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", seconds=8)\n', profile="apiyi"),
+                (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", '
+                                        'seconds=8)\n', profile="apiyi"),
         # A wrong type on an unsupported duration: the fix alone leaves a valid value.
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=5)\n',
                 'seconds=5 is an int, but profile openai expects a string, as the openai SDK types it: use "4", the '
@@ -189,7 +203,7 @@ class SecondsType(Rule):
         yield self.finding(message, reported_at(arg), fix)
 
 
-def _what_to_write(call: SoraCall, found: Optional[Tuple[Tuple[int, ...], str]]) -> str:
+def _what_to_write(call: SoraCall, found: tuple[tuple[int, ...], str] | None) -> str:
     """For a value that is no number at all: the durations to choose from, when the call's are known."""
     if found is None:
         return ""

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from ..rule import (
+from .base import (
     SAFE,
     Context,
     Finding,
@@ -23,7 +23,6 @@ from ..rule import (
     upgrade_for,
 )
 
-
 # How a message and a fix say which of the model's sizes was chosen.
 SAME = "same orientation"
 NEAREST = "same orientation, nearest in area"
@@ -33,7 +32,8 @@ class SizeUnsupported(Rule):
     code = "SOR003"
     name = "size-unsupported"
     summary = "`size` is a resolution the model cannot render"
-    why = "`sora-2` renders at most 720p (1280x720 or 720x1280); larger sizes need `sora-2-pro`, and the API rejects the request."
+    why = ("`sora-2` renders at most 720p (1280x720 or 720x1280); larger sizes need `sora-2-pro`, "
+           "and the API rejects the request.")
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1792x1024")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = (
@@ -54,11 +54,13 @@ class SizeUnsupported(Rule):
                 "size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and '720x1280'); "
                 'use "1280x720" (same orientation), or model="sora-2-pro" [profile openai: pinned]',
                 (1, 55), (1, 66), fixed='client.videos.create(model="sora-2", prompt="p", size="1280x720")\n'),
-        Invalid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', seconds=4)\n",
+        Invalid("from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='1024x1792', "
+                "seconds=4)\n",
                 "size='1024x1792' is not supported by sora-2 (the default model) (Supported values are: '1280x720' "
                 "and '720x1280'); use \"720x1280\" (same orientation) [profile apiyi: pinned]",
                 (3, 39), (3, 50),
-                fixed="from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='720x1280', seconds=4)\n",
+                fixed="from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(prompt='p', size='720x1280', "
+                      "seconds=4)\n",
                 profile="apiyi"),
     )
 
@@ -97,7 +99,9 @@ class SizeMalformed(Rule):
     why = 'The API only accepts sizes such as `"1280x720"`; `"1280*720"`, `"1280 x 720"` or `"720p"` are rejected.'
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1280*720")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
-    fix_safety = "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+    fix_safety = (
+        "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+    )
     reports = 'a size not written `WIDTHxHEIGHT` (`"1280*720"`, `"1280 x 720"`, `"720p"`)'
     fix_summary = "safe: canonical form, where there is one"
     VALID = (Valid('client.videos.create(model="sora-2", prompt="p", size="720x1280")\n'),)
@@ -122,10 +126,12 @@ class SizeMalformed(Rule):
             return
         canon = canonical_size(arg.value)
         if canon is not None:
-            message = f'{shown(arg)} is not a valid size: write it as "{canon}" (WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}'
+            message = (f'{shown(arg)} is not a valid size: write it as "{canon}" '
+                       f'(WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}')
             fix = rewrite(arg, canon, SAFE, f'Replace with "{canon}"')
             yield self.finding(message, reported_at(arg), fix)
             return
         spec, _label = model_spec(call, ctx)
         known = f" (Supported values are: {supported_list(spec.sizes)})" if spec else ""
-        yield self.finding(f'{shown(arg)} is not a valid size: write it as "WIDTHxHEIGHT"{known}{ctx.tag}', reported_at(arg))
+        yield self.finding(f'{shown(arg)} is not a valid size: write it as '
+                           f'"WIDTHxHEIGHT"{known}{ctx.tag}', reported_at(arg))

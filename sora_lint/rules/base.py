@@ -1,19 +1,21 @@
 """What a rule sees (a resolved Sora call and its profile) and what it may propose.
 
-Rules import only this module: it re-exports the catalog and finder pieces they
-need, and a rule's fix asks for a value (:class:`~sora_lint.edits.ReplaceValue`) or a
-new argument (:class:`~sora_lint.edits.AddKeyword`); :mod:`sora_lint.edits` decides the
-bytes. So a rule never touches I/O, LibCST's parser or the source text.
+Rules import only this module: it re-exports (``__all__``) the catalog and analysis pieces
+they need, and a rule's fix asks for a value (:class:`ReplaceValue`) or a new argument
+(:class:`AddKeyword`); :mod:`sora_lint.engine.edits` decides the bytes. So a rule never
+touches I/O, LibCST's parser or the source text.
 """
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import ClassVar, NamedTuple, Union
 
 import libcst as cst
 
-from .catalog import (  # noqa: F401 - re-exported for rules
+from ..analysis.facts import UNKNOWN, Resolved, SoraCall
+from ..contracts.catalog import (
     SOR_TYPE_INT,
     SOR_TYPE_STR,
     ModelSpec,
@@ -28,20 +30,118 @@ from .catalog import (  # noqa: F401 - re-exported for rules
     sdk_default_server,
     upgrades_of,
 )
-from .lifecycle import Notice, Server, notice  # noqa: F401 - re-exported for rules
-from .analysis.facts import UNKNOWN, Resolved, SoraCall  # noqa: F401 - re-exported for rules
-from .edits import AddKeyword, Change, ReplaceValue, comment_inside, value_text
-from .types import SAFE, UNSAFE  # noqa: F401 - re-exported for rules
+from ..contracts.lifecycle import Notice, Server, notice
+from ..types import SAFE, UNSAFE
 
+# What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
+__all__ = [
+    "SOR_TYPE_INT",
+    "SOR_TYPE_STR",
+    "ModelSpec",
+    "Profile",
+    "canonical_size",
+    "contract_for_seconds_type",
+    "is_canonical_size",
+    "model_candidates",
+    "nearest_seconds",
+    "neighbours",
+    "same_orientation_size",
+    "sdk_default_server",
+    "upgrades_of",
+    "Notice",
+    "Server",
+    "notice",
+    "UNKNOWN",
+    "Resolved",
+    "SoraCall",
+    "SAFE",
+    "UNSAFE",
+    "Value",
+    "ReplaceValue",
+    "AddKeyword",
+    "Change",
+    "value_text",
+    "new_string",
+    "FixProposal",
+    "Finding",
+    "Context",
+    "Invalid",
+    "Valid",
+    "Rule",
+    "shown",
+    "reported_at",
+    "shown_value",
+    "supported_list",
+    "model_spec",
+    "seconds_value",
+    "seconds_type_is_wrong",
+    "supported_seconds",
+    "rewrite",
+    "fix_blocked_note",
+    "valid_under",
+    "as_number",
+    "upgrade_for",
+    "switch_model",
+    "comment_inside",
+    "fix_blocker",
+]
 
 _EMPTY_MODULE = cst.Module(body=[])
 
+Value = Union[int, str]
+
+
+@dataclass(frozen=True)
+class ReplaceValue:
+    """Write ``value`` in place of the literal ``target`` (a string, number or concatenation)."""
+
+    target: cst.BaseExpression
+    value: Value
+
+
+@dataclass(frozen=True)
+class AddKeyword:
+    """Add ``keyword="value"`` to ``call`` after its last argument."""
+
+    call: cst.Call
+    keyword: str
+    value: str
+
+
+Change = Union[ReplaceValue, AddKeyword]
+
+
+def value_text(node: cst.BaseExpression | None, value: object) -> str:
+    """How a message shows a value: as its literal was written when that is one short line, else
+    as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
+    if (
+        isinstance(node, (cst.SimpleString, cst.Integer, cst.Float))
+        and "\n" not in node.value
+        and "\r" not in node.value
+    ):
+        return node.value
+    if isinstance(value, str):
+        return new_string(value, frozenset()) or repr(value)
+    return repr(value)
+
+
+def new_string(value: str, forbidden: frozenset[str]) -> str | None:
+    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
+    for quote in ('"', "'"):
+        if quote in forbidden:
+            continue
+        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+        if forbidden and "\\" in body:
+            return None  # no backslash inside an f-string's replacement field before 3.12
+        return f"{quote}{body}{quote}"
+    return None
 
 @dataclass(frozen=True)
 class FixProposal:
     applicability: str
     message: str
-    changes: Tuple[Change, ...]
+    changes: tuple[Change, ...]
 
 
 @dataclass
@@ -49,7 +149,7 @@ class Finding:
     code: str
     message: str
     anchor: cst.CSTNode
-    fixes: List[FixProposal] = field(default_factory=list)
+    fixes: list[FixProposal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -58,9 +158,9 @@ class Context:
 
     profile: Profile
     reason: str
-    server: Optional[Server] = None  # None when the file does not say which server it talks to
+    server: Server | None = None  # None when the file does not say which server it talks to
     server_inferred: bool = False  # the SDK's default server, because the client has no base_url
-    today: Optional[datetime.date] = None  # None: lifecycle dates are not checked
+    today: datetime.date | None = None  # None: lifecycle dates are not checked
 
     @property
     def tag(self) -> str:
@@ -74,9 +174,9 @@ class Invalid(NamedTuple):
 
     code: str
     message: str
-    start: Tuple[int, int]
-    end: Tuple[int, int]
-    fixed: Optional[str] = None
+    start: tuple[int, int]
+    end: tuple[int, int]
+    fixed: str | None = None
     profile: str = "openai"
 
 
@@ -107,7 +207,7 @@ class Rule:
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
-    def finding(self, message: str, anchor: cst.CSTNode, *fixes: Optional[FixProposal]) -> Finding:
+    def finding(self, message: str, anchor: cst.CSTNode, *fixes: FixProposal | None) -> Finding:
         return Finding(self.code, message, anchor, [f for f in fixes if f is not None])
 
 
@@ -147,7 +247,7 @@ def reported_at(arg: Resolved) -> cst.CSTNode:
     return arg.anchor
 
 
-def shown_value(value: Union[int, str]) -> str:
+def shown_value(value: int | str) -> str:
     """A replacement value as a message shows it: ``12`` or ``"12"``."""
     return value_text(None, value)
 
@@ -160,7 +260,7 @@ def supported_list(values: Sequence[object]) -> str:
     return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
-def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
+def model_spec(call: SoraCall, ctx: Context) -> tuple[ModelSpec | None, str]:
     """The spec of the call's model and how to name it; no spec when unknown."""
     name = call.model_name(ctx.profile.default_model_name)
     if not isinstance(name, str):
@@ -170,7 +270,7 @@ def model_spec(call: SoraCall, ctx: Context) -> Tuple[Optional[ModelSpec], str]:
     return spec, label
 
 
-def seconds_value(value: int, profile: Profile, arg: Optional[Resolved] = None) -> Union[int, str]:
+def seconds_value(value: int, profile: Profile, arg: Resolved | None = None) -> int | str:
     """``value`` in the type the contract wants; a form field keeps its literal's type (it is text on the wire)."""
     if arg is not None and arg.form_field:
         return str(value) if isinstance(arg.value, str) else value
@@ -186,7 +286,7 @@ def seconds_type_is_wrong(arg: Resolved, profile: Profile) -> bool:
     return type(arg.value) is not int
 
 
-def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int, ...], str]]:
+def supported_seconds(call: SoraCall, ctx: Context) -> tuple[tuple[int, ...], str] | None:
     """The durations the call accepts and how a message names them; None when unknown or unchecked."""
     if call.is_extend:
         supported = ctx.profile.extend_seconds
@@ -195,14 +295,24 @@ def supported_seconds(call: SoraCall, ctx: Context) -> Optional[Tuple[Tuple[int,
     return (spec.seconds, f"supported by {label}") if spec is not None else None
 
 
-def rewrite(arg: Resolved, value: Union[int, str], applicability: str, message: str) -> Optional[FixProposal]:
+def rewrite(arg: Resolved, value: int | str, applicability: str, message: str) -> FixProposal | None:
     """A fix that writes ``value`` in place of the argument's literal, unless the literal may not be touched."""
     if arg.literal is None or fix_blocker(arg) is not None:
         return None
     return FixProposal(applicability, message, (ReplaceValue(arg.literal, value),))
 
 
-def fix_blocker(arg: Resolved) -> Optional[str]:
+def comment_inside(target: cst.BaseExpression) -> bool:
+    """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
+    parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
+    return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)
+
+
+def fix_blocker(arg: Resolved) -> str | None:
     """Why the argument's literal may not be rewritten: the analysis's reason, or a comment that a
     rewrite would delete (a fix never loses one); None when it may."""
     if arg.fix_blocker:
@@ -225,13 +335,10 @@ def valid_under(call: SoraCall, spec: ModelSpec, profile: Profile) -> bool:
         if number is None or number not in spec.seconds:
             return False
     size = call.args.get("size")
-    if size is not None and isinstance(size.value, str):
-        if canonical_size(size.value) not in spec.sizes:
-            return False
-    return True
+    return not (size is not None and isinstance(size.value, str) and canonical_size(size.value) not in spec.sizes)
 
 
-def as_number(value: object) -> Optional[float]:
+def as_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -244,7 +351,7 @@ def as_number(value: object) -> Optional[float]:
     return None
 
 
-def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
+def upgrade_for(call: SoraCall, ctx: Context) -> str | None:
     """The first model of the call's upgrade path that accepts every duration and size it asks for."""
     if call.is_extend:
         return None
@@ -254,7 +361,7 @@ def upgrade_for(call: SoraCall, ctx: Context) -> Optional[str]:
     return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
 
 
-def switch_model(call: SoraCall, ctx: Context, target: Optional[str]) -> Optional[FixProposal]:
+def switch_model(call: SoraCall, ctx: Context, target: str | None) -> FixProposal | None:
     """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
     if target is None:
         return None

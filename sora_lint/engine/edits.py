@@ -16,39 +16,21 @@ neither fits (nested f-strings using both) there is no edit rather than a broken
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .types import Edit, Location
+from ..rules.base import AddKeyword, Change, ReplaceValue, comment_inside, new_string
+from ..types import Edit, Location
 
 if TYPE_CHECKING:
-    from .analysis.positions import LineIndex
+    from ..analysis.positions import LineIndex
 
-Value = Union[int, str]
-Span = Tuple[int, int]
+Span = tuple[int, int]
 Spans = Mapping[int, Span]
 
 
-@dataclass(frozen=True)
-class ReplaceValue:
-    """Write ``value`` in place of the literal ``target`` (a string, number or concatenation)."""
-
-    target: cst.BaseExpression
-    value: Value
-
-
-@dataclass(frozen=True)
-class AddKeyword:
-    """Add ``keyword="value"`` to ``call`` after its last argument."""
-
-    call: cst.Call
-    keyword: str
-    value: str
-
-
-Change = Union[ReplaceValue, AddKeyword]
 
 # What may sit between "(" and the value inside it: blanks, comments, line breaks, continuations.
 _BLANK = re.compile(r"(?:[ \t\f\r\n]+|#[^\r\n]*|\\(?:\r\n|\r|\n))*")
@@ -56,7 +38,7 @@ _BLANK = re.compile(r"(?:[ \t\f\r\n]+|#[^\r\n]*|\\(?:\r\n|\r|\n))*")
 _REST_OF_LINE = re.compile(r"[ \t\f]*(?P<comma>,)?[ \t\f]*(?:#[^\r\n]*)?(?P<newline>\r\n|\r|\n)")
 
 
-def nodes_to_locate(change: Change) -> List[cst.CSTNode]:
+def nodes_to_locate(change: Change) -> list[cst.CSTNode]:
     """The nodes whose spans :class:`EditBuilder` needs to build ``change``."""
     if isinstance(change, ReplaceValue):
         target = change.target
@@ -72,45 +54,12 @@ def nodes_to_locate(change: Change) -> List[cst.CSTNode]:
     return [args[-1].value] + ([args[starter]] if starter is not None else [args[-1]])
 
 
-def comment_inside(target: cst.BaseExpression) -> bool:
-    """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
-    parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
-    return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
-
-
-def _has_comment(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)
-
-
-def value_text(node: Optional[cst.BaseExpression], value: object) -> str:
-    """How a message shows a value: as its literal was written when that is one short line, else
-    as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
-    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) and "\n" not in node.value and "\r" not in node.value:
-        return node.value
-    if isinstance(value, str):
-        return new_string(value, frozenset()) or repr(value)
-    return repr(value)
-
-
-def new_string(value: str, forbidden: FrozenSet[str]) -> Optional[str]:
-    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
-    for quote in ('"', "'"):
-        if quote in forbidden:
-            continue
-        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-        if forbidden and "\\" in body:
-            return None  # no backslash inside an f-string's replacement field before 3.12
-        return f"{quote}{body}{quote}"
-    return None
-
-
-def forbidden_quotes(span: Span, fstrings: Sequence[cst.FormattedString], spans: Spans) -> FrozenSet[str]:
+def forbidden_quotes(span: Span, fstrings: Sequence[cst.FormattedString], spans: Spans) -> frozenset[str]:
     """The quotes of the single-quoted f-strings that enclose ``span``."""
     return frozenset(f.end for f in fstrings if spans[id(f)][0] < span[0] and span[1] <= spans[id(f)][1])
 
 
-def _string_like(template: cst.BaseExpression, value: str) -> Optional[str]:
+def _string_like(template: cst.BaseExpression, value: str) -> str | None:
     """``value`` in the quotes and prefix of ``template`` (its first part, for a concatenation)."""
     while isinstance(template, cst.ConcatenatedString):
         template = template.left
@@ -124,7 +73,7 @@ def _string_like(template: cst.BaseExpression, value: str) -> Optional[str]:
     return f"{prefix}{quote}{value}{quote}"
 
 
-def _line_starter(call: cst.Call) -> Optional[int]:
+def _line_starter(call: cst.Call) -> int | None:
     """The index of the last argument that begins a line of its own, if any."""
     found = None
     before: Sequence[object] = (call.whitespace_before_args,)
@@ -147,16 +96,16 @@ class EditBuilder:
     """Edits for one module's source text, given the spans of the nodes the changes name."""
 
     def __init__(self, source: str, spans: Spans, fstrings: Sequence[cst.FormattedString],
-                 index: "LineIndex", default_indent: str = "    ") -> None:
+                 index: LineIndex, default_indent: str = "    ") -> None:
         self.source = source
         self.spans = spans
         self.fstrings = fstrings
         self.index = index
         self.default_indent = default_indent
 
-    def build(self, changes: Sequence[Change]) -> Optional[Tuple[Edit, ...]]:
+    def build(self, changes: Sequence[Change]) -> tuple[Edit, ...] | None:
         """The edits for every change, or None when one of them cannot be written safely."""
-        pieces: List[Tuple[int, int, str]] = []
+        pieces: list[tuple[int, int, str]] = []
         for change in changes:
             built = self._replace(change) if isinstance(change, ReplaceValue) else self._add_keyword(change)
             if built is None:
@@ -167,14 +116,14 @@ class EditBuilder:
     def _edit(self, start: int, end: int, content: str) -> Edit:
         return Edit(content, start, end, Location(*self.index.position(start)), Location(*self.index.position(end)))
 
-    def _forbidden(self, span: Span) -> FrozenSet[str]:
+    def _forbidden(self, span: Span) -> frozenset[str]:
         return forbidden_quotes(span, self.fstrings, self.spans)
 
     # --- a literal's value -------------------------------------------------------
 
-    def _replace(self, change: ReplaceValue) -> Optional[List[Tuple[int, int, str]]]:
+    def _replace(self, change: ReplaceValue) -> list[tuple[int, int, str]] | None:
         if comment_inside(change.target):
-            return None  # the rules say so in the message (rule.fix_blocker); this is the last guard
+            return None  # the rules say so in the message (rules.base.fix_blocker); this is the last guard
         span = self._value_span(change.target)
         if span is None:
             return None
@@ -187,7 +136,7 @@ class EditBuilder:
             text = str(value)
         return [(span[0], span[1], text)]
 
-    def _value_span(self, target: cst.BaseExpression) -> Optional[Span]:
+    def _value_span(self, target: cst.BaseExpression) -> Span | None:
         """Where the value itself is: inside its parentheses and the blanks and comments they hold."""
         start, end = self.spans[id(target)]
         source = self.source
@@ -213,7 +162,7 @@ class EditBuilder:
 
     # --- a new keyword argument ----------------------------------------------------
 
-    def _add_keyword(self, change: AddKeyword) -> Optional[List[Tuple[int, int, str]]]:
+    def _add_keyword(self, change: AddKeyword) -> list[tuple[int, int, str]] | None:
         call, source = change.call, self.source
         args = call.args
         if args and not any(a.keyword is not None or a.star == "**" for a in args):
@@ -255,14 +204,14 @@ class EditBuilder:
             return [(value_end, value_end, f",{newline}{indent}{argument}")]
         return [(value_end, value_end, f", {argument}")]
 
-    def _keyword_value(self, change: AddKeyword, at: Span) -> Optional[str]:
+    def _keyword_value(self, change: AddKeyword, at: Span) -> str | None:
         value = new_string(change.value, self._forbidden(at))
         return None if value is None else f"{change.keyword}={value}"
 
     def _line_start(self, offset: int) -> int:
         return max(self.source.rfind("\n", 0, offset), self.source.rfind("\r", 0, offset)) + 1
 
-    def _indent(self, arg: cst.Arg, extra: bool = False) -> Optional[str]:
+    def _indent(self, arg: cst.Arg, extra: bool = False) -> str | None:
         """The blanks that start ``arg``'s line (one level more when ``extra``); None if code comes first."""
         start = self.spans[id(arg)][0]
         line_start = self._line_start(start)

@@ -6,9 +6,11 @@ decides SOR006, because a shutdown belongs to a server, not to a contract.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any
 
+from ..settings import Settings
 from .catalog import (
     AUTO,
     Profile,
@@ -19,21 +21,22 @@ from .catalog import (
     server_for_host,
 )
 from .lifecycle import Server
-from .settings import Settings
 
 
 @dataclass(frozen=True)
 class Choice:
     profile: Profile
     reason: str  # shown at the end of every message: "auto: client has no base_url"
-    server: Optional[Server]  # the server's catalog entry; None when it is not known statically
+    server: Server | None  # the server's catalog entry; None when it is not known statically
     server_inferred: bool = False  # the server is the SDK's default, because the client has no base_url
 
 
 def choose(clients: Sequence[Any], settings: Settings) -> Choice:
     """The profile and server for a file, from its clients (``ClientInfo`` records, first one decides)."""
     profiles = settings.profiles
-    ordered = list(settings.user_profiles.values()) + [p for n, p in profiles.items() if n not in settings.user_profiles]
+    ordered = list(settings.user_profiles.values()) + [
+        p for n, p in profiles.items() if n not in settings.user_profiles
+    ]
     client = clients[0] if clients else None
     pinned = profiles[settings.profile] if settings.profile != AUTO else None
     server, inferred = _server(client, pinned, ordered)
@@ -43,7 +46,7 @@ def choose(clients: Sequence[Any], settings: Settings) -> Choice:
     return Choice(profile, reason, server, inferred)
 
 
-def _auto_profile(client: Any, fallback: Profile, ordered: List[Profile]) -> Tuple[Profile, str]:
+def _auto_profile(client: Any, fallback: Profile, ordered: list[Profile]) -> tuple[Profile, str]:
     default_profile = _profile_of(sdk_default_server(), ordered, fallback)
     if client is None:
         return default_profile, "auto: no client is built in this file"
@@ -62,12 +65,12 @@ def _auto_profile(client: Any, fallback: Profile, ordered: List[Profile]) -> Tup
     return fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile"
 
 
-def _profile_of(server: Server, ordered: List[Profile], fallback: Profile) -> Profile:
+def _profile_of(server: Server, ordered: list[Profile], fallback: Profile) -> Profile:
     """The contract a shipped server follows: the first profile that lists one of its hosts."""
     return next((p for h in server.hosts for p in ordered if p.matches_host(h)), fallback)
 
 
-def _server(client: Any, pinned: Optional[Profile], ordered: List[Profile]) -> Tuple[Optional[Server], bool]:
+def _server(client: Any, pinned: Profile | None, ordered: list[Profile]) -> tuple[Server | None, bool]:
     """The server the file talks to, and whether that was inferred from a missing base_url.
 
     A pinned profile says which server a client without a literal URL talks to: its own

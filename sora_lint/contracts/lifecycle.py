@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Tuple
 
 TODAY_VARIABLE = "SORA_LINT_TODAY"
 _SNAPSHOT = re.compile(r"^(?P<family>.+)-(?P<date>\d{4}-\d{2}-\d{2})$")
@@ -20,8 +20,8 @@ _SNAPSHOT = re.compile(r"^(?P<family>.+)-(?P<date>\d{4}-\d{2}-\d{2})$")
 class Dates:
     """When a shutdown was announced (``deprecated``) and when requests start failing (``shutdown``)."""
 
-    deprecated: Optional[_dt.date] = None
-    shutdown: Optional[_dt.date] = None
+    deprecated: _dt.date | None = None
+    shutdown: _dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,12 @@ class Server:
     """A server that answers Sora requests, and its lifecycle when one is known."""
 
     name: str  # how a message names it: "the official Sora API"
-    hosts: Tuple[str, ...]
+    hosts: tuple[str, ...]
     dates: Dates = Dates()
-    models: Tuple[str, ...] = ()  # the models its source names (shown by `sora-lint doctor`)
+    models: tuple[str, ...] = ()  # the models its source names (shown by `sora-lint doctor`)
     source: str = ""  # what says so
     sdk_default: bool = False  # the server an openai client without base_url talks to
-    clients: Tuple[str, ...] = ()  # client classes that talk to it whatever their URL (AzureOpenAI)
+    clients: tuple[str, ...] = ()  # client classes that talk to it whatever their URL (AzureOpenAI)
     model_dates: Mapping[str, Dates] = field(default_factory=dict)  # a user profile's per-model dates
 
     def matches_host(self, host: str) -> bool:
@@ -69,7 +69,7 @@ class Notice:
         return self.days_left <= 0
 
 
-def notice(server: Server, model: object, today: _dt.date) -> Optional[Notice]:
+def notice(server: Server, model: object, today: _dt.date) -> Notice | None:
     """SOR006's finding for a call of ``model`` to ``server`` on ``today``; None outside the window.
 
     The window opens on the deprecation date (or on the shutdown date when no deprecation
@@ -98,7 +98,7 @@ def parse_date(value: object, what: str) -> _dt.date:
     raise ValueError(f"{what}: {value!r} is not a date (write it YYYY-MM-DD)")
 
 
-def today(override: Optional[str], local_today: _dt.date) -> _dt.date:
+def today(override: str | None, local_today: _dt.date) -> _dt.date:
     """The date SOR006 compares with: ``SORA_LINT_TODAY`` when set, else the local date."""
     if override is None or not override.strip():
         return local_today

@@ -9,15 +9,36 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from collections.abc import Iterable, Sequence
 
-from .types import NEWLINE, Diagnostic
+from ..types import NEWLINE, Diagnostic
 
 # `# noqa`, `# noqa: A1, B2` or `# noqa:A1 B2` (as flake8 and ruff read them).
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+# `# sora-lint: noqa` on a line of its own: the whole file is exempt.
+FILE_EXEMPTION = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)
 
 
-def _tokens(text: str) -> Optional[List[Tuple[int, str]]]:
+def exempts_file(source: str) -> bool:
+    """Whether ``source`` opts out of sora-lint as a whole."""
+    return FILE_EXEMPTION.search(source) is not None
+
+
+def is_suppressed(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
+    """Whether a noqa comment on the diagnostic's line names its code (or no code at all)."""
+    row = diagnostic.location.row
+    if row > len(lines):
+        return False
+    match = NOQA_COMMENT.search(lines[row - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(diagnostic.code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
+
+
+def _tokens(text: str) -> list[tuple[int, str]] | None:
     try:
         return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(text).readline)
                 if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
@@ -25,7 +46,7 @@ def _tokens(text: str) -> Optional[List[Tuple[int, str]]]:
         return None
 
 
-def merged_comment(line: str, codes: Iterable[str]) -> Optional[str]:
+def merged_comment(line: str, codes: Iterable[str]) -> str | None:
     """``line`` with a noqa comment naming ``codes`` (and the codes it named already); None if it has a bare noqa."""
     wanted = sorted(set(codes))
     match = NOQA_COMMENT.search(line)
@@ -39,9 +60,9 @@ def merged_comment(line: str, codes: Iterable[str]) -> Optional[str]:
     return line[:match.start()] + f"# noqa: {', '.join(merged)}" + line[match.end():]
 
 
-def add_noqa(text: str, diagnostics: Sequence[Diagnostic]) -> Tuple[str, int, List[int]]:
+def add_noqa(text: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, int, list[int]]:
     """The text with noqa comments added, how many lines got one, and the rows that could not."""
-    by_row: Dict[int, Set[str]] = {}
+    by_row: dict[int, set[str]] = {}
     for d in diagnostics:
         by_row.setdefault(d.location.row, set()).add(d.code)
     pieces = NEWLINE.split(text)

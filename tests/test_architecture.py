@@ -1,0 +1,123 @@
+"""The package's shape: layers import downwards only, no cycles, no private names across modules,
+no module much over 400 lines. A failure names the import or the module that breaks it."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sora_lint"
+MAX_LINES = 400
+
+# Lower layers never import higher ones. A module not listed here fails the test: place it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # facts: the Sora contracts, the plain records every layer passes around, the settings of a run; no LibCST
+    ("types", "contracts", "catalog", "settings"),
+    ("analysis",),  # where the Sora calls are, what their arguments resolve to
+    ("rules",),  # what is wrong with a call, and the value a fix asks for
+    ("engine",),  # parse, lint, noqa, fix: the bytes of every edit
+    # a run: configuration, files, the runner and its cache, output formats, docs, the Python API
+    ("config", "resolve", "files", "runner", "cache", "output", "docs", "runtime", "api"),
+    ("cli", "lint_report", "flake8_plugin", "lsp", "editor_actions", "codemod", "doctor", "__main__"),  # front ends
+)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        parts = [p for p in rel.parts if p != "__init__"]
+        found[".".join(parts) or "__init__"] = path
+    assert len(found) > 20, f"no package found at {PACKAGE}"  # never pass on nothing
+    return found
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    for rank, names in enumerate(LAYERS):
+        if top in names:
+            return rank
+    raise AssertionError(f"sora_lint/{module.replace('.', '/')}.py is in no layer: add it to LAYERS")
+
+
+def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
+    """(imported module inside the package, names imported from it, line) for every import, at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+    if module == "__init__":
+        package_parts = []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package_parts[: len(package_parts) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            elif node.module and node.module.startswith("sora_lint"):
+                target = node.module[len("sora_lint"):].lstrip(".")
+            else:
+                continue
+            names = [a.name for a in node.names]
+            if not target:  # ``from . import x``: each name is a module
+                out.extend((name, [], node.lineno) for name in names)
+            else:
+                out.append((target, names, node.lineno))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sora_lint."):
+                    out.append((alias.name[len("sora_lint."):], [], node.lineno))
+    return out
+
+
+def test_every_module_is_placed_and_imports_only_its_own_layer_or_below():
+    wrong = []
+    for module, path in _modules().items():
+        if module == "__init__":
+            continue
+        for target, _names, line in _imports(module, path):
+            if target and target.split(".")[0] != module.split(".")[0] and _layer(target) > _layer(module):
+                wrong.append(f"sora_lint/{path.relative_to(PACKAGE)}:{line} imports {target} (a higher layer)")
+    assert wrong == []
+
+
+def test_no_private_name_is_imported_across_modules():
+    wrong = []
+    for module, path in _modules().items():
+        for target, names, line in _imports(module, path):
+            private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+            if private:
+                wrong.append(f"sora_lint/{path.relative_to(PACKAGE)}:{line} imports {', '.join(private)} from {target}")
+    assert wrong == []
+
+
+def test_the_import_graph_has_no_cycle():
+    modules = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for target, names, _line in _imports(module, path):
+            for candidate in [target] + [f"{target}.{n}" for n in names]:
+                if candidate in modules and candidate != module:
+                    graph[module].add(candidate)
+    visiting: list[str] = []
+    done: set[str] = set()
+    cycles: list[str] = []
+
+    def visit(node: str) -> None:
+        if node in done:
+            return
+        if node in visiting:
+            cycles.append(" -> ".join(visiting[visiting.index(node):] + [node]))
+            return
+        visiting.append(node)
+        for nxt in sorted(graph[node]):
+            visit(nxt)
+        visiting.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node)
+    assert cycles == []
+
+
+def test_no_module_is_much_over_400_lines():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
