@@ -95,6 +95,7 @@ class Unparsable(Exception):
 class Parsed(NamedTuple):
     module: Any  # libcst.Module
     cpython_accepts: bool  # False where only LibCST parses it (newer syntax than this Python)
+    tree: Any = None  # CPython's ast.Module of the same source, when it accepts it: positions start from it
 
 
 def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
@@ -115,8 +116,9 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
         # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
         raise Unparsable("SyntaxError: source code string cannot contain null bytes", Location(1, 1))
     cpython_error = None
+    tree = None
     try:
-        ast.parse(source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
         if cpython_required or "too many" in (exc.msg or ""):
@@ -126,7 +128,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     except ValueError as exc:  # null bytes
         raise Unparsable(f"ValueError: {exc}", Location(1, 1)) from None
     try:
-        return Parsed(_parse(source), cpython_error is None)
+        return Parsed(_parse(source), cpython_error is None, tree)
     except Exception as exc:  # libcst.ParserSyntaxError
         if cpython_error is not None:
             raise cpython_error from None
@@ -150,7 +152,7 @@ class ModuleFindings(NamedTuple):
 
 
 def _lint_module(module, source: str, filename: str, settings: Settings,
-                 dependencies: Optional[List[str]] = None) -> ModuleFindings:
+                 dependencies: Optional[List[str]] = None, tree: Any = None) -> ModuleFindings:
     from .analysis.find import find
     from .analysis.positions import LineIndex, locate
     from .edits import EditBuilder, nodes_to_locate
@@ -173,7 +175,7 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, targets + facts.fstrings, source)
+    spans = locate(module, targets + facts.fstrings, source, tree)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
@@ -261,7 +263,7 @@ def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = Tr
         return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = _lint_module(parsed.module, source, filename, settings, dependencies)
+        diagnostics, misplaced = _lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit
