@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .lifecycle import TODAY_VARIABLE, today
-from .prefilter import might_contain_sora_call
 from .settings import Settings
 from .types import NEWLINE, PARSE_ERROR, Diagnostic, Edit, Fix, Location
 
@@ -259,6 +258,9 @@ def check(source: str, filename: str = "<string>", settings: Optional[Settings] 
 def _check(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
            parsed: Optional[Parsed] = None,
            dependencies: Optional[List[str]] = None) -> Checked:
+    # Imported here: a warm cached run imports this module (lifecycle_today) and reads no source.
+    from .prefilter import might_contain_sora_call
+
     if not might_contain_sora_call(source) or _FILE_NOQA.search(source):
         return Checked([], None)
     try:

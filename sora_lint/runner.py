@@ -1,21 +1,18 @@
-"""Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel."""
+"""Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel.
+
+A run on an unchanged tree with a warm cache reads no source, so what only reading, checking,
+fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize)
+is imported where it is used: a warm run does not pay for those imports.
+"""
 from __future__ import annotations
 
-import difflib
-import hashlib
-import io
 import os
 import stat
 import sys
-import tempfile
-import tokenize
 from dataclasses import dataclass, field
-from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .engine import check, check_source, fix_source, misplaced_note
-from .prefilter import might_contain_sora_call_bytes
 from .settings import Settings
 from .types import PARSE_ERROR, Diagnostic, Location
 
@@ -53,6 +50,9 @@ class Undecodable(Exception):
 
 def decode(data: bytes) -> Tuple[str, str]:
     """The text of a Python file and the encoding to write it back with (BOM kept as utf-8-sig)."""
+    import io
+    import tokenize
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -82,6 +82,8 @@ class Snapshot:
 
     @classmethod
     def of(cls, data: bytes, st: os.stat_result) -> "Snapshot":
+        import hashlib
+
         return cls(st.st_size, st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
 
 
@@ -108,6 +110,8 @@ def write_atomically(path: str, text: str, encoding: str, expected: Optional[Sna
     someone else wrote it since it was read, :class:`ChangedOnDisk` is raised and
     it is left as they wrote it.
     """
+    import tempfile
+
     data = text.encode(encoding)
     path = os.path.realpath(path)
     folder = os.path.dirname(path)
@@ -131,6 +135,8 @@ def write_atomically(path: str, text: str, encoding: str, expected: Optional[Sna
 
 
 def _unchanged(path: str, expected: Snapshot) -> bool:
+    import hashlib
+
     try:
         st = os.stat(path)
         if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns):
@@ -151,6 +157,8 @@ def _patch_lines(text: str) -> List[str]:
 
 def unified_diff(before: str, after: str, path: str) -> str:
     """A patch from ``before`` to ``after`` that `patch` and `git apply` accept."""
+    import difflib
+
     out = []
     for line in difflib.unified_diff(_patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"):
         out.append(line)
@@ -174,6 +182,8 @@ def unified_diff_bytes(before: str, after: str, path: str, encoding: str) -> byt
         old, new = before.encode(encoding), after.encode(encoding)
     except (UnicodeError, LookupError) as exc:
         raise NoPatch(f"its text cannot be written in its encoding {encoding} ({exc})") from None
+    import difflib
+
     name = os.fsencode(path)
     out = []
     for line in difflib.diff_bytes(difflib.unified_diff, _patch_byte_lines(old), _patch_byte_lines(new),
@@ -192,6 +202,11 @@ def _patch_byte_lines(data: bytes) -> List[bytes]:
 
 def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
+    from collections import Counter
+
+    from .engine import check, check_source, fix_source, misplaced_note
+    from .prefilter import might_contain_sora_call_bytes
+
     result = FileResult(path)
     try:
         if data is None:
@@ -254,6 +269,12 @@ def process(path: str, data: Optional[bytes], job: Job) -> FileResult:
     return result
 
 
+def _might_hold_sora_call(data: bytes) -> bool:
+    from .prefilter import might_contain_sora_call_bytes
+
+    return might_contain_sora_call_bytes(data)
+
+
 def _worker(item: Tuple[str, bytes, Job]) -> FileResult:
     return process(*item)
 
@@ -307,7 +328,7 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
             if hit is not None:
                 results.append(hit)
                 continue
-        if might_contain_sora_call_bytes(data):
+        if _might_hold_sora_call(data):
             candidates.append((path, data, file_job))
         elif cache is not None:
             cache.store(path, data, cache.fingerprint(file_job.settings), [])
