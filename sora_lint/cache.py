@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 import zlib
 from collections.abc import Sequence
@@ -202,6 +201,8 @@ class Cache:
         """Merge this run's entries into the file on disk and replace it atomically; never fails the run."""
         if not self.changed:
             return
+        import tempfile  # only a run that learnt something writes: a warm run does not import it
+
         try:
             self._prepare_folder()
             with _Lock(os.path.join(self.folder, ".lock")):

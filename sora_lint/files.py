@@ -20,8 +20,12 @@ class _GitIgnore:
     def __init__(self) -> None:
         self.specs: list[tuple[str, object]] = []
 
-    def add_folder(self, folder: str) -> None:
+    def add_folder(self, folder: str, names: Iterable[str] | None = None) -> None:
+        """Read ``folder``'s .gitignore; ``names``, the folder's non-folder entries when the caller
+        listed them, saves a stat per folder of a walk."""
         path = os.path.join(folder, ".gitignore")
+        if names is not None and ".gitignore" not in names:
+            return
         if not os.path.isfile(path):
             return
         import pathspec  # only paid where there is a .gitignore
@@ -100,8 +104,7 @@ def repository_root(folder: str) -> str | None:
         current = parent
 
 
-def _is_virtualenv(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+VIRTUALENV_MARKER = "pyvenv.cfg"
 
 
 SettingsFor = Callable[[str], Settings]  # a folder's settings
@@ -137,7 +140,12 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        ignore.add_folder(folder)
+        if folder != root and VIRTUALENV_MARKER in files:
+            # A virtualenv below the folder named: skipped whole (the same as pruning it from its parent's
+            # folders, without a stat of every folder's pyvenv.cfg on the way).
+            dirs[:] = []
+            continue
+        ignore.add_folder(folder, files)
         settings = settings_for(folder)
         below = "" if folder == root else folder[len(root):].lstrip(os.sep) + os.sep
 
@@ -150,8 +158,7 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
         dirs[:] = sorted(
             d for d in dirs
             if not skip(d)
-            and not _is_virtualenv(os.path.join(folder, d))
-            and not ignore.ignored(os.path.join(folder, d), True)
+            and not (ignore.specs and ignore.ignored(os.path.join(folder, d), True))
         )
         # Files: their folders passed the checks above, so only the configured patterns are left to match
         # (a default-excluded name is a folder's, never a .py file's).

@@ -1,22 +1,19 @@
-"""Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel."""
+"""Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel.
+
+A run on an unchanged tree with a warm cache reads no source, so what only reading, checking,
+fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize)
+is imported where it is used: a warm run does not pay for those imports.
+"""
 from __future__ import annotations
 
 import contextlib
-import difflib
-import hashlib
-import io
 import os
 import stat
 import sys
-import tempfile
-import tokenize
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
-from .analysis.prefilter import might_contain_sora_call_bytes
-from .engine import check, check_source, fix_source, misplaced_note
 from .settings import Settings
 from .types import PARSE_ERROR, Diagnostic, Location
 
@@ -54,6 +51,9 @@ class Undecodable(Exception):
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a Python file and the encoding to write it back with (BOM kept as utf-8-sig)."""
+    import io
+    import tokenize
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -61,8 +61,8 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        raise Undecodable(f"not valid {encoding}: "
-                          f"{exc.reason if isinstance(exc, UnicodeDecodeError) else exc}") from None
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc
+        raise Undecodable(f"not valid {encoding}: {reason}") from None
 
 
 def _file_error_diagnostic(path: str, message: str) -> Diagnostic:
@@ -84,6 +84,8 @@ class Snapshot:
 
     @classmethod
     def of(cls, data: bytes, st: os.stat_result) -> Snapshot:
+        import hashlib
+
         return cls(st.st_size, st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
 
 
@@ -110,6 +112,8 @@ def write_atomically(path: str, text: str, encoding: str, expected: Snapshot | N
     someone else wrote it since it was read, :class:`ChangedOnDisk` is raised and
     it is left as they wrote it.
     """
+    import tempfile
+
     data = text.encode(encoding)
     path = os.path.realpath(path)
     folder = os.path.dirname(path)
@@ -131,6 +135,8 @@ def write_atomically(path: str, text: str, encoding: str, expected: Snapshot | N
 
 
 def _unchanged(path: str, expected: Snapshot) -> bool:
+    import hashlib
+
     try:
         st = os.stat(path)
         if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns):
@@ -151,6 +157,8 @@ def _patch_lines(text: str) -> list[str]:
 
 def unified_diff(before: str, after: str, path: str) -> str:
     """A patch from ``before`` to ``after`` that `patch` and `git apply` accept."""
+    import difflib
+
     out = []
     for line in difflib.unified_diff(
         _patch_lines(before), _patch_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"
@@ -176,6 +184,8 @@ def unified_diff_bytes(before: str, after: str, path: str, encoding: str) -> byt
         old, new = before.encode(encoding), after.encode(encoding)
     except (UnicodeError, LookupError) as exc:
         raise NoPatch(f"its text cannot be written in its encoding {encoding} ({exc})") from None
+    import difflib
+
     name = os.fsencode(path)
     out = []
     for line in difflib.diff_bytes(difflib.unified_diff, _patch_byte_lines(old), _patch_byte_lines(new),
@@ -194,6 +204,11 @@ def _patch_byte_lines(data: bytes) -> list[bytes]:
 
 def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
+    from collections import Counter
+
+    from .analysis.prefilter import might_contain_sora_call_bytes
+    from .engine import check, check_source, fix_source, misplaced_note
+
     result = FileResult(path)
     try:
         if data is None:
@@ -256,6 +271,12 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     return result
 
 
+def _might_hold_sora_call(data: bytes) -> bool:
+    from .analysis.prefilter import might_contain_sora_call_bytes
+
+    return might_contain_sora_call_bytes(data)
+
+
 def _worker(item: tuple[str, bytes, Job]) -> FileResult:
     return process(*item)
 
@@ -309,7 +330,7 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
             if hit is not None:
                 results.append(hit)
                 continue
-        if might_contain_sora_call_bytes(data):
+        if _might_hold_sora_call(data):
             candidates.append((path, data, file_job))
         elif cache is not None:
             cache.store(path, data, cache.fingerprint(file_job.settings), [])
@@ -319,7 +340,15 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
         import concurrent.futures
         import multiprocessing
 
-        import libcst  # noqa: F401 - imported once here, inherited by forked workers
+        # Imported once here and inherited by forked workers, each of which would import them again
+        # (about 60 ms of CPU a worker): LibCST, and the modules a check or a fix loads when it needs them.
+        import libcst  # noqa: F401
+
+        from . import engine, rules  # noqa: F401
+        from .analysis import find, positions, prefilter  # noqa: F401
+        from .contracts import selection  # noqa: F401
+        from .engine import edits  # noqa: F401
+        from .rules import base  # noqa: F401
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:

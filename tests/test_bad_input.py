@@ -132,7 +132,8 @@ def test_binary_file_named_py(cli, tmp_path):
      "could not parse this file, so it was not checked: SyntaxError: too many nested parentheses"),
     ("x = a" + ".b" * 50_000,
      "could not parse this file, so it was not checked: it is nested too deeply for Python's own parser"),
-    ("x = " + " and ".join(["a"] * 50_000),
+    # Code generation (positions) recurses: the deep expression sits before the value reported in its call.
+    ('client.videos.create(prompt=(' + " and ".join(["a"] * 50_000) + '), model="sora-2", seconds="10")',
      "could not check this file: it is nested too deeply for sora-lint (Python's recursion limit)"),
 ])
 @pytest.mark.slow
@@ -144,6 +145,13 @@ def test_deep_nesting_is_named_and_the_run_goes_on(cli, tmp_path, body, message)
     assert out[0].split(": SOR000 ")[1] == message
     assert out[1] == f"z.py:2:58: {SOR001_TAIL}"
     assert err == []
+
+
+def test_a_deep_statement_without_a_reported_value_does_not_stop_the_check(cli, tmp_path):
+    """Positions are generated only for the statements holding reported values: the file is checked."""
+    (tmp_path / "deep.py").write_text("import openai\nx = " + " and ".join(["a"] * 50_000) + "\n" + CALL)
+    assert check(cli, "deep.py") == (1, [f"deep.py:3:58: {SOR001_TAIL}", "Found 1 error.",
+                                         "[*] 1 fixable with `sora-lint fix`."], [])
 
 
 def test_valid_python_libcst_rejects(cli, tmp_path):

@@ -116,3 +116,29 @@ def test_fixit_rule_finds_what_the_generator_planted(tiny_run) -> None:
         pytest.skip("fixit is not installed")
     planted = results["corpus"]["dense"]["details"]["fixit_expected_findings"]
     assert results["commands"]["fixit-dense"]["findings"] == planted
+
+
+def test_a_corpus_hidden_from_sora_lint_is_a_problem_before_any_round(tmp_path: Path) -> None:
+    """A corpus under a folder a .gitignore lists (bench/out/ in this repository) would be measured as
+    zero files for sora-lint and all the work for the floor: the run must stop and say so."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus
+        import run
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("out/\n")
+    trees = {}
+    for tree, count in (("real", 3), ("dense", 2)):
+        for i in range(count):
+            (tmp_path / "out" / tree).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "out" / tree / f"m{i}.py").write_text("x = 1\n")
+        trees[tree] = corpus.CorpusInfo(str(tmp_path / "out" / tree), files=count)
+    assert run.hidden_files(tmp_path / "out", trees) == [
+        f"sora-lint sees 0 of the 3 files of the real tree under {tmp_path / 'out'} (a .gitignore or an exclude "
+        "above it?); choose another --out",
+        f"sora-lint sees 0 of the 2 files of the dense tree under {tmp_path / 'out'} (a .gitignore or an exclude "
+        "above it?); choose another --out"]
+    (tmp_path / ".gitignore").write_text("")
+    assert run.hidden_files(tmp_path / "out", trees) == []

@@ -1,7 +1,7 @@
 """The position pass relies on LibCST's private code generation: fail loudly if it changes shape."""
 import libcst as cst
 
-from sora_lint.analysis.positions import LineIndex, locate
+from sora_lint.analysis.positions import LineIndex, locate, locate_in_statements
 
 
 def test_private_codegen_api_still_gives_exact_spans():
@@ -18,3 +18,71 @@ def test_private_codegen_api_still_gives_exact_spans():
 def test_line_index_counts_crlf_and_cr_as_one_line_end():
     index = LineIndex("a\r\nb\rc\nd")
     assert [index.position(o) for o in (0, 3, 5, 7)] == [(1, 1), (2, 1), (3, 1), (4, 1)]
+
+
+# --- the pass through the statements that hold the nodes (CPython's tree gives their lines) -------
+
+STATEMENT_SOURCES = [
+    # decorators (one spread over lines, comments between them), a class, small statements on one line
+    '#!/usr/bin/env python\n# header\n\nimport openai\n\n\n@decorate\n# between\n@other(\n    "arg",\n)\n'
+    'def make():\n    return client.videos.create(model="sora-2", seconds=10)\n\n'
+    'x = 1; y = client.videos.create(seconds="8")\n\nclass Jobs:\n    SIZE = "720x1280"\n\n'
+    '    async def run(self):\n        await c.videos.create(size=self.SIZE, seconds=4)\n',
+    # CRLF and lone CR line ends, a docstring over lines, a last line without its newline
+    '"""Module\r\ndoc."""\r\nimport os\rDURATION = 8\r\nclient.videos.create(seconds=DURATION, size="1x1")',
+    # a statement in parentheses over lines, a form feed, tabs, a string holding a line break
+    'text = """a\nb"""\n\x0c\nif True:\n\tclient.videos.create(\n\t\tseconds = 12,  # twelve\n\t)\n'
+    '(\n    client.videos.create(model="sora-2-pro")\n)\n',
+]
+
+
+def _literals(module):
+    out = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node):
+            if isinstance(node, (cst.SimpleString, cst.Integer, cst.Call, cst.Arg, cst.Name)):
+                out.append(node)
+            return True
+
+    module.visit(Collect())
+    return out
+
+
+def test_statement_pass_gives_the_spans_of_the_whole_module_pass():
+    import ast
+
+    for source in STATEMENT_SOURCES:
+        module = cst.parse_module(source)
+        nodes = _literals(module)
+        by_statement = locate_in_statements(module, nodes, source, ast.parse(source))
+        whole = locate(module, nodes, source)
+        assert by_statement is not None, source
+        assert dict(by_statement) == dict(whole) and by_statement.texts == whole.texts
+        assert len(by_statement) == len(nodes)
+        for node in nodes:
+            start, end = by_statement[id(node)]
+            assert source[start:end] == by_statement.text(id(node))
+        assert locate(module, nodes, source, ast.parse(source)) == whole
+
+
+def test_statement_pass_gives_way_where_libcst_does_not_round_trip_the_statement():
+    """``except (A, B)   :`` comes back without its spaces: a node after that gap is placed by the
+    whole-module pass, which maps across it; a node before it, or in another statement, is not affected."""
+    import ast
+
+    source = "try:\n    pass\nexcept (A, B)   :\n    f(seconds=10)\ng(size='x')\n"
+    module = cst.parse_module(source)
+    handler = cst.ensure_type(module.body[0], cst.Try).handlers[0]
+    before_gap = handler.type
+    after_gap = handler.body.body[0].body[0].value.args[0].value
+    other = module.body[1].body[0].value.args[0].value
+    tree = ast.parse(source)
+    assert locate_in_statements(module, [after_gap], source, tree) is None
+    assert locate_in_statements(module, [after_gap, other], source, tree) is None
+    for node, text in ((before_gap, "(A, B)"), (other, "'x'")):
+        spans = locate_in_statements(module, [node], source, tree)
+        assert spans is not None and source[slice(*spans[id(node)])] == text
+    spans = locate(module, [after_gap, other], source, tree)
+    assert (source[slice(*spans[id(after_gap)])], source[slice(*spans[id(other)])]) == ("10", "'x'")
+    assert spans.text(id(after_gap)) == "10"

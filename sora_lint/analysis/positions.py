@@ -13,13 +13,22 @@ whitespace only (scripts/scan_roundtrip.py checks that claim on real code). A no
 last characters are mapped through the run of equal text that holds them, never through a gap;
 an edit is then allowed only where the source text is exactly the node's generated text
 (engine checks). A node that cannot be mapped has no span.
+
+With the CPython tree of the same source (the engine parses it first anyway), code is generated
+only for the top-level statements that hold a node to locate: CPython's line numbers say where
+each statement starts in the source, and the statement's generated text must be exactly the
+source there, or the whole-module pass above is used instead. On a file full of Sora calls this
+generates a few small statements instead of everything up to the last reported node.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -36,40 +45,62 @@ class _AllLocated(Exception):
     pass
 
 
+class _NoSyntacticPosition:
+    """The context manager LibCST's code generation enters around many nodes; positions are not
+    recorded here, and a plain object costs a fraction of the base class's generator-based one."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_SYNTACTIC_POSITION = _NoSyntacticPosition()
+
+
 class _OffsetRecorder(CodegenState):
     """Code generation that keeps the text it generates and remembers where the targets start and end.
 
     It stops as soon as the last target is closed, so only the prefix up to it is generated.
+    Marks are token counts (no Python call per token: ``add_token`` is the list's own append);
+    :meth:`spans` turns them into character offsets.
     """
 
     def __init__(self, module: cst.Module, targets: Iterable[cst.CSTNode]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.length = 0
+        self.add_token = self.tokens.append  # type: ignore[method-assign,assignment]
         self.targets = {id(t) for t in targets}
-        self.spans: dict[int, Span] = {}
+        self.marks: dict[int, tuple[int, int]] = {}
         self._open: dict[int, int] = {}
 
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.length += len(value)
-
     def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
+        self.tokens.extend(self.indent_tokens)
 
     def pop_trailing_newline(self) -> None:
         pass  # only reached after the last statement: every target is closed by then
 
+    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+                                  end_node: cst.CSTNode | None = None) -> Any:
+        return _NO_SYNTACTIC_POSITION
+
     def before_codegen(self, node: cst.CSTNode) -> None:
         if id(node) in self.targets:
-            self._open[id(node)] = self.length
+            self._open[id(node)] = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         if key in self._open:
-            self.spans[key] = (self._open.pop(key), self.length)
-            if len(self.spans) == len(self.targets):
+            self.marks[key] = (self._open.pop(key), len(self.tokens))
+            if len(self.marks) == len(self.targets):
                 raise _AllLocated
+
+    def generate(self, node: cst.CSTNode) -> tuple[str, dict[int, Span]]:
+        """The code generated for ``node`` up to its last target, and each closed target's span in it."""
+        with contextlib.suppress(_AllLocated):
+            node._codegen(self)
+        ends = [0, *accumulate(map(len, self.tokens))]
+        return "".join(self.tokens), {key: (ends[a], ends[b]) for key, (a, b) in self.marks.items()}
 
 
 class Spans(dict[int, Span]):
@@ -99,22 +130,174 @@ class LineIndex:
         return line + 1, offset - self.starts[line] + 1
 
 
-def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None = None) -> Spans:
+def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None = None,
+           tree: ast.Module | None = None) -> Spans:
     """Character spans (start, end) of ``nodes`` in ``source``, keyed by ``id(node)``.
 
     ``source`` is the text ``module`` was parsed from (``module.code`` when not given). A node
-    whose span cannot be mapped exactly onto ``source`` is left out.
+    whose span cannot be mapped exactly onto ``source`` is left out. ``tree`` is CPython's parse
+    of ``source``: with it, only the statements holding the nodes are generated.
     """
     if not nodes:
         return Spans({}, {})
-    state = _OffsetRecorder(module, nodes)
-    with contextlib.suppress(_AllLocated):
-        module._codegen(state)
-    generated = "".join(state.tokens)
-    texts = {key: generated[start:end] for key, (start, end) in state.spans.items()}
+    if source is not None and tree is not None:
+        found = locate_in_statements(module, nodes, source, tree)
+        if found is not None:
+            return found
+    generated, spans = _OffsetRecorder(module, nodes).generate(module)
+    texts = {key: generated[start:end] for key, (start, end) in spans.items()}
     if source is None or source.startswith(generated):
-        return Spans(state.spans, texts)
-    return Spans(_map_spans(generated, source, state.spans), texts)
+        return Spans(spans, texts)
+    return Spans(_map_spans(generated, source, spans), texts)
+
+
+# Fields that never hold a node worth locating (whitespace, brackets, punctuation): not walked.
+_SKIPPED_FIELD = re.compile(r"whitespace|lpar|rpar|comma|equal|semicolon|colon|dot|operator|header|footer|"
+                            r"leading_lines|lines_after|star|lbracket|rbracket|lbrace|rbrace|newline|indent|"
+                            r"encoding|has_trailing|quote|prefix|value_str")
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = getattr(kind, "__dataclass_fields__", {})
+        fields = _CHILD_FIELDS[kind] = tuple(n for n in names if not _SKIPPED_FIELD.search(n))
+    return fields
+
+
+def _is_node(kind: type) -> bool:
+    known = _IS_NODE.get(kind)
+    if known is None:  # CSTNode is an ABC: its issubclass is slow, so it is asked once per type
+        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
+def _held(statement: cst.CSTNode, wanted: set[int]) -> list[int]:
+    """The ids in ``wanted`` of nodes inside ``statement`` (a walk of its fields, no code generation)."""
+    found: list[int] = []
+    stack: list[object] = [statement]
+    pop, push = stack.pop, stack.append
+    fields_of, known_node = _CHILD_FIELDS.get, _IS_NODE.get  # read inline: this loop sees every node
+    while stack:
+        node = pop()
+        if id(node) in wanted:
+            found.append(id(node))
+        kind = type(node)
+        for name in fields_of(kind) or _child_fields(kind):
+            child = getattr(node, name)
+            child_kind = type(child)
+            if child_kind is tuple or child_kind is list:
+                for item in child:
+                    is_node = known_node(type(item))
+                    if is_node or (is_node is None and _is_node(type(item))):
+                        push(item)
+            else:
+                is_node = known_node(child_kind)
+                if is_node or (is_node is None and _is_node(child_kind)):
+                    push(child)
+    return found
+
+
+def _leaf_text(node: cst.CSTNode) -> str | None:
+    """The longest text of a leaf inside ``node`` (a name, a number, a string): it is in the source
+    wherever the node is, since LibCST keeps those verbatim."""
+    best: str | None = None
+    stack: list[object] = [node]
+    while stack:
+        current = stack.pop()
+        value = getattr(current, "value", None)
+        if type(value) is str and (best is None or len(value) > len(best)):
+            best = value
+        for name in _child_fields(type(current)):
+            child = getattr(current, name)
+            if type(child) is tuple or type(child) is list:
+                stack.extend(item for item in child if _is_node(type(item)))
+            elif _is_node(type(child)):
+                stack.append(child)
+    return best
+
+
+def _search_order(nodes: Sequence[cst.CSTNode], source: str, starts: list[int]) -> list[int]:
+    """Indexes of the top-level statements, those whose source text holds each node's leaf text first:
+    only the order of the walk depends on it (each node is then found by identity, wherever it is)."""
+    likely: set[int] = set()
+    for node in nodes:
+        needle = _leaf_text(node)
+        if not needle:
+            return list(range(len(starts)))
+        at = source.find(needle)
+        while at != -1:
+            likely.add(max(bisect_right(starts, at) - 1, 0))
+            at = source.find(needle, at + len(needle))
+    return sorted(likely) + [i for i in range(len(starts)) if i not in likely]
+
+
+def _first_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
+    """For each top-level LibCST statement, the line (1-based) of its first token in CPython's tree,
+    or None when the two trees do not pair up statement for statement."""
+    lines: list[int] = []
+    at = 0
+    body = tree.body
+    for statement in module.body:
+        if at >= len(body):
+            return None
+        lines.append(body[at].lineno)
+        # A line of small statements (``a = 1; b = 2``) is one LibCST statement and several of CPython's.
+        at += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+    return lines if at == len(body) else None
+
+
+def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str,
+                         tree: ast.Module) -> Spans | None:
+    """:func:`locate` through the statements holding ``nodes``; None when any of them cannot be placed
+    exactly (a node outside the walked fields, a statement whose text is not the source's)."""
+    first_lines = _first_lines(module, tree)
+    if first_lines is None:
+        return None
+    line_starts = [0] + [m.end() for m in NEWLINE.finditer(source)]
+    if max(first_lines, default=0) > len(line_starts):
+        return None
+    wanted = {id(n) for n in nodes}
+    by_statement: list[tuple[int, list[int]]] = []
+    left = len(wanted)
+    for index in _search_order(nodes, source, [line_starts[line - 1] for line in first_lines]):
+        statement = module.body[index]
+        held = _held(statement, wanted)
+        if held:
+            by_statement.append((index, held))
+            left -= len(held)
+            if left <= 0:
+                break
+    if left:
+        return None
+    nodes_by_id = {id(n): n for n in nodes}
+    spans: dict[int, Span] = {}
+    texts: dict[int, str] = {}
+    for index, held in by_statement:
+        statement = module.body[index]
+        targets = [nodes_by_id[key] for key in held]
+        # CPython numbers a def's or a class's line at its keyword, after the decorators: the name is on it.
+        anchor = statement.name if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None
+        recorder = _OffsetRecorder(module, targets + ([anchor] if anchor is not None else []))
+        generated, found = recorder.generate(statement)
+        if len(found) != len(recorder.targets):
+            return None
+        before_first_token = generated[:found[id(anchor)][0]] if anchor is not None else None
+        lines_before = (len(NEWLINE.findall(before_first_token)) if before_first_token is not None
+                        else len(statement.leading_lines))
+        line = first_lines[index] - lines_before
+        if not 1 <= line <= len(line_starts):
+            return None
+        start = line_starts[line - 1]
+        if not source.startswith(generated, start):
+            return None  # a round-trip gap in this statement: the whole-module pass maps across it
+        for key in held:
+            a, b = found[key]
+            spans[key] = (start + a, start + b)
+            texts[key] = generated[a:b]
+    return Spans(spans, texts)
 
 
 def _common_length(a: str, i: int, b: str, j: int) -> int:

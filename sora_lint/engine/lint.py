@@ -47,7 +47,7 @@ class ModuleFindings(NamedTuple):
 
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
-                 dependencies: list[str] | None = None) -> ModuleFindings:
+                 dependencies: list[str] | None = None, tree: Any = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..analysis.positions import LineIndex, locate
@@ -71,7 +71,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, [*targets, *facts.fstrings], source)
+    spans = locate(module, [*targets, *facts.fstrings], source, tree)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
@@ -160,7 +160,7 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies)
+        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit

@@ -55,6 +55,7 @@ class Unparsable(Exception):
 class Parsed(NamedTuple):
     module: Any  # libcst.Module
     cpython_accepts: bool  # False where only LibCST parses it (newer syntax than this Python)
+    tree: Any = None  # CPython's ast.Module of the same source, when it accepts it: positions start from it
 
 
 def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
@@ -75,8 +76,9 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
         # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
         raise Unparsable("SyntaxError: source code string cannot contain null bytes", Location(1, 1))
     cpython_error = None
+    tree = None
     try:
-        ast.parse(source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
         if cpython_required or "too many" in (exc.msg or ""):
@@ -86,7 +88,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     except ValueError as exc:  # null bytes
         raise Unparsable(f"ValueError: {exc}", Location(1, 1)) from None
     try:
-        return Parsed(parse_on_big_stack(source), cpython_error is None)
+        return Parsed(parse_on_big_stack(source), cpython_error is None, tree)
     except Exception as exc:  # libcst.ParserSyntaxError
         if cpython_error is not None:
             raise cpython_error from None
