@@ -51,7 +51,8 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                 return through
         if binding is not None and binding.kind == ASSIGN and isinstance(binding.value, cst.IfExp):
             # ``seconds = "12" if hd else "10"``: each branch, through the name.
-            shared = f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None
+            shared = (f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None) or (
+                None if blocker else resolver.import_blocker(binding))
             return [alt._replace(resolved=_through_name(alt.resolved, node.value))
                     for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)

@@ -66,6 +66,19 @@ class Resolver:
         found = owner.bindings[name]
         return found[0] if len(found) == 1 else None
 
+    def import_blocker(self, binding: Binding) -> Optional[str]:
+        """Why a literal bound at module level (or in a module-level class) may not be rewritten:
+        another file of the project may import it, and a fix made for this module's call could break
+        that file's valid call. Asked only when nothing else blocks the fix (it scans the project)."""
+        scope, name = binding.scope, binding.name
+        while scope.kind == "class" and scope.parent is not None:
+            name = scope.node.name.value  # type: ignore[union-attr]  # what another file imports
+            scope = scope.parent
+        if scope.kind != "module" or self.constants is None:
+            return None
+        files = self.constants.importers(name)
+        return f"{name} may be imported by another module ({', '.join(files)})" if files else None
+
     def is_builtin(self, name: str, scope: Scope) -> bool:
         return scope.owner(name) is None and not self.walk.star_import
 
@@ -136,7 +149,8 @@ class Resolver:
             inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
             if inner.value is UNKNOWN:
                 return NOT_KNOWN
-            blocker = inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
+            blocker = (inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
+                       or self.import_blocker(binding))
             return inner._replace(via=name, blocker=blocker)
         if binding.kind == IMPORT and self.constants is not None:
             found = self.constants.lookup(str(binding.value))
@@ -219,7 +233,8 @@ class Resolver:
         # Attribute reads are counted by attribute name over the module: one read in all is this one.
         attr = attr or shown.rsplit(".", 1)[-1]
         shared = self.walk.attribute_loads.get(attr, 0) != 1 or self.readers(binding) != 0
-        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None))
+        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None)
+                              or self.import_blocker(binding))
 
     def class_attribute(self, node: cst.Attribute, scope: Scope) -> Optional[Tuple[Binding, Scope]]:
         """The class-body binding ``Config.X`` / ``self.X`` / ``cls.X`` reads, when it is the only one.
@@ -288,7 +303,12 @@ class Resolver:
             entries = dict(inner.entries)
             for store in stores:
                 entries[store.key] = Entry(store.value, store.scope, None)
-            return Mapping(entries, node.value, self.readers(binding) != 1)
+            shared = self.readers(binding) != 1
+            if not shared and any(e.blocker is None for e in entries.values()):
+                imported = self.import_blocker(binding)
+                if imported is not None:
+                    entries = {k: e._replace(blocker=e.blocker or imported) for k, e in entries.items()}
+            return Mapping(entries, node.value, shared)
         if isinstance(node, cst.Subscript):
             entry = self.item(node, scope, depth)
             if entry is None:

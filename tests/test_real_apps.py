@@ -1,0 +1,127 @@
+"""Bugs a new user found running sora-lint on real apps: each case asserts exactly what a user sees.
+
+1. A fix to a module-level binding must not break a valid call in another file that imports it.
+"""
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from conftest import lines
+
+from sora_lint.analysis.find import find
+from sora_lint.engine import check_source, fix_source
+from sora_lint.settings import Settings
+
+APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
+
+CLIPS = textwrap.dedent('''\
+    from openai import OpenAI
+
+    client = OpenAI(base_url="https://api.apiyi.com/v1")
+
+    TEASER = 10  # also imported by player.py
+
+
+    def teaser(prompt):
+        return client.videos.create(model="sora-2", prompt=prompt, seconds=TEASER)
+''')
+PLAYER = textwrap.dedent('''\
+    import time
+
+    from openai import OpenAI
+
+    from clips import TEASER
+
+    client = OpenAI(base_url="https://api.apiyi.com/v1")
+
+
+    def pro_teaser(prompt):
+        return client.videos.create(model="sora-2-pro", prompt=prompt, seconds=TEASER)
+
+
+    def wait_for_teaser():
+        time.sleep(TEASER)
+''')
+TEASER_MESSAGE = ("seconds=TEASER (= 10) is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+                  'use 8 or 12, or model="sora-2-pro"')
+
+
+def write_project(root: Path, files: dict) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'shared-demo'\nversion = '0'\n")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+class TestImportedBindingsAreNotFixed:
+    def test_fix_leaves_a_constant_another_file_imports(self, cli, tmp_path):
+        write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER})
+        result = cli("fix", "--output-format", "concise", ".")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert lines(result.stdout)[0] == (
+            f"clips.py:9:72: SOR001 {TEASER_MESSAGE} (not fixed automatically: TEASER may be imported by another module "
+            f"(player.py)){APIYI}")
+        assert (tmp_path / "clips.py").read_text() == CLIPS
+        assert (tmp_path / "player.py").read_text() == PLAYER
+        # player.py's call stays valid: nothing is reported there.
+        assert lines(cli("check", "--output-format", "concise", "player.py").stdout) == ["All checks passed!"]
+
+    def test_the_importing_file_is_a_dependency(self, tmp_path):
+        write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER, "other.py": "X = 1\n"})
+        facts = find(cst.parse_module(CLIPS), str(tmp_path / "clips.py"))
+        assert facts.dependencies == (str(tmp_path / "player.py"),)
+
+    def test_a_package_module_imported_relatively_and_by_star(self, tmp_path):
+        write_project(tmp_path, {
+            "app/__init__.py": "from .clips import *\n",
+            "app/clips.py": CLIPS,
+            "app/web/views.py": "from app import TEASER\n",
+        })
+        [diagnostic] = check_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings())
+        assert (diagnostic.code, diagnostic.location.row, diagnostic.location.column) == ("SOR001", 9, 72)
+        assert diagnostic.message == (f"{TEASER_MESSAGE} (not fixed automatically: TEASER may be imported by another "
+                                      f"module (__init__.py)){APIYI}")
+        assert fix_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings()).source == CLIPS
+
+    def test_a_dict_and_a_class_attribute_another_file_imports(self, tmp_path):
+        source = textwrap.dedent('''\
+            from openai import OpenAI
+            PARAMS = {"model": "sora-2", "seconds": 10}
+            class Preset:
+                SECONDS = 10
+            def go(client: OpenAI):
+                client.videos.create(prompt="p", **PARAMS)
+                client.videos.create(prompt="p", seconds=Preset.SECONDS)
+        ''')
+        write_project(tmp_path, {"jobs.py": source, "use.py": "from jobs import PARAMS, Preset\n"})
+        found = [d.message for d in check_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi"))]
+        tag = " [profile apiyi: pinned]"
+        assert [m.split(" (not fixed automatically: ")[1] for m in found] == [
+            "PARAMS may be imported by another module (use.py))" + tag,
+            "Preset may be imported by another module (use.py))" + tag,
+        ]
+        assert fix_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi")).source == source
+
+    @pytest.mark.parametrize("other", [
+        "TEASER = 4\n",  # the name, but not the module
+        "import clips\nprint(clips.OTHER)\n",  # the module, but not the name
+    ])
+    def test_a_file_that_cannot_import_it_does_not_block(self, tmp_path, other):
+        write_project(tmp_path, {"clips.py": CLIPS, "other.py": other})
+        fixed = fix_source(CLIPS, str(tmp_path / "clips.py"), Settings()).source
+        assert fixed == CLIPS.replace("TEASER = 10  #", "TEASER = 12  #")
+        assert find(cst.parse_module(CLIPS), str(tmp_path / "clips.py")).dependencies == ()
+
+    def test_a_binding_inside_a_function_is_not_importable(self, tmp_path):
+        source = textwrap.dedent('''\
+            from openai import OpenAI
+            def go(client: OpenAI):
+                TEASER = 10
+                client.videos.create(model="sora-2", prompt="p", seconds=TEASER)
+        ''')
+        write_project(tmp_path, {"clips.py": source, "player.py": PLAYER})
+        fixed = fix_source(source, str(tmp_path / "clips.py"), Settings(profile="apiyi")).source
+        assert fixed == source.replace("TEASER = 10", "TEASER = 12")
+
