@@ -125,3 +125,97 @@ class TestImportedBindingsAreNotFixed:
         fixed = fix_source(source, str(tmp_path / "clips.py"), Settings(profile="apiyi")).source
         assert fixed == source.replace("TEASER = 10", "TEASER = 12")
 
+
+def diags(source: str, path: str = "t.py", settings: Settings = Settings()) -> list:
+    return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
+            for d in check_source(textwrap.dedent(source), path, settings)]
+
+
+def assert_untouched(source: str, settings: Settings = Settings()) -> None:
+    source = textwrap.dedent(source)
+    assert fix_source(source, "t.py", settings, unsafe_fixes=True).source == source
+
+
+class TestAnotherLibrarysVideosCreate:
+    """2. An untraced ``.videos.create(...)`` with a keyword the SDK method lacks is not a Sora call."""
+
+    @pytest.mark.parametrize("source", [
+        # Django reverse managers (tester's repros/orm_min.py, orm_min2.py, django_app/studio/services.py)
+        '''\
+        from openai import OpenAI
+        client = OpenAI()
+        def save(project, job):
+            return project.videos.create(openai_id=job.id, model="sora-2", seconds="8")
+        ''',
+        '''\
+        import openai
+        def save(project, job):
+            return project.videos.create(openai_id=job.id, model="sora-2", seconds=12)
+        ''',
+        '''\
+        from openai import OpenAI
+        client = OpenAI(base_url="https://api.apiyi.com/v1")
+        def store_pro(project, prompt, job_id):
+            return project.videos.create(title="clip", prompt=prompt, model="sora-2", seconds=10, openai_id=job_id)
+        def create_draft2(project, prompt):
+            return project.videos.create(title="draft", prompt=prompt, model="sora2", seconds=30)
+        ''',
+        # a local client of another SDK shadows the module's OpenAI client (tester's shadowing.py)
+        '''\
+        from openai import OpenAI
+        from vimeo import VimeoClient
+        client = OpenAI(base_url="https://api.apiyi.com/v1")
+        def upload_to_vimeo(path):
+            client = VimeoClient(token="x")
+            return client.videos.create(name="launch", size=12345, model="sora-2", seconds=10)
+        ''',
+        # extend on an untraced receiver with a keyword extend lacks
+        '''\
+        import openai
+        def more(playlist):
+            return playlist.videos.extend(items=[1], model="sora-2", seconds=5)
+        ''',
+    ])
+    def test_not_reported_nor_fixed(self, source):
+        assert diags(source) == []
+        assert_untouched(source)
+
+    def test_the_shadowing_local_is_what_the_receiver_is(self):
+        # With SDK keywords only, an untraced receiver passing a Sora model is still checked (the local
+        # VimeoClient is not a client; the parametrized case above shows it is the local that counts).
+        source = '''\
+        from openai import OpenAI
+        from vimeo import VimeoClient
+        client = OpenAI(base_url="https://api.apiyi.com/v1")
+        def upload(path):
+            client = VimeoClient(token="x")
+            return client.videos.create(model="sora-2", prompt="p", seconds=10)
+        '''
+        assert diags(source) == [
+            "6:69 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            'use 8 or 12, or model="sora-2-pro"' + APIYI,
+        ]
+
+    def test_a_traced_client_is_checked_whatever_its_keywords(self):
+        # a keyword the SDK lacks on a real client is still a Sora call (the request would fail)
+        source = '''\
+        from openai import OpenAI
+        client = OpenAI(base_url="https://api.apiyi.com/v1")
+        client.videos.create(model="sora-2", prompt="p", seconds=10, title="x")
+        '''
+        assert diags(source) == [
+            "3:58 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            'use 8 or 12, or model="sora-2-pro"' + APIYI,
+        ]
+
+    def test_sdk_keywords_only_keep_an_untraced_call_with_a_sora_model(self):
+        source = '''\
+        import openai
+        def go(get_client):
+            return get_client().videos.create_and_poll(model="sora-2", prompt="p", seconds="10", size="1280x720",
+                                                       poll_interval_ms=500, extra_headers={}, timeout=60)
+        '''
+        assert diags(source) == [
+            "3:84 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            "use 8 or 12 [profile openai: auto: no client is built in this file]",
+        ]

@@ -1,7 +1,8 @@
 """The SDK shapes: ``<client>.videos.create(...)`` and its kin, and litellm's video functions.
 
 A ``.videos.create(...)``-shaped call is a Sora call when its receiver traces to a Sora client
-(:func:`trace`), or, when it cannot be traced, when a Sora model is passed. An ``openai`` import
+(:func:`trace`), or, when it cannot be traced, when a Sora model is passed and every keyword is one
+the SDK method takes (``SDK_KEYWORDS``: ``openai_id=`` says an ORM). An ``openai`` import
 alone says nothing: an ORM's reverse manager (``project.videos.create(...)``) in a file that
 also imports openai is not a Sora call.
 """
@@ -24,6 +25,7 @@ from .shapes import (
     NOT_SORA_HOSTS,
     NOT_SORA_MODEL_PREFIXES,
     RESPONSE_WRAPPERS,
+    SDK_KEYWORDS,
     SDK_METHODS,
     SORA_PARAMS,
 )
@@ -209,11 +211,19 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[Lis
         scope_of_receiver = scope
     traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
     client_ok: Optional[bool] = None  # None: not traced
+    if traced is None and _foreign_keyword(node, method):
+        return [], None
     if traced is not None:
         client_ok = traced.construction is None or serves_sora(
             client_info(resolver, traced.construction, traced.qualified, traced.scope))  # type: ignore[arg-type]
     calls = read_arguments(resolver, node, scope, method, client_ok)
     return calls, traced
+
+
+def _foreign_keyword(node: cst.Call, method: str) -> bool:
+    """Whether the call passes a keyword the SDK method does not take (``openai_id=``, ``title=``)."""
+    known = SDK_KEYWORDS[method]
+    return any(arg.keyword is not None and arg.keyword.value not in known for arg in node.args)
 
 
 def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> List[SoraCall]:

@@ -41,7 +41,8 @@ SHAPES: Tuple[Shape, ...] = (
     Shape("openai-sdk", "sdk",
           "`<client>.videos.create / create_and_poll / extend`, also through `with_raw_response` / "
           "`with_streaming_response`, on an `openai` client under any alias",
-          "the receiver traces to a client, or a Sora model is passed", "the client's `base_url`",
+          "the receiver traces to a client, or a Sora model is passed with only keywords the SDK method takes",
+          "the client's `base_url`",
           (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
           'from openai import OpenAI as Client\nclient = Client()\nclient.videos.create(prompt="p", seconds="10")\n'),
     Shape("openai-module", "sdk", "`openai.videos.create(...)` on the module-level client",
@@ -68,6 +69,16 @@ CREATE_METHODS = frozenset({"create", "create_and_poll"})
 EXTEND_METHODS = frozenset({"extend"})
 SDK_METHODS = CREATE_METHODS | EXTEND_METHODS
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+# The keywords each SDK method takes (the openai SDK's signatures). A ``.videos.<method>(...)`` call whose
+# receiver is not traced to a client and that passes another keyword is another library's (an ORM's
+# ``project.videos.create(openai_id=...)``, a Vimeo client's ``name=``), never a Sora call.
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+_CREATE_KEYWORDS = ("prompt", "model", "seconds", "size", "input_reference") + _REQUEST_OPTIONS
+SDK_KEYWORDS: Dict[str, FrozenSet[str]] = {
+    "create": frozenset(_CREATE_KEYWORDS),
+    "create_and_poll": frozenset(_CREATE_KEYWORDS + ("poll_interval_ms",)),
+    "extend": frozenset(("video", "prompt", "seconds") + _REQUEST_OPTIONS),
+}
 # Client classes by qualified name, and the name a profile reason shows.
 CLIENT_CLASSES: Dict[str, str] = {
     "openai.OpenAI": "OpenAI",
