@@ -6,7 +6,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .lifecycle import TODAY_VARIABLE, today
 from .prefilter import might_contain_sora_call
@@ -35,9 +35,17 @@ def select_context(facts: "object", settings: Settings):  # -> rule.Context
     from .selection import choose
 
     assert isinstance(facts, ModuleFacts)
-    choice = choose(facts.clients, settings)
+    return context_for(facts.clients, settings, lifecycle_today())
+
+
+def context_for(clients: Sequence[Any], settings: Settings, today: Optional[datetime.date]):  # -> rule.Context
+    """The context of calls that talk to the first of ``clients`` (a file's, or one call's own client)."""
+    from .rule import Context
+    from .selection import choose
+
+    choice = choose(clients, settings)
     return Context(choice.profile, choice.reason, server=choice.server,
-                   server_inferred=choice.server_inferred, today=lifecycle_today())
+                   server_inferred=choice.server_inferred, today=today)
 
 
 def lifecycle_today() -> datetime.date:
@@ -163,9 +171,18 @@ def _lint_module(module, source: str, filename: str, settings: Settings,
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return ModuleFindings([], Misplaced())
-    ctx = select_context(facts, settings)
+    file_ctx = select_context(facts, settings)
+    # A call whose own client is known follows that client's server; the others follow the file's choice.
+    own_ctx: Dict[int, Any] = {}
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    findings: List[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
+    findings: List[Finding] = []
+    for call in calls:
+        ctx = file_ctx
+        if call.client is not None:
+            ctx = own_ctx.get(id(call.client))
+            if ctx is None:
+                ctx = own_ctx[id(call.client)] = context_for([call.client], settings, file_ctx.today)
+        findings.extend(f for rule in rules for f in rule.check(call, ctx))
     # A call read in several variants (the branches of a conditional, the callers of a function)
     # repeats the findings on what the variants share: each is reported once.
     findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())

@@ -1,9 +1,12 @@
 """Bugs a new user found running sora-lint on real apps: each case asserts exactly what a user sees.
 
 1. A fix to a module-level binding must not break a valid call in another file that imports it.
+2. A `.videos.create(...)` of another library (an ORM, a Vimeo client) is not a Sora call.
+3. Each call follows its own client's server (profile and lifecycle); 4. Portkey's default is its own gateway.
 """
 import textwrap
 from pathlib import Path
+from typing import Optional
 
 import libcst as cst
 import pytest
@@ -126,14 +129,14 @@ class TestImportedBindingsAreNotFixed:
         assert fixed == source.replace("TEASER = 10", "TEASER = 12")
 
 
-def diags(source: str, path: str = "t.py", settings: Settings = Settings()) -> list:
+def diags(source: str, path: str = "t.py", settings: Optional[Settings] = None) -> list:
     return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), path, settings)]
+            for d in check_source(textwrap.dedent(source), path, settings or Settings())]
 
 
-def assert_untouched(source: str, settings: Settings = Settings()) -> None:
+def assert_untouched(source: str, settings: Optional[Settings] = None) -> None:
     source = textwrap.dedent(source)
-    assert fix_source(source, "t.py", settings, unsafe_fixes=True).source == source
+    assert fix_source(source, "t.py", settings or Settings(), unsafe_fixes=True).source == source
 
 
 class TestAnotherLibrarysVideosCreate:
@@ -219,3 +222,123 @@ class TestAnotherLibrarysVideosCreate:
             "3:84 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
             "use 8 or 12 [profile openai: auto: no client is built in this file]",
         ]
+
+
+SHUT_DOWN = ("SOR006 the official Sora API was shut down on 2026-09-24: this request fails whatever its parameters "
+             "(openai SDK: \"The Sora API is scheduled to permanently shut down on September 24, 2026.\")")
+NO_BASE_URL_HINT = ("; the client has no base_url, so it talks to the openai SDK's default server unless OPENAI_BASE_URL "
+                    "points elsewhere: if it does, tell sora-lint with profile = \"NAME\" in [tool.sora-lint] (a shipped "
+                    "profile, or a user profile with hosts for your gateway)")
+OPENAI_NO_BASE_URL = " [profile openai: auto: client has no base_url]"
+
+
+@pytest.fixture
+def after_shutdown(monkeypatch):
+    monkeypatch.setenv("SORA_LINT_TODAY", "2026-12-01")
+
+
+class TestProfilePerCall:
+    """3. A call whose client is known follows that client's server; the others follow the file's choice."""
+
+    def test_two_clients_in_one_file(self, after_shutdown):
+        source = '''\
+        from openai import OpenAI
+        apiyi = OpenAI(base_url="https://api.apiyi.com/v1")
+        official = OpenAI(base_url="https://api.openai.com/v1")
+        def a(prompt):
+            return apiyi.videos.create(model="sora-2", prompt=prompt, seconds=8)
+        def b(prompt):
+            return official.videos.create(model="sora-2", prompt=prompt, seconds="8")
+        '''
+        assert diags(source) == [f"7:12 {SHUT_DOWN} [profile openai: auto: base_url api.openai.com]"]
+        assert_untouched(source)
+
+    def test_each_call_is_fixed_in_its_own_clients_type(self):
+        source = '''\
+        from openai import OpenAI
+        apiyi = OpenAI(base_url="https://api.apiyi.com/v1")
+        official = OpenAI()
+        apiyi.videos.create(model="sora-2", prompt="p", seconds="8")
+        official.videos.create(model="sora-2", prompt="p", seconds=8)
+        '''
+        assert diags(source) == [
+            '4:57 SOR002 seconds="8" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API '
+            'expects a string; if this code calls it, set profile = "openai")' + APIYI,
+            "5:60 SOR002 seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "
+            '"8" (the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")' + OPENAI_NO_BASE_URL,
+        ]
+        fixed = fix_source(textwrap.dedent(source), "t.py", Settings()).source
+        assert fixed == textwrap.dedent(source).replace('seconds="8")', "seconds=@)").replace(
+            "seconds=8)", 'seconds="8")').replace("seconds=@)", "seconds=8)")
+
+    def test_the_module_client_and_an_inline_client_are_not_moved_by_a_gateway(self, after_shutdown):
+        # tester's repros/module_proxy.py and edge_receivers.py: a gateway with a base_url from the environment
+        source = '''\
+        import os
+        import openai
+        from openai import OpenAI
+        gateway = OpenAI(base_url=os.environ["GATEWAY_URL"])
+        openai.videos.create(model="sora-2", prompt="p", seconds="8")
+        openai.OpenAI().videos.create(model="sora-2", prompt="p", seconds="6")
+        gateway.videos.create(model="sora-2", prompt="p", seconds="8")
+        '''
+        assert diags(source) == [
+            f"5:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
+            f"6:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
+            "6:67 SOR001 seconds=\"6\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            "use 4 or 8" + OPENAI_NO_BASE_URL,
+        ]
+
+    def test_an_untraced_call_follows_the_files_first_server(self):
+        template = '''\
+        from openai import OpenAI
+        client = OpenAI({base_url})
+        def go(get_client):
+            return get_client().videos.create(model="sora-2", prompt="p", seconds=8)
+        '''
+        assert diags(template.format(base_url='base_url="https://api.apiyi.com/v1"')) == []
+        assert diags(template.format(base_url="")) == [
+            "4:75 SOR002 seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "
+            '"8" (the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")' + OPENAI_NO_BASE_URL,
+        ]
+
+    def test_litellm_azure_is_not_the_official_api(self, after_shutdown):
+        # tester's repros/litellm_azure_mixed.py: an unrelated OpenAI() in the file does not make it the official API
+        source = '''\
+        import litellm
+        from openai import OpenAI
+        client = OpenAI()
+        def render(prompt):
+            return litellm.video_generation(model="azure/sora-2", prompt=prompt, seconds="8")
+        '''
+        assert diags(source) == []
+
+    def test_litellm_openai_is_the_official_api_unless_an_api_base_is_given(self, after_shutdown):
+        source = '''\
+        import litellm
+        litellm.video_generation(model="openai/sora-2", prompt="p", seconds="8")
+        litellm.video_generation(model="openai/sora-2", prompt="p", seconds=8, api_base="https://api.apiyi.com/v1")
+        '''
+        assert diags(source) == [
+            f"2:1 {SHUT_DOWN}{NO_BASE_URL_HINT} [profile openai: auto: litellm's openai/ provider has no api_base]",
+        ]
+
+
+class TestPortkey:
+    """4. A Portkey client without base_url talks to Portkey's gateway, not to the openai SDK's default."""
+
+    def test_no_shutdown_without_base_url(self, after_shutdown):
+        source = '''\
+        from portkey_ai import Portkey
+        portkey = Portkey(api_key="pk", virtual_key="vk")
+        def render(prompt):
+            return portkey.videos.create(model="sora-2", prompt=prompt, seconds="8")
+        '''
+        assert diags(source) == []
+
+    def test_a_portkey_client_pointed_at_openai_is_shut_down(self, after_shutdown):
+        source = '''\
+        from portkey_ai import Portkey
+        Portkey(base_url="https://api.openai.com/v1").videos.create(model="sora-2", prompt="p", seconds="8")
+        '''
+        assert diags(source) == [f"2:1 {SHUT_DOWN} [profile openai: auto: base_url api.openai.com]"]

@@ -20,10 +20,13 @@ from .shapes import (
     CLIENT_CLASSES,
     CLIENT_DERIVING_METHODS,
     FUNCTIONS,
+    LITELLM_BASE_URL_KEYWORDS,
+    MODEL_PROVIDER_CLIENTS,
     MODEL_PROVIDER_PREFIXES,
     MODULE_CLIENTS,
     NOT_SORA_HOSTS,
     NOT_SORA_MODEL_PREFIXES,
+    OWN_DEFAULT_SERVER_CLIENTS,
     RESPONSE_WRAPPERS,
     SDK_KEYWORDS,
     SDK_METHODS,
@@ -170,13 +173,19 @@ def _resource_receiver(node: cst.BaseExpression) -> Optional[cst.BaseExpression]
 def client_info(resolver: Resolver, node: cst.Call, qualified: str, scope: Scope) -> ClientInfo:
     """The server a client construction names (its ``base_url``)."""
     name = CLIENT_CLASSES.get(qualified, qualified)
+    return ClientInfo(node, name, _base_url(resolver, node, scope, BASE_URL_KEYWORDS),
+                      sdk_default=qualified not in OWN_DEFAULT_SERVER_CLIENTS)
+
+
+def _base_url(resolver: Resolver, node: cst.Call, scope: Scope, keywords: Tuple[str, ...]) -> object:
+    """The literal base URL a call passes (str), None when it passes none, UNKNOWN when it cannot be read."""
     for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value in BASE_URL_KEYWORDS:
+        if arg.keyword is not None and arg.keyword.value in keywords:
             value = resolver.value(arg.value, scope).value
-            return ClientInfo(node, name, value if isinstance(value, str) else UNKNOWN)
+            return value if isinstance(value, str) else UNKNOWN
         if arg.star:
-            return ClientInfo(node, name, UNKNOWN)
-    return ClientInfo(node, name, None)
+            return UNKNOWN
+    return None
 
 
 def serves_sora(info: ClientInfo) -> bool:
@@ -258,15 +267,21 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
     calls = []
     for args in combine(arguments):
         model = args.get("model")
+        provider: Optional[ClientInfo] = None
         if provider_prefixes and model is not None and isinstance(model.value, str) and "/" in model.value:
             prefix, rest = model.value.split("/", 1)
             if f"{prefix}/" not in MODEL_PROVIDER_PREFIXES:
                 continue  # another provider's model (``gemini/veo-3``)
             model.value = rest
             model.fix_blocker = model.fix_blocker or f"the model carries the provider prefix {prefix}/"
+            # The prefix says the provider, so the server: litellm's azure/ talks to Azure, its openai/ to
+            # the official API unless a base URL is given.
+            provider = ClientInfo(node, MODEL_PROVIDER_CLIENTS[f"{prefix}/"],
+                                  _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS),
+                                  steered_by=LITELLM_BASE_URL_KEYWORDS[0], named=f"litellm's {prefix}/ provider")
         model_value = model.value if model is not None else UNKNOWN
         if client_ok is False or is_other_model(model_value):
             continue
         evidence = bool(client_ok) or is_sora_model(model_value)
-        calls.append(SoraCall(node, method, args, evidence, star))
+        calls.append(SoraCall(node, method, args, evidence, star, client=provider))
     return calls
