@@ -71,6 +71,15 @@ class TestImportedBindingsAreNotFixed:
         # player.py's call stays valid: nothing is reported there.
         assert lines(cli("check", "--output-format", "concise", "player.py").stdout) == ["All checks passed!"]
 
+    def test_a_cached_result_follows_the_importing_file(self, cli, tmp_path):
+        write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER})
+        blocked = (f"clips.py:9:72: SOR001 {TEASER_MESSAGE} (not fixed automatically: TEASER may be imported by "
+                   f"another module (player.py)){APIYI}")
+        assert lines(cli("check", "--output-format", "concise", "clips.py").stdout)[0] == blocked
+        (tmp_path / "player.py").write_text(PLAYER.replace("from clips import TEASER\n", "TEASER = 10\n"))
+        assert lines(cli("check", "--output-format", "concise", "clips.py").stdout)[0] == (
+            f"clips.py:9:72: SOR001 [*] {TEASER_MESSAGE}{APIYI}")
+
     def test_the_importing_file_is_a_dependency(self, tmp_path):
         write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER, "other.py": "X = 1\n"})
         facts = find(cst.parse_module(CLIPS), str(tmp_path / "clips.py"))
@@ -106,6 +115,26 @@ class TestImportedBindingsAreNotFixed:
             "Preset may be imported by another module (use.py))" + tag,
         ]
         assert fix_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi")).source == source
+
+    def test_each_file_is_read_once_and_only_when_a_fix_is_on_the_table(self, tmp_path, monkeypatch):
+        from sora_lint.analysis import project
+
+        write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER, "other.py": "X = 1\n"})
+        opened = []
+        real_open = open
+
+        def counting_open(path, *args, **kwargs):
+            opened.append(path)
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(project, "open", counting_open, raising=False)
+        # A literal at the call: no module-level binding would be rewritten, so nothing is scanned.
+        inline = CLIPS.replace("seconds=TEASER)", "seconds=10)")
+        check_source(inline, str(tmp_path / "clips.py"), Settings())
+        assert opened == []
+        for _ in range(2):
+            check_source(CLIPS, str(tmp_path / "clips.py"), Settings())
+        assert sorted(opened) == [str(tmp_path / "other.py"), str(tmp_path / "player.py")]
 
     @pytest.mark.parametrize("other", [
         "TEASER = 4\n",  # the name, but not the module
