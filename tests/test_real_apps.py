@@ -87,7 +87,7 @@ class TestImportedBindingsAreNotFixed:
 
     def test_a_package_module_imported_relatively_and_by_star(self, tmp_path):
         write_project(tmp_path, {
-            "app/__init__.py": "from .clips import *\n",
+            "app/__init__.py": "from .clips import *  # the public names\n",
             "app/clips.py": CLIPS,
             "app/web/views.py": "from app import TEASER\n",
         })

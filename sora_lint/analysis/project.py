@@ -9,7 +9,7 @@ A value found there is reported at the call that uses it, and never fixed in the
 
 The other way round: a module-level binding of this module may be imported by another file, where a
 fix made for this module's call could break a valid call. :meth:`ProjectConstants.importers` finds
-those files with a cheap text scan (the name and the module's name as words, or ``import *``).
+those files with a cheap text scan (the name as a word, the module's name in an import, ``import *``).
 """
 from __future__ import annotations
 
@@ -70,8 +70,9 @@ class ProjectConstants:
     def importers(self, name: str) -> List[str]:
         """The other files of the project that may import ``name`` from this module, relative to its
         folder (empty when none may). A file may when it holds two of: ``name`` as a word, this
-        module's name as a word in an import statement, an ``import *``. Over-cautious by design: a fix to a binding another
-        file imports could break that file's valid call. The files found count as used (the cache)."""
+        module's name as a word in an import statement, an ``import *``. Over-cautious by design: a
+        fix to a binding another file imports could break that file's valid call. The files found
+        count as used (the cache)."""
         if not os.path.isfile(self.file):
             return []  # not on disk (stdin, a buffer, a test's name): nothing can import it
         module = os.path.basename(self.folder) if os.path.basename(self.file) == "__init__.py" else (
@@ -161,9 +162,10 @@ def _words(path: str) -> Words:
             text = handle.read()
     except OSError:
         text = b""
-    imports = [(m.group(1) or b"") + b" " + m.group(2) for m in _IMPORT.finditer(text)]
-    words = Words(frozenset(_WORD.findall(text)), frozenset(w for i in imports for w in _WORD.findall(i)),
-                  any(i.rstrip().endswith(b"*") for i in imports))
+    imports = [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(text)]
+    words = Words(frozenset(_WORD.findall(text)),
+                  frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names)),
+                  any(names.startswith(b"*") for _module, names in imports))
     _WORDS[path] = (version, words)
     return words
 
