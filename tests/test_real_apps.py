@@ -201,6 +201,13 @@ class TestAnotherLibrarysVideosCreate:
             client = VimeoClient(token="x")
             return client.videos.create(name="launch", size=12345, model="sora-2", seconds=10)
         ''',
+        # the foreign keyword in a **mapping that can be read
+        '''\
+        import openai
+        ROW = {"openai_id": "vid_1", "model": "sora-2", "seconds": 10}
+        def save(project):
+            return project.videos.create(**ROW)
+        ''',
         # extend on an untraced receiver with a keyword extend lacks
         '''\
         import openai

@@ -220,7 +220,7 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[Lis
         scope_of_receiver = scope
     traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
     client_ok: Optional[bool] = None  # None: not traced
-    if traced is None and _foreign_keyword(node, method):
+    if traced is None and _foreign_keyword(resolver, node, scope, method):
         return [], None
     if traced is not None:
         client_ok = traced.construction is None or serves_sora(
@@ -229,10 +229,18 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> Tuple[Lis
     return calls, traced
 
 
-def _foreign_keyword(node: cst.Call, method: str) -> bool:
-    """Whether the call passes a keyword the SDK method does not take (``openai_id=``, ``title=``)."""
+def _foreign_keyword(resolver: Resolver, node: cst.Call, scope: Scope, method: str) -> bool:
+    """Whether the call passes a keyword the SDK method does not take (``openai_id=``, ``title=``),
+    written at the call or as a key of a ``**mapping`` that can be read."""
     known = SDK_KEYWORDS[method]
-    return any(arg.keyword is not None and arg.keyword.value not in known for arg in node.args)
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value not in known:
+            return True
+        if arg.star == "**":
+            mapping = resolver.mapping(arg.value, scope, resolver.walk.order.get(id(node), 1 << 62))
+            if mapping is not None and any(key not in known for key in mapping.entries):
+                return True
+    return False
 
 
 def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> List[SoraCall]:
