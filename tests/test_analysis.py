@@ -14,6 +14,8 @@ from sora_lint.settings import Settings
 
 OPENAI = ' [profile openai: auto: client has no base_url]'
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
+PORTKEY = " [profile openai: auto: Portkey client has no base_url (its own gateway), using fallback-profile]"
+LITELLM_OPENAI = " [profile openai: auto: litellm's openai/ provider has no api_base]"
 
 
 def assert_fixed(source: str, replacements: Sequence[tuple[str, str]]) -> None:
@@ -107,7 +109,8 @@ class TestClientsByQualifiedName:
         ])
 
     def test_portkey(self):
-        # Portkey's client has the same videos methods
+        # Portkey's client has the same videos methods; without base_url it talks to Portkey's own gateway,
+        # whose contract sora-lint does not know: the fallback profile applies
         source = """\
         from portkey_ai import Portkey
         portkey = Portkey(api_key="k")
@@ -116,9 +119,9 @@ class TestClientsByQualifiedName:
         """
         assert diags(source) == [
             '3:54 SOR001 seconds="6" is not an extension length videos.extend supports (Supported values are: \'4\', '
-            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + OPENAI,
+            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + PORTKEY,
             '4:65 SOR003 size="1024x1792" is not supported by sora-2 (Supported values are: \'1280x720\' and '
-            '\'720x1280\'); use "720x1280" (same orientation), or model="sora-2-pro"' + OPENAI,
+            '\'720x1280\'); use "720x1280" (same orientation), or model="sora-2-pro"' + PORTKEY,
         ]
         assert_fixed(source, [
             ('portkey.videos.extend(video="v", prompt="p", seconds="6")', 'portkey.videos.extend(video="v", '
@@ -129,7 +132,8 @@ class TestClientsByQualifiedName:
 
     def test_litellm(self):
         # litellm's functions, with the provider prefix stripped before the check (and never rewritten); another
-        # provider's model is not Sora
+        # provider's model is not Sora; the prefix says the provider, so the profile: openai/ without api_base is the
+        # official API, azure/ is Azure
         source = """\
         import litellm
         from litellm import video_generation
@@ -139,15 +143,15 @@ class TestClientsByQualifiedName:
         litellm.video_extension(model="openai/sora-2", video_id="v", seconds="7")
         """
         assert diags(source) == [
-            '3:69 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 8 or 12 [profile openai: auto: no client is built in this file]',
+            '3:69 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use '
+            '8 or 12' + LITELLM_OPENAI,
             '3:80 SOR003 size="1792x1024" is not supported by sora-2 (Supported values are: \'1280x720\' and '
-            '\'720x1280\'); use "1280x720" (same orientation) [profile openai: auto: no client is built in this file]',
+            '\'720x1280\'); use "1280x720" (same orientation)' + LITELLM_OPENAI,
             '4:24 SOR005 model="azure/sora2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, '
             'sora-2-pro) (not fixed automatically: the model carries the provider prefix azure/) [profile openai: '
-            'auto: no client is built in this file]',
+            'auto: Azure OpenAI client]',
             '6:70 SOR001 seconds="7" is not an extension length videos.extend supports (Supported values are: \'4\', '
-            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
+            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + LITELLM_OPENAI,
         ]
         assert_fixed(source, [
             ('litellm.video_generation(model="openai/sora-2", prompt="p", seconds="10", '

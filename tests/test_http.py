@@ -310,14 +310,15 @@ def test_fallback_and_pinned_profiles_apply_to_requests_too():
     assert profiles(source.replace("gateway.example.com", "api.apiyi.com"), profile="openai") == ["SOR002 openai"]
 
 
-def test_the_first_server_named_in_the_file_decides():
+def test_a_request_follows_its_own_url_whatever_the_files_first_server():
     source = """\
         import requests
         from openai import OpenAI
         client = OpenAI()
         requests.post("https://api.apiyi.com/v1/videos", json={"prompt": "p", "seconds": 8})
     """
-    assert profiles(source) == ["SOR002 openai"]  # the SDK client without base_url comes first
+    # The SDK client without base_url comes first, but the request names its own server: seconds=8 is right there.
+    assert profiles(source) == []
     reordered = textwrap.dedent(source).splitlines()
     reordered = "\n".join([reordered[0], reordered[1], reordered[3], reordered[2]]) + "\n"
     assert diags(reordered) == []  # the request names apiyi first: seconds=8 is right there

@@ -15,6 +15,7 @@ from typing import NamedTuple, Optional
 import libcst as cst
 
 from .facts import UNKNOWN, Resolved
+from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
 from .values import Resolver, Value
@@ -51,7 +52,8 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                 return through
         if binding is not None and binding.kind == ASSIGN and isinstance(binding.value, cst.IfExp):
             # ``seconds = "12" if hd else "10"``: each branch, through the name.
-            shared = f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None
+            shared = (f"{node.value} is used elsewhere too" if resolver.readers(binding) != 1 else None) or (
+                None if blocker else import_blocker(resolver.constants, binding))
             return [alt._replace(resolved=_through_name(alt.resolved, node.value))
                     for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)

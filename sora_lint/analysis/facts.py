@@ -44,6 +44,10 @@ class SoraCall:
     has_evidence: bool
     has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
     transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
+    # The server this call talks to, when it is known for the call itself (its receiver traces to a
+    # client built in the module, the module-level client, a request's URL, litellm's provider prefix):
+    # its profile and server are chosen from it. None: the file's choice applies.
+    client: ClientInfo | None = None
 
     @property
     def is_extend(self) -> bool:
@@ -68,6 +72,10 @@ class ClientInfo:
     class_name: str  # "OpenAI", ...; for a raw request, its sender ("requests.post", "httpx.Client.post")
     base_url: object  # str, None (not given) or UNKNOWN
     steered_by: str = "base_url"  # how the profile reason names it: "base_url" or "request URL"
+    # Whether a missing base_url means the openai SDK's default server (False: a Portkey client, whose
+    # default is Portkey's own gateway).
+    sdk_default: bool = True
+    named: str = "client"  # how the profile reason names it when it has no base_url ("client has no base_url")
 
 
 @dataclass

@@ -33,12 +33,29 @@ def find(module: cst.Module, path: str | None = None) -> ModuleFacts:
     order = walk.order
     calls: list[SoraCall] = []
     clients: list[tuple[int, ClientInfo]] = []
+    # One record per client a call traces to (its construction, or the module-level client): each
+    # call's profile and server come from its own client.
+    traced_clients: dict[object, ClientInfo] = {}
     for node, scope in walk.sdk_calls:
         variants, traced = read_sdk_call(resolver, node, scope)
         calls.extend(variants)
-        if traced is not None and traced.construction is None and traced.qualified in MODULE_CLIENTS and variants:
-            base_url = _module_base_url(resolver, traced.qualified)
-            clients.append((order[id(node)], ClientInfo(node, traced.qualified, base_url)))
+        if traced is None or not variants:
+            continue
+        if traced.construction is None and traced.qualified in MODULE_CLIENTS:
+            info = traced_clients.get(traced.qualified)
+            if info is None:
+                info = ClientInfo(node, traced.qualified, _module_base_url(resolver, traced.qualified))
+                traced_clients[traced.qualified] = info
+            clients.append((order[id(node)], info))
+        elif traced.construction is not None and traced.scope is not None:
+            info = traced_clients.get(id(traced.construction))
+            if info is None:
+                info = client_info(resolver, traced.construction, traced.qualified, traced.scope)
+                traced_clients[id(traced.construction)] = info
+        else:
+            continue  # a parameter annotated with the class: which client it is is not known here
+        for variant in variants:
+            variant.client = info
     for node, scope in walk.function_calls:
         calls.extend(read_function_call(resolver, node, scope))
     for node, scope in walk.client_calls + _aliased_constructions(walk):
@@ -51,6 +68,8 @@ def find(module: cst.Module, path: str | None = None) -> ModuleFacts:
         request = read_request(resolver, node, scope)
         if request is not None:
             calls.extend(request[0])
+            for call in request[0]:
+                call.client = request[1]
             if any(c.has_evidence for c in request[0]):
                 clients.append((order[id(node)], request[1]))
     clients.sort(key=lambda item: item[0])  # the first server named in the source decides profile auto

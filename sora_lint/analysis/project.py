@@ -6,14 +6,37 @@ file or under the project root (the nearest folder above it holding ``pyproject.
 Only its module-level literal bindings count (bound once, never under ``global``), read with
 :mod:`ast` (cheap: no LibCST parse) once per run per file version; its calls are never run.
 A value found there is reported at the call that uses it, and never fixed in the other file.
+
+The other way round: a module-level binding of this module may be imported by another file, where a
+fix made for this module's call could break a valid call. :meth:`ProjectConstants.importers` finds
+those files with a cheap text scan (the name as a word, the module's name in an import, ``import *``).
 """
 from __future__ import annotations
 
 import ast
 import os
+import re
+import time
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .scopes import Binding
 
 # path -> ((mtime_ns, size), {name: (value, line)}): each file is read once per run and version.
 _CONSTANTS: dict[str, tuple[tuple[int, int], dict[str, tuple[object, int]]]] = {}
+# path -> ((mtime_ns, size), its words): each file is read once per run and version.
+_WORDS: dict[str, tuple[tuple[int, int], Words]] = {}
+# root -> (when listed, its .py files). A long-lived process (the language server) lists again after a while.
+_LISTINGS: dict[str, tuple[float, list[str]]] = {}
+LISTING_LIFETIME = 10.0  # seconds
+# A project larger than this is not scanned: every module-level binding counts as possibly imported.
+MAX_SCANNED_FILES = 20_000
+# Folders no project module is imported from.
+_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist",
+                              "__pypackages__", "buck-out", "_build"})
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# An import statement: ``from X import ...`` / ``import ...``, to the end of its line or its parentheses.
+_IMPORT = re.compile(rb"(?:^|[\n;])[ \t]*(?:from[ \t]+([\w. \t]+?)[ \t]+)?import[ \t]*(\([^)]*\)|[^\n;]*)")
 
 
 class ProjectConstants:
@@ -47,6 +70,32 @@ class ProjectConstants:
             return None
         return found[0], f"{os.path.relpath(path, self.folder)}:{found[1]}"
 
+    def importers(self, name: str) -> list[str]:
+        """The other files of the project that may import ``name`` from this module, relative to its
+        folder (empty when none may). A file may when it holds two of: ``name`` as a word, this
+        module's name as a word in an import statement, an ``import *``. Over-cautious by design: a
+        fix to a binding another file imports could break that file's valid call. The files found
+        count as used (the cache)."""
+        if not os.path.isfile(self.file):
+            return []  # not on disk (stdin, a buffer, a test's name): nothing can import it
+        module = os.path.basename(self.folder) if os.path.basename(self.file) == "__init__.py" else (
+            os.path.splitext(os.path.basename(self.file))[0])
+        files = _python_files(self.root or self.folder)
+        if files is None:
+            return ["the project is too large to check"]
+        wanted, module_word = name.encode(), module.encode()
+        found = []
+        for path in files:
+            if path == self.file:
+                continue
+            words = _words(path)
+            # ``from .clips import *`` may re-export the name under another module's name: it counts alone.
+            imported = module_word in words.imported
+            if (imported and (wanted in words.all or words.star)) or (wanted in words.all and words.star):
+                found.append(path)
+                self.used.add(path)
+        return [os.path.relpath(path, self.folder) for path in found]
+
     def _module_path(self, module: str) -> str | None:
         level = len(module) - len(module.lstrip("."))
         parts = [p for p in module[level:].split(".") if p]
@@ -76,6 +125,52 @@ def _project_root(folder: str) -> str | None:
         if parent == current:
             return None
         current = parent
+
+
+def _python_files(root: str) -> list[str] | None:
+    """The .py files under ``root`` (skipping hidden folders, virtualenvs and build folders); None when
+    there are more than :data:`MAX_SCANNED_FILES`."""
+    listed = _LISTINGS.get(root)
+    now = time.monotonic()
+    if listed is not None and now - listed[0] < LISTING_LIFETIME:
+        return listed[1] if len(listed[1]) <= MAX_SCANNED_FILES else None
+    files: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
+                         and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
+        files.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith(".py"))
+        if len(files) > MAX_SCANNED_FILES:
+            break
+    _LISTINGS[root] = (now, files)
+    return files if len(files) <= MAX_SCANNED_FILES else None
+
+
+class Words(NamedTuple):
+    all: frozenset[bytes]  # every identifier in the file
+    imported: frozenset[bytes]  # the identifiers of its import statements (module paths and names)
+    star: bool  # it has an ``import *``
+
+
+def _words(path: str) -> Words:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return Words(frozenset(), frozenset(), False)
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _WORDS.get(path)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        text = b""
+    imports = [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(text)]
+    words = Words(frozenset(_WORD.findall(text)),
+                  frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names)),
+                  any(names.startswith(b"*") for _module, names in imports))
+    _WORDS[path] = (version, words)
+    return words
 
 
 def _constants(path: str) -> dict[str, tuple[object, int]]:
@@ -127,13 +222,24 @@ def _module_literals(tree: ast.Module) -> dict[str, tuple[object, int]]:
 
 
 def _literal(node: ast.expr) -> object | None:
-    if (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, (int, float, str))
-        and not isinstance(node.value, bool)
-    ):
-        return node.value
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _literal(node.operand)
         return -inner if isinstance(inner, (int, float)) else None
     return None
+
+
+def import_blocker(constants: ProjectConstants | None, binding: Binding) -> str | None:
+    """Why a literal bound at module level (or in a module-level class) may not be rewritten:
+    another file of the project may import it, and a fix made for this module's call could break
+    that file's valid call. Asked only when nothing else blocks the fix (it scans the project)."""
+    scope, name = binding.scope, binding.name
+    while scope.kind == "class" and scope.parent is not None:
+        name = scope.node.name.value  # type: ignore[union-attr]  # what another file imports
+        scope = scope.parent
+    if scope.kind != "module" or constants is None:
+        return None
+    files = constants.importers(name)
+    return f"{name} may be imported by another module ({', '.join(files)})" if files else None

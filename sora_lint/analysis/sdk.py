@@ -1,7 +1,8 @@
 """The SDK shapes: ``<client>.videos.create(...)`` and its kin, and litellm's video functions.
 
 A ``.videos.create(...)``-shaped call is a Sora call when its receiver traces to a Sora client
-(:func:`trace`), or, when it cannot be traced, when a Sora model is passed. An ``openai`` import
+(:func:`trace`), or, when it cannot be traced, when a Sora model is passed and every keyword is one
+the SDK method takes (``SDK_KEYWORDS``: ``openai_id=`` says an ORM). An ``openai`` import
 alone says nothing: an ORM's reverse manager (``project.videos.create(...)``) in a file that
 also imports openai is not a Sora call.
 """
@@ -20,11 +21,15 @@ from .shapes import (
     CLIENT_CLASSES,
     CLIENT_DERIVING_METHODS,
     FUNCTIONS,
+    LITELLM_BASE_URL_KEYWORDS,
+    MODEL_PROVIDER_CLIENTS,
     MODEL_PROVIDER_PREFIXES,
     MODULE_CLIENTS,
     NOT_SORA_HOSTS,
     NOT_SORA_MODEL_PREFIXES,
+    OWN_DEFAULT_SERVER_CLIENTS,
     RESPONSE_WRAPPERS,
+    SDK_KEYWORDS,
     SDK_METHODS,
     SORA_PARAMS,
 )
@@ -169,13 +174,19 @@ def _resource_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
 def client_info(resolver: Resolver, node: cst.Call, qualified: str, scope: Scope) -> ClientInfo:
     """The server a client construction names (its ``base_url``)."""
     name = CLIENT_CLASSES.get(qualified, qualified)
+    return ClientInfo(node, name, _base_url(resolver, node, scope, BASE_URL_KEYWORDS),
+                      sdk_default=qualified not in OWN_DEFAULT_SERVER_CLIENTS)
+
+
+def _base_url(resolver: Resolver, node: cst.Call, scope: Scope, keywords: tuple[str, ...]) -> object:
+    """The literal base URL a call passes (str), None when it passes none, UNKNOWN when it cannot be read."""
     for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value in BASE_URL_KEYWORDS:
+        if arg.keyword is not None and arg.keyword.value in keywords:
             value = resolver.value(arg.value, scope).value
-            return ClientInfo(node, name, value if isinstance(value, str) else UNKNOWN)
+            return value if isinstance(value, str) else UNKNOWN
         if arg.star:
-            return ClientInfo(node, name, UNKNOWN)
-    return ClientInfo(node, name, None)
+            return UNKNOWN
+    return None
 
 
 def serves_sora(info: ClientInfo) -> bool:
@@ -210,11 +221,27 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[lis
         scope_of_receiver = scope
     traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
     client_ok: bool | None = None  # None: not traced
+    if traced is None and _foreign_keyword(resolver, node, scope, method):
+        return [], None
     if traced is not None:
         client_ok = traced.construction is None or serves_sora(
             client_info(resolver, traced.construction, traced.qualified, traced.scope))  # type: ignore[arg-type]
     calls = read_arguments(resolver, node, scope, method, client_ok)
     return calls, traced
+
+
+def _foreign_keyword(resolver: Resolver, node: cst.Call, scope: Scope, method: str) -> bool:
+    """Whether the call passes a keyword the SDK method does not take (``openai_id=``, ``title=``),
+    written at the call or as a key of a ``**mapping`` that can be read."""
+    known = SDK_KEYWORDS[method]
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value not in known:
+            return True
+        if arg.star == "**":
+            mapping = resolver.mapping(arg.value, scope, resolver.walk.order.get(id(node), 1 << 62))
+            if mapping is not None and any(key not in known for key in mapping.entries):
+                return True
+    return False
 
 
 def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> list[SoraCall]:
@@ -243,23 +270,28 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
             shared = f"{mapping.name} is unpacked into more than one call"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS:
-                    arguments[key] = resolve(
-                        resolver, key, entry.node, entry.scope, via, key, mapping.blocker(entry, shared)
-                    )
+                    arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
+                                             mapping.blocker(entry, shared))
         elif arg.star == "*":
             star = True
     calls = []
     for args in combine(arguments):
         model = args.get("model")
+        provider: ClientInfo | None = None
         if provider_prefixes and model is not None and isinstance(model.value, str) and "/" in model.value:
             prefix, rest = model.value.split("/", 1)
             if f"{prefix}/" not in MODEL_PROVIDER_PREFIXES:
                 continue  # another provider's model (``gemini/veo-3``)
             model.value = rest
             model.fix_blocker = model.fix_blocker or f"the model carries the provider prefix {prefix}/"
+            # The prefix says the provider, so the server: litellm's azure/ talks to Azure, its openai/ to
+            # the official API unless a base URL is given.
+            provider = ClientInfo(node, MODEL_PROVIDER_CLIENTS[f"{prefix}/"],
+                                  _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS),
+                                  steered_by=LITELLM_BASE_URL_KEYWORDS[0], named=f"litellm's {prefix}/ provider")
         model_value = model.value if model is not None else UNKNOWN
         if client_ok is False or is_other_model(model_value):
             continue
         evidence = bool(client_ok) or is_sora_model(model_value)
-        calls.append(SoraCall(node, method, args, evidence, star))
+        calls.append(SoraCall(node, method, args, evidence, star, client=provider))
     return calls

@@ -40,7 +40,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape("openai-sdk", "sdk",
           "`<client>.videos.create / create_and_poll / extend`, also through `with_raw_response` / "
           "`with_streaming_response`, on an `openai` client under any alias",
-          "the receiver traces to a client, or a Sora model is passed", "the client's `base_url`",
+          "the receiver traces to a client, or a Sora model is passed with only keywords the SDK method takes",
+          "the client's `base_url`",
           (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
           'from openai import OpenAI as Client\nclient = Client()\nclient.videos.create(prompt="p", seconds="10")\n'),
     Shape("openai-module", "sdk", "`openai.videos.create(...)` on the module-level client",
@@ -48,11 +49,12 @@ SHAPES: tuple[Shape, ...] = (
           (_VIDEOS_ATTRIBUTE,), ("openai",),
           'import openai\nopenai.videos.create(prompt="p", seconds="10")\n'),
     Shape("portkey", "sdk", "`Portkey(...).videos.create / create_and_poll / extend`",
-          "the receiver traces to a `portkey_ai` client", "the client's `base_url`",
+          "the receiver traces to a `portkey_ai` client", "the client's `base_url`, else Portkey's gateway",
           (_VIDEOS_ATTRIBUTE,), ("portkey",),
           'from portkey_ai import Portkey\nPortkey(api_key="k").videos.create(prompt="p", seconds="10")\n'),
     Shape("litellm", "function", "`litellm.video_generation`, `avideo_generation`, `video_extension`",
-          "a Sora model, with or without a provider prefix (`openai/sora-2`)", "none",
+          "a Sora model, with or without a provider prefix (`openai/sora-2`)",
+          "the prefix: `azure/` Azure OpenAI, `openai/` the official API unless `api_base=` is given",
           (r"video_generation|video_extension",), ("sora",),
           'import litellm\nlitellm.video_generation(model="openai/sora-2", prompt="p", seconds="10")\n'),
     Shape("http", "http", "a POST to a URL ending in `/videos` with requests, httpx or aiohttp",
@@ -68,6 +70,16 @@ CREATE_METHODS = frozenset({"create", "create_and_poll"})
 EXTEND_METHODS = frozenset({"extend"})
 SDK_METHODS = CREATE_METHODS | EXTEND_METHODS
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+# The keywords each SDK method takes (the openai SDK's signatures). A ``.videos.<method>(...)`` call whose
+# receiver is not traced to a client and that passes another keyword is another library's (an ORM's
+# ``project.videos.create(openai_id=...)``, a Vimeo client's ``name=``), never a Sora call.
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+_CREATE_KEYWORDS = ("prompt", "model", "seconds", "size", "input_reference") + _REQUEST_OPTIONS
+SDK_KEYWORDS: dict[str, frozenset[str]] = {
+    "create": frozenset(_CREATE_KEYWORDS),
+    "create_and_poll": frozenset(_CREATE_KEYWORDS + ("poll_interval_ms",)),
+    "extend": frozenset(("video", "prompt", "seconds") + _REQUEST_OPTIONS),
+}
 # Client classes by qualified name, and the name a profile reason shows.
 CLIENT_CLASSES: dict[str, str] = {
     "openai.OpenAI": "OpenAI",
@@ -83,6 +95,8 @@ MODULE_CLIENTS = frozenset({"openai"})
 # Methods of a client that return a client of the same kind (``client.with_options(timeout=60)``).
 CLIENT_DERIVING_METHODS = frozenset({"with_options", "copy"})
 BASE_URL_KEYWORDS = ("base_url", "azure_endpoint")
+# Client classes whose default server (without base_url) is their vendor's gateway, not the openai SDK's.
+OWN_DEFAULT_SERVER_CLIENTS = frozenset({"portkey_ai.Portkey", "portkey_ai.AsyncPortkey"})
 # Servers that speak the OpenAI protocol but never serve Sora: a client built for one is not a
 # Sora client, and a model family of theirs is never a Sora model.
 NOT_SORA_HOSTS = ("generativelanguage.googleapis.com",)
@@ -99,6 +113,10 @@ FUNCTIONS: dict[str, str] = {
 FUNCTION_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in FUNCTIONS)
 # litellm routes by a provider prefix; only these route to a Sora contract.
 MODEL_PROVIDER_PREFIXES = ("openai/", "azure/")
+# The client class each prefix stands for (its server: azure/ goes to Azure, openai/ to the official API
+# unless a base URL is passed with one of LITELLM_BASE_URL_KEYWORDS).
+MODEL_PROVIDER_CLIENTS: dict[str, str] = {"openai/": "OpenAI", "azure/": "AzureOpenAI"}
+LITELLM_BASE_URL_KEYWORDS = ("api_base", "base_url")
 
 # --- what the HTTP shape reads ----------------------------------------------------------
 

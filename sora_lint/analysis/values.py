@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import libcst as cst
 
 from .facts import UNKNOWN
+from .project import import_blocker
 from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
 from .syntax import dict_parts, literal_value
 from .walk import Walk
@@ -139,7 +140,8 @@ class Resolver:
             inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
             if inner.value is UNKNOWN:
                 return NOT_KNOWN
-            blocker = inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
+            blocker = (inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
+                       or import_blocker(self.constants, binding))
             return inner._replace(via=name, blocker=blocker)
         if binding.kind == IMPORT and self.constants is not None:
             found = self.constants.lookup(str(binding.value))
@@ -227,8 +229,8 @@ class Resolver:
         # Attribute reads are counted by attribute name over the module: one read in all is this one.
         attr = attr or shown.rsplit(".", 1)[-1]
         shared = self.walk.attribute_loads.get(attr, 0) != 1 or self.readers(binding) != 0
-        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere "
-                                                                   f"too" if shared else None))
+        return inner._replace(via=shown, blocker=inner.blocker or (f"{shown} is used elsewhere too" if shared else None)
+                              or import_blocker(self.constants, binding))
 
     def class_attribute(self, node: cst.Attribute, scope: Scope) -> tuple[Binding, Scope] | None:
         """The class-body binding ``Config.X`` / ``self.X`` / ``cls.X`` reads, when it is the only one.
@@ -297,7 +299,12 @@ class Resolver:
             entries = dict(inner.entries)
             for store in stores:
                 entries[store.key] = Entry(store.value, store.scope, None)
-            return Mapping(entries, node.value, self.readers(binding) != 1)
+            shared = self.readers(binding) != 1
+            if not shared and any(e.blocker is None for e in entries.values()):
+                imported = import_blocker(self.constants, binding)
+                if imported is not None:
+                    entries = {k: e._replace(blocker=e.blocker or imported) for k, e in entries.items()}
+            return Mapping(entries, node.value, shared)
         if isinstance(node, cst.Subscript):
             entry = self.item(node, scope, depth)
             if entry is None:

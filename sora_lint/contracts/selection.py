@@ -1,7 +1,8 @@
 """Which contract a file follows, and which server it talks to (no LibCST here).
 
-Both come from the first server the file names: the ``base_url`` of a client built in it, or
-the host of a raw request's URL. The profile decides what SOR001-SOR005 check; the server
+Both come from a server: a call's own client when it is known (the engine asks per client),
+else the first server the file names: the ``base_url`` of a client built in it, or the host of
+a raw request's URL. The profile decides what SOR001-SOR005 check; the server
 decides SOR006, because a shutdown belongs to a server, not to a contract.
 """
 from __future__ import annotations
@@ -53,8 +54,11 @@ def _auto_profile(client: Any, fallback: Profile, ordered: list[Profile]) -> tup
     fixed = server_for_client(client.class_name)
     if fixed is not None:
         return _profile_of(fixed, ordered, fallback), f"auto: {fixed.name} client"
+    if client.base_url is None and not client.sdk_default:
+        # Portkey's default server is its own gateway: not a server whose contract sora-lint knows.
+        return fallback, f"auto: {client.class_name} client has no base_url (its own gateway), using fallback-profile"
     if client.base_url is None:
-        return default_profile, "auto: client has no base_url"
+        return default_profile, f"auto: {client.named} has no {client.steered_by}"
     if not isinstance(client.base_url, str):
         return fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile"
     url = client.base_url
@@ -84,8 +88,8 @@ def _server(client: Any, pinned: Profile | None, ordered: list[Profile]) -> tupl
             return server_for_host(host_of(client.base_url), ordered), False
     if pinned is not None and pinned.server is not None:
         return pinned.server, False
-    if client is None or client.base_url is not None:
-        return None, False  # no client here, or a base_url that is not a literal: not known
+    if client is None or client.base_url is not None or not client.sdk_default:
+        return None, False  # no client here, a base_url that is not a literal, or a vendor's own gateway: not known
     if pinned is not None:
         return (server_for_host(pinned.hosts[0], ordered), True) if pinned.hosts else (None, False)
     return server_for_host(sdk_default_server().hosts[0], ordered), True

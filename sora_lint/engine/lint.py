@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..analysis.prefilter import might_contain_sora_call
@@ -14,18 +15,23 @@ from .noqa import exempts_file, is_suppressed
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
-    from ..analysis.facts import ModuleFacts
+    from ..analysis.facts import ClientInfo, ModuleFacts
     from ..analysis.positions import Spans
     from ..rules.base import Context
 
 
 def select_context(facts: ModuleFacts, settings: Settings) -> Context:
     """The profile for one file and the reason shown in every message, the server it talks to, and today."""
+    return context_for(facts.clients, settings, lifecycle_today())
+
+
+def context_for(clients: Sequence[ClientInfo], settings: Settings, today: datetime.date | None) -> Context:
+    """The context of calls that talk to the first of ``clients`` (a file's, or one call's own client)."""
     from ..rules.base import Context  # imports LibCST: only once a file holds a Sora call
 
-    choice = choose(facts.clients, settings)
+    choice = choose(clients, settings)
     return Context(choice.profile, choice.reason, server=choice.server,
-                   server_inferred=choice.server_inferred, today=lifecycle_today())
+                   server_inferred=choice.server_inferred, today=today)
 
 
 def lifecycle_today() -> datetime.date:
@@ -61,9 +67,17 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return ModuleFindings([], Misplaced())
-    ctx = select_context(facts, settings)
+    file_ctx = select_context(facts, settings)
+    # A call whose own client is known follows that client's server; the others follow the file's choice.
+    own_ctx: dict[int, Context] = {}
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    findings: list[Finding] = [f for call in calls for rule in rules for f in rule.check(call, ctx)]
+    findings: list[Finding] = []
+    for call in calls:
+        ctx = file_ctx
+        if call.client is not None:
+            ctx = own_ctx.get(id(call.client)) or own_ctx.setdefault(
+                id(call.client), context_for([call.client], settings, file_ctx.today))
+        findings.extend(f for rule in rules for f in rule.check(call, ctx))
     # A call read in several variants (the branches of a conditional, the callers of a function)
     # repeats the findings on what the variants share: each is reported once.
     findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())
