@@ -25,7 +25,7 @@ MARKER = ".sora-bench-corpus"
 
 
 def _excluded_names() -> tuple[str, ...]:
-    """Folder names sora-lint skips by default.
+    """Folder names sora-lint skips by default, and sora-lint's own package.
 
     The real tree must not contain them, or sora-lint would look at fewer files than the
     floor and flake8 do and the ratios would flatter it.
@@ -34,7 +34,9 @@ def _excluded_names() -> tuple[str, ...]:
         from sora_lint.settings import DEFAULT_EXCLUDES
     except ImportError:  # the benchmark still builds its corpus without the package
         DEFAULT_EXCLUDES = ("site-packages", "dist", "venv", ".venv", "__pycache__", "_build", "node_modules")
-    return tuple(DEFAULT_EXCLUDES) + ("dist-packages",)
+    # sora_lint itself: its own sources name Sora calls in examples and docs, and whether they sit in
+    # site-packages depends on how it was installed (editable or not), which must not move the ratios.
+    return tuple(DEFAULT_EXCLUDES) + ("dist-packages", "sora_lint")
 
 
 @dataclass
