@@ -17,7 +17,8 @@ import ast
 import os
 import re
 import time
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from .scopes import Binding
@@ -151,45 +152,53 @@ class Words(NamedTuple):
     star: bool  # it has an ``import *``
 
 
-def _words(path: str) -> Words:
+_T = TypeVar("_T")
+
+
+def _per_version(cache: dict[str, tuple[tuple[int, int], _T]], path: str, read: Callable[[bytes | None], _T]) -> _T:
+    """``read`` of the file's bytes (None when it cannot be read), kept while its mtime and size stay."""
     try:
         stat = os.stat(path)
     except OSError:
-        return Words(frozenset(), frozenset(), False)
+        return read(None)
     version = (stat.st_mtime_ns, stat.st_size)
-    cached = _WORDS.get(path)
+    cached = cache.get(path)
     if cached is not None and cached[0] == version:
         return cached[1]
     try:
         with open(path, "rb") as handle:
-            text = handle.read()
+            data: bytes | None = handle.read()
     except OSError:
-        text = b""
+        data = None
+    value = read(data)
+    cache[path] = (version, value)
+    return value
+
+
+def _words(path: str) -> Words:
+    return _per_version(_WORDS, path, _read_words)
+
+
+def _read_words(data: bytes | None) -> Words:
+    text = data or b""
     imports = [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(text)]
-    words = Words(frozenset(_WORD.findall(text)),
-                  frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names)),
-                  any(names.startswith(b"*") for _module, names in imports))
-    _WORDS[path] = (version, words)
-    return words
+    return Words(frozenset(_WORD.findall(text)),
+                 frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names)),
+                 any(names.startswith(b"*") for _module, names in imports))
 
 
 def _constants(path: str) -> dict[str, tuple[object, int]]:
-    try:
-        stat = os.stat(path)
-    except OSError:
+    return _per_version(_CONSTANTS, path, _read_constants)
+
+
+def _read_constants(data: bytes | None) -> dict[str, tuple[object, int]]:
+    if data is None:
         return {}
-    version = (stat.st_mtime_ns, stat.st_size)
-    cached = _CONSTANTS.get(path)
-    if cached is not None and cached[0] == version:
-        return cached[1]
     try:
-        with open(path, "rb") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    constants = _module_literals(tree) if tree is not None else {}
-    _CONSTANTS[path] = (version, constants)
-    return constants
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    return _module_literals(tree)
 
 
 def _module_literals(tree: ast.Module) -> dict[str, tuple[object, int]]:
