@@ -69,7 +69,6 @@ __all__ = [
     "Valid",
     "Rule",
     "shown",
-    "reported_at",
     "shown_value",
     "supported_list",
     "model_spec",
@@ -239,12 +238,6 @@ def _literal_has_value_type(arg: Resolved) -> bool:
     if isinstance(arg.value, str):
         return isinstance(arg.literal, (cst.SimpleString, cst.ConcatenatedString))
     return isinstance(arg.literal, (cst.Integer, cst.Float))
-
-
-def reported_at(arg: Resolved) -> cst.CSTNode:
-    """Where a finding on ``arg`` is located: the analysis's anchor (the value where it sits in the
-    call, also inside ``**{...}``; else the expression that names it: ``DURATION``, ``PRESETS[...]``)."""
-    return arg.anchor
 
 
 def shown_value(value: int | str) -> str:

@@ -12,7 +12,6 @@ from .base import (
     Valid,
     fix_blocked_note,
     model_candidates,
-    reported_at,
     rewrite,
     shown,
 )
@@ -65,4 +64,4 @@ class ModelUnknown(Rule):
         fix = None
         if len(candidates) == 1:
             fix = rewrite(arg, candidates[0], SAFE, f'Replace with "{candidates[0]}"')
-        yield self.finding(message, reported_at(arg), fix)
+        yield self.finding(message, arg.anchor, fix)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .base import Context, Finding, Invalid, Rule, SoraCall, Valid, reported_at, shown
+from .base import Context, Finding, Invalid, Rule, SoraCall, Valid, shown
 
 
 class PromptEmpty(Rule):
@@ -48,4 +48,4 @@ class PromptEmpty(Rule):
         if arg is None or not isinstance(arg.value, str) or arg.value.strip():
             return
         what = "empty" if not arg.value else "only whitespace"
-        yield self.finding(f"{shown(arg)} is {what}: the API requires a non-empty prompt{ctx.tag}", reported_at(arg))
+        yield self.finding(f"{shown(arg)} is {what}: the API requires a non-empty prompt{ctx.tag}", arg.anchor)

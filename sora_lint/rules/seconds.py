@@ -17,7 +17,6 @@ from .base import (
     fix_blocked_note,
     nearest_seconds,
     neighbours,
-    reported_at,
     rewrite,
     seconds_type_is_wrong,
     seconds_value,
@@ -94,7 +93,7 @@ class SecondsUnsupported(Rule):
         if number is None:
             if isinstance(arg.value, str):
                 yield self.finding(f"{shown(arg)} is not a number of seconds{_what_to_write(call, found)}{ctx.tag}",
-                                   reported_at(arg))
+                                   arg.anchor)
             return
         if found is None or number in found[0]:
             return
@@ -114,7 +113,7 @@ class SecondsUnsupported(Rule):
         )
         nearest = rewrite(arg, seconds_value(best, ctx.profile, arg), SAFE,
                           f"Replace with {best}, the nearest supported duration")
-        yield self.finding(message, reported_at(arg), nearest, pro)
+        yield self.finding(message, arg.anchor, nearest, pro)
 
 
 class SecondsType(Rule):
@@ -200,7 +199,7 @@ class SecondsType(Rule):
                        f"{fix_blocked_note(arg)}{ctx.tag}")
         fix = rewrite(arg, replacement, SAFE,
                       f"Replace with {'the int' if wants_int else 'the string'} {shown_value(replacement)}")
-        yield self.finding(message, reported_at(arg), fix)
+        yield self.finding(message, arg.anchor, fix)
 
 
 def _what_to_write(call: SoraCall, found: tuple[tuple[int, ...], str] | None) -> str:

@@ -14,7 +14,6 @@ from .base import (
     fix_blocked_note,
     is_canonical_size,
     model_spec,
-    reported_at,
     rewrite,
     same_orientation_size,
     shown,
@@ -89,7 +88,7 @@ class SizeUnsupported(Rule):
                    f"(Supported values are: {supported_list(spec.sizes)}){use}{fix_blocked_note(arg)}{ctx.tag}")
         how = f" ({NEAREST})" if chosen == NEAREST else ""
         safe = rewrite(arg, same, SAFE, f'Replace with "{same}"{how}') if same else None
-        yield self.finding(message, reported_at(arg), safe, pro)
+        yield self.finding(message, arg.anchor, safe, pro)
 
 
 class SizeMalformed(Rule):
@@ -120,7 +119,7 @@ class SizeMalformed(Rule):
             return
         if not isinstance(arg.value, str):
             if isinstance(arg.value, (int, float)):
-                yield self.finding(f'{shown(arg)} is not a size: write it as "WIDTHxHEIGHT"{ctx.tag}', reported_at(arg))
+                yield self.finding(f'{shown(arg)} is not a size: write it as "WIDTHxHEIGHT"{ctx.tag}', arg.anchor)
             return
         if is_canonical_size(arg.value):
             return
@@ -129,9 +128,9 @@ class SizeMalformed(Rule):
             message = (f'{shown(arg)} is not a valid size: write it as "{canon}" '
                        f'(WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}')
             fix = rewrite(arg, canon, SAFE, f'Replace with "{canon}"')
-            yield self.finding(message, reported_at(arg), fix)
+            yield self.finding(message, arg.anchor, fix)
             return
         spec, _label = model_spec(call, ctx)
         known = f" (Supported values are: {supported_list(spec.sizes)})" if spec else ""
         yield self.finding(f'{shown(arg)} is not a valid size: write it as '
-                           f'"WIDTHxHEIGHT"{known}{ctx.tag}', reported_at(arg))
+                           f'"WIDTHxHEIGHT"{known}{ctx.tag}', arg.anchor)
