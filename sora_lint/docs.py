@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .contracts.catalog import SOR_TYPE_INT, Profile
 from .contracts.lifecycle import Server
 from .types import PARSE_ERROR
+
+if TYPE_CHECKING:
+    from .rules.base import Invalid, Valid
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -43,9 +47,10 @@ class RuleDoc:
     fix_safety: str
     reports: str  # the README's rule table: what it reports, and its fix in brief
     fix_summary: str
-    example: str | None = None
-    use_instead: str | None = None
     fixable: bool = True  # whether findings of this code can carry a fix
+    # The rule's own tests (tests/test_rule_examples.py runs each one): the docs show only tested code.
+    invalid: Sequence[Invalid] = ()
+    valid: Sequence[Valid] = ()
 
     def markdown(self) -> str:
         parts = [
@@ -53,16 +58,30 @@ class RuleDoc:
             f"## What it does\n{self.what}\n",
             f"## Why is this bad?\n{self.why}\n",
         ]
-        if self.example:
-            parts.append(f"## Example\n```python\n{self.example}\n```\n")
-        if self.use_instead:
-            parts.append(f"## Use instead\n```python\n{self.use_instead}\n```\n")
+        if self.invalid or self.valid:
+            parts.append(self._examples())
         parts.append(f"## Fix safety\n{self.fix_safety}\n")
         parts.append(
             "## Turning it off\n"
             f'`ignore = ["{self.code}"]` in `[tool.sora-lint]`, `--ignore {self.code}` on the command line, '
             f"or `# noqa: {self.code}` at the end of the reported line.\n"
         )
+        return "\n".join(parts)
+
+    def _examples(self) -> str:
+        """The examples as Fixit renders its rules' tests: each reported one with its finding and its fix."""
+        parts = ["## Examples\n",
+                 "Each example is one of the rule's tests, run as shown "
+                 "(with only this rule selected and the profile pinned).\n"]
+        for example in self.invalid:
+            mark = " [*]" if example.fixed is not None else ""
+            parts.append(f"Reported (`profile = \"{example.profile}\"`):\n```python\n{example.code}```\n"
+                         f"```text\nexample.py:{example.start[0]}:{example.start[1]}: {self.code}{mark} "
+                         f"{example.message}\n```\n")
+            if example.fixed is not None:
+                parts.append(f"Its safe fix writes:\n```python\n{example.fixed}```\n")
+        for valid in self.valid:
+            parts.append(f"Not reported (`profile = \"{valid.profile}\"`):\n```python\n{valid.code}```\n")
         return "\n".join(parts)
 
 
@@ -95,9 +114,9 @@ def rule_docs() -> tuple[RuleDoc, ...]:
             fix_safety=rule.fix_safety,
             reports=rule.reports,
             fix_summary=rule.fix_summary,
-            example=rule.example,
-            use_instead=rule.use_instead,
             fixable=rule.fixable,
+            invalid=tuple(rule.INVALID),
+            valid=tuple(rule.VALID),
         ))
     return tuple(docs)
 
