@@ -97,8 +97,8 @@ def test_the_readme_links_every_docs_page():
 
 def test_every_configuration_snippet_loads(tmp_path):
     """A ``[tool.sora-lint]`` snippet is a whole pyproject.toml: it loads without a ConfigError."""
-    from sora_lint.config import load_file
-    from sora_lint.settings import ConfigError
+    from sora_lint.contracts.settings import ConfigError
+    from sora_lint.run.config import load_file
 
     snippets = [(page, code) for page, code in _blocks("toml") if "[tool.sora-lint" in code]
     assert len(snippets) >= 4
@@ -130,7 +130,7 @@ def test_every_yaml_snippet_parses():
 
 def test_every_option_the_docs_name_exists():
     """Each ``--option`` in a ``sora-lint check`` / ``fix`` line or in docs/cli.md is one the parser takes."""
-    from sora_lint.cli import build_parser
+    from sora_lint.frontends.cli import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.choices and "check" in a.choices)  # noqa: SLF001

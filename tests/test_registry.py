@@ -10,12 +10,12 @@ import pytest
 from conftest import CODES_UNDER_TEST, ROOT, diags, fixed, lines
 
 import sora_lint.rules
-from sora_lint.docs import rule_doc
-from sora_lint.engine import check_source, fix_source
+from sora_lint.contracts.settings import Settings
+from sora_lint.core.types import PARSE_ERROR
+from sora_lint.engine import apply_fixes, lint_source
+from sora_lint.frontends.docs import rule_doc
 from sora_lint.rules import ALL_RULES, RULES_BY_CODE, rule_codes
 from sora_lint.rules.base import Rule, RuleCodeTaken
-from sora_lint.settings import Settings
-from sora_lint.types import PARSE_ERROR
 
 
 def test_the_light_declarations_are_the_classes_codes():
@@ -36,7 +36,7 @@ def test_every_rule_is_found_once_in_code_order():
 def test_validating_codes_does_not_import_the_rules_or_libcst():
     program = (
         "import sys\n"
-        "from sora_lint.config import ConfigError, check_code\n"
+        "from sora_lint.run.config import ConfigError, check_code\n"
         "check_code('SOR00', 'command line')\n"
         "try:\n"
         "    check_code('SOR999', 'command line')\n"
@@ -148,7 +148,7 @@ def test_the_exact_output_helpers_report_only_the_codes_under_test(monkeypatch):
     _with_rules(monkeypatch, EveryCall)
     source = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n'
     # The extra rule runs wherever every rule runs...
-    assert [d.code for d in check_source(source, "t.py", Settings(profile="openai"))] == ["SOR098", "SOR001"]
+    assert [d.code for d in lint_source(source, "t.py", Settings(profile="openai"))] == ["SOR098", "SOR001"]
     # ...but the helpers the exact-output tests use report the codes those tests were written about.
     assert diags(source, "openai") == [
         "2:60 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
@@ -175,14 +175,14 @@ def test_the_rule_contributing_walks_through_works_as_written(monkeypatch):
     rule = _contributing_rule()
     _with_rules(monkeypatch, rule)
     for example in rule.VALID:
-        assert check_source(example.code, "example.py", Settings(profile=example.profile, select=(rule.code,))) == []
+        assert lint_source(example.source, "example.py", Settings(profile=example.profile, select=(rule.code,))) == []
     for example in rule.INVALID:
         settings = Settings(profile=example.profile, select=(rule.code,))
         found = [(d.code, d.message, (d.location.row, d.location.column), (d.end_location.row, d.end_location.column))
-                 for d in check_source(example.code, "example.py", settings)]
+                 for d in lint_source(example.source, "example.py", settings)]
         assert found == [(rule.code, example.message, example.start, example.end)]
-        assert fix_source(example.code, "example.py", settings).source == (example.fixed or example.code)
+        assert apply_fixes(example.source, "example.py", settings).source == (example.fixed or example.source)
     page = rule_doc(rule.code)
     assert page is not None and page.startswith(f"# {rule.code} ({rule.name})\n") and "## Examples\n" in page
     # The other rules' exact-output helpers do not see it.
-    assert diags(rule.INVALID[0].code, "openai") == []
+    assert diags(rule.INVALID[0].source, "openai") == []

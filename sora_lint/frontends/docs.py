@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .contracts.catalog import SOR_TYPE_INT, Profile
-from .contracts.lifecycle import Server
-from .types import PARSE_ERROR
+from ..contracts.catalog import SOR_TYPE_INT, Profile
+from ..contracts.lifecycle import Server
+from ..core.types import PARSE_ERROR
 
 if TYPE_CHECKING:
-    from .rules.base import Invalid, Valid
+    from ..rules.base import Invalid, Valid
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -75,13 +75,13 @@ class RuleDoc:
                  "(with only this rule selected and the profile pinned).\n"]
         for example in self.invalid:
             mark = " [*]" if example.fixed is not None else ""
-            parts.append(f"Reported (`profile = \"{example.profile}\"`):\n```python\n{example.code}```\n"
+            parts.append(f"Reported (`profile = \"{example.profile}\"`):\n```python\n{example.source}```\n"
                          f"```text\nexample.py:{example.start[0]}:{example.start[1]}: {self.code}{mark} "
                          f"{example.message}\n```\n")
             if example.fixed is not None:
                 parts.append(f"Its safe fix writes:\n```python\n{example.fixed}```\n")
         for valid in self.valid:
-            parts.append(f"Not reported (`profile = \"{valid.profile}\"`):\n```python\n{valid.code}```\n")
+            parts.append(f"Not reported (`profile = \"{valid.profile}\"`):\n```python\n{valid.source}```\n")
         return "\n".join(parts)
 
 
@@ -101,7 +101,7 @@ PARSE_ERROR_DOC = RuleDoc(
 
 def rule_docs() -> tuple[RuleDoc, ...]:
     """Every code sora-lint can emit, in code order, documented from the rule classes."""
-    from .rules import ALL_RULES
+    from ..rules import ALL_RULES
 
     docs = [PARSE_ERROR_DOC]
     for rule in ALL_RULES:
@@ -194,7 +194,7 @@ def profile_table(profile: Profile, origin: str) -> str:
 
 def _servers_of(profile: Profile) -> list[Server]:
     """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
-    from .contracts.catalog import SHIPPED_SERVERS
+    from ..contracts.catalog import SHIPPED_SERVERS
 
     if profile.server is not None:
         return [profile.server]
@@ -277,7 +277,7 @@ GENERATED_PAGES: dict[str, tuple[str, ...]] = {
 
 def readme_blocks() -> dict[str, str]:
     """Every generated block, by name (between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``)."""
-    from .contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
+    from ..contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
 
     return {"rules": rules_markdown(rule_docs()),
             "profiles": profile_markdown(list(SHIPPED_PROFILES.values())),
