@@ -22,6 +22,7 @@ from ..core.types import Diagnostic, Edit, Fix, Location
 from ..engine import FixOutcome, apply_fixes, lint_source
 from ..engine.validate import request_problems
 from ..run.config import ConfigError, check_code, load_settings
+from ..run.project_files import shared_project_files
 
 __all__ = [
     "check_source",
@@ -46,7 +47,7 @@ def check_source(source: str, filename: str = "<string>", settings: Settings | N
     ``settings`` defaults to ``Settings()`` (profile ``auto``, every rule); no configuration file is
     read. A text that cannot be parsed gives one SOR000 diagnostic rather than an exception.
     """
-    return lint_source(source, filename, _checked(settings))
+    return lint_source(source, filename, _checked(settings), files=shared_project_files())
 
 
 def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
@@ -58,7 +59,7 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
     ``remaining``, and ``error`` when a fix would have broken the code (the source is then returned
     unchanged).
     """
-    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
+    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes, files=shared_project_files())
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | None = None,
