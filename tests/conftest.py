@@ -102,16 +102,29 @@ def run_on_a_terminal(args: Sequence[str], cwd: Path, env: Mapping[str, str],
     return proc.wait(timeout=120), shown
 
 
-# Hypothesis: a fixed, derandomised budget by default (CI stays bounded and repeatable);
-# `HYPOTHESIS_PROFILE=deep pytest` runs many more examples by hand.
-try:
-    from hypothesis import HealthCheck
-    from hypothesis import settings as hypothesis_settings
+# How hard the property, fuzz and crash tests push. Full strength in CI (the CI variable: GitHub Actions and
+# .ci/run set it) and when the slow tests run alone (`pytest -m slow`); a quick, still derandomised budget in
+# a local run of everything, so the whole suite stays within minutes on two cores. HYPOTHESIS_PROFILE=deep
+# runs many more examples by hand.
+def full_strength(config: pytest.Config) -> bool:
+    return bool(os.environ.get("CI")) or config.getoption("markexpr", "") == "slow"
 
-    hypothesis_settings.register_profile(
-        "ci", max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    hypothesis_settings.register_profile(
-        "deep", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-except ImportError:  # pragma: no cover - hypothesis is in the test extra
-    pass
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from hypothesis import HealthCheck
+        from hypothesis import settings as hypothesis_settings
+    except ImportError:  # pragma: no cover - hypothesis is in the test extra
+        return
+    common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    hypothesis_settings.register_profile("ci", max_examples=150, derandomize=True, **common)
+    hypothesis_settings.register_profile("quick", max_examples=30, derandomize=True, **common)
+    hypothesis_settings.register_profile("deep", max_examples=5000, **common)
+    default = "ci" if full_strength(config) else "quick"
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default))
+
+
+@pytest.fixture
+def strength(request: pytest.FixtureRequest) -> str:
+    """``"full"`` or ``"quick"``: see :func:`full_strength`."""
+    return "full" if full_strength(request.config) else "quick"

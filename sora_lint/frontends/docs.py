@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..contracts.catalog import SOR_TYPE_INT, Profile
+from ..contracts.catalog import SOR_TYPE_INT, ModelSpec, Profile
 from ..contracts.lifecycle import Server
 from ..core.types import PARSE_ERROR
 
@@ -219,34 +219,35 @@ def _codes(values: Sequence[object]) -> str:
 
 
 def profile_markdown(profiles: Sequence[Profile]) -> str:
-    """The README's table of the shipped contracts, side by side."""
+    """The table of the shipped contracts, side by side (docs/profiles.md)."""
     header = "| | " + " | ".join(f"`{p.name}` ({p.contract_name or p.description})" for p in profiles) + " |"
-    rows = [header, "|---" * (len(profiles) + 1) + "|"]
+    rows = [("`seconds` type", [_seconds_type_cell(p) for p in profiles]),
+            ("default model", [f"`{p.default_model_name}`" for p in profiles])]
+    for name in dict.fromkeys(m for p in profiles for m in p.models):
+        rows += _model_rows(name, [p.models.get(name) for p in profiles])
+    rows.append(("`videos.extend` seconds", [_codes(p.extend_seconds) if p.extend_seconds
+                                             else "type only (not documented)" for p in profiles]))
+    rows.append(("hosts (`auto`)", [", ".join(p.hosts) or "-" for p in profiles]))
+    lines = [header, "|---" * (len(profiles) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(lines)
 
-    def row(label: str, cells: Sequence[str]) -> None:
-        rows.append(f"| {label} | " + " | ".join(cells) + " |")
 
-    def seconds_type(p: Profile) -> str:
-        spec = p.model(p.default_model_name)
-        shown = ", ".join(
-            (f'`"{s}"`' if p.seconds_type != SOR_TYPE_INT else f"`{s}`") for s in (spec.seconds if spec else ())
-        )
-        return f"int: {shown}" if p.seconds_type == SOR_TYPE_INT else f"string: {shown}"
+def _seconds_type_cell(p: Profile) -> str:
+    spec = p.model(p.default_model_name)
+    durations = spec.seconds if spec else ()
+    if p.seconds_type == SOR_TYPE_INT:
+        return "int: " + ", ".join(f"`{s}`" for s in durations)
+    return "string: " + ", ".join(f'`"{s}"`' for s in durations)
 
-    row("`seconds` type", [seconds_type(p) for p in profiles])
-    row("default model", [f"`{p.default_model_name}`" for p in profiles])
-    names = list(dict.fromkeys(m for p in profiles for m in p.models))
-    for name in names:
-        specs = [p.models.get(name) for p in profiles]
-        row(f"`{name}` seconds", [_codes(s.seconds) if s else "-" for s in specs])
-        row(f"`{name}` sizes", [_codes(s.sizes) if s else "-" for s in specs])
-        if any(s and s.upgrades for s in specs):
-            row(f"`{name}` upgrade (unsafe fix)", [", ".join(f"`{u}`" for u in s.upgrades) if s and s.upgrades else "-"
-                                                   for s in specs])
-    row("`videos.extend` seconds", [_codes(p.extend_seconds) if p.extend_seconds else "type only (not documented)"
-                                    for p in profiles])
-    row("hosts (`auto`)", [", ".join(p.hosts) or "-" for p in profiles])
-    return "\n".join(rows)
+
+def _model_rows(name: str, specs: Sequence[ModelSpec | None]) -> list[tuple[str, list[str]]]:
+    rows = [(f"`{name}` seconds", [_codes(s.seconds) if s else "-" for s in specs]),
+            (f"`{name}` sizes", [_codes(s.sizes) if s else "-" for s in specs])]
+    if any(s and s.upgrades for s in specs):
+        rows.append((f"`{name}` upgrade (unsafe fix)",
+                     [", ".join(f"`{u}`" for u in s.upgrades) if s and s.upgrades else "-" for s in specs]))
+    return rows
 
 
 def rules_markdown(docs: Sequence[RuleDoc]) -> str:

@@ -17,7 +17,7 @@ from ..contracts.catalog import (
     profile_from_table,
 )
 from ..contracts.lifecycle import parse_date
-from ..contracts.settings import ConfigError, Settings
+from ..contracts.settings import ConfigError, RuleLayer, Settings
 from ..rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
@@ -281,9 +281,8 @@ def settings_lines(settings: Settings) -> list[str]:
         return f"  [{settings.origins.get(key, 'default')}]"
 
     per_file = "; ".join(f"{glob} = {', '.join(codes)}" for glob, codes in settings.per_file_ignores)
-    layers = [
-        layer for layer in settings.later_layers if layer.select is not None or layer.extend_select or layer.ignore
-    ]
+    layers = [layer for layer in settings.later_layers
+              if layer.select is not None or layer.extend_select or layer.ignore]
     lines = [
         f"config file: {settings.source or '(none: defaults)'}",
         f"profile: {settings.profile} ({settings.profile_origin})",
@@ -296,10 +295,14 @@ def settings_lines(settings: Settings) -> list[str]:
         f"cache-dir: {settings.cache_dir or '(default)'}{origin('cache_dir')}",
         f"profiles: {', '.join(sorted(settings.profiles))}",
     ]
-    for layer in layers:
-        parts = [f"select {', '.join(layer.select)}" if layer.select is not None else "",
-                 f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
-                 f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
-        lines.append(f"then {layer.label}: {'; '.join(p for p in parts if p)}")
+    lines += [_layer_line(layer) for layer in layers]
     lines.append("enabled: " + (", ".join(code for code in rule_codes() if settings.enabled(code)) or "(none)"))
     return lines
+
+
+def _layer_line(layer: RuleLayer) -> str:
+    """A command-line layer of the selection, as show-settings prints it."""
+    parts = [f"select {', '.join(layer.select)}" if layer.select is not None else "",
+             f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
+             f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
+    return f"then {layer.label}: {'; '.join(p for p in parts if p)}"
