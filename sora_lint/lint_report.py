@@ -85,6 +85,7 @@ def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from .engine.noqa import add_noqa
+    from .run.notebooks import NotebookError, NotUTF8, add_noqa_to_notebook, decode_notebook, is_notebook
     from .runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
@@ -95,11 +96,16 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     for path, found in sorted(by_file.items()):
         try:
             with open(path, "rb") as fh:
-                text, encoding = decode(fh.read())
-            new_text, added, refused = add_noqa(text, found)
+                data = fh.read()
+            if is_notebook(path):  # the comments go into the cells' source strings
+                text, encoding = decode_notebook(data)
+                new_text, added, refused = add_noqa_to_notebook(text, found)
+            else:
+                text, encoding = decode(data)
+                new_text, added, refused = add_noqa(text, found)
             if added:
                 write_atomically(path, new_text, encoding)
-        except (OSError, Undecodable) as exc:
+        except (OSError, Undecodable, NotUTF8, NotebookError) as exc:
             print(f"sora-lint: error: {path}: no noqa comment added ({exc})", file=sys.stderr)
             failed = True
             continue
@@ -117,6 +123,7 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
     from .engine import check_source, fix_source
     from .files import excluded
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
+    from .run import notebooks
     from .runner import CHECK, DIFF, Undecodable, decode, unified_diff
 
     name = args.stdin_filename or "-"
@@ -126,9 +133,12 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
         if job_mode not in (CHECK, DIFF):
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
+    notebook = notebooks.is_notebook(name)
+    if notebook:  # --stdin-filename x.ipynb: the JSON of a notebook, checked and fixed by its cells
+        check_source, fix_source = notebooks.check_notebook_source, notebooks.fix_notebook
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = notebooks.decode_notebook(data) if notebook else decode(data)
+    except (Undecodable, notebooks.NotUTF8) as exc:
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
         if job_mode not in (CHECK, DIFF):
             sys.stdout.buffer.write(data)  # a formatter chain must get its input back
@@ -145,7 +155,8 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
         diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
         reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
         if job_mode == DIFF:
-            sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
+            patch = unified_diff(body, outcome.source, name) if changed else ""
+            sys.stdout.write(notebooks.name_cells(patch, body) if notebook else patch)
         else:
             sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
             sys.stdout.flush()

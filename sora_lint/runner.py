@@ -208,7 +208,12 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
 
     from .analysis.prefilter import might_contain_sora_call_bytes
     from .engine import check, check_source, fix_source, misplaced_note
+    from .run import notebooks
 
+    notebook = notebooks.is_notebook(path)
+    if notebook:  # the same steps on a notebook's text, through the module its code cells make
+        check, check_source, fix_source = (notebooks.check_notebook, notebooks.check_notebook_source,
+                                           notebooks.fix_notebook)
     result = FileResult(path)
     try:
         if data is None:
@@ -221,8 +226,8 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     if not might_contain_sora_call_bytes(data):
         return result
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = notebooks.decode_notebook(data) if notebook else decode(data)
+    except (Undecodable, notebooks.NotUTF8) as exc:
         result.diagnostics = [_file_error_diagnostic(path, str(exc))]
         result.unchecked = True
         return result
@@ -249,6 +254,9 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
         result.diff = unified_diff(text, outcome.source, path)
         try:
             result.diff_data = unified_diff_bytes(text, outcome.source, path, encoding)
+            if notebook:
+                result.diff = notebooks.name_cells(result.diff, text)
+                result.diff_data = notebooks.name_cells(result.diff_data.decode("utf-8"), text).encode("utf-8")
         except NoPatch as exc:
             result.error = f"{path}: no diff is shown: {exc}"
             result.diff, result.applied, result.changed = "", 0, False

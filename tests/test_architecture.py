@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rules",),  # what is wrong with a call, and the value a fix asks for
     ("engine",),  # parse, lint, noqa, fix: the bytes of every edit
     # a run: configuration, files, the runner and its cache, output formats, docs, the Python API
-    ("config", "resolve", "files", "runner", "cache", "output", "docs", "runtime", "api"),
+    ("config", "resolve", "files", "runner", "cache", "output", "docs", "runtime", "api", "run"),
     ("cli", "lint_report", "flake8_plugin", "lsp", "editor_actions", "codemod", "doctor", "__main__"),  # front ends
 )
 

@@ -1,0 +1,1 @@
+"""A run: the layer that reads and writes files."""
