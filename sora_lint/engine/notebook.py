@@ -46,7 +46,7 @@ def _is_magic(line: str) -> bool:
             or _ASSIGNED_MAGIC.match(code) is not None)
 
 
-def _magic_lines(lines: list[str]) -> set[int]:
+def magic_lines(lines: list[str]) -> set[int]:
     """The lines IPython reads as magics: those that start a statement (not inside a string, brackets
     or a backslash continuation) with IPython's syntax, and the lines a magic continues onto."""
     masked: set[int] = set()
@@ -136,7 +136,7 @@ def _cells(value: Any, sources: dict[int, list[Literal]]) -> list[Cell]:
         if cell["cell_type"] != "code" or text.lstrip().startswith("%%"):
             continue
         literals = sources.get(index, [])
-        found.append(Cell(index + 1, literals, isinstance(source, list), text, _magic_lines(split_lines(text))))
+        found.append(Cell(index + 1, literals, isinstance(source, list), text, magic_lines(split_lines(text))))
     return found
 
 
