@@ -18,7 +18,7 @@ from conftest import ROOT, lines
 
 from sora_lint import Location, Settings, check_source, fix_source
 from sora_lint.engine.notebook import Notebook, NotebookError, split_lines
-from sora_lint.runner import CHECK, Job, run
+from sora_lint.run.runner import CHECK, Job, run
 
 NOTEBOOK = ROOT / "tests" / "data" / "sora.ipynb"
 PROFILE = "[profile apiyi: auto: base_url api.apiyi.com]"
@@ -202,7 +202,7 @@ def test_add_noqa_writes_the_comments_into_the_cells(cli, notebook):
 
 
 def test_the_cache_keeps_the_cell(notebook, tmp_path):
-    from sora_lint.cache import Cache
+    from sora_lint.run.cache import Cache
 
     job = Job(CHECK, Settings())
     cache = Cache(str(tmp_path / "cache"))

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..types import NEWLINE, Diagnostic, Edit, Fix, Location
+from ..core.types import NEWLINE, Diagnostic, Edit, Fix, Location
 from .notebook_json import BadJSON, Literal, encode, escapes_non_ascii, load, raw_offsets
 
 NOTEBOOK_SUFFIX = ".ipynb"

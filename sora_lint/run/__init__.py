@@ -1,1 +1,0 @@
-"""A run: the layer that reads and writes files."""

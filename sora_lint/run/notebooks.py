@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from ..engine import Checked, FixOutcome, check, fix_source
+from ..contracts.settings import Settings
+from ..core.types import PARSE_ERROR, Diagnostic, Location
+from ..engine import Checked, FixOutcome, apply_fixes, check
 from ..engine.noqa import add_noqa
 from ..engine.notebook import Notebook, NotebookError, is_notebook
-from ..settings import Settings
-from ..types import PARSE_ERROR, Diagnostic, Location
 
 __all__ = ["Notebook", "NotebookError", "add_noqa_to_notebook", "check_notebook", "check_notebook_source",
            "decode_notebook", "fix_notebook", "is_notebook", "name_cells"]
@@ -61,7 +61,7 @@ def check_notebook_source(source: str, filename: str = "<string>", settings: Set
 
 def fix_notebook(source: str, filename: str = "<string>", settings: Settings | None = None, *,
                  unsafe_fixes: bool = False) -> FixOutcome:
-    """:func:`sora_lint.engine.fix_source` for a notebook: ``source`` is the notebook's text, with only
+    """:func:`sora_lint.engine.apply_fixes` for a notebook: ``source`` is the notebook's text, with only
     the fixed values' characters changed inside its cells' source strings."""
     settings = settings or Settings()
     text, path = source, filename
@@ -71,7 +71,7 @@ def fix_notebook(source: str, filename: str = "<string>", settings: Settings | N
         return FixOutcome(text, 0, [unreadable(path, exc)] if settings.enabled(PARSE_ERROR) else [])
     if not notebook.cells:
         return FixOutcome(text, 0, [])
-    outcome = fix_source(notebook.module, path, settings, unsafe_fixes=unsafe_fixes)
+    outcome = apply_fixes(notebook.module, path, settings, unsafe_fixes=unsafe_fixes)
     if outcome.source == notebook.module:
         return FixOutcome(text, 0, [notebook.translate(d) for d in outcome.remaining], outcome.error)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..types import NEWLINE, Diagnostic, Location
+from ..core.types import NEWLINE, Diagnostic, Location
 
 if TYPE_CHECKING:
     from .notebooks import Notebook
@@ -63,7 +63,7 @@ class SourceLines:
 
     @staticmethod
     def _read(path: str) -> list[str] | None:
-        from ..runner import Undecodable, decode
+        from .runner import Undecodable, decode
 
         try:
             with open(path, "rb") as fh:

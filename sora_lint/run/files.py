@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Callable
 
-from .settings import DEFAULT_EXCLUDES, Settings
+from ..contracts.settings import DEFAULT_EXCLUDES, Settings
 
 # Notebooks are looked at by default, as ruff does since 0.6: much Sora code is first written in one.
 # `extend-exclude = ["*.ipynb"]` leaves them out.

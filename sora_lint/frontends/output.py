@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from ..core.types import Diagnostic, Edit, Fix, Location
+from ..run.sources import SourceLines
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
-from .run.sources import SourceLines
-from .types import Diagnostic, Edit, Fix, Location
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_SRCROOT = "%SRCROOT%"

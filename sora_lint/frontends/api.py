@@ -16,15 +16,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from .config import ConfigError, check_code, load_settings
-from .contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
-from .engine import FixOutcome
-from .engine import check_source as _engine_check
-from .engine import fix_source as _engine_fix
-from .engine.notebook import NOTEBOOK_SUFFIX
-from .runtime import validate as _runtime_validate
-from .settings import Settings
-from .types import Diagnostic, Edit, Fix, Location
+from ..contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
+from ..contracts.settings import Settings
+from ..core.types import Diagnostic, Edit, Fix, Location
+from ..engine import FixOutcome, apply_fixes, lint_source
+from ..engine.notebook import NOTEBOOK_SUFFIX
+from ..engine.validate import request_problems
+from ..run.config import ConfigError, check_code, load_settings
 
 __all__ = [
     "check_source",
@@ -52,10 +50,10 @@ def check_source(source: str, filename: str = "<string>", settings: Settings | N
     ``cell`` is set and its rows are counted in that cell.
     """
     if filename.endswith(NOTEBOOK_SUFFIX):
-        from .run.notebooks import check_notebook_source
+        from ..run.notebooks import check_notebook_source
 
         return check_notebook_source(source, filename, _checked(settings))
-    return _engine_check(source, filename, _checked(settings))
+    return lint_source(source, filename, _checked(settings))
 
 
 def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
@@ -69,10 +67,10 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
     inside the fixed cells' source strings.
     """
     if filename.endswith(NOTEBOOK_SUFFIX):
-        from .run.notebooks import fix_notebook
+        from ..run.notebooks import fix_notebook
 
         return fix_notebook(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
-    return _engine_fix(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
+    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | None = None,
@@ -85,8 +83,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | No
     that is not Python (a suffix other than ``.py`` / ``.pyi`` / ``.ipynb``) and ``OSError`` for a file that cannot
     be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
     """
-    from .files import discover
-    from .runner import CHECK, Job, run
+    from ..run.files import discover
+    from ..run.runner import CHECK, Job, run
 
     resolved = _checked(settings if settings is not None else load_settings())
     files, missing = discover([os.fspath(p) for p in paths], resolved)
@@ -116,7 +114,7 @@ def validate(
         known = sorted({*SHIPPED_PROFILES, *(extra_profiles or {})})
         if profile not in known:
             raise ConfigError(f"validate: unknown profile {profile!r} (known: {', '.join(known)})")
-    return _runtime_validate(model, seconds, size, profile, extra_profiles)
+    return request_problems(model, seconds, size, profile, extra_profiles)
 
 
 def _checked(settings: Settings | None) -> Settings:
