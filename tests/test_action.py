@@ -27,19 +27,20 @@ ANNOTATION = ("::error file=app/bad.py,line=2,col=60,endLine=2,endColumn=64,titl
               "client has no base_url]")
 
 
-def _expression(match: re.Match[str], inputs: dict[str, str]) -> str:
+def _expression(match: re.Match[str], inputs: dict[str, str], action_path: Path) -> str:
     name = match.group(1)
     if name == "github.action_path":
-        return str(ROOT)
+        return str(action_path)
     if name.startswith("inputs."):
         key = name[len("inputs."):]
         return inputs.get(key, ACTION["inputs"][key]["default"])
     raise AssertionError(f"action.yml uses an expression this test does not know: {name}")
 
 
-def _run_step(step: dict, inputs: dict[str, str], runner_temp: Path, cwd: Path) -> subprocess.CompletedProcess:
+def _run_step(step: dict, inputs: dict[str, str], runner_temp: Path, cwd: Path,
+              action_path: Path = ROOT) -> subprocess.CompletedProcess:
     def substitute(text: str) -> str:
-        return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: _expression(m, inputs), text)
+        return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: _expression(m, inputs, action_path), text)
 
     assert step["shell"] == "bash"
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "VIRTUAL_ENV")}
@@ -90,10 +91,15 @@ def test_the_check_step_prints_annotations_and_fails_on_findings(tmp_path):
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_the_whole_action_installs_from_its_own_ref_and_annotates(tmp_path):
     project = _project(tmp_path)
+    # The action's ref as the runner checks it out: the repository's files, none of this checkout's build
+    # leftovers (pip builds a local folder in place: a stale build/lib would ship modules that moved since).
+    action_path = tmp_path / "action"
+    shutil.copytree(ROOT, action_path, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".sora_lint_cache", ".pytest_cache"))
     install, check = ACTION["runs"]["steps"]
-    result = _run_step(install, {}, tmp_path, project)
+    result = _run_step(install, {}, tmp_path, project, action_path)
     assert result.returncode == 0, result.stderr
     version = re.search(r'^version = "(.+)"$', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
     assert version is not None and result.stdout.strip() == f"sora-lint {version.group(1)}"
     result = _run_step(check, {}, tmp_path, project)
-    assert (result.returncode, result.stdout.splitlines()) == (1, [ANNOTATION])
+    assert (result.returncode, result.stdout.splitlines()) == (1, [ANNOTATION]), result.stderr
