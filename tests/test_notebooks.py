@@ -128,20 +128,24 @@ def test_a_broken_notebook_is_sor000_and_never_written(cli, tmp_path):
     broken.write_text('{"cells": [{"cell_type": "code", "source": ["' + call + '"]}', encoding="utf-8")
     old = tmp_path / "old.ipynb"
     old.write_text('{"nbformat": 3, "worksheets": [{"cells": [{"input": "' + call + '"}]}]}\n', encoding="utf-8")
-    before = broken.read_bytes(), old.read_bytes()
-    result = cli("check", "--no-cache", "--output-format", "concise", "broken.ipynb", "old.ipynb")
+    latin = tmp_path / "latin.ipynb"
+    latin.write_bytes(b'{"cells": [{"source": "' + call.encode() + b' # caf\xe9"}]}')
+    before = broken.read_bytes(), old.read_bytes(), latin.read_bytes()
+    result = cli("check", "--no-cache", "--output-format", "concise", "broken.ipynb", "old.ipynb", "latin.ipynb")
     assert (result.returncode, result.stderr, lines(result.stdout)) == (1, "", [
         "broken.ipynb:1:1: SOR000 could not read this notebook, so it was not checked: not valid JSON "
         "(Expecting ',' delimiter: line 1 column 99 (char 98))",
+        "latin.ipynb:1:1: SOR000 could not read this file, so it was not checked: a notebook is UTF-8 JSON, and this "
+        "one is not valid UTF-8: invalid continuation byte",
         "old.ipynb:1:1: SOR000 could not read this notebook, so it was not checked: nbformat 3: sora-lint reads "
         "nbformat 4 notebooks",
-        "Found 2 errors.",
+        "Found 3 errors.",
     ])
-    result = cli("fix", "--no-cache", "broken.ipynb", "old.ipynb")
+    result = cli("fix", "--no-cache", "broken.ipynb", "old.ipynb", "latin.ipynb")
     assert "Traceback" not in result.stderr
-    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 left that need a choice, 2 files could not be " \
+    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 left that need a choice, 3 files could not be " \
                                        "checked."
-    assert (broken.read_bytes(), old.read_bytes()) == before
+    assert (broken.read_bytes(), old.read_bytes(), latin.read_bytes()) == before
 
 
 def test_machine_formats_carry_the_cell(cli, notebook):

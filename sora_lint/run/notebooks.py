@@ -20,19 +20,13 @@ __all__ = ["Notebook", "NotebookError", "add_noqa_to_notebook", "check_notebook"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@$")
 
 
-class NotUTF8(ValueError):
-    pass
-
-
 def decode_notebook(data: bytes) -> tuple[str, str]:
-    """A notebook's text (JSON is UTF-8) and the encoding to write it back with (a BOM kept)."""
+    """A notebook's text and the encoding to write it back with (a BOM kept); ValueError if it is not UTF-8."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NotUTF8(f"a notebook is UTF-8 JSON, and this one is not valid UTF-8: {exc.reason}") from None
-    if text.startswith("\ufeff"):
-        return text[1:], "utf-8-sig"
-    return text, "utf-8"
+        raise ValueError(f"a notebook is UTF-8 JSON, and this one is not valid UTF-8: {exc.reason}") from None
+    return (text[1:], "utf-8-sig") if text.startswith("\ufeff") else (text, "utf-8")
 
 
 def unreadable(path: str, exc: Exception) -> Diagnostic:

@@ -38,7 +38,7 @@ class SourceLines:
     def notebook(self, path: str) -> Notebook | None:
         """The notebook a diagnostic with a cell was found in (None if it cannot be read now)."""
         if path not in self._notebooks:
-            from .notebooks import Notebook, NotebookError, NotUTF8, decode_notebook
+            from .notebooks import Notebook, NotebookError, decode_notebook
 
             try:
                 if path in self._texts:
@@ -47,7 +47,7 @@ class SourceLines:
                     with open(path, "rb") as fh:
                         text, _encoding = decode_notebook(fh.read())
                 self._notebooks[path] = Notebook(text)
-            except (OSError, NotUTF8, NotebookError):
+            except (OSError, ValueError, NotebookError):  # ValueError: not UTF-8
                 self._notebooks[path] = None
         return self._notebooks[path]
 
