@@ -228,6 +228,17 @@ def test_the_cache_keeps_the_cell(notebook, tmp_path):
         (4, Location(4, 13), 4), (6, Location(2, 55), 6), (7, Location(1, 72), 7)]
 
 
+def test_a_cell_position_is_a_position_in_the_notebooks_file():
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    notebook = Notebook(text)
+    file_lines = text.splitlines()
+    for cell, loc, expected in [(4, Location(1, 1), "video = client"), (4, Location(2, 1), "    model="),
+                                (4, Location(6, 9), '"\n'),  # the end of the cell's last line: its closing quote
+                                (7, Location(2, 1), 'client?\\n"'), (3, Location(3, 1), "client = OpenAI(")]:
+        at = notebook.file_location(cell, loc)
+        assert (file_lines[at.row - 1] + "\n")[at.column - 1:].startswith(expected), (cell, loc)
+
+
 def test_the_api_reads_a_notebook_by_its_name():
     text = NOTEBOOK.read_text(encoding="utf-8")
     assert [(d.cell, d.location, d.code) for d in check_source(text, "sora.ipynb")] == [

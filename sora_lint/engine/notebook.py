@@ -212,7 +212,8 @@ class Notebook:
         cell = self.cell(cell_number)
         offset = cell.offset(loc)
         for literal in cell.literals:
-            if offset <= len(literal.value) or literal is cell.literals[-1]:
+            # A line's first column is the next string's first character, not the end of the string before it.
+            if offset < len(literal.value) or literal is cell.literals[-1]:
                 raw = raw_offsets(self.text, literal)[min(offset, len(literal.value))]
                 line_start = self.text.rfind("\n", 0, raw) + 1
                 return Location(self.text.count("\n", 0, raw) + 1, raw - line_start + 1)
