@@ -328,3 +328,21 @@ def test_the_scanner_finds_the_same_value_as_json(tmp_path):
     assert json.dumps(value) == json.dumps(json.loads(text))
     assert [(s.value, text[s.start:s.end]) for s in sources[0]] == [("s", '"s"')]
     assert Path(NOTEBOOK).read_text(encoding="utf-8").endswith("}\n")
+
+
+def test_outputs_holding_nan_do_not_stop_a_fix():
+    call = 'client.videos.create(model="sora-2", prompt="p", seconds=10)'
+    text = _notebook(CLIENT + [call]).replace('"outputs": []', '"outputs": [{"data": {"application/json": NaN}}]')
+    assert "NaN" in text
+    assert fix_source(text, "n.ipynb").source == text.replace("seconds=10)", "seconds=12)")
+
+
+def test_add_noqa_names_the_cell_of_a_line_it_cannot_comment(cli, tmp_path):
+    call = ['client.videos.create(model="sora-2", seconds=10, prompt="""a\n', 'b""")']
+    (tmp_path / "n.ipynb").write_text(_notebook(CLIENT, call), encoding="utf-8")
+    result = cli("check", "--no-cache", "--add-noqa", "n.ipynb")
+    assert (result.returncode, result.stderr.splitlines()) == (1, [
+        "sora-lint: error: n.ipynb:cell 2:1: a noqa comment here would change the code (the line ends inside a "
+        "string or after a backslash); add one by hand",
+        "Added 0 noqa directives.",
+    ])

@@ -79,17 +79,16 @@ def fix_notebook(source: str, filename: str = "<string>", settings: Settings | N
     return FixOutcome(fixed_text, outcome.applied, [fixed.translate(d) for d in outcome.remaining])
 
 
-def add_noqa_to_notebook(text: str, diagnostics: list[Diagnostic]) -> tuple[str, int, list[int]]:
-    """--add-noqa in a notebook's cells; the refused rows are the module's (as ``cell:row`` would need a cell)."""
+def add_noqa_to_notebook(text: str, diagnostics: list[Diagnostic]) -> tuple[str, int, list[str]]:
+    """--add-noqa in a notebook's cells: the text, the comments added, and where one could not be (``cell N:row``)."""
     notebook = Notebook(text)
     on_module = [d.__class__(d.code, d.message, d.filename,
                              Location(notebook.module_row(d.cell, d.location.row), d.location.column),
                              Location(notebook.module_row(d.cell, d.end_location.row), d.end_location.column))
                  for d in diagnostics if d.cell is not None]
-    module, added, refused = add_noqa(notebook.module, on_module)
-    if not added:
-        return text, 0, refused
-    return notebook.rewrite(module), added, refused
+    module, added, refused_rows = add_noqa(notebook.module, on_module)
+    refused = [f"cell {cell.number}:{row}" for cell, row in map(notebook.at_row, refused_rows)]
+    return (notebook.rewrite(module) if added else text), added, refused
 
 
 def name_cells(diff: str, notebook_text: str) -> str:
