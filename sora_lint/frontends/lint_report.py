@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..contracts.settings import Settings
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
-    from ..run.runner import FileResult
+    from ..run.runner import FileResult, Steps
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -86,6 +86,7 @@ def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from ..engine.noqa import add_noqa
+    from ..run.notebooks import NotebookError, add_noqa_to_notebook, decode_notebook, is_notebook
     from ..run.runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
@@ -96,11 +97,13 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     for path, found in sorted(by_file.items()):
         try:
             with open(path, "rb") as fh:
-                text, encoding = decode(fh.read())
-            new_text, added, refused = add_noqa(text, found)
+                data = fh.read()
+            # In a notebook, the comments go into the cells' source strings.
+            text, encoding = (decode_notebook if is_notebook(path) else decode)(data)
+            new_text, added, refused = (add_noqa_to_notebook if is_notebook(path) else add_noqa)(text, found)
             if added:
                 write_atomically(path, new_text, encoding)
-        except (OSError, Undecodable) as exc:
+        except (OSError, Undecodable, ValueError, NotebookError) as exc:  # ValueError: a notebook not in UTF-8
             print(f"sora-lint: error: {path}: no noqa comment added ({exc})", file=sys.stderr)
             failed = True
             continue
@@ -116,7 +119,7 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
 def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
     from ..run.files import excluded
-    from ..run.runner import CHECK, DIFF, Undecodable, decode
+    from ..run.runner import CHECK, DIFF, Undecodable, steps_for
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
@@ -126,14 +129,15 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
         if passes_through:
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
+    steps = steps_for(name)  # --stdin-filename x.ipynb: a notebook's JSON, checked and fixed by its cells
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = steps.decode(data)
+    except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
         if passes_through:
             sys.stdout.buffer.write(data)
         return EXIT_ERROR
-    linted = _lint_text(args, job_mode, name, settings, text, encoding, data)
+    linted = _lint_text(args, job_mode, name, settings, steps, (text, encoding, data))
     if linted.error:
         print(f"sora-lint: error: {name}: {linted.error}", file=sys.stderr)
     if not _report_stdin(args, job_mode, name, linted):
@@ -151,21 +155,23 @@ class _Linted(NamedTuple):
     changed: bool = False
 
 
-def _lint_text(args: argparse.Namespace, job_mode: str, name: str, settings: Settings, text: str,
-               encoding: str, data: bytes) -> _Linted:
-    """Check or fix the decoded stdin; a fix writes its result (the source, or a diff) to stdout."""
-    from ..engine import apply_fixes, lint_source
+def _lint_text(args: argparse.Namespace, job_mode: str, name: str, settings: Settings, steps: Steps,
+               read: tuple[str, str, bytes]) -> _Linted:
+    """Check or fix the decoded stdin (its text, encoding and bytes); a fix writes its result (the source,
+    or a diff) to stdout."""
     from ..run.project_files import shared_project_files
     from ..run.runner import CHECK, DIFF, unified_diff
+
+    text, encoding, data = read
 
     body = text[1:] if text.startswith("\ufeff") else text
     files = shared_project_files()  # stdin named as a file of a project may import its constants
     if job_mode == CHECK:
-        return _Linted(lint_source(body, name, settings, files=files), body)
-    outcome = apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes, files=files)
+        return _Linted(steps.lint_source(body, name, settings, files=files), body)
+    outcome = steps.apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes, files=files)
     changed = outcome.source != body
     if job_mode == DIFF:
-        sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
+        sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
     else:
         bom = text[:len(text) - len(body)]
         sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
