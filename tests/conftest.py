@@ -54,8 +54,15 @@ def lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+# The codes the exact-output helpers below report: the rules the tests that call them were written about.
+# A newer rule's tests name its code (``diags(source, select=("SOR042",))``), so adding a rule changes no
+# existing test's output; tests/test_registry.py checks it with an extra rule that reports every call.
+CODES_UNDER_TEST = ("SOR000", "SOR001", "SOR002", "SOR003", "SOR004", "SOR005", "SOR006", "SOR007")
+
+
 def diags(source: str, profile: str = "auto", **settings: Any) -> list[str]:
     """``ROW:COLUMN CODE MESSAGE`` for each diagnostic of the dedented ``source``, checked in process as t.py."""
+    settings.setdefault("select", CODES_UNDER_TEST)
     return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
             for d in lint_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
 
@@ -63,7 +70,7 @@ def diags(source: str, profile: str = "auto", **settings: Any) -> list[str]:
 def fixed(source: str, unsafe: bool = False, profile: str = "auto") -> str:
     """The dedented ``source`` after its fixes; the result parses and a second run changes nothing."""
     source = textwrap.dedent(source)
-    settings = Settings(profile=profile)
+    settings = Settings(profile=profile, select=CODES_UNDER_TEST)
     outcome = apply_fixes(source, "t.py", settings, unsafe_fixes=unsafe)
     assert outcome.error is None
     libcst.parse_module(outcome.source)
@@ -95,16 +102,29 @@ def run_on_a_terminal(args: Sequence[str], cwd: Path, env: Mapping[str, str],
     return proc.wait(timeout=120), shown
 
 
-# Hypothesis: a fixed, derandomised budget by default (CI stays bounded and repeatable);
-# `HYPOTHESIS_PROFILE=deep pytest` runs many more examples by hand.
-try:
-    from hypothesis import HealthCheck
-    from hypothesis import settings as hypothesis_settings
+# How hard the property, fuzz and crash tests push. Full strength in CI (the CI variable: GitHub Actions and
+# .ci/run set it) and when the slow tests run alone (`pytest -m slow`); a quick, still derandomised budget in
+# a local run of everything, so the whole suite stays within minutes on two cores. HYPOTHESIS_PROFILE=deep
+# runs many more examples by hand.
+def full_strength(config: pytest.Config) -> bool:
+    return bool(os.environ.get("CI")) or config.getoption("markexpr", "") == "slow"
 
-    hypothesis_settings.register_profile(
-        "ci", max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    hypothesis_settings.register_profile(
-        "deep", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-except ImportError:  # pragma: no cover - hypothesis is in the test extra
-    pass
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from hypothesis import HealthCheck
+        from hypothesis import settings as hypothesis_settings
+    except ImportError:  # pragma: no cover - hypothesis is in the test extra
+        return
+    common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    hypothesis_settings.register_profile("ci", max_examples=150, derandomize=True, **common)
+    hypothesis_settings.register_profile("quick", max_examples=30, derandomize=True, **common)
+    hypothesis_settings.register_profile("deep", max_examples=5000, **common)
+    default = "ci" if full_strength(config) else "quick"
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default))
+
+
+@pytest.fixture
+def strength(request: pytest.FixtureRequest) -> str:
+    """``"full"`` or ``"quick"``: see :func:`full_strength`."""
+    return "full" if full_strength(request.config) else "quick"

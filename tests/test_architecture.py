@@ -130,3 +130,35 @@ def test_no_module_is_much_over_400_lines():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+# Calls that touch the file system. Below the run layer, only the package's own data may be read.
+_IO_CALLS = {"open", "os.walk", "os.stat", "os.scandir", "os.listdir", "os.path.isfile", "os.path.isdir",
+             "os.path.exists", "Path.read_text", "Path.read_bytes"}
+_OWN_DATA = {"contracts.catalog": "contracts.json", "rules": "the rule modules' own source, for rule_codes()"}
+
+
+def _called_name(node: ast.Call) -> str:
+    parts = []
+    func = node.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+def test_the_run_layer_does_the_io():
+    """The analysis, rules and engine read no file: another module of a project comes through a reader the run
+    layer passes in (analysis.project.ProjectReader, sora_lint.run.project_files)."""
+    below_run = {m: p for m, p in _modules().items() if _layer(m) < LAYERS.index("run") and m not in _OWN_DATA}
+    assert "analysis.project" in below_run
+    found = []
+    for module, path in below_run.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = _called_name(node)
+                if name in _IO_CALLS or name.endswith((".read_text", ".read_bytes")):
+                    found.append(f"sora_lint/{module.replace('.', '/')}.py:{node.lineno}: {name}(...)")
+    assert found == []

@@ -147,6 +147,19 @@ def test_deep_nesting_is_named_and_the_run_goes_on(cli, tmp_path, body, message)
     assert err == []
 
 
+def test_a_deep_statement_without_a_reported_value_is_never_generated_in_process():
+    """Positions are generated only for the statements holding reported values: LibCST's code generation
+    recurses past Python's limit on this statement (3,000 deep is enough), and the call after it is reported."""
+    from sora_lint.contracts.settings import Settings
+    from sora_lint.engine import lint_source
+
+    source = "import openai\nx = " + " and ".join(["a"] * 3_000) + "\n" + CALL
+    found = [f"{d.location.row}:{d.location.column}: {d.code} {d.message}" for d in lint_source(source, "deep.py",
+                                                                                              Settings())]
+    assert found == [f"3:58: {SOR001_TAIL.replace(' [*]', '')}"]
+
+
+@pytest.mark.slow  # 50,000 deep through the CLI; the same behaviour runs in process above
 def test_a_deep_statement_without_a_reported_value_does_not_stop_the_check(cli, tmp_path):
     """Positions are generated only for the statements holding reported values: the file is checked."""
     (tmp_path / "deep.py").write_text("import openai\nx = " + " and ".join(["a"] * 50_000) + "\n" + CALL)

@@ -31,8 +31,8 @@ from sora_lint.engine import apply_fixes
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups (POSIX)")]
 
 SEED = 20251126
-KILLS = 10
-FILES = 160
+# (kills, files): full strength in CI and under `pytest -m slow`; fewer in a local run of everything (conftest).
+BUDGET = {"full": (10, 160), "quick": (4, 60)}
 TEMPORARY = re.compile(r"^\.sora-lint-[^/]+\.tmp$")
 
 FILLER = "".join(f"def helper_{i}(x):\n    return [x * {i} for _ in range({i})]\n\n\n" for i in range(12))
@@ -54,8 +54,8 @@ TEMPLATES = [
 MODES = [0o644, 0o600, 0o755, 0o664]
 
 
-def make_tree(root: Path):
-    """(path, original bytes, fixed bytes, mode) for every file; the files are written."""
+def make_tree(root: Path, count: int):
+    """(path, original bytes, fixed bytes, mode) for ``count`` files; the files are written."""
     expected = []
     for _k, (encoding, newline, head) in enumerate(TEMPLATES):
         text = (head + FILLER + CALLS).replace("\n", newline)
@@ -63,7 +63,7 @@ def make_tree(root: Path):
         assert outcome.error is None and outcome.applied > 0
         expected.append((text.encode(encoding), outcome.source.encode(encoding)))
     files = []
-    for i in range(FILES):
+    for i in range(count):
         folder = root / f"pkg{i % 6}"
         folder.mkdir(exist_ok=True)
         original, fixed = expected[i % len(expected)]
@@ -140,21 +140,22 @@ def leftovers(root: Path) -> list:
     return sorted(p.name for p in root.rglob(".sora-lint-*"))
 
 
-def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path):
+def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path, strength):
+    kills, count = BUDGET[strength]
     root = tmp_path / "tree"
     root.mkdir()
-    files = make_tree(root)
+    files = make_tree(root, count)
 
     started = time.monotonic()
     proc = start_fix(root)
     out, err = proc.communicate(timeout=120)
     duration = time.monotonic() - started
     assert proc.returncode == 0, err.decode()
-    assert states(files, root) == (0, FILES), "a full run must fix every file"
+    assert states(files, root) == (0, count), "a full run must fix every file"
 
     rng = random.Random(SEED)
     outcomes = []
-    for _kill in range(KILLS):
+    for _kill in range(kills):
         reset(files)
         delay = rng.uniform(0, duration)
         proc = start_fix(root)
@@ -163,14 +164,14 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path)
         original, fixed = states(files, root)
         outcomes.append((round(delay, 2), fixed))
     # The kills must have landed while files were being written, or the test proved nothing.
-    assert any(0 < fixed < FILES for _delay, fixed in outcomes), (duration, outcomes)
+    assert any(0 < fixed < count for _delay, fixed in outcomes), (duration, outcomes)
 
     # After the last kill, a new run finishes the job and ignores the leftovers of the killed ones.
     stale = leftovers(root)
     proc = start_fix(root)
     out, err = proc.communicate(timeout=120)
     assert "Traceback" not in err.decode() and ".tmp" not in out.decode() + err.decode()
-    assert states(files, root) == (0, FILES)
+    assert states(files, root) == (0, count)
     assert leftovers(root) == stale  # nothing new, and the old ones are not touched
     print(f"run {duration:.2f}s; kills (delay s, files fixed): {outcomes}; leftover temp files: {len(stale)}")
 

@@ -27,14 +27,34 @@ def pre_commit_home(tmp_path_factory):
 
 
 def _git(repo, *args):
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
-def _try_repo(repo, home, hook):
+@pytest.fixture(scope="module")
+def hook_source(tmp_path_factory):
+    """This working tree as one commit of a repository of its own: (path, rev), as a user's configuration
+    names it. pre-commit installs a (repo, rev) once per PRE_COMMIT_HOME, so the hook tests share one
+    environment (``try-repo`` made a new commit, and a new install of about 20 s, for every test)."""
+    source = tmp_path_factory.mktemp("hook-source")
+    for name in _git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard").splitlines():
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    _git(source, "init", "-q")
+    _git(source, "add", ".")
+    _git(source, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "hooks")
+    return source, _git(source, "rev-parse", "HEAD").strip()
+
+
+def _run_hook(repo, home, source, hook):
+    path, rev = source
+    config = f"repos:\n  - repo: {path}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n"
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    _git(repo, "add", ".pre-commit-config.yaml")
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), NO_COLOR="1")
     env.pop("CI", None)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+        [sys.executable, "-m", "pre_commit", "run", hook, "--all-files", "--color", "never"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -53,24 +73,24 @@ def _repo(tmp_path, files):
     return repo
 
 
-def test_check_hook_fails_the_commit_on_a_finding(tmp_path, pre_commit_home):
+def test_check_hook_fails_the_commit_on_a_finding(tmp_path, pre_commit_home, hook_source):
     repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD, "nb.ipynb": NOTEBOOK})
-    result = _try_repo(repo, pre_commit_home, "sora-lint")
+    result = _run_hook(repo, pre_commit_home, hook_source, "sora-lint")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
     assert "nb.ipynb:cell 2:1:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
     assert "good.py:" not in result.stdout
 
 
-def test_check_hook_passes_clean_files(tmp_path, pre_commit_home):
+def test_check_hook_passes_clean_files(tmp_path, pre_commit_home, hook_source):
     repo = _repo(tmp_path, {"good.py": GOOD})
-    result = _try_repo(repo, pre_commit_home, "sora-lint")
+    result = _run_hook(repo, pre_commit_home, hook_source, "sora-lint")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_commit_home):
+def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_commit_home, hook_source):
     repo = _repo(tmp_path, {"bad.py": BAD, "nb.ipynb": NOTEBOOK})
-    result = _try_repo(repo, pre_commit_home, "sora-lint-fix")
+    result = _run_hook(repo, pre_commit_home, hook_source, "sora-lint-fix")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert (repo / "bad.py").read_text() == FIXED

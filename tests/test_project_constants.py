@@ -15,6 +15,7 @@ from conftest import lines
 from sora_lint.analysis.find import find
 from sora_lint.contracts.settings import Settings
 from sora_lint.frontends.lsp import lint_text
+from sora_lint.run.project_files import ProjectFiles
 
 JOBS = textwrap.dedent('''\
     from openai import OpenAI
@@ -79,7 +80,7 @@ def test_the_language_server_gives_the_same_answer(project):
 
 def test_the_files_a_result_depends_on_are_listed(project):
     path = project / "app" / "jobs.py"
-    facts = find(cst.parse_module(JOBS), str(path))
+    facts = find(cst.parse_module(JOBS), str(path), ProjectFiles())
     assert facts.dependencies == tuple(sorted(str(p) for p in (
         project / "app" / "config.py", project / "app" / "settings.py", project / "sora_settings.py")))
 
@@ -89,7 +90,7 @@ def test_a_constant_bound_twice_or_computed_is_not_read(tmp_path):
     (tmp_path / "settings.py").write_text('DURATION = "10"\nif FAST:\n    DURATION = "4"\nSIZE = f"{W}x{H}"\n')
     source = ('from openai import OpenAI\nfrom settings import DURATION, SIZE\n'
               'OpenAI().videos.create(prompt="p", seconds=DURATION, size=SIZE)\n')
-    facts = find(cst.parse_module(source), str(tmp_path / "jobs.py"))
+    facts = find(cst.parse_module(source), str(tmp_path / "jobs.py"), ProjectFiles())
     [call] = facts.calls
     assert repr(call.args["seconds"].value) == repr(call.args["size"].value) == "UNKNOWN"
     # The file was consulted: when it changes, the answer may change too.
@@ -100,5 +101,32 @@ def test_a_module_that_is_not_in_the_project_is_not_read(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     source = ('from openai import OpenAI\nfrom elsewhere import DURATION\n'
               'OpenAI().videos.create(prompt="p", seconds=DURATION)\n')
-    facts = find(cst.parse_module(source), str(tmp_path / "jobs.py"))
+    facts = find(cst.parse_module(source), str(tmp_path / "jobs.py"), ProjectFiles())
     assert repr(facts.calls[0].args["seconds"].value) == "UNKNOWN"
+
+
+def test_the_run_layer_reader_reads_each_version_once_and_lists_again_after_its_lifetime(tmp_path):
+    """ProjectFiles owns the caches the analysis used to keep process-wide: a file is read again when its
+    size or mtime changes, a project's listing after ``listing_lifetime`` seconds (a language server)."""
+    now = [0.0]
+    files = ProjectFiles(listing_lifetime=10.0, clock=lambda: now[0])
+    (tmp_path / "settings.py").write_text("DURATION = 10\n")
+    assert files.constants(str(tmp_path / "settings.py")) == {"DURATION": (10, 1)}
+    assert files.python_files(str(tmp_path)) == [str(tmp_path / "settings.py")]
+    (tmp_path / "settings.py").write_text("DURATION = 12  # longer\n")
+    (tmp_path / "later.py").write_text("import settings\n")
+    assert files.constants(str(tmp_path / "settings.py")) == {"DURATION": (12, 1)}
+    now[0] = 9.9
+    assert files.python_files(str(tmp_path)) == [str(tmp_path / "settings.py")]
+    now[0] = 10.0
+    assert files.python_files(str(tmp_path)) == [str(tmp_path / "later.py"), str(tmp_path / "settings.py")]
+    assert files.words(str(tmp_path / "later.py")).imported == {b"settings"}
+
+
+def test_without_a_reader_the_analysis_reads_no_other_file(tmp_path):
+    (tmp_path / "settings.py").write_text('DURATION = "10"\n')
+    source = ('from openai import OpenAI\nfrom settings import DURATION\n'
+              'OpenAI().videos.create(model="sora-2", prompt="p", seconds=DURATION)\n')
+    path = str(tmp_path / "jobs.py")
+    assert find(cst.parse_module(source), path).dependencies == ()
+    assert find(cst.parse_module(source), path, ProjectFiles()).dependencies == (str(tmp_path / "settings.py"),)

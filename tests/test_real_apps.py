@@ -15,6 +15,7 @@ from conftest import lines
 from sora_lint.analysis.find import find
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source
+from sora_lint.run.project_files import ProjectFiles
 
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
 
@@ -83,7 +84,7 @@ class TestImportedBindingsAreNotFixed:
 
     def test_the_importing_file_is_a_dependency(self, tmp_path):
         write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER, "other.py": "X = 1\n"})
-        facts = find(cst.parse_module(CLIPS), str(tmp_path / "clips.py"))
+        facts = find(cst.parse_module(CLIPS), str(tmp_path / "clips.py"), ProjectFiles())
         assert facts.dependencies == (str(tmp_path / "player.py"),)
 
     def test_a_package_module_imported_relatively_and_by_star(self, tmp_path):
@@ -92,11 +93,11 @@ class TestImportedBindingsAreNotFixed:
             "app/clips.py": CLIPS,
             "app/web/views.py": "from app import TEASER\n",
         })
-        [diagnostic] = lint_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings())
+        [diagnostic] = lint_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings(), files=ProjectFiles())
         assert (diagnostic.code, diagnostic.location.row, diagnostic.location.column) == ("SOR001", 9, 72)
         assert diagnostic.message == (f"{TEASER_MESSAGE} (not fixed automatically: TEASER may be imported by another "
                                       f"module (__init__.py)){APIYI}")
-        assert apply_fixes(CLIPS, str(tmp_path / "app" / "clips.py"), Settings()).source == CLIPS
+        assert apply_fixes(CLIPS, str(tmp_path / "app" / "clips.py"), Settings(), files=ProjectFiles()).source == CLIPS
 
     def test_a_dict_and_a_class_attribute_another_file_imports(self, tmp_path):
         source = textwrap.dedent('''\
@@ -109,17 +110,19 @@ class TestImportedBindingsAreNotFixed:
                 client.videos.create(prompt="p", seconds=Preset.SECONDS)
         ''')
         write_project(tmp_path, {"jobs.py": source, "use.py": "from jobs import PARAMS, Preset\n"})
-        found = [d.message for d in lint_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi"))]
+        jobs, apiyi = str(tmp_path / "jobs.py"), Settings(profile="apiyi")
+        found = [d.message for d in lint_source(source, jobs, apiyi, files=ProjectFiles())]
         tag = " [profile apiyi: pinned]"
         assert [m.split(" (not fixed automatically: ")[1] for m in found] == [
             "PARAMS may be imported by another module (use.py))" + tag,
             "Preset may be imported by another module (use.py))" + tag,
         ]
-        assert apply_fixes(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi")).source == source
+        assert apply_fixes(source, jobs, apiyi, files=ProjectFiles()).source == source
 
     def test_each_file_is_read_once_and_only_when_a_fix_is_on_the_table(self, tmp_path, monkeypatch):
-        from sora_lint.analysis import project
+        from sora_lint.run import project_files
 
+        files = ProjectFiles()
         write_project(tmp_path, {"clips.py": CLIPS, "player.py": PLAYER, "other.py": "X = 1\n"})
         opened = []
         real_open = open
@@ -128,13 +131,13 @@ class TestImportedBindingsAreNotFixed:
             opened.append(path)
             return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(project, "open", counting_open, raising=False)
+        monkeypatch.setattr(project_files, "open", counting_open, raising=False)
         # A literal at the call: no module-level binding would be rewritten, so nothing is scanned.
         inline = CLIPS.replace("seconds=TEASER)", "seconds=10)")
-        lint_source(inline, str(tmp_path / "clips.py"), Settings())
+        lint_source(inline, str(tmp_path / "clips.py"), Settings(), files=files)
         assert opened == []
         for _ in range(2):
-            lint_source(CLIPS, str(tmp_path / "clips.py"), Settings())
+            lint_source(CLIPS, str(tmp_path / "clips.py"), Settings(), files=files)
         assert sorted(opened) == [str(tmp_path / "other.py"), str(tmp_path / "player.py")]
 
     @pytest.mark.parametrize("other", [
@@ -143,9 +146,9 @@ class TestImportedBindingsAreNotFixed:
     ])
     def test_a_file_that_cannot_import_it_does_not_block(self, tmp_path, other):
         write_project(tmp_path, {"clips.py": CLIPS, "other.py": other})
-        fixed = apply_fixes(CLIPS, str(tmp_path / "clips.py"), Settings()).source
+        fixed = apply_fixes(CLIPS, str(tmp_path / "clips.py"), Settings(), files=ProjectFiles()).source
         assert fixed == CLIPS.replace("TEASER = 10  #", "TEASER = 12  #")
-        assert find(cst.parse_module(CLIPS), str(tmp_path / "clips.py")).dependencies == ()
+        assert find(cst.parse_module(CLIPS), str(tmp_path / "clips.py"), ProjectFiles()).dependencies == ()
 
     def test_a_binding_inside_a_function_is_not_importable(self, tmp_path):
         source = textwrap.dedent('''\
@@ -155,7 +158,7 @@ class TestImportedBindingsAreNotFixed:
                 client.videos.create(model="sora-2", prompt="p", seconds=TEASER)
         ''')
         write_project(tmp_path, {"clips.py": source, "player.py": PLAYER})
-        fixed = apply_fixes(source, str(tmp_path / "clips.py"), Settings(profile="apiyi")).source
+        fixed = apply_fixes(source, str(tmp_path / "clips.py"), Settings(profile="apiyi"), files=ProjectFiles()).source
         assert fixed == source.replace("TEASER = 10", "TEASER = 12")
 
 

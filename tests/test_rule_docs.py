@@ -21,42 +21,61 @@ SOR001  seconds-unsupported  `seconds` is a duration the model does not support
 SOR002  seconds-type         `seconds` has the wrong type for the contract (string vs int, or a float)
 """
 
-SOR001 = """\
-# SOR001 (seconds-unsupported)
+SOR004 = """\
+# SOR004 (size-malformed)
 
 ## What it does
-Reports a Sora video call where `seconds` is a duration the model does not support.
+Reports a Sora video call where `size` is not written as `"WIDTHxHEIGHT"`.
 
 ## Why is this bad?
-The API rejects the request with `invalid_value` on `seconds` (`Invalid value: '10'. Supported values are: '4', '8', \
-and '12'.`), but only when the code runs.
+The API only accepts sizes such as `"1280x720"`; `"1280*720"`, `"1280 x 720"` or `"720p"` are rejected.
 
-## Example
+## Examples
+
+Each example is one of the rule's tests, run as shown (with only this rule selected and the profile pinned).
+
+Reported (`profile = "openai"`):
 ```python
-client.videos.create(model="sora-2", prompt="a cat", seconds="10")
+client.videos.create(model="sora-2", prompt="p", size="1280*720")
+```
+```text
+example.py:1:55: SOR004 [*] size="1280*720" is not a valid size: write it as "1280x720" (WIDTHxHEIGHT) \
+[profile openai: pinned]
 ```
 
-## Use instead
+Its safe fix writes:
 ```python
-client.videos.create(model="sora-2", prompt="a cat", seconds="12")
+client.videos.create(model="sora-2", prompt="p", size="1280x720")
+```
+
+Reported (`profile = "openai"`):
+```python
+client.videos.create(model="sora-2", prompt="p", size="720p")
+```
+```text
+example.py:1:55: SOR004 size="720p" is not a valid size: write it as "WIDTHxHEIGHT" (Supported values are: \
+'1280x720' and '720x1280') [profile openai: pinned]
+```
+
+Not reported (`profile = "openai"`):
+```python
+client.videos.create(model="sora-2", prompt="p", size="720x1280")
 ```
 
 ## Fix safety
-Safe: the value moves to the nearest supported duration, rounding up on a tie; the original request can never \
-succeed, so there is no working behaviour to preserve. Unsafe (with --unsafe-fixes): switch to `sora-2-pro` where the \
-duration is valid there, which changes price and output.
+Safe: the same width and height in canonical form. A value with no width and height (`"720p"`) has no fix.
 
 ## Turning it off
-`ignore = ["SOR001"]` in `[tool.sora-lint]`, `--ignore SOR001` on the command line, or `# noqa: SOR001` at the end of \
-the reported line.
+`ignore = ["SOR004"]` in `[tool.sora-lint]`, `--ignore SOR004` on the command line, or `# noqa: SOR004` at \
+the end of the reported line.
 """
 
 
 def test_rule_prints_the_doc(cli):
-    proc = cli("rule", "SOR001")
+    proc = cli("rule", "SOR004")
     assert proc.returncode == 0
-    assert proc.stdout == SOR001
-    assert cli("rule", "sor001").stdout == proc.stdout
+    assert proc.stdout == SOR004
+    assert cli("rule", "sor004").stdout == proc.stdout
 
 
 def test_rule_doc_is_the_committed_page(cli):
@@ -86,8 +105,11 @@ def test_unknown_rule_is_a_usage_error(cli):
 def test_every_rule_carries_every_section():
     assert [d.code for d in rule_docs()] == ["SOR000"] + [r.code for r in ALL_RULES]
     for rule in ALL_RULES:
-        for attr in ("name", "summary", "why", "example", "use_instead", "fix_safety", "reports", "fix_summary"):
+        for attr in ("name", "summary", "why", "fix_safety", "reports", "fix_summary"):
             assert getattr(rule, attr).strip(), f"{rule.code} has no {attr}"
+        # Its examples are its tests; no untested example text is shown (Fixit's way).
+        assert not hasattr(rule, "example") and not hasattr(rule, "use_instead")
+        assert "## Examples\n" in rule_doc(rule.code)
 
 
 def test_committed_docs_are_in_sync_with_the_generator():

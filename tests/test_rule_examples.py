@@ -3,7 +3,9 @@
 Every example of every rule runs here: a VALID one gets no finding of its rule; an INVALID one
 gets exactly the finding it describes (code, message, range), and its safe fix writes exactly
 its ``fixed`` bytes (or nothing, where it has none). Only the example's own rule runs, so an
-example says what that rule does whatever the others say about the same call.
+example says what that rule does whatever the others say about the same call. The rule's page
+(docs/rules/CODE.md, `sora-lint rule CODE`) shows every example with what `check` prints for it, so the
+docs show only tested code.
 """
 import libcst
 import pytest
@@ -11,6 +13,8 @@ from conftest import AFTER_SHUTDOWN
 
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source
+from sora_lint.frontends.docs import rule_doc
+from sora_lint.frontends.output import OutputOptions, as_concise
 from sora_lint.rules import ALL_RULES
 
 VALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.VALID)]
@@ -26,7 +30,7 @@ def after_the_official_shutdown(monkeypatch):
 def test_every_rule_has_examples_and_docs():
     for rule in ALL_RULES:
         assert rule.VALID and rule.INVALID, rule.code
-        for attr in ("name", "summary", "why", "example", "use_instead", "fix_safety", "reports", "fix_summary"):
+        for attr in ("name", "summary", "why", "fix_safety", "reports", "fix_summary"):
             assert getattr(rule, attr).strip(), (rule.code, attr)
         if not rule.fixable:
             assert all(example.fixed is None for example in rule.INVALID), rule.code
@@ -37,6 +41,7 @@ def test_valid_example_is_not_reported(code, index, example):
     settings = Settings(profile=example.profile, select=(code,))
     assert lint_source(example.source, "example.py", settings) == []
     assert apply_fixes(example.source, "example.py", settings).source == example.source
+    assert f'Not reported (`profile = "{example.profile}"`):\n```python\n{example.source}```\n' in rule_doc(code)
 
 
 @pytest.mark.parametrize("code, index, example", INVALID, ids=[f"{c}-invalid-{i}" for c, i, _ in INVALID])
@@ -45,6 +50,9 @@ def test_invalid_example_is_reported_as_written_and_fixed(code, index, example):
     found = [(d.code, d.message, (d.location.row, d.location.column), (d.end_location.row, d.end_location.column))
              for d in lint_source(example.source, "example.py", settings)]
     assert found == [(code, example.message, example.start, example.end)]
+    # The docs (docs/rules/, `sora-lint rule CODE`) show this example with the line `check` prints for it.
+    line = as_concise(lint_source(example.source, "example.py", settings), OutputOptions(cwd="."))
+    assert f"```python\n{example.source}```\n```text\n{line}\n```\n" in rule_doc(code)
     outcome = apply_fixes(example.source, "example.py", settings)
     if example.fixed is None:
         assert (outcome.source, outcome.applied) == (example.source, 0)
@@ -52,3 +60,4 @@ def test_invalid_example_is_reported_as_written_and_fixed(code, index, example):
         assert outcome.source == example.fixed
         libcst.parse_module(outcome.source)
         assert apply_fixes(outcome.source, "example.py", settings).source == outcome.source
+        assert f"{line}\n```\n\nIts safe fix writes:\n```python\n{example.fixed}```\n" in rule_doc(code)

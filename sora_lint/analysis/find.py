@@ -1,13 +1,11 @@
 """The entry of the analysis: every Sora call in a module, its arguments resolved, and its servers."""
 from __future__ import annotations
 
-import os
-
 import libcst as cst
 
 from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
-from .project import ProjectConstants
+from .project import ProjectConstants, ProjectReader
 from .scopes import IMPORT, Scope
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
 from .shapes import (
@@ -20,15 +18,15 @@ from .values import Resolver
 from .walk import Walk, contains_call
 
 
-def find(module: cst.Module, path: str | None = None) -> ModuleFacts:
+def find(module: cst.Module, path: str | None = None, files: ProjectReader | None = None) -> ModuleFacts:
     """Every Sora call in ``module`` (SDK calls, library functions and raw requests) with its arguments
     resolved, and the clients and request URLs that say which server the file talks to.
 
     ``path`` is the module's file: constants imported from other files of its project are read
-    when it is given (and its folder exists).
+    through ``files`` when both are given (without them, the module is read on its own).
     """
     walk = Walk(module)
-    constants = ProjectConstants(path) if path and os.path.isdir(os.path.dirname(os.path.abspath(path))) else None
+    constants = ProjectConstants(path, files) if path and files is not None else None
     resolver = Resolver(walk, constants)
     order = walk.order
     calls: list[SoraCall] = []

@@ -4,46 +4,62 @@
 ``import config; config.HERO_SIZE`` are read when the module is found next to the importing
 file or under the project root (the nearest folder above it holding ``pyproject.toml``).
 Only its module-level literal bindings count (bound once, never under ``global``), read with
-:mod:`ast` (cheap: no LibCST parse) once per run per file version; its calls are never run.
-A value found there is reported at the call that uses it, and never fixed in the other file.
+:mod:`ast` (cheap: no LibCST parse); its calls are never run. A value found there is reported at
+the call that uses it, and never fixed in the other file.
 
 The other way round: a module-level binding of this module may be imported by another file, where a
 fix made for this module's call could break a valid call. :meth:`ProjectConstants.importers` finds
 those files with a cheap text scan (the name as a word, the module's name in an import, ``import *``).
+
+This module reads no file: what it needs of the project comes through a :class:`ProjectReader`, which
+the run layer provides (``sora_lint.run.project_files``) with its caches; this module says what a
+file's bytes mean (:func:`read_constants`, :func:`read_words`).
 """
 from __future__ import annotations
 
 import ast
 import os
 import re
-import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from .scopes import Binding
 
-# path -> ((mtime_ns, size), {name: (value, line)}): each file is read once per run and version.
-_CONSTANTS: dict[str, tuple[tuple[int, int], dict[str, tuple[object, int]]]] = {}
-# path -> ((mtime_ns, size), its words): each file is read once per run and version.
-_WORDS: dict[str, tuple[tuple[int, int], Words]] = {}
-# root -> (when listed, its .py files). A long-lived process (the language server) lists again after a while.
-_LISTINGS: dict[str, tuple[float, list[str]]] = {}
-LISTING_LIFETIME = 10.0  # seconds
-# A project larger than this is not scanned: every module-level binding counts as possibly imported.
-MAX_SCANNED_FILES = 20_000
-# Folders no project module is imported from.
-_SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build", "dist",
-                              "__pypackages__", "buck-out", "_build"})
+Constants = dict[str, tuple[object, int]]  # name -> (value, line)
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # An import statement: ``from X import ...`` / ``import ...``, to the end of its line or its parentheses.
 _IMPORT = re.compile(rb"(?:^|[\n;])[ \t]*(?:from[ \t]+([\w. \t]+?)[ \t]+)?import[ \t]*(\([^)]*\)|[^\n;]*)")
 
 
+class Words(NamedTuple):
+    all: frozenset[bytes]  # every identifier in the file
+    imported: frozenset[bytes]  # the identifiers of its import statements (module paths and names)
+    star: bool  # it has an ``import *``
+
+
+class ProjectReader(Protocol):
+    """The other files of a project, as the analysis asks for them (the run layer reads and caches them)."""
+
+    def is_file(self, path: str) -> bool: ...
+
+    def python_files(self, root: str) -> list[str] | None:
+        """The .py files a module under ``root`` may be imported by; None when the project is too large to scan."""
+        ...
+
+    def constants(self, path: str) -> Constants:
+        """:func:`read_constants` of the file at ``path``."""
+        ...
+
+    def words(self, path: str) -> Words:
+        """:func:`read_words` of the file at ``path``."""
+        ...
+
+
 class ProjectConstants:
     """The constants the module at ``path`` can import from its project, and the files it used."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, files: ProjectReader) -> None:
+        self.files = files
         self.file = os.path.abspath(path)
         self.folder = os.path.dirname(self.file)
         self._root: str | None = None
@@ -53,7 +69,7 @@ class ProjectConstants:
     @property
     def root(self) -> str | None:
         if not self._root_known:
-            self._root, self._root_known = _project_root(self.folder), True
+            self._root, self._root_known = _project_root(self.folder, self.files), True
         return self._root
 
     def lookup(self, qualified: str) -> tuple[object, str] | None:
@@ -66,7 +82,7 @@ class ProjectConstants:
             return None
         # Consulted, found or not: a change there can change this module's results.
         self.used.add(path)
-        found = _constants(path).get(name)
+        found = self.files.constants(path).get(name)
         if found is None:
             return None
         return found[0], f"{os.path.relpath(path, self.folder)}:{found[1]}"
@@ -77,11 +93,11 @@ class ProjectConstants:
         module's name as a word in an import statement, an ``import *``. Over-cautious by design: a
         fix to a binding another file imports could break that file's valid call. The files found
         count as used (the cache)."""
-        if not os.path.isfile(self.file):
+        if not self.files.is_file(self.file):
             return []  # not on disk (stdin, a buffer, a test's name): nothing can import it
         module = os.path.basename(self.folder) if os.path.basename(self.file) == "__init__.py" else (
             os.path.splitext(os.path.basename(self.file))[0])
-        files = _python_files(self.root or self.folder)
+        files = self.files.python_files(self.root or self.folder)
         if files is None:
             return ["the project is too large to check"]
         wanted, module_word = name.encode(), module.encode()
@@ -89,7 +105,7 @@ class ProjectConstants:
         for path in files:
             if path == self.file:
                 continue
-            words = _words(path)
+            words = self.files.words(path)
             # ``from .clips import *`` may re-export the name under another module's name: it counts alone.
             imported = module_word in words.imported
             if (imported and (wanted in words.all or words.star)) or (wanted in words.all and words.star):
@@ -112,15 +128,15 @@ class ProjectConstants:
         for base in bases:
             stem = os.path.join(base, *parts)
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                if os.path.isfile(candidate):
+                if self.files.is_file(candidate):
                     return candidate
         return None
 
 
-def _project_root(folder: str) -> str | None:
+def _project_root(folder: str, files: ProjectReader) -> str | None:
     current = folder
     while True:
-        if os.path.isfile(os.path.join(current, "pyproject.toml")):
+        if files.is_file(os.path.join(current, "pyproject.toml")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
@@ -128,58 +144,8 @@ def _project_root(folder: str) -> str | None:
         current = parent
 
 
-def _python_files(root: str) -> list[str] | None:
-    """The .py files under ``root`` (skipping hidden folders, virtualenvs and build folders); None when
-    there are more than :data:`MAX_SCANNED_FILES`."""
-    listed = _LISTINGS.get(root)
-    now = time.monotonic()
-    if listed is not None and now - listed[0] < LISTING_LIFETIME:
-        return listed[1] if len(listed[1]) <= MAX_SCANNED_FILES else None
-    files: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
-                         and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg")))
-        files.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith(".py"))
-        if len(files) > MAX_SCANNED_FILES:
-            break
-    _LISTINGS[root] = (now, files)
-    return files if len(files) <= MAX_SCANNED_FILES else None
-
-
-class Words(NamedTuple):
-    all: frozenset[bytes]  # every identifier in the file
-    imported: frozenset[bytes]  # the identifiers of its import statements (module paths and names)
-    star: bool  # it has an ``import *``
-
-
-_T = TypeVar("_T")
-
-
-def _per_version(cache: dict[str, tuple[tuple[int, int], _T]], path: str, read: Callable[[bytes | None], _T]) -> _T:
-    """``read`` of the file's bytes (None when it cannot be read), kept while its mtime and size stay."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return read(None)
-    version = (stat.st_mtime_ns, stat.st_size)
-    cached = cache.get(path)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    try:
-        with open(path, "rb") as handle:
-            data: bytes | None = handle.read()
-    except OSError:
-        data = None
-    value = read(data)
-    cache[path] = (version, value)
-    return value
-
-
-def _words(path: str) -> Words:
-    return _per_version(_WORDS, path, _read_words)
-
-
-def _read_words(data: bytes | None) -> Words:
+def read_words(data: bytes | None) -> Words:
+    """The words of a file's bytes (None: it could not be read), for :meth:`ProjectConstants.importers`."""
     text = data or b""
     imports = [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(text)]
     return Words(frozenset(_WORD.findall(text)),
@@ -187,11 +153,8 @@ def _read_words(data: bytes | None) -> Words:
                  any(names.startswith(b"*") for _module, names in imports))
 
 
-def _constants(path: str) -> dict[str, tuple[object, int]]:
-    return _per_version(_CONSTANTS, path, _read_constants)
-
-
-def _read_constants(data: bytes | None) -> dict[str, tuple[object, int]]:
+def read_constants(data: bytes | None) -> Constants:
+    """The module-level literal bindings of a file's bytes (None: it could not be read)."""
     if data is None:
         return {}
     try:

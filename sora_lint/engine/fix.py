@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..contracts.settings import Settings
 from ..core.types import Diagnostic, Edit
 from .lint import lint, lint_source, misplaced_note
 from .parse import Parsed, Unparsable, parse_checked
+
+if TYPE_CHECKING:
+    from ..analysis.project import ProjectReader
 
 MAX_FIX_ROUNDS = 10
 
@@ -48,7 +52,7 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
 
 
 def apply_fixes(source: str, filename: str = "<string>", settings: Settings | None = None,
-               *, unsafe_fixes: bool = False) -> FixOutcome:
+                *, unsafe_fixes: bool = False, files: ProjectReader | None = None) -> FixOutcome:
     """Apply fixes round after round until nothing changes; never return code that does not parse.
 
     The parse that validates a round's result is the one the next round checks.
@@ -59,9 +63,10 @@ def apply_fixes(source: str, filename: str = "<string>", settings: Settings | No
     parsed: Parsed | None = None
     cpython_required: bool | None = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
-        diagnostics, parsed, misplaced, _dependencies = lint(current, filename, settings, parsed=parsed)
+        diagnostics, parsed, misplaced, _dependencies = lint(current, filename, settings, parsed=parsed, files=files)
         if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed
-            return FixOutcome(source, 0, lint_source(source, filename, settings), error=misplaced_note(misplaced))
+            return FixOutcome(source, 0, lint_source(source, filename, settings, files=files),
+                              error=misplaced_note(misplaced))
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits or parsed is None:
             return FixOutcome(current, applied, diagnostics)
@@ -71,9 +76,9 @@ def apply_fixes(source: str, filename: str = "<string>", settings: Settings | No
         try:
             parsed = parse_checked(candidate, cpython_required=cpython_required)
         except Unparsable as exc:  # a fix that breaks the file is a bug: keep what we had
-            return FixOutcome(source, 0, lint_source(source, filename, settings),
+            return FixOutcome(source, 0, lint_source(source, filename, settings, files=files),
                               error=f"a fix would have produced code that does not parse ({exc.__class__.__name__}); "
                                     "the file was left unchanged - please report this as a bug")
         current = candidate
         applied += len(edits)
-    return FixOutcome(current, applied, lint(current, filename, settings, parsed=parsed).diagnostics)
+    return FixOutcome(current, applied, lint(current, filename, settings, parsed=parsed, files=files).diagnostics)

@@ -16,6 +16,7 @@ from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
     from ..analysis.facts import ClientInfo, ModuleFacts
+    from ..analysis.project import ProjectReader
     from ..rules.base import Context
     from .positions import Spans
 
@@ -53,7 +54,8 @@ class ModuleFindings(NamedTuple):
 
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
-                 dependencies: list[str] | None = None, tree: Any = None) -> ModuleFindings:
+                 dependencies: list[str] | None = None, tree: Any = None,
+                 files: ProjectReader | None = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..rules import ALL_RULES
@@ -61,7 +63,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     from .edits import EditBuilder, nodes_to_locate
     from .positions import LineIndex, locate
 
-    facts = find(module, filename)
+    facts = find(module, filename, files)
     if dependencies is not None:
         dependencies.extend(facts.dependencies)
     calls = [c for c in facts.calls if c.has_evidence]
@@ -119,9 +121,10 @@ def _holds(source: str, spans: Spans, node: Any) -> bool:
 
 
 def lint_source(source: str, filename: str = "<string>", settings: Settings | None = None,
-                 *, apply_noqa: bool = True) -> list[Diagnostic]:
-    """Every diagnostic for one file's text (a str without its BOM)."""
-    return lint(source, filename, settings or Settings(), apply_noqa).diagnostics
+                *, apply_noqa: bool = True, files: ProjectReader | None = None) -> list[Diagnostic]:
+    """Every diagnostic for one file's text (a str without its BOM). ``files`` reads the other modules
+    of its project (the run layer's reader); without it, constants imported from them are unknown."""
+    return lint(source, filename, settings or Settings(), apply_noqa, files=files).diagnostics
 
 
 class Misplaced(NamedTuple):
@@ -158,23 +161,24 @@ class Checked(NamedTuple):
 
 
 def check(source: str, filename: str = "<string>", settings: Settings | None = None,
-          *, apply_noqa: bool = True) -> Checked:
+          *, apply_noqa: bool = True, files: ProjectReader | None = None) -> Checked:
     """:func:`lint_source`, with what a front end needs besides the diagnostics: the files the
     results depend on (for a cache) and what could not be placed on the source (said on stderr)."""
     dependencies: list[str] = []
-    checked = lint(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)
+    checked = lint(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies, files=files)
     return checked._replace(dependencies=tuple(dict.fromkeys(dependencies)))
 
 
 def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True,
          parsed: Parsed | None = None,
-         dependencies: list[str] | None = None) -> Checked:
+         dependencies: list[str] | None = None, files: ProjectReader | None = None) -> Checked:
     """:func:`check` on a source already parsed (``parsed``), as the fix loop's rounds need."""
     if not might_contain_sora_call(source) or exempts_file(source):
         return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree)
+        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree,
+                                             files)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit

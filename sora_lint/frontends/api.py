@@ -23,6 +23,7 @@ from ..engine import FixOutcome, apply_fixes, lint_source
 from ..engine.notebook import NOTEBOOK_SUFFIX
 from ..engine.validate import request_problems
 from ..run.config import ConfigError, check_code, load_settings
+from ..run.project_files import shared_project_files
 
 __all__ = [
     "check_source",
@@ -52,8 +53,8 @@ def check_source(source: str, filename: str = "<string>", settings: Settings | N
     if filename.endswith(NOTEBOOK_SUFFIX):
         from ..run.notebooks import check_notebook_source
 
-        return check_notebook_source(source, filename, _checked(settings))
-    return lint_source(source, filename, _checked(settings))
+        return check_notebook_source(source, filename, _checked(settings), files=shared_project_files())
+    return lint_source(source, filename, _checked(settings), files=shared_project_files())
 
 
 def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
@@ -69,8 +70,9 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
     if filename.endswith(NOTEBOOK_SUFFIX):
         from ..run.notebooks import fix_notebook
 
-        return fix_notebook(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
-    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
+        return fix_notebook(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes,
+                            files=shared_project_files())
+    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes, files=shared_project_files())
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | None = None,

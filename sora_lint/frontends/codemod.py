@@ -17,6 +17,7 @@ from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from ..contracts.settings import Settings
 from ..engine import apply_fixes
 from ..run.config import ConfigError
+from ..run.project_files import shared_project_files
 from ..run.resolve import Overrides, SettingsResolver
 
 
@@ -61,7 +62,8 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
         except ConfigError as exc:
             self.warn(str(exc))
             raise SkipFile(f"sora-lint is not configured correctly: {exc}") from None
-        outcome = apply_fixes(tree.code, filename, settings, unsafe_fixes=self.unsafe_fixes)
+        outcome = apply_fixes(tree.code, filename, settings, unsafe_fixes=self.unsafe_fixes,
+                              files=shared_project_files())
         if outcome.error:
             self.warn(outcome.error)
         for d in outcome.remaining:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..contracts.catalog import SOR_TYPE_INT, Profile
+from ..contracts.catalog import SOR_TYPE_INT, ModelSpec, Profile
 from ..contracts.lifecycle import Server
 from ..core.types import PARSE_ERROR
+
+if TYPE_CHECKING:
+    from ..rules.base import Invalid, Valid
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -43,9 +47,10 @@ class RuleDoc:
     fix_safety: str
     reports: str  # the README's rule table: what it reports, and its fix in brief
     fix_summary: str
-    example: str | None = None
-    use_instead: str | None = None
     fixable: bool = True  # whether findings of this code can carry a fix
+    # The rule's own tests (tests/test_rule_examples.py runs each one): the docs show only tested code.
+    invalid: Sequence[Invalid] = ()
+    valid: Sequence[Valid] = ()
 
     def markdown(self) -> str:
         parts = [
@@ -53,16 +58,30 @@ class RuleDoc:
             f"## What it does\n{self.what}\n",
             f"## Why is this bad?\n{self.why}\n",
         ]
-        if self.example:
-            parts.append(f"## Example\n```python\n{self.example}\n```\n")
-        if self.use_instead:
-            parts.append(f"## Use instead\n```python\n{self.use_instead}\n```\n")
+        if self.invalid or self.valid:
+            parts.append(self._examples())
         parts.append(f"## Fix safety\n{self.fix_safety}\n")
         parts.append(
             "## Turning it off\n"
             f'`ignore = ["{self.code}"]` in `[tool.sora-lint]`, `--ignore {self.code}` on the command line, '
             f"or `# noqa: {self.code}` at the end of the reported line.\n"
         )
+        return "\n".join(parts)
+
+    def _examples(self) -> str:
+        """The examples as Fixit renders its rules' tests: each reported one with its finding and its fix."""
+        parts = ["## Examples\n",
+                 "Each example is one of the rule's tests, run as shown "
+                 "(with only this rule selected and the profile pinned).\n"]
+        for example in self.invalid:
+            mark = " [*]" if example.fixed is not None else ""
+            parts.append(f"Reported (`profile = \"{example.profile}\"`):\n```python\n{example.source}```\n"
+                         f"```text\nexample.py:{example.start[0]}:{example.start[1]}: {self.code}{mark} "
+                         f"{example.message}\n```\n")
+            if example.fixed is not None:
+                parts.append(f"Its safe fix writes:\n```python\n{example.fixed}```\n")
+        for valid in self.valid:
+            parts.append(f"Not reported (`profile = \"{valid.profile}\"`):\n```python\n{valid.source}```\n")
         return "\n".join(parts)
 
 
@@ -95,9 +114,9 @@ def rule_docs() -> tuple[RuleDoc, ...]:
             fix_safety=rule.fix_safety,
             reports=rule.reports,
             fix_summary=rule.fix_summary,
-            example=rule.example,
-            use_instead=rule.use_instead,
             fixable=rule.fixable,
+            invalid=tuple(rule.INVALID),
+            valid=tuple(rule.VALID),
         ))
     return tuple(docs)
 
@@ -200,34 +219,35 @@ def _codes(values: Sequence[object]) -> str:
 
 
 def profile_markdown(profiles: Sequence[Profile]) -> str:
-    """The README's table of the shipped contracts, side by side."""
+    """The table of the shipped contracts, side by side (docs/profiles.md)."""
     header = "| | " + " | ".join(f"`{p.name}` ({p.contract_name or p.description})" for p in profiles) + " |"
-    rows = [header, "|---" * (len(profiles) + 1) + "|"]
+    rows = [("`seconds` type", [_seconds_type_cell(p) for p in profiles]),
+            ("default model", [f"`{p.default_model_name}`" for p in profiles])]
+    for name in dict.fromkeys(m for p in profiles for m in p.models):
+        rows += _model_rows(name, [p.models.get(name) for p in profiles])
+    rows.append(("`videos.extend` seconds", [_codes(p.extend_seconds) if p.extend_seconds
+                                             else "type only (not documented)" for p in profiles]))
+    rows.append(("hosts (`auto`)", [", ".join(p.hosts) or "-" for p in profiles]))
+    lines = [header, "|---" * (len(profiles) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(lines)
 
-    def row(label: str, cells: Sequence[str]) -> None:
-        rows.append(f"| {label} | " + " | ".join(cells) + " |")
 
-    def seconds_type(p: Profile) -> str:
-        spec = p.model(p.default_model_name)
-        shown = ", ".join(
-            (f'`"{s}"`' if p.seconds_type != SOR_TYPE_INT else f"`{s}`") for s in (spec.seconds if spec else ())
-        )
-        return f"int: {shown}" if p.seconds_type == SOR_TYPE_INT else f"string: {shown}"
+def _seconds_type_cell(p: Profile) -> str:
+    spec = p.model(p.default_model_name)
+    durations = spec.seconds if spec else ()
+    if p.seconds_type == SOR_TYPE_INT:
+        return "int: " + ", ".join(f"`{s}`" for s in durations)
+    return "string: " + ", ".join(f'`"{s}"`' for s in durations)
 
-    row("`seconds` type", [seconds_type(p) for p in profiles])
-    row("default model", [f"`{p.default_model_name}`" for p in profiles])
-    names = list(dict.fromkeys(m for p in profiles for m in p.models))
-    for name in names:
-        specs = [p.models.get(name) for p in profiles]
-        row(f"`{name}` seconds", [_codes(s.seconds) if s else "-" for s in specs])
-        row(f"`{name}` sizes", [_codes(s.sizes) if s else "-" for s in specs])
-        if any(s and s.upgrades for s in specs):
-            row(f"`{name}` upgrade (unsafe fix)", [", ".join(f"`{u}`" for u in s.upgrades) if s and s.upgrades else "-"
-                                                   for s in specs])
-    row("`videos.extend` seconds", [_codes(p.extend_seconds) if p.extend_seconds else "type only (not documented)"
-                                    for p in profiles])
-    row("hosts (`auto`)", [", ".join(p.hosts) or "-" for p in profiles])
-    return "\n".join(rows)
+
+def _model_rows(name: str, specs: Sequence[ModelSpec | None]) -> list[tuple[str, list[str]]]:
+    rows = [(f"`{name}` seconds", [_codes(s.seconds) if s else "-" for s in specs]),
+            (f"`{name}` sizes", [_codes(s.sizes) if s else "-" for s in specs])]
+    if any(s and s.upgrades for s in specs):
+        rows.append((f"`{name}` upgrade (unsafe fix)",
+                     [", ".join(f"`{u}`" for u in s.upgrades) if s and s.upgrades else "-" for s in specs]))
+    return rows
 
 
 def rules_markdown(docs: Sequence[RuleDoc]) -> str:

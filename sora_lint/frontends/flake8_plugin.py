@@ -72,11 +72,13 @@ class SoraChecker:
 
         try:
             from ..engine import lint_source
+            from ..run.project_files import shared_project_files
 
             settings = self.settings()
             if settings is None:
                 return
-            diagnostics = lint_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
+            diagnostics = lint_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False,
+                                      files=shared_project_files())
         except ConfigError as exc:
             yield (1, 0, f"{PARSE_ERROR} sora-lint is not configured correctly, "
                          f"so this file was not checked: {exc}", type(self))

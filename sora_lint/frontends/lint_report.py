@@ -6,14 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ..core.types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
+    from ..contracts.settings import Settings
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
-    from ..run.runner import FileResult
+    from ..run.runner import FileResult, Steps
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -118,61 +119,89 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
 def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
     from ..run.files import excluded
-    from ..run.runner import CHECK, DIFF, Undecodable, steps_for, unified_diff
-    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
+    from ..run.runner import CHECK, DIFF, Undecodable, steps_for
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     settings = resolver.for_path(args.stdin_filename) if args.stdin_filename else resolver.for_folder(resolver.cwd)
+    passes_through = job_mode not in (CHECK, DIFF)  # a formatter chain must get its input back
     if args.stdin_filename and args.force_exclude and excluded(args.stdin_filename, settings):
-        if job_mode not in (CHECK, DIFF):
+        if passes_through:
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
     steps = steps_for(name)  # --stdin-filename x.ipynb: a notebook's JSON, checked and fixed by its cells
-    lint_source, apply_fixes = steps.lint_source, steps.apply_fixes
     try:
         text, encoding = steps.decode(data)
     except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
-        if job_mode not in (CHECK, DIFF):
-            sys.stdout.buffer.write(data)  # a formatter chain must get its input back
+        if passes_through:
+            sys.stdout.buffer.write(data)
         return EXIT_ERROR
+    linted = _lint_text(args, job_mode, name, settings, steps, (text, encoding, data))
+    if linted.error:
+        print(f"sora-lint: error: {name}: {linted.error}", file=sys.stderr)
+    if not _report_stdin(args, job_mode, name, linted):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    found = linted.diagnostics or linted.error or (job_mode == DIFF and linted.changed)
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+class _Linted(NamedTuple):
+    diagnostics: list[Diagnostic]
+    reported: str  # the text the diagnostics' positions are in
+    error: str | None = None
+    changed: bool = False
+
+
+def _lint_text(args: argparse.Namespace, job_mode: str, name: str, settings: Settings, steps: Steps,
+               read: tuple[str, str, bytes]) -> _Linted:
+    """Check or fix the decoded stdin (its text, encoding and bytes); a fix writes its result (the source,
+    or a diff) to stdout."""
+    from ..run.project_files import shared_project_files
+    from ..run.runner import CHECK, DIFF, unified_diff
+
+    text, encoding, data = read
+
     body = text[1:] if text.startswith("\ufeff") else text
-    bom = text[:len(text) - len(body)]
-    error = None
-    changed = False
-    reported = body  # the text the diagnostics' positions are in
+    files = shared_project_files()  # stdin named as a file of a project may import its constants
     if job_mode == CHECK:
-        diagnostics = lint_source(body, name, settings)
+        return _Linted(steps.lint_source(body, name, settings, files=files), body)
+    outcome = steps.apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes, files=files)
+    changed = outcome.source != body
+    if job_mode == DIFF:
+        sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
     else:
-        outcome = apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes)
-        diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
-        reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
-        if job_mode == DIFF:
-            sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
-        else:
-            sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
-            sys.stdout.flush()
-    if error:
-        print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
+        bom = text[:len(text) - len(body)]
+        sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
+        sys.stdout.flush()
+    # What is left is found in the fixed text: its snippets come from there.
+    return _Linted(outcome.remaining, outcome.source, outcome.error, changed)
+
+
+def _report_stdin(args: argparse.Namespace, job_mode: str, name: str, linted: _Linted) -> bool:
+    """Print the findings where the report goes (stdout for check, else stderr or --output-file);
+    False when the report file cannot be written."""
+    from ..run.runner import CHECK
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
+
     try:
         report = sys.stdout if job_mode == CHECK and not args.output_file else (
             open_report(args.output_file) if args.output_file else sys.stderr)
     except OSError as exc:
         print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return False
     try:
         options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
-                                sources=SourceLines({name: reported}))
-        out = statistics(diagnostics, options, args.output_format) if args.statistics else \
-            FORMATS[args.output_format](diagnostics, options)
+                                sources=SourceLines({name: linted.reported}))
+        out = statistics(linted.diagnostics, options, args.output_format) if args.statistics else \
+            FORMATS[args.output_format](linted.diagnostics, options)
         if out:
             print(out, file=report)
         if args.output_format in HUMAN_FORMATS and not args.quiet and job_mode == CHECK:
-            print(summary(diagnostics, args.unsafe_fixes), file=report)
+            print(summary(linted.diagnostics, args.unsafe_fixes), file=report)
     finally:
         if report not in (sys.stdout, sys.stderr):
             report.close()
-    if args.exit_zero:
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if (diagnostics or error or (job_mode == DIFF and changed)) else EXIT_CLEAN
+    return True

@@ -30,6 +30,7 @@ from ..core.types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
 from ..engine import apply_fixes, lint_source
 from ..run.config import CONFIG_NAMES, ConfigError
 from ..run.files import excluded
+from ..run.project_files import shared_project_files
 from ..run.resolve import SettingsResolver
 from .editor_actions import TextChange, carried_over, disable_comment, minimal_change
 
@@ -182,7 +183,7 @@ class Linted:
 
 def lint_text(text: str, filename: str, settings: Settings, encoding: str) -> Linted:
     lines = LineMap(text, encoding)
-    diagnostics = lint_source(lintable_text(text), filename, settings)
+    diagnostics = lint_source(lintable_text(text), filename, settings, files=shared_project_files())
     return Linted(text, encoding, lines, [(d, lines.range(d.location, d.end_location)) for d in diagnostics])
 
 
@@ -314,7 +315,7 @@ def build_server() -> LanguageServer:
         if settings is None:
             return []
         text = lintable_text(linted.text)
-        change = minimal_change(text, apply_fixes(text, path or uri, settings).source)
+        change = minimal_change(text, apply_fixes(text, path or uri, settings, files=shared_project_files()).source)
         if change is None:
             return []
         return [lsp.CodeAction(title=f"{SOURCE}: fix all safe fixes", kind=FIX_ALL_KIND,

@@ -8,6 +8,7 @@ touches I/O, LibCST's parser or the source text.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple, Union
@@ -32,7 +33,7 @@ from ..contracts.catalog import (
     upgrades_of,
 )
 from ..contracts.lifecycle import Notice, Server, notice
-from ..core.types import SAFE, UNSAFE
+from ..core.types import PARSE_ERROR, SAFE, UNSAFE
 
 # What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "Invalid",
     "Valid",
     "Rule",
+    "RuleCodeTaken",
     "shown",
     "shown_value",
     "supported_list",
@@ -180,8 +182,6 @@ class Rule:
     name: ClassVar[str]
     summary: ClassVar[str]
     why: ClassVar[str]
-    example: ClassVar[str]
-    use_instead: ClassVar[str]
     fix_safety: ClassVar[str]
     # The README's rule table: what it reports (a noun phrase with an example) and its fix in brief.
     reports: ClassVar[str]
@@ -190,11 +190,39 @@ class Rule:
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in vars(cls):  # a rule, not a base class of rules
+            _claim(cls)
+
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
     def finding(self, message: str, anchor: cst.CSTNode, *fixes: FixProposal | None) -> Finding:
         return Finding(self.code, message, anchor, [f for f in fixes if f is not None])
+
+
+class RuleCodeTaken(Exception):
+    """Two rule classes declare the same code or name: raised when the second class is defined."""
+
+
+# Every rule class defined so far, by code and by name: a code or name means one rule.
+_CLAIMED: dict[str, type[Rule]] = {}
+
+
+def _claim(rule: type[Rule]) -> None:
+    """Register ``rule``'s code and name, or say which class holds them already."""
+    where = f"{rule.__module__}.{rule.__qualname__}"
+    if not re.fullmatch(r"SOR\d{3}", rule.code) or rule.code == PARSE_ERROR:
+        raise RuleCodeTaken(f"{where}: code {rule.code!r} must be SOR001 to SOR999 (SOR000 is the parse error)")
+    for key in (rule.code, f"name {rule.name}"):
+        holder = _CLAIMED.get(key)
+        # The same class defined again (a module reloaded) replaces itself.
+        if holder is not None and (holder.__module__, holder.__qualname__) != (rule.__module__, rule.__qualname__):
+            what = f"code {rule.code}" if key == rule.code else f"name {rule.name!r}"
+            raise RuleCodeTaken(f"{where}: {what} is taken by {holder.__module__}.{holder.__qualname__}; "
+                                f"pick a free one (sora-lint rule --all lists the taken codes)")
+    _CLAIMED[rule.code] = _CLAIMED[f"name {rule.name}"] = rule
 
 
 # --- helpers rules share --------------------------------------------------------

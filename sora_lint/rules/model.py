@@ -25,8 +25,6 @@ class ModelUnknown(Rule):
         "An unknown model is rejected by the API. Deployment names and gateway aliases are common, "
         "so only a name that mentions Sora and is within two edits of a known model is reported."
     )
-    example = 'client.videos.create(model="sora2", prompt="a cat")'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat")'
     fix_safety = (
         "Safe when exactly one known model is that close; otherwise no fix, and the message lists the candidates."
     )

@@ -13,8 +13,6 @@ class PromptEmpty(Rule):
         "`prompt` is a required, non-empty string: the API rejects a request whose prompt is empty, "
         "but only when the code runs. A prompt of nothing but spaces or newlines describes nothing either."
     )
-    example = 'client.videos.create(model="sora-2", prompt="", seconds="8")'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat playing the piano", seconds="8")'
     fixable = False
     fix_safety = "No fix: only the author knows what the video should show."
     reports = 'a `prompt` that is an empty or whitespace-only string (`prompt=""`, `prompt="  "`), when it is a literal'

@@ -38,8 +38,6 @@ class SecondsUnsupported(Rule):
         "(`Invalid value: '10'. Supported values are: '4', '8', and '12'.`), "
         "but only when the code runs."
     )
-    example = 'client.videos.create(model="sora-2", prompt="a cat", seconds="10")'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat", seconds="12")'
     fix_safety = (
         "Safe: the value moves to the nearest supported duration, rounding up on a tie; "
         "the original request can never succeed, so there is no working behaviour to preserve. "
@@ -124,8 +122,6 @@ class SecondsType(Rule):
         "The official SDK types `seconds` as a string (`\"8\"`); the APIYI gateway wants an int (`8`). "
         "The wrong type is a type-checker error with the SDK, or a rejected request on the gateway."
     )
-    example = 'client.videos.create(model="sora-2", prompt="a cat", seconds=8)  # profile openai'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat", seconds="8")'
     fix_safety = (
         "Safe: the same number in the type the contract expects; a duration the call does not support "
         "(SOR001 too) becomes the nearest supported one, so this fix alone leaves a valid value."

@@ -27,11 +27,6 @@ class ApiShutDown(Rule):
         "for its own gateway. Today is the local date; `SORA_LINT_TODAY=YYYY-MM-DD` overrides it. "
         "`sora-lint doctor` prints every known date and its source."
     )
-    example = 'from openai import OpenAI\n\nOpenAI().videos.create(model="sora-2", prompt="a cat", seconds="8")'
-    use_instead = ('from openai import OpenAI\n\n'
-                   '# A gateway that still serves Sora (describe its contract in a user profile).\n'
-                   'OpenAI(base_url="https://gateway.example.com/v1").videos.create(\n'
-                   '    model="sora-2", prompt="a cat", seconds="8")')
     fixable = False
     fix_safety = (
         "No fix: there is no replacement for a server that is shut down; the move to another server is a choice."

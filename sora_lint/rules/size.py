@@ -33,8 +33,6 @@ class SizeUnsupported(Rule):
     summary = "`size` is a resolution the model cannot render"
     why = ("`sora-2` renders at most 720p (1280x720 or 720x1280); larger sizes need `sora-2-pro`, "
            "and the API rejects the request.")
-    example = 'client.videos.create(model="sora-2", prompt="a cat", size="1792x1024")'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = (
         "Safe: the model's supported size of the same orientation (landscape or portrait), "
         "the nearest in area where it has several. "
@@ -96,8 +94,6 @@ class SizeMalformed(Rule):
     name = "size-malformed"
     summary = '`size` is not written as `"WIDTHxHEIGHT"`'
     why = 'The API only accepts sizes such as `"1280x720"`; `"1280*720"`, `"1280 x 720"` or `"720p"` are rejected.'
-    example = 'client.videos.create(model="sora-2", prompt="a cat", size="1280*720")'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = (
         "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from ..contracts.catalog import (
     profile_from_table,
 )
 from ..contracts.lifecycle import parse_date
-from ..contracts.settings import ConfigError, Settings
+from ..contracts.settings import ConfigError, RuleLayer, Settings
 from ..rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
@@ -119,57 +119,70 @@ def _user_profiles(path: Path, table: Any) -> dict[str, Profile]:
         where = f"[tool.sora-lint.profiles.{name}]"
         if name == AUTO:
             raise ConfigError(f"{path}: {where}: 'auto' is reserved for the automatic choice")
-        if not isinstance(spec, dict):
-            raise ConfigError(f"{path}: {where} must be a table")
-        for key in spec:
-            if key not in _PROFILE_KEYS:
-                raise ConfigError(f"{path}: {where} {key}: unknown key (known: {', '.join(sorted(_PROFILE_KEYS))})")
-        base = None
-        if "extends" in spec:
-            known = dict(SHIPPED_PROFILES, **built)
-            if spec["extends"] not in known:
-                raise ConfigError(f"{path}: {where} extends: unknown profile {spec['extends']!r} (known: "
-                                  f"{', '.join(sorted(known))})")
-            base = known[spec["extends"]]
-        if spec.get("seconds-type", SOR_TYPE_INT) not in (SOR_TYPE_INT, SOR_TYPE_STR):
-            raise ConfigError(f"{path}: {where} seconds-type: must be \"int\" or \"str\"")
-        if "hosts" in spec:
-            _str_list(path, f"{where} hosts", spec["hosts"])
-        if "extend-seconds" in spec:
-            _int_list(path, f"{where} extend-seconds", spec["extend-seconds"])
-        aliases = spec.get("aliases", {})
-        if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-            raise ConfigError(f"{path}: {where} aliases: must be a table of alias = \"model\"")
-        models = spec.get("models", {})
-        if not isinstance(models, dict):
-            raise ConfigError(f"{path}: {where} models: must be a table of models")
-        for model_name, model in models.items():
-            mwhere = f"{where[:-1]}.models.{model_name}]"
-            if not isinstance(model, dict):
-                raise ConfigError(f"{path}: {mwhere} must be a table")
-            for key in model:
-                if key not in _MODEL_KEYS:
-                    raise ConfigError(f"{path}: {mwhere} {key}: unknown key (known: {', '.join(sorted(_MODEL_KEYS))})")
-            if "seconds" in model:
-                _int_list(path, f"{mwhere} seconds", model["seconds"])
-            elif base is None or base.model(model_name) is None:
-                raise ConfigError(f"{path}: {mwhere} seconds: required for a model the profile does not inherit")
-            if "sizes" in model:
-                for size in _str_list(path, f"{mwhere} sizes", model["sizes"]):
-                    if canonical_size(size) != size:
-                        raise ConfigError(f"{path}: {mwhere} sizes: {size!r} is not WIDTHxHEIGHT")
-            elif base is None or base.model(model_name) is None:
-                raise ConfigError(f"{path}: {mwhere} sizes: required for a model the profile does not inherit")
-            _lifecycle(path, mwhere, model)
-        for alias, target in aliases.items():
-            if target not in models and (base is None or base.model(target) is None):
-                raise ConfigError(f"{path}: {where} aliases: {alias!r} points to unknown model {target!r}")
-        _lifecycle(path, where, spec)
-        if "lifecycle-source" in spec and not isinstance(spec["lifecycle-source"], str):
-            raise ConfigError(f"{path}: {where} lifecycle-source: must be a string")
+        base = _checked_profile_table(path, where, spec, built)
         built[name] = profile_from_table(name, spec, base, path.name)
         _model_choices(path, where, built[name], spec)
     return built
+
+
+def _checked_profile_table(path: Path, where: str, spec: Any, built: Mapping[str, Profile]) -> Profile | None:
+    """Check one ``[tool.sora-lint.profiles.NAME]`` table; the profile it extends (shipped, or defined above it)."""
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{path}: {where} must be a table")
+    _known_keys(path, where, spec, _PROFILE_KEYS)
+    base = None
+    if "extends" in spec:
+        known = dict(SHIPPED_PROFILES, **built)
+        if spec["extends"] not in known:
+            raise ConfigError(f"{path}: {where} extends: unknown profile {spec['extends']!r} (known: "
+                              f"{', '.join(sorted(known))})")
+        base = known[spec["extends"]]
+    if spec.get("seconds-type", SOR_TYPE_INT) not in (SOR_TYPE_INT, SOR_TYPE_STR):
+        raise ConfigError(f"{path}: {where} seconds-type: must be \"int\" or \"str\"")
+    if "hosts" in spec:
+        _str_list(path, f"{where} hosts", spec["hosts"])
+    if "extend-seconds" in spec:
+        _int_list(path, f"{where} extend-seconds", spec["extend-seconds"])
+    aliases = spec.get("aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        raise ConfigError(f"{path}: {where} aliases: must be a table of alias = \"model\"")
+    models = spec.get("models", {})
+    if not isinstance(models, dict):
+        raise ConfigError(f"{path}: {where} models: must be a table of models")
+    for model_name, model in models.items():
+        _check_model_table(path, f"{where[:-1]}.models.{model_name}]", model, base is not None and
+                           base.model(model_name) is not None)
+    for alias, target in aliases.items():
+        if target not in models and (base is None or base.model(target) is None):
+            raise ConfigError(f"{path}: {where} aliases: {alias!r} points to unknown model {target!r}")
+    _lifecycle(path, where, spec)
+    if "lifecycle-source" in spec and not isinstance(spec["lifecycle-source"], str):
+        raise ConfigError(f"{path}: {where} lifecycle-source: must be a string")
+    return base
+
+
+def _known_keys(path: Path, where: str, table: Mapping[str, Any], known: Collection[str]) -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{path}: {where} {key}: unknown key (known: {', '.join(sorted(known))})")
+
+
+def _check_model_table(path: Path, where: str, model: Any, inherited: bool) -> None:
+    """One model of a profile: ``seconds`` and ``sizes`` are required unless the profile inherits the model."""
+    if not isinstance(model, dict):
+        raise ConfigError(f"{path}: {where} must be a table")
+    _known_keys(path, where, model, _MODEL_KEYS)
+    if "seconds" in model:
+        _int_list(path, f"{where} seconds", model["seconds"])
+    elif not inherited:
+        raise ConfigError(f"{path}: {where} seconds: required for a model the profile does not inherit")
+    if "sizes" in model:
+        for size in _str_list(path, f"{where} sizes", model["sizes"]):
+            if canonical_size(size) != size:
+                raise ConfigError(f"{path}: {where} sizes: {size!r} is not WIDTHxHEIGHT")
+    elif not inherited:
+        raise ConfigError(f"{path}: {where} sizes: required for a model the profile does not inherit")
+    _lifecycle(path, where, model)
 
 
 def _lifecycle(path: Path, where: str, table: Mapping[str, Any]) -> None:
@@ -268,9 +281,8 @@ def settings_lines(settings: Settings) -> list[str]:
         return f"  [{settings.origins.get(key, 'default')}]"
 
     per_file = "; ".join(f"{glob} = {', '.join(codes)}" for glob, codes in settings.per_file_ignores)
-    layers = [
-        layer for layer in settings.later_layers if layer.select is not None or layer.extend_select or layer.ignore
-    ]
+    layers = [layer for layer in settings.later_layers
+              if layer.select is not None or layer.extend_select or layer.ignore]
     lines = [
         f"config file: {settings.source or '(none: defaults)'}",
         f"profile: {settings.profile} ({settings.profile_origin})",
@@ -283,10 +295,14 @@ def settings_lines(settings: Settings) -> list[str]:
         f"cache-dir: {settings.cache_dir or '(default)'}{origin('cache_dir')}",
         f"profiles: {', '.join(sorted(settings.profiles))}",
     ]
-    for layer in layers:
-        parts = [f"select {', '.join(layer.select)}" if layer.select is not None else "",
-                 f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
-                 f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
-        lines.append(f"then {layer.label}: {'; '.join(p for p in parts if p)}")
+    lines += [_layer_line(layer) for layer in layers]
     lines.append("enabled: " + (", ".join(code for code in rule_codes() if settings.enabled(code)) or "(none)"))
     return lines
+
+
+def _layer_line(layer: RuleLayer) -> str:
+    """A command-line layer of the selection, as show-settings prints it."""
+    parts = [f"select {', '.join(layer.select)}" if layer.select is not None else "",
+             f"extend-select {', '.join(layer.extend_select)}" if layer.extend_select else "",
+             f"ignore {', '.join(layer.ignore)}" if layer.ignore else ""]
+    return f"then {layer.label}: {'; '.join(p for p in parts if p)}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..analysis.project import ProjectReader
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
 from ..engine import Checked, FixOutcome, apply_fixes, check
@@ -35,7 +36,7 @@ def unreadable(path: str, exc: Exception) -> Diagnostic:
 
 
 def check_notebook(source: str, filename: str = "<string>", settings: Settings | None = None,
-                   *, apply_noqa: bool = True) -> Checked:
+                   *, apply_noqa: bool = True, files: ProjectReader | None = None) -> Checked:
     """:func:`sora_lint.engine.check` for a notebook's text."""
     settings = settings or Settings()
     try:
@@ -44,17 +45,17 @@ def check_notebook(source: str, filename: str = "<string>", settings: Settings |
         return Checked([unreadable(filename, exc)] if settings.enabled(PARSE_ERROR) else [], None)
     if not notebook.cells:
         return Checked([], None)
-    checked = check(notebook.module, filename, settings, apply_noqa=apply_noqa)
+    checked = check(notebook.module, filename, settings, apply_noqa=apply_noqa, files=files)
     return checked._replace(diagnostics=[notebook.translate(d) for d in checked.diagnostics])
 
 
 def check_notebook_source(source: str, filename: str = "<string>", settings: Settings | None = None,
-                          *, apply_noqa: bool = True) -> list[Diagnostic]:
-    return check_notebook(source, filename, settings, apply_noqa=apply_noqa).diagnostics
+                          *, apply_noqa: bool = True, files: ProjectReader | None = None) -> list[Diagnostic]:
+    return check_notebook(source, filename, settings, apply_noqa=apply_noqa, files=files).diagnostics
 
 
 def fix_notebook(source: str, filename: str = "<string>", settings: Settings | None = None, *,
-                 unsafe_fixes: bool = False) -> FixOutcome:
+                 unsafe_fixes: bool = False, files: ProjectReader | None = None) -> FixOutcome:
     """:func:`sora_lint.engine.apply_fixes` for a notebook: ``source`` is the notebook's text, with only
     the fixed values' characters changed inside its cells' source strings."""
     settings = settings or Settings()
@@ -65,7 +66,7 @@ def fix_notebook(source: str, filename: str = "<string>", settings: Settings | N
         return FixOutcome(text, 0, [unreadable(path, exc)] if settings.enabled(PARSE_ERROR) else [])
     if not notebook.cells:
         return FixOutcome(text, 0, [])
-    outcome = apply_fixes(notebook.module, path, settings, unsafe_fixes=unsafe_fixes)
+    outcome = apply_fixes(notebook.module, path, settings, unsafe_fixes=unsafe_fixes, files=files)
     if outcome.source == notebook.module:
         return FixOutcome(text, 0, [notebook.translate(d) for d in outcome.remaining], outcome.error)
     try:
@@ -74,7 +75,7 @@ def fix_notebook(source: str, filename: str = "<string>", settings: Settings | N
         if fixed.module != outcome.source:
             raise NotebookError("the fixed notebook's cells do not read back as the fixed code")
     except NotebookError as exc:
-        return FixOutcome(text, 0, check_notebook_source(text, path, settings),
+        return FixOutcome(text, 0, check_notebook_source(text, path, settings, files=files),
                           error=f"{exc}; the notebook was left unchanged - please report this as a bug")
     return FixOutcome(fixed_text, outcome.applied, [fixed.translate(d) for d in outcome.remaining])
 

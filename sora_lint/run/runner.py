@@ -228,8 +228,10 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
 
     from ..analysis.prefilter import might_contain_sora_call_bytes
     from ..engine import misplaced_note
+    from .project_files import shared_project_files
 
     steps = steps_for(path)
+    files = shared_project_files()  # the other modules of its project, read once per worker process
     result = FileResult(path)
     try:
         if data is None:
@@ -248,13 +250,13 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
         result.unchecked = True
         return result
     if job.mode == CHECK:
-        checked = steps.check(text, path, job.settings)
+        checked = steps.check(text, path, job.settings, files=files)
         result.diagnostics, result.dependencies = checked.diagnostics, checked.dependencies
         note = misplaced_note(checked.misplaced)
         result.error = f"{path}: {note}" if note else None
         result.unchecked = any(d.code == PARSE_ERROR for d in result.diagnostics)
         return result
-    outcome = steps.apply_fixes(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
+    outcome = steps.apply_fixes(text, path, job.settings, unsafe_fixes=job.unsafe_fixes, files=files)
     result.diagnostics = outcome.remaining
     result.unchecked = any(d.code == PARSE_ERROR for d in outcome.remaining)
     if outcome.error:
@@ -264,7 +266,8 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     result.applied = outcome.applied
     result.changed = True
     if job.show_fixes:
-        before = Counter(d.code for d in steps.lint_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
+        before = Counter(d.code for d in steps.lint_source(text, path, job.settings, files=files)
+                         if d.fix_for(job.unsafe_fixes))
         result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
     if job.mode == DIFF:
         result.diff = steps.name_diff(unified_diff(text, outcome.source, path), text)
@@ -277,18 +280,18 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
         result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
         return result
     try:
         write_atomically(path, outcome.source, encoding, snapshot(path, data))
     except ChangedOnDisk:
         result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
         result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
         result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
     return result
 
 
