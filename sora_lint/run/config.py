@@ -17,11 +17,11 @@ from ..contracts.catalog import (
     profile_from_table,
 )
 from ..contracts.lifecycle import parse_date
-from ..contracts.settings import ConfigError, Settings
+from ..contracts.settings import DEFAULT_MAX_FILE_SIZE, ConfigError, Settings
 from ..rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
-             "extend-exclude", "profiles", "cache-dir"}
+             "extend-exclude", "profiles", "cache-dir", "max-file-size"}
 # In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
 CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
@@ -220,6 +220,9 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
                           f"{', '.join(sorted(known))})")
     if "cache-dir" in table and not isinstance(table["cache-dir"], str):
         raise ConfigError(f"{path}: [tool.sora-lint] cache-dir must be a path")
+    max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if not isinstance(max_file_size, int) or isinstance(max_file_size, bool) or max_file_size < 1:
+        raise ConfigError(f"{path}: [tool.sora-lint] max-file-size must be a positive number of bytes")
     cache_dir = table.get("cache-dir")
     if cache_dir is not None:
         cache_dir = str(path.parent / os.path.expanduser(cache_dir))
@@ -238,6 +241,7 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
         source=str(path),
         profile_origin=f"set in {path.name}" if profile != AUTO else "pinned",
         cache_dir=cache_dir,
+        max_file_size=max_file_size,
         origins={key.replace("-", "_"): str(path) for key in table if key != "profiles"},
     )
 
