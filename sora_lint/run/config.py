@@ -202,6 +202,13 @@ def _model_choices(path: Path, where: str, profile: Profile, spec: Mapping[str, 
                                   f"(known: {', '.join(profile.models)})")
 
 
+def _max_file_size(path: Path, table: Mapping[str, Any]) -> int:
+    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if type(size) is not int or size < 1:
+        raise ConfigError(f"{path}: [tool.sora-lint] max-file-size must be a positive number of bytes")
+    return size
+
+
 def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.sora-lint] must be a table")
@@ -220,9 +227,6 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
                           f"{', '.join(sorted(known))})")
     if "cache-dir" in table and not isinstance(table["cache-dir"], str):
         raise ConfigError(f"{path}: [tool.sora-lint] cache-dir must be a path")
-    max_file_size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
-    if not isinstance(max_file_size, int) or isinstance(max_file_size, bool) or max_file_size < 1:
-        raise ConfigError(f"{path}: [tool.sora-lint] max-file-size must be a positive number of bytes")
     cache_dir = table.get("cache-dir")
     if cache_dir is not None:
         cache_dir = str(path.parent / os.path.expanduser(cache_dir))
@@ -241,7 +245,7 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
         source=str(path),
         profile_origin=f"set in {path.name}" if profile != AUTO else "pinned",
         cache_dir=cache_dir,
-        max_file_size=max_file_size,
+        max_file_size=_max_file_size(path, table),
         origins={key.replace("-", "_"): str(path) for key in table if key != "profiles"},
     )
 
