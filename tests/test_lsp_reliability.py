@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_lsp import SOURCE, TIMEOUT, Client, needs_pygls, open_document
 
 pytestmark = needs_pygls
@@ -99,7 +98,7 @@ class PipeClient(RawClient):
 
         to_server_r, to_server_w = os.pipe()
         from_server_r, from_server_w = os.pipe()
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop(), as the parent's is by kill()
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.next_id = 0
         self.server_in = os.fdopen(to_server_w, "wb")

@@ -102,7 +102,8 @@ def test_a_fifo_named_py_is_never_opened_walked_or_named(tmp_path):
     os.mkfifo(tmp_path / "x.py")
     command = [sys.executable, "-m", "sora_lint", "check", "--no-cache", "--output-format", "concise"]
     walked = subprocess.run([*command, "."], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert walked.stderr.splitlines() == ["sora-lint: error: x.py: skipped: a FIFO, not a regular file, so it was not read"]
+    assert walked.stderr.splitlines() == [
+        "sora-lint: error: x.py: skipped: a FIFO, not a regular file, so it was not read"]
     assert walked.stdout.splitlines()[0].startswith(f"ok.py:{FINDING}")
     assert walked.returncode == 1
     named = subprocess.run([*command, "x.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -167,7 +168,8 @@ def test_any_mis_shaped_cache_entry_is_a_miss(tmp_path):
             container[field] = value  # type: ignore[index]
             cache = Cache(str(tmp_path / "cache"), key="k")
             cache.entries = damaged
-            for found in (cache.by_stat(str(path), fingerprint), cache.by_content(str(path), BAD.encode(), fingerprint)):
+            data = BAD.encode()
+            for found in (cache.by_stat(str(path), fingerprint), cache.by_content(str(path), data, fingerprint)):
                 assert found is None or found == truth, (name, value, found)
             tried += 1
     assert tried > 200
