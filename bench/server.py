@@ -152,13 +152,31 @@ def measure(folder: str, lines: int, timeout: float = 120.0) -> dict[str, Any]:
             client.proc.kill()
 
 
+def markdown(result: dict[str, Any]) -> str:
+    """The server's figures as a small Markdown table."""
+    latencies = [ms for ms in result["small_request_ms"] if ms is not None]
+    lint = result["big_lint_seconds"]
+    rows = [
+        ("document", f"{result['document_lines']:,} lines, {result['document_mb']} MB"),
+        ("codeAction on a small document while the big one lints (ms, 5 requests)",
+         ", ".join(f"{ms:.0f}" for ms in latencies) or "no answer"),
+        ("server's peak resident memory (MB)", str(result["server_peak_mb"])),
+        ("peak of the child that lints the big document (MB)", str(result["child_peak_mb"])),
+        ("big document's findings published after (s)",
+         str(lint) if lint is not None else f"not within {result['timeout_seconds']:.0f} s"),
+    ]
+    return "| language server | |\n|---|---|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--lines", type=int, default=300_000)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the big document's findings")
     p.add_argument("--out", default="/tmp/sora-lint-bench-server")
     args = p.parse_args()
-    print(json.dumps(measure(os.path.abspath(args.out), args.lines, args.timeout), indent=2))
+    result = measure(os.path.abspath(args.out), args.lines, args.timeout)
+    print(json.dumps(result, indent=2))
+    print(markdown(result))
     return 0
 
 

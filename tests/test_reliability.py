@@ -319,3 +319,23 @@ def test_a_worker_dies_with_its_parent(tmp_path):
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not _alive(child)
+
+
+def _slow_square(n: int) -> int:
+    time.sleep(0.05 if n == 0 else 30)
+    return n * n
+
+
+def test_ctrl_c_stops_every_worker_before_it_returns():
+    """KeyboardInterrupt in the parent (what Ctrl-C raises there; the workers ignore SIGINT): every worker is
+    SIGKILLed and reaped before the exception goes on, so none writes another file."""
+    from sora_lint.run.workers import WorkerPool
+
+    with pytest.raises(KeyboardInterrupt):
+        with WorkerPool(list(range(4)), _slow_square, lambda item, reason: -1, workers=3) as pool:
+            workers = [w.process for w in pool.workers]
+            for index, result in pool.results():
+                workers = [w.process for w in pool.workers] or workers
+                assert (index, result) == (0, 0)
+                raise KeyboardInterrupt
+    assert len(workers) == 3 and all(p.exitcode == -signal.SIGKILL for p in workers)
