@@ -331,11 +331,11 @@ def test_ctrl_c_stops_every_worker_before_it_returns():
     SIGKILLed and reaped before the exception goes on, so none writes another file."""
     from sora_lint.run.workers import WorkerPool
 
-    with pytest.raises(KeyboardInterrupt):
-        with WorkerPool(list(range(4)), _slow_square, lambda item, reason: -1, workers=3) as pool:
+    pool = WorkerPool(list(range(4)), _slow_square, lambda item, reason: -1, workers=3)
+    workers = []
+    with pytest.raises(KeyboardInterrupt), pool:
+        for index, result in pool.results():
             workers = [w.process for w in pool.workers]
-            for index, result in pool.results():
-                workers = [w.process for w in pool.workers] or workers
-                assert (index, result) == (0, 0)
-                raise KeyboardInterrupt
+            assert (index, result) == (0, 0)
+            raise KeyboardInterrupt
     assert len(workers) == 3 and all(p.exitcode == -signal.SIGKILL for p in workers)
