@@ -101,11 +101,15 @@ def _status_kb(pid: int, field: str) -> float | None:
 
 
 def _children(pid: int) -> list[int]:
+    """The children of every thread of ``pid`` (the server starts its big-document child from a thread)."""
+    found = []
     try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
-            return [int(p) for p in fh.read().split()]
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                found.extend(int(p) for p in fh.read().split())
     except OSError:
-        return []
+        pass
+    return found
 
 
 def measure(folder: str, lines: int, timeout: float = 120.0) -> dict[str, Any]:
@@ -120,10 +124,16 @@ def measure(folder: str, lines: int, timeout: float = 120.0) -> dict[str, Any]:
         text = big_document(lines)
         started = time.monotonic()
         client.open(big, text)
-        latencies = []
         params = {"textDocument": {"uri": small}, "context": {"diagnostics": []},
                   "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 80}}}
+        # The first request waits for the server to read the didOpen before it (messages are handled in
+        # order): reported apart, it is the cost of receiving the big document, not of linting it.
+        asked = time.monotonic()
+        client.request("textDocument/codeAction", params)
+        behind_open = (time.monotonic() - asked) * 1000
+        latencies = []
         for _ in range(5):
+            time.sleep(0.2)
             asked = time.monotonic()
             answer = client.request("textDocument/codeAction", params)
             latencies.append((time.monotonic() - asked) * 1000 if answer and "result" in answer else None)
@@ -140,6 +150,7 @@ def measure(folder: str, lines: int, timeout: float = 120.0) -> dict[str, Any]:
         client.proc.wait(timeout=30)
         return {
             "document_lines": lines + 2, "document_mb": round(len(text.encode()) / 1e6, 2),
+            "first_request_behind_the_open_ms": round(behind_open, 1),
             "small_request_ms": [None if ms is None else round(ms, 1) for ms in latencies],
             "server_peak_mb": None if server_peak is None else round(server_peak / 1024, 1),
             "child_peak_mb": round(child_peak / 1024, 1) if child_peak else None,
@@ -158,6 +169,7 @@ def markdown(result: dict[str, Any]) -> str:
     lint = result["big_lint_seconds"]
     rows = [
         ("document", f"{result['document_lines']:,} lines, {result['document_mb']} MB"),
+        ("first codeAction, queued behind the big didOpen (ms)", f"{result['first_request_behind_the_open_ms']:.0f}"),
         ("codeAction on a small document while the big one lints (ms, 5 requests)",
          ", ".join(f"{ms:.0f}" for ms in latencies) or "no answer"),
         ("server's peak resident memory (MB)", str(result["server_peak_mb"])),
