@@ -75,10 +75,16 @@ def content_hash(data: bytes) -> str:
 
 
 def _encode(d: Diagnostic) -> list:
+    # A notebook's diagnostic and edits end with their cell; a Python file's have none.
     return [d.code, d.message, d.location.row, d.location.column, d.end_location.row, d.end_location.column,
             [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
-                                             e.end_location.row, e.end_location.column] for e in f.edits]]
-             for f in d.fixes]]
+                                             e.end_location.row, e.end_location.column, *_cell(e.cell)]
+                                            for e in f.edits]]
+             for f in d.fixes], *_cell(d.cell)]
+
+
+def _cell(cell: int | None) -> list[int]:
+    return [] if cell is None else [cell]
 
 
 _CODE = re.compile(r"SOR[0-9]{3}")
@@ -101,16 +107,23 @@ def _str(value: Any) -> str:
     return value
 
 
-def _list(value: Any, length: int | None = None) -> list:
-    if type(value) is not list or (length is not None and len(value) != length):
+def _list(value: Any, length: int | None = None, cell: bool = False) -> list:
+    """A list, of ``length`` items (one more with ``cell``: a notebook's cell number at the end)."""
+    if type(value) is not list or (length is not None and len(value) not in ((length, length + 1) if cell
+                                                                           else (length,))):
         raise Malformed(value)
     return value
 
 
+def _cell_of(rest: list) -> int | None:
+    """A notebook's cell, the optional last field of a diagnostic or an edit."""
+    return _int(rest[0]) if rest else None
+
+
 def _decode_edit(row: Any) -> Edit:
-    text, start, end, lr, lc, ler, lec = _list(row, 7)
+    text, start, end, lr, lc, ler, lec, *cell = _list(row, 7, cell=True)
     return Edit(_str(text), _int(start), _int(end), Location(_int(lr, 1), _int(lc, 1)),
-                Location(_int(ler, 1), _int(lec, 1)))
+                Location(_int(ler, 1), _int(lec, 1)), cell=_cell_of(cell))
 
 
 def _decode_fix(row: Any) -> Fix:
@@ -120,11 +133,12 @@ def _decode_fix(row: Any) -> Fix:
 
 def _decode(row: Any, filename: str) -> Diagnostic:
     """A diagnostic from its cached row; :class:`Malformed` for anything :func:`_encode` does not write."""
-    code, message, r, c, er, ec, fixes = _list(row, 7)
+    code, message, r, c, er, ec, fixes, *cell = _list(row, 7, cell=True)
     if not _CODE.fullmatch(_str(code)):
         raise Malformed(code)
     return Diagnostic(code, _str(message), filename, Location(_int(r, 1), _int(c, 1)),
-                      Location(_int(er, 1), _int(ec, 1)), tuple(_decode_fix(f) for f in _list(fixes)))
+                      Location(_int(er, 1), _int(ec, 1)), tuple(_decode_fix(f) for f in _list(fixes)),
+                      cell=_cell_of(cell))
 
 
 def _dependency(dep: Any) -> tuple[str, int | None, int | None, str]:
