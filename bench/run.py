@@ -402,6 +402,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sample-interval", type=float, default=0.05, help="seconds between memory samples")
     p.add_argument("--no-flake8", action="store_true", help="leave flake8 out")
     p.add_argument("--no-fixit", action="store_true", help="leave Fixit out")
+    p.add_argument("--server-lines", type=int, default=300_000,
+                   help="lines of the big document the language server is measured with (0: skip it)")
+    p.add_argument("--server-timeout", type=float, default=120.0,
+                   help="seconds to wait for the big document's findings before the server is shut down")
     args = p.parse_args(argv)
     if args.repeat < 1 or args.real_files < 1 or args.dense_files < 1:
         p.error("--repeat, --real-files and --dense-files must be at least 1")
@@ -437,13 +441,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     problems = sanity_checks(commands, cmd_json, corpora)
     table = markdown(cmd_json, ratios, meta, corpora)
+    server = None
+    if args.server_lines:
+        import server as language_server  # bench/server.py
+
+        print("measuring the language server with a big document ...", file=sys.stderr, flush=True)
+        server = language_server.measure(str(out / "server"), args.server_lines, args.server_timeout)
+        table += "\n\n" + language_server.markdown(server)
     print(table)
     for name, why in skipped.items():
         print(f"note: {name} {why}")
     for problem in problems:
         print(f"PROBLEM: {problem}")
     results = {"meta": meta, "corpus": {k: v.as_json() for k, v in corpora.items()},
-               "commands": cmd_json, "ratios": ratios, "problems": problems}
+               "commands": cmd_json, "ratios": ratios, "problems": problems, "server": server}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     if args.markdown:

@@ -36,7 +36,8 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("bench")
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--out", str(out / "corpus"), "--json", str(out / "r.json"),
-         "--real-files", "50", "--dense-files", "20", "--flake8-files", "20", "--repeat", "1"],
+         "--real-files", "50", "--dense-files", "20", "--flake8-files", "20", "--repeat", "1",
+         "--server-lines", "40000", "--server-timeout", "60"],
         capture_output=True, text=True, timeout=300,
     )
     return proc, json.loads((out / "r.json").read_text()) if (out / "r.json").exists() else None
@@ -52,7 +53,7 @@ def test_exits_zero_and_prints_the_ratios(tiny_run) -> None:
 
 def test_json_has_every_command_with_numbers(tiny_run) -> None:
     _, results = tiny_run
-    assert set(results) == {"meta", "corpus", "commands", "ratios", "problems"}
+    assert set(results) == {"meta", "corpus", "commands", "ratios", "problems", "server"}
     expected = {"floor-real", "floor-dense", "parse-dense", *SORA_LINT_KEYS}
     for peer, keys in (("flake8", {"flake8-with", "flake8-without"}), ("fixit", {"fixit-dense"})):
         if importlib.util.find_spec(peer) is not None:
@@ -142,3 +143,12 @@ def test_a_corpus_hidden_from_sora_lint_is_a_problem_before_any_round(tmp_path: 
         "above it?); choose another --out"]
     (tmp_path / ".gitignore").write_text("")
     assert run.hidden_files(tmp_path / "out", trees) == []
+
+
+def test_the_language_server_is_measured_under_a_big_document(tiny_run) -> None:
+    proc, results = tiny_run
+    server = results["server"]
+    assert server["document_lines"] == 40002 and server["document_mb"] > 0.5  # over the in-process limit
+    assert len(server["small_request_ms"]) == 5 and all(_is_number(ms) for ms in server["small_request_ms"])
+    assert _is_number(server["server_peak_mb"])
+    assert "| language server | |" in proc.stdout

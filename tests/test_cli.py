@@ -146,7 +146,7 @@ def test_bad_configuration_exits_2_naming_file_and_key(cli, tmp_path):
             f"[tool.sora-lint] select: unknown rule code 'SOR9' (known: {KNOWN_CODES})",
         '[tool.sora-lint]\nprofle = "apiyi"\n':
             "[tool.sora-lint] profle: unknown key (known: cache-dir, exclude, extend-exclude, extend-select, "
-            "fallback-profile, ignore, per-file-ignores, profile, profiles, select)",
+            "fallback-profile, ignore, max-file-size, per-file-ignores, profile, profiles, select)",
     }
     for toml, message in cases.items():
         (tmp_path / "pyproject.toml").write_text(toml)

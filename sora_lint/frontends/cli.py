@@ -168,6 +168,11 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
         print(f"sora-lint: error: {line}", file=sys.stderr)
     if not files and not missing:
         print("sora-lint: warning: no Python files found under the given paths", file=sys.stderr)
+    if job_mode == FIX:
+        from ..run.writes import remove_stale_temporaries
+
+        for line in remove_stale_temporaries(files):
+            print(f"sora-lint: {line}", file=sys.stderr)
     cache = cache_for(args, resolver)
     job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
     results = run(

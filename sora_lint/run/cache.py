@@ -15,12 +15,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 import zlib
 from collections.abc import Sequence
 from typing import Any
 
 from ..core.types import Diagnostic, Edit, Fix, Location
+from .files import not_regular, read_regular
 
 CACHE_DIR_NAME = ".sora_lint_cache"
 # An mtime this close to the moment of caching may not move again on the next edit (coarse
@@ -85,17 +87,66 @@ def _cell(cell: int | None) -> list[int]:
     return [] if cell is None else [cell]
 
 
-def _decode(row: list, filename: str) -> Diagnostic:
-    code, message, r, c, er, ec, fixes, *cell = row
-    return Diagnostic(str(code), str(message), filename, Location(int(r), int(c)), Location(int(er), int(ec)), tuple(
-        Fix(str(a), str(m), tuple(_decode_edit(e) for e in edits)) for a, m, edits in fixes),
-        cell=int(cell[0]) if cell else None)
+_CODE = re.compile(r"SOR[0-9]{3}")
+_LIMIT = 2**63  # no position, offset or size in a Python file sora-lint parses comes near it
 
 
-def _decode_edit(row: list) -> Edit:
-    t, s, e, lr, lc, ler, lec, *cell = row
-    return Edit(str(t), int(s), int(e), Location(int(lr), int(lc)), Location(int(ler), int(lec)),
-                cell=int(cell[0]) if cell else None)
+class Malformed(ValueError):
+    """A cached entry that does not have the shape sora-lint writes: a miss, never an error."""
+
+
+def _int(value: Any, low: int = 0) -> int:
+    if type(value) is not int or not low <= value < _LIMIT:
+        raise Malformed(value)
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise Malformed(value)
+    return value
+
+
+def _list(value: Any, length: int | None = None, cell: bool = False) -> list:
+    """A list, of ``length`` items (one more with ``cell``: a notebook's cell number at the end)."""
+    if type(value) is not list or (length is not None and len(value) not in ((length, length + 1) if cell
+                                                                           else (length,))):
+        raise Malformed(value)
+    return value
+
+
+def _cell_of(rest: list) -> int | None:
+    """A notebook's cell, the optional last field of a diagnostic or an edit."""
+    return _int(rest[0]) if rest else None
+
+
+def _decode_edit(row: Any) -> Edit:
+    text, start, end, lr, lc, ler, lec, *cell = _list(row, 7, cell=True)
+    return Edit(_str(text), _int(start), _int(end), Location(_int(lr, 1), _int(lc, 1)),
+                Location(_int(ler, 1), _int(lec, 1)), cell=_cell_of(cell))
+
+
+def _decode_fix(row: Any) -> Fix:
+    applicability, message, edits = _list(row, 3)
+    return Fix(_str(applicability), _str(message), tuple(_decode_edit(e) for e in _list(edits)))
+
+
+def _decode(row: Any, filename: str) -> Diagnostic:
+    """A diagnostic from its cached row; :class:`Malformed` for anything :func:`_encode` does not write."""
+    code, message, r, c, er, ec, fixes, *cell = _list(row, 7, cell=True)
+    if not _CODE.fullmatch(_str(code)):
+        raise Malformed(code)
+    return Diagnostic(code, _str(message), filename, Location(_int(r, 1), _int(c, 1)),
+                      Location(_int(er, 1), _int(ec, 1)), tuple(_decode_fix(f) for f in _list(fixes)),
+                      cell=_cell_of(cell))
+
+
+def _dependency(dep: Any) -> tuple[str, int | None, int | None, str]:
+    """(path, mtime, size, content hash) of a file an entry depends on; mtime and size are None for a
+    file whose mtime was too recent to trust."""
+    path, mtime, size, digest = _list(dep, 4)
+    return (_str(path), None if mtime is None else _int(mtime, -_LIMIT), None if size is None else _int(size),
+            _str(digest))
 
 
 class Cache:
@@ -114,10 +165,9 @@ class Cache:
         self.hits = 0
 
     def _read(self) -> dict[str, Entry]:
-        try:
-            with open(self.file, "rb") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
+        try:  # a FIFO or a device in the cache file's place is never opened for reading
+            data = json.loads(read_regular(self.file))
+        except (OSError, ValueError, RecursionError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -132,23 +182,25 @@ class Cache:
     def _fresh(self, entry: Entry, fingerprint: str) -> bool:
         if entry.get("f") != fingerprint:
             return False
-        for dep in entry.get("deps", ()):
-            path, mtime, size, digest = dep
+        try:
+            deps = [_dependency(dep) for dep in _list(entry.get("deps", []))]
+        except (Malformed, ValueError):
+            return False
+        for path, mtime, size, digest in deps:
             try:
                 st = os.stat(path)
                 if mtime is not None and (st.st_mtime_ns, st.st_size) == (mtime, size):
                     continue
-                with open(path, "rb") as fh:
-                    if content_hash(fh.read()) != digest:
-                        return False
-            except (OSError, ValueError, TypeError):
+                if content_hash(read_regular(path)) != digest:
+                    return False
+            except OSError:
                 return False
         return True
 
     def _diagnostics(self, entry: Entry, path: str) -> list[Diagnostic] | None:
         try:
-            return [_decode(row, path) for row in entry["d"]]
-        except (KeyError, TypeError, ValueError):
+            return [_decode(row, path) for row in _list(entry.get("d"))]
+        except Malformed:
             return None
 
     def entry_key(self, path: str) -> str:
@@ -199,8 +251,7 @@ class Cache:
         deps = []
         for dep in dependencies:
             try:
-                with open(dep, "rb") as fh:
-                    digest = content_hash(fh.read())
+                digest = content_hash(read_regular(dep))
             except OSError:
                 return  # a dependency that cannot be read: nothing to key the entry on
             deps.append([dep, *self._stat_fields(dep).values(), digest])
@@ -210,7 +261,7 @@ class Cache:
 
     def save(self) -> None:
         """Merge this run's entries into the file on disk and replace it atomically; never fails the run."""
-        if not self.changed:
+        if not self.changed or not_regular(self.file) is not None:  # never replace what someone else put there
             return
         import tempfile  # only a run that learnt something writes: a warm run does not import it
 

@@ -17,11 +17,11 @@ from ..contracts.catalog import (
     profile_from_table,
 )
 from ..contracts.lifecycle import parse_date
-from ..contracts.settings import ConfigError, RuleLayer, Settings
+from ..contracts.settings import DEFAULT_MAX_FILE_SIZE, ConfigError, RuleLayer, Settings
 from ..rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
-             "extend-exclude", "profiles", "cache-dir"}
+             "extend-exclude", "profiles", "cache-dir", "max-file-size"}
 # In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
 CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
@@ -215,6 +215,13 @@ def _model_choices(path: Path, where: str, profile: Profile, spec: Mapping[str, 
                                   f"(known: {', '.join(profile.models)})")
 
 
+def _max_file_size(path: Path, table: Mapping[str, Any]) -> int:
+    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if type(size) is not int or size < 1:
+        raise ConfigError(f"{path}: [tool.sora-lint] max-file-size must be a positive number of bytes")
+    return size
+
+
 def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.sora-lint] must be a table")
@@ -251,6 +258,7 @@ def settings_from_table(path: Path, table: Mapping[str, Any]) -> Settings:
         source=str(path),
         profile_origin=f"set in {path.name}" if profile != AUTO else "pinned",
         cache_dir=cache_dir,
+        max_file_size=_max_file_size(path, table),
         origins={key.replace("-", "_"): str(path) for key in table if key != "profiles"},
     )
 

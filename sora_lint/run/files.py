@@ -5,6 +5,7 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from typing import Callable
 
@@ -14,6 +15,42 @@ from ..contracts.settings import DEFAULT_EXCLUDES, Settings
 # `extend-exclude = ["*.ipynb"]` leaves them out.
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 NOT_PYTHON = "not a Python file (.py, .pyi) or notebook (.ipynb), so it was not checked"
+
+
+class NotRegular(OSError):
+    """A path that names a FIFO, a socket, a device or a folder where a file's source was expected."""
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in a user's words."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of a regular file; :class:`NotRegular` for anything else, which is never read.
+
+    Opened without blocking and checked on the open descriptor: a FIFO would block a plain open
+    until a writer came, and a check of the path before the open could be raced by a swap.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegular(f"{kind_of(mode)}, not a regular file, so it was not read")
+        return fh.read()
+
+
+def not_regular(path: str) -> str | None:
+    """Why ``path`` is not a regular file (following symlinks), or None when it is one or is gone."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else kind_of(mode)
 
 
 class _GitIgnore:
@@ -126,13 +163,23 @@ def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
         ignore.add_folder(folder)
 
 
-def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
+def _walk(root: str, settings_for: SettingsFor, problems: list[str]) -> Iterator[str]:
+    """The Python files under ``root``; a folder that cannot be read is a line in ``problems``.
+
+    A ``.py`` name that is no regular file (a FIFO, a socket, a device) is yielded all the same:
+    the runner never opens it for reading and says what it is (a stat here would cost every run
+    a system call per file)."""
     ignore = _GitIgnore()
     _parent_gitignores(root, ignore)
     seen = set()
     # Excludes apply below the folder the user named, never to the folder itself.
     named_excluded = excluded_by_config(root, settings_for(root))
-    for folder, dirs, files in os.walk(root, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(f"{exc.filename or root}: cannot be read ({exc.strerror or exc}), so the files in it "
+                        "were not checked")
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
         try:
             st = os.stat(folder)
         except OSError:
@@ -177,8 +224,8 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
 
 def discover(paths: Iterable[str], settings: Settings | SettingsFor,
              force_exclude: bool = False) -> tuple[list[str], list[str]]:
-    """The files to check, and one error line for each path that does not exist or names a file
-    that is not Python.
+    """The files to check, and one error line for each path that does not exist, names a file
+    that is not Python or not a regular file, or a folder that cannot be read.
 
     ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
     A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
@@ -194,7 +241,7 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     errors: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings_for))
+            found.extend(_walk(raw, settings_for, errors))
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
             if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
@@ -202,6 +249,10 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
             suffix = os.path.splitext(raw)[1]
             if suffix and suffix not in PYTHON_SUFFIXES:
                 errors.append(f"{raw}: {NOT_PYTHON}")
+                continue
+            kind = not_regular(raw)
+            if kind is not None:
+                errors.append(f"{raw}: {kind}, not a regular file, so it was not read")
                 continue
             found.append(raw)
         else:

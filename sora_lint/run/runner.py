@@ -6,16 +6,17 @@ is imported where it is used: a warm run does not pay for those imports.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
+from .files import NotRegular, read_regular
+from .workers import WorkerPool
+from .writes import ChangedOnDisk, snapshot, write_atomically
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -68,83 +69,6 @@ def decode(data: bytes) -> tuple[str, str]:
 def _file_error_diagnostic(path: str, message: str) -> Diagnostic:
     loc = Location(1, 1)
     return Diagnostic(PARSE_ERROR, f"could not read this file, so it was not checked: {message}", path, loc, loc)
-
-
-class ChangedOnDisk(Exception):
-    """The file is not the one that was read: someone else wrote it in the meantime."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a file was when it was read: a write goes ahead only if it still is."""
-
-    size: int
-    mtime_ns: int
-    digest: bytes
-
-    @classmethod
-    def of(cls, data: bytes, st: os.stat_result) -> Snapshot:
-        import hashlib
-
-        return cls(st.st_size, st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
-
-
-def snapshot(path: str, data: bytes) -> Snapshot:
-    """The file's snapshot now; :class:`ChangedOnDisk` if its content is no longer ``data``."""
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as fh:
-            now = fh.read()
-    except OSError:
-        raise ChangedOnDisk(path) from None
-    if now != data:
-        raise ChangedOnDisk(path)
-    return Snapshot.of(data, st)
-
-
-def write_atomically(path: str, text: str, encoding: str, expected: Snapshot | None = None) -> None:
-    """Write through a temporary file in the same folder and rename it over ``path``.
-
-    A process killed at any moment leaves either the old file or the new one, and
-    the file keeps its permission bits. A symlink is written through: the file it
-    points to gets the new text and the link stays a link. With ``expected``, the
-    file is looked at again just before the rename (size, mtime, content hash): if
-    someone else wrote it since it was read, :class:`ChangedOnDisk` is raised and
-    it is left as they wrote it.
-    """
-    import tempfile
-
-    data = text.encode(encoding)
-    path = os.path.realpath(path)
-    folder = os.path.dirname(path)
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=".sora-lint-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if expected is not None and not _unchanged(path, expected):
-            raise ChangedOnDisk(path)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _unchanged(path: str, expected: Snapshot) -> bool:
-    import hashlib
-
-    try:
-        st = os.stat(path)
-        if (st.st_size, st.st_mtime_ns) != (expected.size, expected.mtime_ns):
-            return False
-        with open(path, "rb") as fh:
-            return hashlib.blake2b(fh.read(), digest_size=16).digest() == expected.digest
-    except OSError:
-        return False
 
 
 def _patch_lines(text: str) -> list[str]:
@@ -235,14 +159,13 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     result = FileResult(path)
     try:
         if data is None:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = read_regular(path)
     except OSError as exc:
-        result.error = f"{path}: cannot be read: {exc.strerror or exc}"
-        result.unchecked = True
-        return result
+        return unreadable(path, exc)
     if not might_contain_sora_call_bytes(data):
         return result
+    if len(data) > job.settings.max_file_size:
+        return too_large(path, len(data), job.settings.max_file_size)
     try:
         text, encoding = steps.decode(data)
     except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
@@ -277,22 +200,53 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
             result.error = f"{path}: no diff is shown: {exc}"
             result.diff, result.applied, result.changed = "", 0, False
         return result
-    if not os.stat(path).st_mode & stat.S_IWUSR:
-        result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
-        result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
-        return result
+    return _write_fix(result, text, data, encoding, outcome.source, job, steps)
+
+
+def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed: str, job: Job,
+               steps: Steps) -> FileResult:
+    """Write a fixed file over the one that was read, or say why not and report its findings as they stand."""
+    path = result.path
     try:
-        write_atomically(path, outcome.source, encoding, snapshot(path, data))
+        if not os.stat(path).st_mode & stat.S_IWUSR:
+            result.error = f"{path}: is read-only, so its {result.applied} fix(es) were not written"
+        else:
+            write_atomically(path, fixed, encoding, snapshot(path, data))
+            return result
     except ChangedOnDisk:
-        result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
-        result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
+        if os.path.lexists(path):
+            result.error = (f"{path}: changed on disk while it was being fixed, so it was left as it is now; "
+                            "run fix again")
+        else:
+            result.error = f"{path}: was deleted while it was being fixed, so nothing was written"
+    except FileNotFoundError:
+        result.error = f"{path}: was deleted while it was being fixed, so nothing was written"
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
-        result.applied, result.changed = 0, False
-        result.diagnostics = steps.lint_source(text, path, job.settings, files=files)
+    result.applied, result.changed = 0, False
+    from .project_files import shared_project_files
+
+    result.diagnostics = steps.lint_source(text, path, job.settings, files=shared_project_files())
     return result
+
+
+def unreadable(path: str, exc: OSError) -> FileResult:
+    """A file that could not be read (gone, no permission, a FIFO or a device): one error line."""
+    if isinstance(exc, NotRegular):
+        return FileResult(path, error=f"{path}: skipped: {exc}", unchecked=True)
+    return FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}", unchecked=True)
+
+
+def not_checked(path: str, reason: str) -> FileResult:
+    """A file the checker could not finish: SOR000 with the reason, and the run goes on."""
+    loc = Location(1, 1)
+    return FileResult(path, [Diagnostic(PARSE_ERROR, f"this file was not checked: {reason}", path, loc, loc)],
+                      unchecked=True)
+
+
+def too_large(path: str, size: int, limit: int) -> FileResult:
+    return not_checked(path, f"it is too large to check ({size:,} bytes; the limit is {limit:,}, "
+                             "set by max-file-size)")
 
 
 def _might_hold_sora_call(data: bytes) -> bool:
@@ -344,10 +298,9 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
                 results.append(hit)
                 continue
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = read_regular(path)
         except OSError as exc:
-            results.append(FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}", unchecked=True))
+            results.append(unreadable(path, exc))
             continue
         if cache is not None:
             hit = _from_cache(cache, path, data, file_job)
@@ -358,36 +311,53 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
             candidates.append((path, data, file_job))
         elif cache is not None:
             cache.store(path, data, cache.fingerprint(file_job.settings), [])
-    workers = jobs or os.cpu_count() or 1
-    total = len(candidates)
-    if workers > 1 and total >= PARALLEL_THRESHOLD:
-        import concurrent.futures
-        import multiprocessing
-
-        # Imported once here and inherited by forked workers, each of which would import them again
-        # (about 60 ms of CPU a worker): LibCST, and the modules a check or a fix loads when it needs them.
-        import libcst  # noqa: F401
-
-        from .. import engine, rules  # noqa: F401
-        from ..analysis import find, prefilter  # noqa: F401
-        from ..contracts import selection  # noqa: F401
-        from ..engine import edits, positions  # noqa: F401
-        from ..rules import base  # noqa: F401
-
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
-            for done, result in enumerate(pool.map(_worker, candidates, chunksize=max(1, total // (workers * 8))), 1):
-                results.append(result)
-                _remember(cache, candidates[done - 1], result)
-                if progress:
-                    progress(done, total)
-    else:
-        for done, item in enumerate(candidates, 1):
-            results.append(_worker(item))
-            _remember(cache, item, results[-1])
-            if progress:
-                progress(done, total)
+    for done, (index, result) in enumerate(_dispatch(candidates, jobs or os.cpu_count() or 1), 1):
+        results.append(result)
+        _remember(cache, candidates[index], result)
+        if progress:
+            progress(done, len(candidates))
     return results
+
+
+# A file this large goes to a child process even with --jobs 1: at LibCST's ~250 bytes of memory per
+# byte it may need 250 MB and more, and a parser that runs out of memory aborts the whole process.
+CHILD_THRESHOLD = 1024 * 1024
+
+
+def _dispatch(candidates: list[tuple[str, bytes, Job]], workers: int) -> Iterator[tuple[int, FileResult]]:
+    """(index, result) of every candidate: in worker processes, or here for a few small files."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+        yield from ((i, _worker(item)) for i, item in enumerate(candidates))
+        return
+    if workers > 1 and len(candidates) >= PARALLEL_THRESHOLD:
+        _preload()
+        with WorkerPool(candidates, _worker, _died, workers) as pool:
+            yield from pool.results()
+        return
+    for index, item in enumerate(candidates):
+        if len(item[1]) <= CHILD_THRESHOLD or len(item[1]) > item[2].settings.max_file_size:
+            yield index, _worker(item)
+            continue
+        with WorkerPool([item], _worker, _died, 1) as pool:
+            yield from ((index, result) for _i, result in pool.results())
+
+
+def _died(item: tuple[str, bytes, Job], reason: str) -> FileResult:
+    return not_checked(item[0], reason)
+
+
+def _preload() -> None:
+    """Imported once here and inherited by forked workers, each of which would import them again
+    (about 60 ms of CPU a worker): LibCST, and the modules a check or a fix loads when it needs them."""
+    import libcst  # noqa: F401
+
+    from .. import engine, rules  # noqa: F401
+    from ..analysis import find, prefilter  # noqa: F401
+    from ..contracts import selection  # noqa: F401
+    from ..engine import edits, positions  # noqa: F401
+    from ..rules import base  # noqa: F401
 
 
 def _remember(cache: Cache | None, item: tuple[str, bytes, Job], result: FileResult) -> None:
