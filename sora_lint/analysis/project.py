@@ -17,7 +17,7 @@ import ast
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 # path -> ((mtime_ns, size), {name: (value, line)}): each file is read once per run and version.
 _CONSTANTS: dict[str, tuple[tuple[int, int], dict[str, tuple[object, int]]]] = {}
-# path -> ((mtime_ns, size), its words): each file is read once per run and version.
-_WORDS: dict[str, tuple[tuple[int, int], Words]] = {}
+# path -> ((mtime_ns, size), its imports / its words): each file is read once per run and version.
+_IMPORTS: dict[str, tuple[tuple[int, int], Imports]] = {}
+_WORDS: dict[str, tuple[tuple[int, int], frozenset[bytes]]] = {}
 # root -> (when listed, its .py files). A long-lived process (the language server) lists again after a while.
 _LISTINGS: dict[str, tuple[float, list[str]]] = {}
 LISTING_LIFETIME = 10.0  # seconds
@@ -81,20 +82,20 @@ class ProjectConstants:
             return []  # not on disk (stdin, a buffer, a test's name): nothing can import it
         module = os.path.basename(self.folder) if os.path.basename(self.file) == "__init__.py" else (
             os.path.splitext(os.path.basename(self.file))[0])
-        files = _python_files(self.root or self.folder)
-        if files is None:
-            return ["the project is too large to check"]
         wanted, module_word = name.encode(), module.encode()
         found = []
-        for path in files:
-            if path == self.file:
-                continue
-            words = _words(path)
-            # ``from .clips import *`` may re-export the name under another module's name: it counts alone.
-            imported = module_word in words.imported
-            if (imported and (wanted in words.all or words.star)) or (wanted in words.all and words.star):
-                found.append(path)
-                self.used.add(path)
+        try:
+            for path, imports in _project_imports(self.root or self.folder, self.file):
+                # ``from .clips import *`` may re-export the name under another module's name: it counts alone.
+                imported = module_word in imports.words
+                if not (imported or imports.star):
+                    continue  # neither imports this module nor has an ``import *``: it cannot import the name
+                words = imports.all if imports.all is not None else _all_words(path)
+                if (imported and imports.star) or wanted in words:
+                    found.append(path)
+                    self.used.add(path)
+        except _TooLarge:
+            return ["the project is too large to check"]
         return [os.path.relpath(path, self.folder) for path in found]
 
     def _module_path(self, module: str) -> str | None:
@@ -146,10 +147,46 @@ def _python_files(root: str) -> list[str] | None:
     return files if len(files) <= MAX_SCANNED_FILES else None
 
 
-class Words(NamedTuple):
-    all: frozenset[bytes]  # every identifier in the file
-    imported: frozenset[bytes]  # the identifiers of its import statements (module paths and names)
+class Imports(NamedTuple):
+    words: frozenset[bytes]  # the identifiers of its import statements (module paths and names)
     star: bool  # it has an ``import *``
+    # Every identifier in the file, read with the rest when its imports name a module of the project
+    # or it has an ``import *`` (None otherwise: then only a module added since makes it needed).
+    all: frozenset[bytes] | None
+
+
+# root -> (when listed, the project's module names, {path: its imports}): read once per listing.
+_SCANS: dict[str, tuple[float, frozenset[bytes], dict[str, Imports]]] = {}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _project_imports(root: str, skip: str) -> Iterator[tuple[str, Imports]]:
+    """Every project file's imports but ``skip``'s, renewed with the listing (raises _TooLarge).
+
+    Each file is stat-ed once per listing rather than once per question: a run asks about every
+    module-level literal it would fix, and a stat of every project file each time made the check of
+    a 1,000-file tree cost about a tenth more than its parse. The window is the listing's own.
+    """
+    files = _python_files(root)
+    if files is None:
+        raise _TooLarge
+    listed = _LISTINGS[root][0]
+    scan = _SCANS.get(root)
+    if scan is None or scan[0] != listed:
+        local = {os.path.basename(os.path.dirname(p)) if p.endswith("__init__.py") else
+                 os.path.splitext(os.path.basename(p))[0] for p in files}
+        scan = _SCANS[root] = (listed, frozenset(m.encode() for m in local), {})
+    _listed, modules, known = scan
+    for path in files:
+        if path == skip:
+            continue
+        imports = known.get(path)
+        if imports is None:
+            imports = known[path] = _per_version(_IMPORTS, path, lambda data: _read_imports(data, modules))
+        yield path, imports
 
 
 _T = TypeVar("_T")
@@ -175,16 +212,17 @@ def _per_version(cache: dict[str, tuple[tuple[int, int], _T]], path: str, read: 
     return value
 
 
-def _words(path: str) -> Words:
-    return _per_version(_WORDS, path, _read_words)
-
-
-def _read_words(data: bytes | None) -> Words:
+def _read_imports(data: bytes | None, modules: frozenset[bytes]) -> Imports:
     text = data or b""
     imports = [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(text)]
-    return Words(frozenset(_WORD.findall(text)),
-                 frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names)),
-                 any(names.startswith(b"*") for _module, names in imports))
+    words = frozenset(w for module, names in imports for w in _WORD.findall(module + b" " + names))
+    star = any(names.startswith(b"*") for _module, names in imports)
+    return Imports(words, star, frozenset(_WORD.findall(text)) if star or not words.isdisjoint(modules) else None)
+
+
+def _all_words(path: str) -> frozenset[bytes]:
+    """Every identifier in the file: read only for the files whose imports name the module."""
+    return _per_version(_WORDS, path, lambda data: frozenset(_WORD.findall(data or b"")))
 
 
 def _constants(path: str) -> dict[str, tuple[object, int]]:
