@@ -9,10 +9,10 @@ discovery and the cache) with a CPU timer around each stage's entry point, and p
 - guard: the rest of ``engine.parse.parse_checked`` (the nesting guard: see engine/parse.py);
 - analysis: ``analysis.find.find`` (the walk, scopes, values, clients);
 - rules: every rule's ``check``;
-- positions: ``analysis.positions.locate`` (spans of the reported nodes);
+- positions: ``engine.positions.locate`` (spans of the reported nodes);
 - messages: the rest of ``engine.lint.lint``: the profile's choice, the edits of the fixes, the
   diagnostics, noqa, sorting and the prefilter;
-- output: the text report of every diagnostic (``output.as_text``) and the summary line.
+- output: the text report of every diagnostic (``frontends.output.as_text``) and the summary line.
 
 Beside it, in the same process: a bare ``libcst.parse_module`` of every file (the floor a
 LibCST-based linter cannot go under) and CPython's ``ast.parse`` (what a full guard parse costs).
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import os
 import sys
 import time
@@ -70,11 +71,11 @@ def _consumed(function: Callable[..., Any]) -> Callable[..., list[Any]]:
 @contextmanager
 def instrumented(timers: Timers) -> Iterator[None]:
     """Timers around each stage's entry point, put back afterwards (module attributes, looked up at call time)."""
-    from sora_lint.analysis import find as find_module
-    from sora_lint.analysis import positions
-    from sora_lint.engine import lint as lint_module
-    from sora_lint.engine import parse
     from sora_lint.rules import ALL_RULES
+
+    # The modules themselves (a package may export a function under the module's name).
+    find_module, positions, lint_module, parse = (importlib.import_module(f"sora_lint.{name}") for name in (
+        "analysis.find", "engine.positions", "engine.lint", "engine.parse"))
 
     patches: list[tuple[Any, str, Any]] = [
         (parse, "parse_on_big_stack", timers.wrap("parse", parse.parse_on_big_stack)),
@@ -96,9 +97,9 @@ def instrumented(timers: Timers) -> Iterator[None]:
 
 def profile(pairs: list[tuple[str, str]]) -> tuple[dict[str, float], int]:
     """CPU seconds per stage of one check of every (text, path), and the number of diagnostics."""
+    from sora_lint.contracts.settings import Settings
     from sora_lint.engine.lint import lint
-    from sora_lint.output import OutputOptions, as_text, summary
-    from sora_lint.settings import Settings
+    from sora_lint.frontends.output import OutputOptions, as_text, summary
 
     settings = Settings()
     timers = Timers()
