@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
     from ..run.runner import FileResult
+    from ..run.warm import Recorder
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -172,3 +173,17 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if (diagnostics or error or (job_mode == DIFF and changed)) else EXIT_CLEAN
+
+
+def recordable(args: argparse.Namespace, mode: str) -> bool:
+    """A check that writes nothing but its report to stdout: the warm path may replay it."""
+    return (mode == "check" and not args.fix and not args.add_noqa and not args.diff and not args.output_file
+            and not args.stdin_filename and "-" not in args.paths and not args.no_cache)
+
+
+def note_run(recorder: Recorder, args: argparse.Namespace, folders: list[str], files: list[str], cache: Cache) -> None:
+    """What the warm path's index depends on; a file without a cached result leaves the run unrecorded."""
+    dependencies = cache.dependencies(files)
+    if dependencies is not None:
+        recorder.folders = folders
+        recorder.note_run(args.paths, files, dependencies, args.config, cache.file)

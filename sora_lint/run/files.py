@@ -124,7 +124,7 @@ def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
         ignore.add_folder(folder)
 
 
-def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
+def _walk(root: str, settings_for: SettingsFor, folders: list[str] | None = None) -> Iterator[str]:
     ignore = _GitIgnore()
     _parent_gitignores(root, ignore)
     seen = set()
@@ -140,6 +140,8 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
+        if folders is not None:
+            folders.append(folder)
         if folder != root and VIRTUALENV_MARKER in files:
             # A virtualenv below the folder named: skipped whole (the same as pruning it from its parent's
             # folders, without a stat of every folder's pyvenv.cfg on the way).
@@ -174,14 +176,15 @@ def _walk(root: str, settings_for: SettingsFor) -> Iterator[str]:
 
 
 def discover(paths: Iterable[str], settings: Settings | SettingsFor,
-             force_exclude: bool = False) -> tuple[list[str], list[str]]:
+             force_exclude: bool = False, folders: list[str] | None = None) -> tuple[list[str], list[str]]:
     """The files to check, and one error line for each path that does not exist or names a file
     that is not Python.
 
     ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
     A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
     one with another suffix (``notebook.ipynb``, whose JSON may even parse as Python) is an error,
-    never a silent "All checks passed!".
+    never a silent "All checks passed!". ``folders``, when given, gets every folder walked (the warm path's
+    index watches them).
     """
     if isinstance(settings, Settings):
         fixed = settings
@@ -192,7 +195,7 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     errors: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings_for))
+            found.extend(_walk(raw, settings_for, folders))
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
             if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
