@@ -122,9 +122,13 @@ def test_a_damaged_or_mis_shaped_index_is_a_miss_never_an_error(project, damage)
 def test_an_index_of_the_right_shape_but_wrong_values_is_a_miss(project):
     first = run()
     [index] = index_files(project)
-    version, key, paths, stamps, chunks, status = marshal.loads(index.read_bytes())
-    for bad in [(version, key, paths, stamps[:-1], chunks, status), (version, key, paths, stamps, [("x", 1)], status),
-                (version, key, paths, stamps, chunks, "1"), (version, "other", paths, stamps, chunks, status)]:
+    version, key, groups, chunks, status = marshal.loads(index.read_bytes())
+    folder, names, mtimes, sizes = groups[0]
+    moved = ((folder, names, tuple(m + 1 for m in mtimes), sizes),) + groups[1:]
+    for bad in [(version, key, groups, chunks, "1"), (version, "other", groups, chunks, status),
+                (version, key, ((folder, names, mtimes[:-1], sizes),) + groups[1:], chunks, status),
+                (version, key, moved, chunks, status), (version, key, groups, ((3, "x"),), status),
+                (version, key, groups[0], chunks, status)]:
         index.write_bytes(marshal.dumps(bad))
         assert run() == ("worked", *first[1:])
 

@@ -45,6 +45,7 @@ WATCHED_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml", ".gitign
 ENVIRONMENT = ("SORA_LINT_TODAY", "SORA_LINT_CACHE_DIR", "NO_COLOR", "FORCE_COLOR", "CI")
 RECENT_NS = 2_000_000_000
 KEPT_INDEXES = 16  # one per command line in use: older ones are removed when a run records
+MISSING = -1  # the mtime and size recorded for a path that did not exist
 
 
 def _stamp(path: str) -> tuple[int, int] | None:
@@ -131,17 +132,42 @@ def _read(path: str, key: str) -> tuple[list[tuple[int, str]], int] | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     try:
-        version, stored_key, paths, stamps, chunks, status = data
-        if version != FORMAT or stored_key != key or len(paths) != len(stamps) or type(status) is not int:
+        version, stored_key, groups, chunks, status = data
+        if version != FORMAT or stored_key != key or type(status) is not int:
             return None
-        for path, want in zip(paths, stamps):
-            if _stamp(path) != want:
+        stat, sep = os.stat, os.sep
+        # This loop is most of a warm run: one stat per path, compared inline (no call, no tuple per file).
+        for folder, names, mtimes, sizes in groups:
+            if not len(names) == len(mtimes) == len(sizes):
                 return None
+            prefix = folder + sep
+            for name, mtime, size in zip(names, mtimes, sizes):
+                try:
+                    st = stat(prefix + name if name else folder)
+                except OSError:
+                    if mtime == MISSING:
+                        continue
+                    return None
+                if st.st_mtime_ns != mtime or st.st_size != size:
+                    return None
         if not all(type(c) is tuple and len(c) == 2 and c[0] in (1, 2) and type(c[1]) is str for c in chunks):
             return None
     except (TypeError, ValueError, OSError):  # anything not the shape written: a miss
         return None
     return list(chunks), status
+
+
+def _grouped(paths: list[str], stamps: list[tuple[int, int] | None]) -> tuple:
+    """The paths by folder, as (folder, names, mtimes, sizes): a name is short, and the index is read in full
+    by every warm run. A folder's own stat is under the name ""."""
+    groups: dict[str, tuple[list[str], list[int], list[int]]] = {}
+    for path, stamp in zip(paths, stamps):
+        folder, name = os.path.split(path)
+        names, mtimes, sizes = groups.setdefault(folder, ([], [], []))
+        names.append(name)
+        mtimes.append(MISSING if stamp is None else stamp[0])
+        sizes.append(MISSING if stamp is None else stamp[1])
+    return tuple((folder, tuple(n), tuple(m), tuple(z)) for folder, (n, m, z) in groups.items())
 
 
 class Tee:
@@ -199,7 +225,7 @@ class Recorder:
         # Written by sora-lint itself a moment ago, always whole (renamed over): not subject to the rule above.
         paths.append(self.cache_file or "")
         stamps.append(_stamp(self.cache_file or ""))
-        data = marshal.dumps((FORMAT, self.key, paths, stamps, tuple(self.chunks), status))
+        data = marshal.dumps((FORMAT, self.key, _grouped(paths, stamps), tuple(self.chunks), status))
         target = os.path.join(self.cache_folder, f"{INDEX_PREFIX}{self.key}")
         try:
             if not os.path.isdir(self.cache_folder):
