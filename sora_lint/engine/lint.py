@@ -11,7 +11,7 @@ from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
 from ..contracts.settings import ConfigError, Settings
 from ..core.types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
-from .noqa import exempts_file, is_suppressed
+from .noqa import exempts_file, is_suppressed, may_suppress
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class ModuleFindings(NamedTuple):
 
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
-                 dependencies: list[str] | None = None, tree: Any = None) -> ModuleFindings:
+                 dependencies: list[str] | None = None, lines: Sequence[int] | None = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..rules import ALL_RULES
@@ -85,7 +85,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, [*targets, *facts.fstrings], source, tree)
+    spans = locate(module, [*targets, *facts.fstrings], source, lines)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
@@ -174,7 +174,7 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree)
+        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.lines)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit
@@ -182,7 +182,7 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked(([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                                     "(Python's recursion limit)", filename, loc, loc)]
                         if settings.enabled(PARSE_ERROR) else []), None)
-    if apply_noqa and diagnostics:
+    if apply_noqa and diagnostics and may_suppress(source):
         lines = NEWLINE.split(source)
         diagnostics = [d for d in diagnostics if not is_suppressed(d, lines)]
     return Checked(sorted(diagnostics, key=lambda d: d.sort_key), parsed, misplaced)
