@@ -1,75 +1,182 @@
 """Where `sora-lint check` spends its CPU time on a tree, stage by stage, in one process.
 
-``python bench/stages.py TREE``: LibCST's parse, CPython's parse (run first by the engine as a
-guard), the analysis (``sora_lint.analysis.find``), and the rest of ``lint_source`` (rules,
-positions, prefilter, noqa), each as the best of five runs and as a share of LibCST's parse.
-It complements ``run.py``'s whole-process ratio: start-up and worker processes are left out, so
-what the linter's own stages add to the parse is seen on its own.
+    python bench/stages.py TREE [--files N] [--rounds R]
+
+It runs the engine's own ``lint`` on every file (as a ``--jobs 1`` run does, without start-up,
+discovery and the cache) with a CPU timer around each stage's entry point, and prints a table:
+
+- parse: LibCST's ``parse_module`` (``engine.parse.parse_on_big_stack``);
+- guard: the rest of ``engine.parse.parse_checked`` (the nesting guard: see engine/parse.py);
+- analysis: ``analysis.find.find`` (the walk, scopes, values, clients);
+- rules: every rule's ``check``;
+- positions: ``engine.positions.locate`` (spans of the reported nodes);
+- messages: the rest of ``engine.lint.lint``: the profile's choice, the edits of the fixes, the
+  diagnostics, noqa, sorting and the prefilter;
+- output: the text report of every diagnostic (``frontends.output.as_text``) and the summary line.
+
+Beside it, in the same process: a bare ``libcst.parse_module`` of every file (the floor a
+LibCST-based linter cannot go under) and CPython's ``ast.parse`` (what a full guard parse costs).
+Every share is of that bare parse, so a change names the stage it moved. CPU time
+(``time.process_time``) barely moves when other work shares the machine, where wall time does;
+the load average is printed with the table.
 """
 from __future__ import annotations
 
+import argparse
 import ast
+import importlib
 import os
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import libcst
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from sora_lint.analysis.find import find  # noqa: E402 - after the path is set
-from sora_lint.contracts.settings import Settings  # noqa: E402
-from sora_lint.engine import lint_source  # noqa: E402
+STAGES = ("parse", "guard", "analysis", "rules", "positions", "messages", "output")
 
 
-def _best(work: Callable[[], object], rounds: int = 5) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.process_time()
-        work()
-        times.append(time.process_time() - start)
-    return min(times)
+class Timers:
+    """CPU seconds per stage; a stage's timer runs inside its parent's, which is charged the rest."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+
+    def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        seconds, calls = self.seconds, self.calls
+        clock = time.process_time
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] += clock() - start
+                calls[name] += 1
+
+        return timed
 
 
-def main(roots: list[str]) -> None:
-    paths = sorted(os.path.join(folder, name) for root in roots for folder, _dirs, names in os.walk(root)
-                   for name in names if name.endswith(".py"))
-    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+def _consumed(function: Callable[..., Any]) -> Callable[..., list[Any]]:
+    return lambda *args, **kwargs: list(function(*args, **kwargs))
+
+
+@contextmanager
+def instrumented(timers: Timers) -> Iterator[None]:
+    """Timers around each stage's entry point, put back afterwards (module attributes, looked up at call time)."""
+    from sora_lint.rules import ALL_RULES
+
+    # The modules themselves (a package may export a function under the module's name).
+    find_module, positions, lint_module, parse = (importlib.import_module(f"sora_lint.{name}") for name in (
+        "analysis.find", "engine.positions", "engine.lint", "engine.parse"))
+
+    patches: list[tuple[Any, str, Any]] = [
+        (parse, "parse_on_big_stack", timers.wrap("parse", parse.parse_on_big_stack)),
+        (lint_module, "parse_checked", timers.wrap("parse_checked", lint_module.parse_checked)),
+        (find_module, "find", timers.wrap("analysis", find_module.find)),
+        (positions, "locate", timers.wrap("positions", positions.locate)),
+    ]
+    # A rule's check may be a generator: its work is done while it is consumed, so it is consumed here.
+    patches += [(rule, "check", timers.wrap("rules", _consumed(rule.check))) for rule in ALL_RULES]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    try:
+        for owner, name, value in patches:
+            setattr(owner, name, value)
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+def profile(pairs: list[tuple[str, str]]) -> tuple[dict[str, float], int]:
+    """CPU seconds per stage of one check of every (text, path), and the number of diagnostics."""
+    from sora_lint.contracts.settings import Settings
+    from sora_lint.engine.lint import lint
+    from sora_lint.frontends.output import OutputOptions, as_text, summary
+
     settings = Settings()
+    timers = Timers()
+    diagnostics = []
+    with instrumented(timers):
+        start = time.process_time()
+        for text, path in pairs:
+            diagnostics.extend(lint(text, path, settings).diagnostics)
+        total = time.process_time() - start
+    start = time.process_time()
+    as_text(sorted(diagnostics, key=lambda d: d.sort_key), OutputOptions())
+    summary(diagnostics, False)
+    output = time.process_time() - start
+    s = timers.seconds
+    stages = {
+        "parse": s["parse"],
+        "guard": s["parse_checked"] - s["parse"],
+        "analysis": s["analysis"],
+        "rules": s["rules"],
+        "positions": s["positions"],
+        "messages": total - s["parse_checked"] - s["analysis"] - s["rules"] - s["positions"],
+        "output": output,
+    }
+    return stages, len(diagnostics)
+
+
+def _cpu(work: Callable[[], object]) -> float:
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("roots", nargs="+")
+    p.add_argument("--files", type=int, default=0, help="only the first N files (sorted); 0: all")
+    p.add_argument("--rounds", type=int, default=1, help="rounds; each stage's least CPU time is shown")
+    args = p.parse_args(argv)
+    paths = sorted(os.path.join(folder, name) for root in args.roots for folder, _dirs, names in os.walk(root)
+                   for name in names if name.endswith(".py"))
+    if args.files:
+        paths = paths[:args.files]
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
     pairs = list(zip(texts, paths))
 
-    # Each stage keeps nothing alive between files, as a run does: a list of parsed modules would
+    # Each pass keeps nothing alive between files, as a run does: a list of parsed modules would
     # make every garbage collection walk millions of nodes and inflate whatever is measured next.
-    def parse() -> None:
+    def bare_parse() -> None:
         for text in texts:
             libcst.parse_module(text)
-
-    def parse_and_analyse() -> None:
-        for text, path in pairs:
-            find(libcst.parse_module(text), path)
 
     def cpython_parse() -> None:
         for text in texts:
             ast.parse(text)
 
-    def check() -> None:
-        for text, path in pairs:
-            lint_source(text, path, settings)
-
-    parsed = _best(parse)
-    analysed = _best(parse_and_analyse)
-    cpython = _best(cpython_parse)
-    checked = _best(check)
-    analysis = max(analysed - parsed, 0.0)
-    rest = max(checked - analysed - cpython, 0.0)
-    print(f"{len(paths)} files, CPU seconds (share of LibCST's parse):")
-    for name, seconds in (("LibCST parse", parsed), ("CPython parse (guard)", cpython), ("analysis", analysis),
-                          ("rules, positions and the rest", rest), ("lint_source in all", checked)):
-        print(f"  {name:32s} {seconds:7.3f}  ({seconds / parsed:.2f})")
+    best: dict[str, float] = {}
+    floors: dict[str, float] = {}
+    found = 0
+    for _ in range(args.rounds):
+        floors["bare"] = min(floors.get("bare", float("inf")), _cpu(bare_parse))
+        floors["cpython"] = min(floors.get("cpython", float("inf")), _cpu(cpython_parse))
+        stages, found = profile(pairs)
+        for name, seconds in stages.items():
+            best[name] = min(best.get(name, float("inf")), seconds)
+    bare = floors["bare"]
+    total = sum(best.values())
+    print(f"{len(paths)} files, {found} diagnostics; CPU seconds, least of {args.rounds} round(s); "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print()
+    print("| stage | CPU s | / bare parse |")
+    print("|---|---:|---:|")
+    for name in STAGES:
+        print(f"| {name} | {best[name]:.3f} | {best[name] / bare:.3f} |")
+    print(f"| **check in all** | {total:.3f} | {total / bare:.3f} |")
+    print(f"| bare `libcst.parse_module` | {bare:.3f} | 1.000 |")
+    print(f"| CPython `ast.parse` (a full guard parse) | {floors['cpython']:.3f} | {floors['cpython'] / bare:.3f} |")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

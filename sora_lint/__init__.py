@@ -5,8 +5,8 @@ The library API is :mod:`sora_lint.frontends.api`, re-exported here. The names a
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+# Not typing's TYPE_CHECKING: importing typing costs a repeat run (run/warm.py) a few ms.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .contracts.catalog import nearest_seconds, suggest_model
     from .frontends.api import (

@@ -77,11 +77,15 @@ def test_ratios_and_targets(tiny_run) -> None:
         assert _is_number(ratios[name]["value"]), name
         assert ratios[name]["pass"] in (True, False) or ratios[name]["target"] is None
     targets = [r for r in ratios.values() if r["target"]]
-    # issue 4's four targets (memory judged on each tree), issue 10's parse ratio and issue 13's warm cache
+    # issue 23's targets: check / floor, warm / floor, flake8's plugin, Fixit / check (CPU), the one-process
+    # check / LibCST parse (CPU), and memory judged on each tree
     assert len(targets) == 7
-    parse = ratios["dense: sora-lint check / LibCST parse (CPU)"]
+    parse = ratios["dense: sora-lint check --jobs 1 / LibCST parse (CPU)"]
     assert _is_number(parse["cpu_value"]) and parse["judged_on"] == "cpu"
     assert parse["pass"] == (parse["cpu_value"] <= 1.3)
+    fixit = ratios["dense: Fixit / sora-lint check"]
+    assert fixit["target"] == ">= 6" and (fixit.get("skipped") or fixit["judged_on"] == "cpu")
+    assert ratios["real: sora-lint check, warm cache / floor"]["target"] == "<= 0.3"
 
 
 def test_corpora_are_what_was_asked(tiny_run) -> None:

@@ -11,7 +11,7 @@ from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
 from ..contracts.settings import ConfigError, Settings
 from ..core.types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
-from .noqa import exempts_file, is_suppressed
+from .noqa import exempts_file, is_suppressed, may_suppress
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class ModuleFindings(NamedTuple):
 
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
-                 dependencies: list[str] | None = None, tree: Any = None,
+                 dependencies: list[str] | None = None, lines: Sequence[int] | None = None,
                  files: ProjectReader | None = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
@@ -87,7 +87,7 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
                                               for n in nodes_to_locate(c)]
-    spans = locate(module, [*targets, *facts.fstrings], source, tree)
+    spans = locate(module, [*targets, *facts.fstrings], source, lines)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
     out = []
@@ -177,7 +177,7 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked([], None)
     try:
         parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.tree,
+        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.lines,
                                              files)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
@@ -186,7 +186,7 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked(([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                                     "(Python's recursion limit)", filename, loc, loc)]
                         if settings.enabled(PARSE_ERROR) else []), None)
-    if apply_noqa and diagnostics:
+    if apply_noqa and diagnostics and may_suppress(source):
         lines = NEWLINE.split(source)
         diagnostics = [d for d in diagnostics if not is_suppressed(d, lines)]
     return Checked(sorted(diagnostics, key=lambda d: d.sort_key), parsed, misplaced)

@@ -24,6 +24,12 @@ def exempts_file(source: str) -> bool:
     return FILE_EXEMPTION.search(source) is not None
 
 
+def may_suppress(source: str) -> bool:
+    """Whether ``source`` holds a noqa comment at all (one scan at C speed): most files do not, and then
+    no line needs to be split out and searched for one."""
+    return NOQA_COMMENT.search(source) is not None
+
+
 def is_suppressed(diagnostic: Diagnostic, lines: Sequence[str]) -> bool:
     """Whether a noqa comment on the diagnostic's line names its code (or no code at all)."""
     row = diagnostic.location.row

@@ -55,7 +55,9 @@ class Unparsable(Exception):
 class Parsed(NamedTuple):
     module: Any  # libcst.Module
     cpython_accepts: bool  # False where only LibCST parses it (newer syntax than this Python)
-    tree: Any = None  # CPython's ast.Module of the same source, when it accepts it: positions start from it
+    # The line of each top-level statement in CPython's parse of the same source, when it accepts it: positions
+    # start from them (engine.positions.statement_lines; the tree itself is not kept through LibCST's parse).
+    lines: tuple[int, ...] | None = None
 
 
 def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
@@ -76,9 +78,9 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
         # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
         raise Unparsable("SyntaxError: source code string cannot contain null bytes", Location(1, 1))
     cpython_error = None
-    tree = None
+    lines = None
     try:
-        tree = ast.parse(source)
+        lines = tuple(statement.lineno for statement in ast.parse(source).body)
     except SyntaxError as exc:
         cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
         if cpython_required or "too many" in (exc.msg or ""):
@@ -88,7 +90,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     except ValueError as exc:  # null bytes
         raise Unparsable(f"ValueError: {exc}", Location(1, 1)) from None
     try:
-        return Parsed(parse_on_big_stack(source), cpython_error is None, tree)
+        return Parsed(parse_on_big_stack(source), cpython_error is None, lines)
     except Exception as exc:  # libcst.ParserSyntaxError
         if cpython_error is not None:
             raise cpython_error from None

@@ -131,12 +131,13 @@ class LineIndex:
 
 
 def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None = None,
-           tree: ast.Module | None = None) -> Spans:
+           tree: ast.Module | Sequence[int] | None = None) -> Spans:
     """Character spans (start, end) of ``nodes`` in ``source``, keyed by ``id(node)``.
 
     ``source`` is the text ``module`` was parsed from (``module.code`` when not given). A node
     whose span cannot be mapped exactly onto ``source`` is left out. ``tree`` is CPython's parse
-    of ``source``: with it, only the statements holding the nodes are generated.
+    of ``source`` (or its :func:`statement_lines`): with it, only the statements holding the nodes are
+    generated.
     """
     if not nodes:
         return Spans({}, {})
@@ -234,23 +235,29 @@ def _search_order(nodes: Sequence[cst.CSTNode], source: str, starts: list[int]) 
     return sorted(likely) + [i for i in range(len(starts)) if i not in likely]
 
 
-def _first_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
+def statement_lines(tree: ast.Module) -> tuple[int, ...]:
+    """The line of each top-level statement of CPython's tree: all :func:`locate` needs of it (a tree kept
+    alive through LibCST's parse would make every garbage collection walk it)."""
+    return tuple(statement.lineno for statement in tree.body)
+
+
+def _first_lines(module: cst.Module, tree: ast.Module | Sequence[int]) -> list[int] | None:
     """For each top-level LibCST statement, the line (1-based) of its first token in CPython's tree,
     or None when the two trees do not pair up statement for statement."""
     lines: list[int] = []
     at = 0
-    body = tree.body
+    body = statement_lines(tree) if isinstance(tree, ast.Module) else tree
     for statement in module.body:
         if at >= len(body):
             return None
-        lines.append(body[at].lineno)
+        lines.append(body[at])
         # A line of small statements (``a = 1; b = 2``) is one LibCST statement and several of CPython's.
         at += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
     return lines if at == len(body) else None
 
 
 def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str,
-                         tree: ast.Module) -> Spans | None:
+                         tree: ast.Module | Sequence[int]) -> Spans | None:
     """:func:`locate` through the statements holding ``nodes``; None when any of them cannot be placed
     exactly (a node outside the walked fields, a statement whose text is not the source's)."""
     first_lines = _first_lines(module, tree)

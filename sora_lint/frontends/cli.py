@@ -1,22 +1,32 @@
 """The ``sora-lint`` command. Exit status: 0 clean, 1 findings, 2 usage or configuration error."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Callable, NoReturn, TextIO
 
+# argparse, typing and collections.abc are imported only past the warm path (run/warm.py), which a
+# repeat run on an unchanged tree ends in: each costs it a few ms.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Callable, NoReturn, TextIO
+
     from ..run.resolve import SettingsResolver
+    from ..run.warm import Recorder
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"sora-lint: error: {message}\n")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_ERROR, f"sora-lint: error: {message}\n")
+
+    return Parser
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -59,9 +69,10 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
-    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser_class = _parser_class()
+    parser = parser_class(prog="sora-lint", description="Find and fix invalid OpenAI Sora video parameters.")
+    parser.add_argument("--version", action=_version_action(), nargs=0, help="show the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=parser_class)
     check = sub.add_parser("check", help="report invalid Sora parameters")
     _common(check)
     check.add_argument("--fix", action="store_true", help="apply the safe fixes (as `sora-lint fix`)")
@@ -93,12 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _VersionAction(argparse.Action):
-    """--version, looked up only when asked for: importlib.metadata costs start-up time."""
+def _version_action() -> type[argparse.Action]:
+    import argparse
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        sys.stdout.write(f"sora-lint {_version()}\n")
-        parser.exit()
+    class VersionAction(argparse.Action):
+        """--version, looked up only when asked for: importlib.metadata costs start-up time."""
+
+        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+            sys.stdout.write(f"sora-lint {_version()}\n")
+            parser.exit()
+
+    return VersionAction
 
 
 def _version() -> str:
@@ -140,11 +156,19 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
     return show
 
 
-def _lint(args: argparse.Namespace, mode: str) -> int:
+def _lint(args: argparse.Namespace, mode: str, recorder: Recorder | None = None) -> int:
     from ..contracts.settings import Settings
     from ..run.files import discover
     from ..run.runner import CHECK, DIFF, FIX, Job, run
-    from .lint_report import add_noqa_to_files, cache_for, lint_stdin, open_report, show_fixes, usage_problem
+    from .lint_report import (
+        add_noqa_to_files,
+        cache_for,
+        lint_stdin,
+        note_run,
+        open_report,
+        show_fixes,
+        usage_problem,
+    )
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
@@ -163,7 +187,8 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
     job_mode = DIFF if args.diff else FIX if fixing else CHECK
     if args.paths == ["-"]:
         return lint_stdin(args, job_mode, resolver)
-    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude)
+    folders: list[str] | None = [] if recorder is not None else None
+    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
     for line in missing:
         print(f"sora-lint: error: {line}", file=sys.stderr)
     if not files and not missing:
@@ -180,6 +205,8 @@ def _lint(args: argparse.Namespace, mode: str) -> int:
     )
     if cache is not None:
         cache.save()
+        if recorder is not None and folders is not None:
+            note_run(recorder, args, folders, files, cache)
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
     errors = [r.error for r in results if r.error]
     for line in errors:
@@ -305,15 +332,19 @@ def _doctor(args: argparse.Namespace) -> int:
     return status
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, recorder: Recorder | None = None) -> int:
+    """Run the command; ``recorder`` (the warm path's) keeps what a check that writes nothing prints."""
     from ..run.config import ConfigError
+    from .lint_report import recordable
 
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         if args.command in ("check", "fix"):
-            return _lint(args, args.command)
+            if recorder is None or not recordable(args, mode=args.command):
+                return _lint(args, args.command)
+            return _recorded(args, recorder)
         if args.command == "show-settings":
             return _show_settings(args)
         if args.command == "clean":
@@ -337,9 +368,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_ERROR
 
 
-def entry() -> None:
+def _recorded(args: argparse.Namespace, recorder: Recorder) -> int:
+    """:func:`_lint` with its output kept, and the warm path's index written after it."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = recorder.stdout, recorder.stderr  # type: ignore[assignment]
     try:
-        status = main()
+        status = _lint(args, "check", recorder)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    recorder.save(status)
+    return status
+
+
+def entry() -> None:
+    from ..run.warm import Recorder, replay
+
+    try:
+        argv = sys.argv[1:]
+        warm = replay(argv)
+        status = warm if warm is not None else main(argv, Recorder(argv, sys.stdout, sys.stderr))
         if not sys.stdout.closed:  # the language server closes it on exit
             sys.stdout.flush()
     except BrokenPipeError:

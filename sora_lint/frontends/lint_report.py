@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
     from ..run.runner import FileResult, Steps
+    from ..run.warm import Recorder
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -205,3 +206,17 @@ def _report_stdin(args: argparse.Namespace, job_mode: str, name: str, linted: _L
         if report not in (sys.stdout, sys.stderr):
             report.close()
     return True
+
+
+def recordable(args: argparse.Namespace, mode: str) -> bool:
+    """A check that writes nothing but its report to stdout: the warm path may replay it."""
+    return (mode == "check" and not args.fix and not args.add_noqa and not args.diff and not args.output_file
+            and not args.stdin_filename and "-" not in args.paths and not args.no_cache)
+
+
+def note_run(recorder: Recorder, args: argparse.Namespace, folders: list[str], files: list[str], cache: Cache) -> None:
+    """What the warm path's index depends on; a file without a cached result leaves the run unrecorded."""
+    dependencies = cache.dependencies(files)
+    if dependencies is not None:
+        recorder.folders = folders
+        recorder.note_run(args.paths, files, dependencies, args.config, cache.file)

@@ -203,6 +203,18 @@ class Cache:
         except Malformed:
             return None
 
+    def dependencies(self, paths: Sequence[str]) -> list[str] | None:
+        """The files the cached results of ``paths`` depend on; None when one of them has no whole entry."""
+        found: dict[str, None] = {}
+        for path in paths:
+            key = self.entry_key(path)
+            entry = self.changed.get(key) or self.entries.get(key)
+            try:
+                found.update((str(dep[0]), None) for dep in entry["deps"])  # type: ignore[index]
+            except (KeyError, TypeError, IndexError):
+                return None
+        return list(found)
+
     def entry_key(self, path: str) -> str:
         """The entry's key: the absolute path (os.path.abspath asks for the cwd on every call)."""
         if ".." in path or "./" in path or path.startswith(os.sep):
@@ -342,7 +354,7 @@ def clean(folder: str) -> bool:
         return False
     names = set(os.listdir(folder))
     if names - {".gitignore", "CACHEDIR.TAG", ".lock"} and not any(
-        n.startswith(("results-", ".results-")) for n in names
+        n.startswith(("results-", ".results-", "warm-")) for n in names
     ):
         raise OSError(f"{folder} does not look like sora-lint's cache; remove it yourself")
     shutil.rmtree(folder)

@@ -163,8 +163,10 @@ def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
         ignore.add_folder(folder)
 
 
-def _walk(root: str, settings_for: SettingsFor, problems: list[str]) -> Iterator[str]:
-    """The Python files under ``root``; a folder that cannot be read is a line in ``problems``.
+def _walk(root: str, settings_for: SettingsFor, problems: list[str],
+          folders: list[str] | None = None) -> Iterator[str]:
+    """The Python files under ``root``; a folder that cannot be read is a line in ``problems``, and
+    ``folders`` (when given) gets every folder walked.
 
     A ``.py`` name that is no regular file (a FIFO, a socket, a device) is yielded all the same:
     the runner never opens it for reading and says what it is (a stat here would cost every run
@@ -189,6 +191,8 @@ def _walk(root: str, settings_for: SettingsFor, problems: list[str]) -> Iterator
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
+        if folders is not None:
+            folders.append(folder)
         if folder != root and VIRTUALENV_MARKER in files:
             # A virtualenv below the folder named: skipped whole (the same as pruning it from its parent's
             # folders, without a stat of every folder's pyvenv.cfg on the way).
@@ -223,14 +227,15 @@ def _walk(root: str, settings_for: SettingsFor, problems: list[str]) -> Iterator
 
 
 def discover(paths: Iterable[str], settings: Settings | SettingsFor,
-             force_exclude: bool = False) -> tuple[list[str], list[str]]:
+             force_exclude: bool = False, folders: list[str] | None = None) -> tuple[list[str], list[str]]:
     """The files to check, and one error line for each path that does not exist, names a file
     that is not Python or not a regular file, or a folder that cannot be read.
 
     ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
     A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
     one with another suffix (``data.json``, whose JSON may even parse as Python) is an error,
-    never a silent "All checks passed!".
+    never a silent "All checks passed!". ``folders``, when given, gets every folder walked (the warm path's
+    index watches them).
     """
     if isinstance(settings, Settings):
         fixed = settings
@@ -241,7 +246,7 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     errors: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings_for, errors))
+            found.extend(_walk(raw, settings_for, errors, folders))
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
             if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
