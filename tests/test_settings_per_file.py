@@ -196,3 +196,11 @@ def test_codemod_uses_the_same_resolution(tmp_path):
                             capture_output=True, text=True, env=env, timeout=300)
     assert "unknown profile 'azure'" in result.stderr
     assert "KeyError" not in result.stderr
+
+
+def test_show_settings_says_auto_is_the_default_when_nothing_set_it(cli, tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert "profile: auto (default)\n" in cli("show-settings", "a.py").stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nprofile = "auto"\n')
+    assert "profile: auto (set in pyproject.toml)\n" in cli("show-settings", "a.py").stdout
+    assert "profile: openai (set by --profile)\n" in cli("show-settings", "--profile", "openai", "a.py").stdout
