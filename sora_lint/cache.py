@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from .types import Diagnostic, Edit, Fix, Location
+from .types import Diagnostic, Edit, Fix, Group, Location
 
 CACHE_DIR_NAME = ".sora_lint_cache"
 # An mtime this close to the moment of caching may not move again on the next edit (coarse
@@ -76,15 +76,16 @@ def _encode(d: Diagnostic) -> list:
     return [d.code, d.message, d.location.row, d.location.column, d.end_location.row, d.end_location.column,
             [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
                                              e.end_location.row, e.end_location.column] for e in f.edits]]
-             for f in d.fixes]]
+             for f in d.fixes],
+            [d.group.summary, d.group.calls] if d.group is not None else None]
 
 
 def _decode(row: list, filename: str) -> Diagnostic:
-    code, message, r, c, er, ec, fixes = row
+    code, message, r, c, er, ec, fixes, group = row
     return Diagnostic(str(code), str(message), filename, Location(int(r), int(c)), Location(int(er), int(ec)), tuple(
         Fix(str(a), str(m), tuple(Edit(str(t), int(s), int(e), Location(int(lr), int(lc)), Location(int(ler), int(lec)))
                                   for t, s, e, lr, lc, ler, lec in edits))
-        for a, m, edits in fixes))
+        for a, m, edits in fixes), Group(str(group[0]), int(group[1])) if group is not None else None)
 
 
 class Cache:

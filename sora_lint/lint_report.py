@@ -12,8 +12,10 @@ from .types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .engine.tally import Tally
+    from .output import SourceLines
     from .resolve import Resolver
-    from .runner import FileResult
+    from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -65,20 +67,20 @@ def cache_for(args: argparse.Namespace, resolver: Resolver) -> Cache | None:
     return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
 
 
-def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> None:
-    """ruff's --show-fixes: the fixes applied, per file and code."""
+def show_fixes(tally: Tally, dry_run: bool, stream: TextIO) -> None:
+    """ruff's --show-fixes: the fixes applied, per file and code (the tally's, as every other count)."""
     from .docs import docs_by_code
 
     names = {code: doc.name for code, doc in docs_by_code().items()}
-    fixed = [r for r in sorted(results, key=lambda r: r.path) if r.changed and r.fixed]
+    fixed = {path: codes for path, codes in sorted(tally.fixed_by_file.items()) if sum(codes.values())}
     if not fixed:
         print("No errors would be fixed." if dry_run else "No errors fixed.", file=stream)
         return
-    total = sum(sum(r.fixed.values()) for r in fixed)
+    total = tally.total("fixed")
     print(f"{'Would fix' if dry_run else 'Fixed'} {total} error{'s' if total != 1 else ''}:", file=stream)
-    for r in fixed:
-        print(f"- {r.path}:", file=stream)
-        for code, n in sorted(r.fixed.items()):
+    for path, codes in fixed.items():
+        print(f"- {path}:", file=stream)
+        for code, n in sorted(codes.items()):
             print(f"    {n} \u00d7 {code} ({names.get(code, '')})", file=stream)
 
 
@@ -114,41 +116,23 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
 
 def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
-    from .engine import check_source, fix_source
     from .files import excluded
-    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
-    from .runner import CHECK, DIFF, Undecodable, decode, unified_diff
+    from .output import SourceLines
+    from .runner import CHECK, DIFF, Undecodable, decode
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     settings = resolver.for_path(args.stdin_filename) if args.stdin_filename else resolver.for_folder(resolver.cwd)
     if args.stdin_filename and args.force_exclude and excluded(args.stdin_filename, settings):
-        if job_mode not in (CHECK, DIFF):
-            sys.stdout.buffer.write(data)
+        _give_back(job_mode, data)
         return EXIT_CLEAN
     try:
         text, encoding = decode(data)
     except Undecodable as exc:
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
-        if job_mode not in (CHECK, DIFF):
-            sys.stdout.buffer.write(data)  # a formatter chain must get its input back
+        _give_back(job_mode, data)
         return EXIT_ERROR
-    body = text[1:] if text.startswith("\ufeff") else text
-    bom = text[:len(text) - len(body)]
-    error = None
-    changed = False
-    reported = body  # the text the diagnostics' positions are in
-    if job_mode == CHECK:
-        diagnostics = check_source(body, name, settings)
-    else:
-        outcome = fix_source(body, name, settings, unsafe_fixes=args.unsafe_fixes)
-        diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
-        reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
-        if job_mode == DIFF:
-            sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
-        else:
-            sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
-            sys.stdout.flush()
+    diagnostics, tally, reported, error, changed = _lint_text(args, job_mode, text, data, encoding, settings)
     if error:
         print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
     try:
@@ -158,17 +142,61 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
         print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     try:
-        options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
-                                sources=SourceLines({name: reported}))
-        out = statistics(diagnostics, options, args.output_format) if args.statistics else \
-            FORMATS[args.output_format](diagnostics, options)
-        if out:
-            print(out, file=report)
-        if args.output_format in HUMAN_FORMATS and not args.quiet and job_mode == CHECK:
-            print(summary(diagnostics, args.unsafe_fixes), file=report)
+        _print_stdin_report(args, job_mode, report, diagnostics, tally, SourceLines({name: reported}))
     finally:
         if report not in (sys.stdout, sys.stderr):
             report.close()
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if (diagnostics or error or (job_mode == DIFF and changed)) else EXIT_CLEAN
+
+
+def _give_back(job_mode: str, data: bytes) -> None:
+    """A fix of stdin that does not run writes its input back unchanged: a formatter chain must get it back."""
+    from .runner import CHECK, DIFF
+
+    if job_mode not in (CHECK, DIFF):
+        sys.stdout.buffer.write(data)
+
+
+def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, encoding: str,
+               settings: Settings) -> tuple[list[Diagnostic], Tally, str, str | None, bool]:
+    """Check or fix stdin's text (writing the fixed source or its diff to stdout): the diagnostics, their
+    tally, the text their positions are in, an error, and whether the fix changed the text."""
+    from .engine import check_source, fix_source
+    from .engine.tally import Tally
+    from .runner import CHECK, DIFF, unified_diff
+
+    name = args.stdin_filename or "-"
+    body = text[1:] if text.startswith("\ufeff") else text
+    bom = text[:len(text) - len(body)]
+    tally = Tally()
+    if job_mode == CHECK:
+        diagnostics = check_source(body, name, settings)
+        tally.add_file(name, diagnostics)
+        return diagnostics, tally, body, None, False
+    outcome = fix_source(body, name, settings, unsafe_fixes=args.unsafe_fixes)
+    changed = outcome.source != body
+    tally.add_file(name, outcome.remaining, outcome.found, outcome.fixed)
+    if job_mode == DIFF:
+        sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
+    else:
+        sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
+        sys.stdout.flush()
+    # What is left is found in the fixed text: its snippets come from there.
+    return outcome.remaining, tally, outcome.source, outcome.error, changed
+
+
+def _print_stdin_report(args: argparse.Namespace, job_mode: str, report: TextIO, diagnostics: list[Diagnostic],
+                        tally: Tally, sources: SourceLines) -> None:
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
+    from .runner import CHECK
+
+    options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
+                            sources=sources, tally=tally)
+    out = statistics(tally, options, args.output_format) if args.statistics else \
+        FORMATS[args.output_format](diagnostics, options)
+    if out:
+        print(out, file=report)
+    if args.output_format in HUMAN_FORMATS and not args.quiet and job_mode == CHECK:
+        print(summary(tally, args.unsafe_fixes), file=report)

@@ -33,7 +33,8 @@ class FileResult:
     diff_data: bytes = b""  # ``diff`` as bytes that apply to the file: its lines in the file's encoding
     error: str | None = None  # a problem with the file itself (unreadable, read-only...)
     dependencies: tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
-    fixed: dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
+    fixed: dict[str, int] = field(default_factory=dict)  # findings fixed per code (or that --diff would fix)
+    found: list[Diagnostic] | None = None  # before the fixes, when a fix run changed the file (else: diagnostics)
     unchecked: bool = False  # it could not be read, decoded or parsed
 
 
@@ -204,8 +205,6 @@ def _patch_byte_lines(data: bytes) -> list[bytes]:
 
 def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
-    from collections import Counter
-
     from .analysis.prefilter import might_contain_sora_call_bytes
     from .engine import check, check_source, fix_source, misplaced_note
 
@@ -242,33 +241,35 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
         return result
     result.applied = outcome.applied
     result.changed = True
-    if job.show_fixes:
-        before = Counter(d.code for d in check_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
-        result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
+    result.found, result.fixed = outcome.found, dict(outcome.fixed)
     if job.mode == DIFF:
         result.diff = unified_diff(text, outcome.source, path)
         try:
             result.diff_data = unified_diff_bytes(text, outcome.source, path, encoding)
         except NoPatch as exc:
             result.error = f"{path}: no diff is shown: {exc}"
-            result.diff, result.applied, result.changed = "", 0, False
+            _unfixed(result, outcome.found)
         return result
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
-        result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        _unfixed(result, check_source(text, path, job.settings))
         return result
     try:
         write_atomically(path, outcome.source, encoding, snapshot(path, data))
     except ChangedOnDisk:
         result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
-        result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        _unfixed(result, check_source(text, path, job.settings))
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
-        result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        _unfixed(result, check_source(text, path, job.settings))
     return result
+
+
+def _unfixed(result: FileResult, found: list[Diagnostic] | None) -> None:
+    """The file is left as it was: what was found is what remains, nothing was fixed."""
+    result.diff, result.diff_data, result.applied, result.changed = "", b"", 0, False
+    result.diagnostics = found if found is not None else result.diagnostics
+    result.found, result.fixed = None, {}
 
 
 def _might_hold_sora_call(data: bytes) -> bool:

@@ -39,6 +39,15 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Group:
+    """What a finding reported once for several calls stands for (SOR006: once per client), as the
+    run's summary counts it: "12 calls go to a server that was shut down on 2026-09-24 (SOR006)"."""
+
+    summary: str  # what the calls share, after "N calls go": "to a server that was shut down on 2026-09-24"
+    calls: int
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     message: str
@@ -46,6 +55,7 @@ class Diagnostic:
     location: Location
     end_location: Location
     fixes: tuple[Fix, ...] = ()
+    group: Group | None = None
 
     def fix_for(self, unsafe_fixes: bool) -> Fix | None:
         """The fix a run applies: an unsafe one wins only when unsafe fixes are allowed."""

@@ -10,6 +10,7 @@ from .base import (
     Rule,
     SoraCall,
     Valid,
+    applicability,
     canonical_size,
     fix_blocked_note,
     is_canonical_size,
@@ -87,7 +88,7 @@ class SizeUnsupported(Rule):
         message = (f"{shown(arg)} is not supported by {label} "
                    f"(Supported values are: {supported_list(spec.sizes)}){use}{fix_blocked_note(arg)}{ctx.tag}")
         how = f" ({NEAREST})" if chosen == NEAREST else ""
-        safe = rewrite(arg, same, SAFE, f'Replace with "{same}"{how}') if same else None
+        safe = rewrite(arg, same, applicability(call, ctx), f'Replace with "{same}"{how}') if same else None
         yield self.finding(message, arg.anchor, safe, pro)
 
 
