@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..types import PARSE_ERROR, Diagnostic
+from ..core.types import PARSE_ERROR, Diagnostic
 
 
 @dataclass

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, NoReturn, TextIO
 
 if TYPE_CHECKING:
-    from .engine.tally import Tally
-    from .resolve import Resolver
-    from .runner import FileResult
-    from .types import Diagnostic
+    from ..core.types import Diagnostic
+    from ..engine.tally import Tally
+    from ..run.resolve import SettingsResolver
+    from ..run.runner import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -110,10 +110,10 @@ def _version() -> str:
     return tool_version()
 
 
-def _resolver(args: argparse.Namespace) -> Resolver:
+def _resolver(args: argparse.Namespace) -> SettingsResolver:
     """Each file's settings: its nearest configuration (or --config), then the command line's overrides."""
-    from .resolve import Overrides, Resolver
-    from .settings import parse_codes
+    from ..contracts.settings import parse_codes
+    from ..run.resolve import Overrides, SettingsResolver
 
     overrides = Overrides(
         profile=getattr(args, "profile", None),
@@ -123,7 +123,7 @@ def _resolver(args: argparse.Namespace) -> Resolver:
         ignore=parse_codes(getattr(args, "ignore", [])),
         cache_dir=os.path.abspath(args.cache_dir) if getattr(args, "cache_dir", None) else None,
     )
-    return Resolver(getattr(args, "config", None), overrides)
+    return SettingsResolver(getattr(args, "config", None), overrides)
 
 
 def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
@@ -144,7 +144,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
-    from .runner import CHECK, DIFF, FIX
+    from ..run.runner import CHECK, DIFF, FIX
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
     problem = _unusable_options(args)
@@ -176,12 +176,12 @@ def _unusable_options(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Resolver) -> int:
-    from .engine.tally import Tally
-    from .files import discover
+def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: SettingsResolver) -> int:
+    from ..contracts.settings import Settings
+    from ..engine.tally import Tally
+    from ..run.files import discover
+    from ..run.runner import DIFF, Job, run
     from .lint_report import add_noqa_to_files, cache_for
-    from .runner import DIFF, Job, run
-    from .settings import Settings
 
     files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude)
     for line in missing:
@@ -227,9 +227,9 @@ def _report(args: argparse.Namespace, mode: str, job_mode: str, diagnostics: Seq
             results: Sequence[FileResult], any_files: bool, any_missing: bool) -> None:
     """The findings in the chosen format, then (for a person) --show-fixes and the summary, all counted
     from ``tally``."""
+    from ..run.runner import CHECK, DIFF
     from .lint_report import open_report, show_fixes
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, use_color
-    from .runner import CHECK, DIFF
 
     report = open_report(args.output_file) if args.output_file else sys.stdout
     try:
@@ -255,8 +255,8 @@ def _report(args: argparse.Namespace, mode: str, job_mode: str, diagnostics: Seq
 
 def _summary_line(mode: str, job_mode: str, tally: Tally, results: Sequence[FileResult], unsafe_fixes: bool,
                   any_missing: bool) -> str | None:
+    from ..run.runner import CHECK, DIFF
     from .output import fix_summary, summary
-    from .runner import CHECK, DIFF
 
     if job_mode == CHECK:
         return summary(tally, unsafe_fixes) if tally.total("remaining") or not any_missing else None
@@ -274,7 +274,7 @@ def _summary_line(mode: str, job_mode: str, tally: Tally, results: Sequence[File
 
 
 def _show_settings(args: argparse.Namespace) -> int:
-    from .config import settings_lines
+    from ..run.config import settings_lines
 
     resolver = _resolver(args)
     path = args.path
@@ -288,7 +288,7 @@ def _show_settings(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .cache import clean
+    from ..run.cache import clean
     from .lint_report import cache_folder
 
     folder = cache_folder(args, _resolver(args))
@@ -316,7 +316,7 @@ def _rule(args: argparse.Namespace) -> int:
 
 
 def _profiles(args: argparse.Namespace) -> int:
-    from .config import load_settings
+    from ..run.config import load_settings
     from .docs import profile_tables
 
     settings = load_settings(args.config)
@@ -325,7 +325,7 @@ def _profiles(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from .config import load_settings
+    from ..run.config import load_settings
     from .doctor import read_sdk, report
 
     settings = load_settings(args.config)
@@ -336,7 +336,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .config import ConfigError
+    from ..run.config import ConfigError
 
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from .types import PARSE_ERROR, Diagnostic
+from ..core.types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
-    from .cache import Cache
-    from .engine.tally import Tally
+    from ..contracts.settings import Settings
+    from ..engine.tally import Tally
+    from ..run.cache import Cache
+    from ..run.resolve import SettingsResolver
     from .output import SourceLines
-    from .resolve import Resolver
-    from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -44,10 +44,10 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def cache_folder(args: argparse.Namespace, resolver: Resolver) -> str:
+def cache_folder(args: argparse.Namespace, resolver: SettingsResolver) -> str:
     """--cache-dir, then SORA_LINT_CACHE_DIR, then cache-dir in the configuration, then .sora_lint_cache at the
     project root."""
-    from .cache import CACHE_DIR_NAME
+    from ..run.cache import CACHE_DIR_NAME
 
     if getattr(args, "cache_dir", None):
         return os.path.abspath(args.cache_dir)
@@ -57,11 +57,11 @@ def cache_folder(args: argparse.Namespace, resolver: Resolver) -> str:
     return configured or os.path.join(resolver.project_root(), CACHE_DIR_NAME)
 
 
-def cache_for(args: argparse.Namespace, resolver: Resolver) -> Cache | None:
+def cache_for(args: argparse.Namespace, resolver: SettingsResolver) -> Cache | None:
     if args.no_cache or os.environ.get("SORA_LINT_NO_CACHE"):
         return None
-    from .cache import Cache
-    from .engine import lifecycle_today
+    from ..engine import lifecycle_today
+    from ..run.cache import Cache
 
     # SOR006's findings depend on the date: a result cached yesterday may be wrong today.
     return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
@@ -86,8 +86,8 @@ def show_fixes(tally: Tally, dry_run: bool, stream: TextIO) -> None:
 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
-    from .engine.noqa import add_noqa
-    from .runner import Undecodable, decode, write_atomically
+    from ..engine.noqa import add_noqa
+    from ..run.runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
@@ -114,11 +114,11 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> int:
+def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
-    from .files import excluded
+    from ..run.files import excluded
+    from ..run.runner import CHECK, DIFF, Undecodable, decode
     from .output import SourceLines
-    from .runner import CHECK, DIFF, Undecodable, decode
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
@@ -153,7 +153,7 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
 
 def _give_back(job_mode: str, data: bytes) -> None:
     """A fix of stdin that does not run writes its input back unchanged: a formatter chain must get it back."""
-    from .runner import CHECK, DIFF
+    from ..run.runner import CHECK, DIFF
 
     if job_mode not in (CHECK, DIFF):
         sys.stdout.buffer.write(data)
@@ -163,19 +163,19 @@ def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, 
                settings: Settings) -> tuple[list[Diagnostic], Tally, str, str | None, bool]:
     """Check or fix stdin's text (writing the fixed source or its diff to stdout): the diagnostics, their
     tally, the text their positions are in, an error, and whether the fix changed the text."""
-    from .engine import check_source, fix_source
-    from .engine.tally import Tally
-    from .runner import CHECK, DIFF, unified_diff
+    from ..engine import apply_fixes, lint_source
+    from ..engine.tally import Tally
+    from ..run.runner import CHECK, DIFF, unified_diff
 
     name = args.stdin_filename or "-"
     body = text[1:] if text.startswith("\ufeff") else text
     bom = text[:len(text) - len(body)]
     tally = Tally()
     if job_mode == CHECK:
-        diagnostics = check_source(body, name, settings)
+        diagnostics = lint_source(body, name, settings)
         tally.add_file(name, diagnostics)
         return diagnostics, tally, body, None, False
-    outcome = fix_source(body, name, settings, unsafe_fixes=args.unsafe_fixes)
+    outcome = apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes)
     changed = outcome.source != body
     tally.add_file(name, outcome.remaining, outcome.found, outcome.fixed)
     if job_mode == DIFF:
@@ -189,8 +189,8 @@ def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, 
 
 def _print_stdin_report(args: argparse.Namespace, job_mode: str, report: TextIO, diagnostics: list[Diagnostic],
                         tally: Tally, sources: SourceLines) -> None:
+    from ..run.runner import CHECK
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
-    from .runner import CHECK
 
     options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
                             sources=sources, tally=tally)
