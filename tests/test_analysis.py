@@ -55,7 +55,7 @@ class TestClientsByQualifiedName:
         """
         assert diags(source) == [
             '4:56 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
-            '\'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '\'8\', and \'12\'); use "8" or "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('await client.videos.create(prompt="p", seconds="10")', 'await client.videos.create(prompt="p", '
@@ -71,7 +71,7 @@ class TestClientsByQualifiedName:
         """
         assert diags(source) == [
             '3:35 SOR001 seconds="5" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
-            '\'8\', and \'12\'); use 4 or 8' + OPENAI,
+            '\'8\', and \'12\'); use "4" or "8"' + OPENAI,
         ]
         assert_fixed(source, [
             ('videos.create(prompt="p", seconds="5")', 'videos.create(prompt="p", seconds="4")'),
@@ -86,7 +86,7 @@ class TestClientsByQualifiedName:
         """
         assert diags(source) == [
             '3:71 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
-            '\'8\', and \'12\'); use 4 or 8 [profile openai: auto: no client is built in this file]',
+            '\'8\', and \'12\'); use "4" or "8" [profile openai: auto: no client is built in this file]',
         ]
         assert_fixed(source, [
             ('return client.videos.with_raw_response.create(prompt="p", '
@@ -101,7 +101,7 @@ class TestClientsByQualifiedName:
         """
         assert diags(source) == [
             '2:58 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 8 or 12' + OPENAI,
+            'and \'12\'); use "8" or "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('openai.videos.create(model="sora-2", prompt="p", seconds="10")', 'openai.videos.create(model="sora-2", '
@@ -151,7 +151,7 @@ class TestClientsByQualifiedName:
             'sora-2-pro) (not fixed automatically: the model carries the provider prefix azure/) [profile openai: '
             'auto: Azure OpenAI client]',
             '6:70 SOR001 seconds="7" is not an extension length videos.extend supports (Supported values are: \'4\', '
-            '\'8\', \'12\', \'16\', and \'20\'); use 4 or 8' + LITELLM_OPENAI,
+            '\'8\', \'12\', \'16\', and \'20\'); use "4" or "8"' + LITELLM_OPENAI,
         ]
         assert_fixed(source, [
             ('litellm.video_generation(model="openai/sora-2", prompt="p", seconds="10", '
@@ -268,7 +268,7 @@ class TestBindings:
         """
         assert diags(source) == [
             '4:60 SOR001 seconds="10" (in **params) is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 8 or 12' + OPENAI,
+            'and \'12\'); use "8" or "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('params = {"model": "sora-2", "prompt": "p", "seconds": '
@@ -384,9 +384,9 @@ class TestValues:
         assert diags(source) == [
             '4:18 SOR004 size="1280*720" is not a valid size: write it as "1280x720" (WIDTHxHEIGHT)' + OPENAI,
             '5:44 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 8 or 12' + OPENAI,
+            'and \'12\'); use "8" or "12"' + OPENAI,
             '6:43 SOR001 seconds="6" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 4 or 8' + OPENAI,
+            'and \'12\'); use "4" or "8"' + OPENAI,
         ]
         assert_fixed(source, [
             ('EXTRA = {"size": "1280*720"}', 'EXTRA = {"size": "1280x720"}'),
@@ -404,7 +404,7 @@ class TestValues:
         """
         assert diags(source) == [
             '3:53 SOR001 seconds="10" (in **PRESETS["teaser"]) is not supported by sora-2 (Supported values are: '
-            '\'4\', \'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '\'4\', \'8\', and \'12\'); use "8" or "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('PRESETS = {"teaser": {"model": "sora-2", "seconds": '
@@ -421,7 +421,7 @@ class TestValues:
         """
         assert diags(source) == [
             '4:42 SOR001 seconds=PRESETS["hero"]["seconds"] (= "16") is not supported by sora-2 (the default model) '
-            '(Supported values are: \'4\', \'8\', and \'12\'); use 12' + OPENAI,
+            '(Supported values are: \'4\', \'8\', and \'12\'); use "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('PRESETS = {"hero": {"seconds": "16"}}', 'PRESETS = {"hero": {"seconds": "12"}}'),
@@ -478,7 +478,7 @@ class TestValues:
         """
         assert diags(source) == [
             '4:69 SOR001 seconds="10" is not supported by sora-2 (the default model) (Supported values are: \'4\', '
-            '\'8\', and \'12\'); use 8 or 12' + OPENAI,
+            '\'8\', and \'12\'); use "8" or "12"' + OPENAI,
         ]
         assert_fixed(source, [
             ('return client.videos.create(prompt="p", seconds="12" if hd else '
@@ -572,9 +572,9 @@ class TestValues:
         """
         assert diags(source) == [
             '3:26 SOR001 seconds="10" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 8 or 12' + OPENAI,
+            'and \'12\'); use "8" or "12"' + OPENAI,
             '6:19 SOR001 seconds="5" is not supported by sora-2 (Supported values are: \'4\', \'8\', '
-            'and \'12\'); use 4 or 8' + OPENAI,
+            'and \'12\'); use "4" or "8"' + OPENAI,
         ]
         assert_fixed(source, [
             ('def make(prompt, seconds="10"):', 'def make(prompt, seconds="12"):'),
@@ -626,7 +626,7 @@ class TestFixesNeverBreakAValidCall:
         """
         assert diags(source) == [
             "4:45 SOR001 seconds=\"10\" (in **params) is not supported by sora-2 (Supported values are: '4', '8', "
-            "and '12'); use 8 or 12" + OPENAI,
+            "and '12'); use \"8\" or \"12\"" + OPENAI,
         ]
         assert_fixed(source, [('"seconds": "10"}', '"seconds": "12"}')])
 
@@ -670,7 +670,7 @@ class TestAnnotatedReceivers:
                   f"def go(client: {annotation}):\n    return client.videos.create(prompt=\"p\", seconds=\"6\")\n")
         assert diags(source) == [
             '5:53 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
-            "'4', '8', and '12'); use 4 or 8 [profile openai: auto: no client is built in this file]"]
+            "'4', '8', and '12'); use \"4\" or \"8\" [profile openai: auto: no client is built in this file]"]
 
     @pytest.mark.parametrize("annotation", ["Client", "Optional[Client]", "List[OpenAI]", '"my.OpenAI"'])
     def test_other_annotations_are_not(self, annotation):
@@ -748,7 +748,7 @@ class TestConditionalThroughAName:
         """
         assert diags(source) == [
             '4:31 SOR001 seconds=seconds (= "10") is not supported by sora-2 (the default model) (Supported values '
-            "are: '4', '8', and '12'); use 8 or 12" + OPENAI,
+            "are: '4', '8', and '12'); use \"8\" or \"12\"" + OPENAI,
         ]
         assert_fixed(source, [('seconds = "12" if hd else "10"', 'seconds = "12" if hd else "12"')])
 
@@ -763,7 +763,8 @@ class TestConditionalThroughAName:
         """
         assert diags(source) == [
             '4:31 SOR001 seconds=seconds (= "10") is not supported by sora-2 (the default model) (Supported values '
-            "are: '4', '8', and '12'); use 8 or 12 (not fixed automatically: seconds is used elsewhere too)" + OPENAI,
+            "are: '4', '8', and '12'); use \"8\" or \"12\" (not fixed automatically: seconds is used elsewhere "
+            "too)" + OPENAI,
         ]
         assert_fixed(source, [])
 
@@ -799,7 +800,7 @@ class TestReceiversBoundInBranches:
         row = source.count("\n")
         assert diags(source) == [
             f'{row}:42 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
-            "'4', '8', and '12'); use 4 or 8" + OPENAI]
+            "'4', '8', and '12'); use \"4\" or \"8\"" + OPENAI]
 
     @pytest.mark.parametrize("binding", [
         "try:\n    client = OpenAI()\nexcept ImportError:\n    client = make_client()\n",
@@ -863,4 +864,4 @@ class TestDerivedClients:
         """
         assert diags(source) == [
             '3:68 SOR001 seconds="6" is not supported by sora-2 (the default model) (Supported values are: '
-            "'4', '8', and '12'); use 4 or 8" + OPENAI]
+            "'4', '8', and '12'); use \"4\" or \"8\"" + OPENAI]

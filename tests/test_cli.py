@@ -16,7 +16,7 @@ BAD = textwrap.dedent('''\
 GOOD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'
 KNOWN_CODES = ", ".join(rule_codes())  # SOR000, SOR001, ...: derived from the rules
 MESSAGE = ("SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-           "use 8 or 12 [profile openai: auto: client has no base_url]")
+           "use \"8\" or \"12\" [profile openai: auto: client has no base_url]")
 
 
 def test_exit_codes(cli, tmp_path):

@@ -27,13 +27,13 @@ class TestSecondsUnsupported:
     def test_openai_string_value_on_default_model(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(prompt="p", seconds="10")\n') == [
             "3:42 SOR001 seconds=\"10\" is not supported by sora-2 (the default model) "
-            f"(Supported values are: '4', '8', and '12'); use 8 or 12 {OPENAI_TAG}"
+            f"(Supported values are: '4', '8', and '12'); use \"8\" or \"12\" {OPENAI_TAG}"
         ]
 
     def test_openai_pro_has_the_same_durations(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(model="sora-2-pro", prompt="p", seconds="15")\n') == [
             "3:62 SOR001 seconds=\"15\" is not supported by sora-2-pro (Supported values are: '4', '8', and '12'); "
-            f"use 12 {OPENAI_TAG}"
+            f"use \"12\" {OPENAI_TAG}"
         ]
 
     def test_value_through_a_name_shows_the_name_and_its_value(self):
@@ -61,7 +61,7 @@ class TestSecondsUnsupported:
         assert diags(OPENAI_HEAD + 'client.videos.extend(video="v", prompt="p", seconds="16")\n') == []
         assert diags(OPENAI_HEAD + 'client.videos.extend(video="v", prompt="p", seconds="30")\n') == [
             "3:53 SOR001 seconds=\"30\" is not an extension length videos.extend supports "
-            f"(Supported values are: '4', '8', '12', '16', and '20'); use 20 {OPENAI_TAG}"
+            f"(Supported values are: '4', '8', '12', '16', and '20'); use \"20\" {OPENAI_TAG}"
         ]
 
 

@@ -430,9 +430,9 @@ CHECK_RAW_HTTP_OPENAI = [
     "17:98: SOR003 [*] size=\"1024x1792\" is not supported by sora-2 (the default model) (Supported values are: "
     f"'1280x720' and '720x1280'); use \"720x1280\" (same orientation) {OPENAI_URL}",
     "24:32: SOR001 [*] seconds=\"16\" is not supported by sora-2 (the default model) (Supported values are: '4', "
-    f"'8', and '12'); use 12 {OPENAI_URL}",
+    f"'8', and '12'); use \"12\" {OPENAI_URL}",
     "30:60: SOR001 [*] seconds=\"10\" (in json=body) is not supported by sora-2-pro (Supported values are: '4', '8', "
-    f"and '12'); use 8 or 12 {OPENAI_URL}",
+    f"and '12'); use \"8\" or \"12\" {OPENAI_URL}",
 ]
 FIX_RAW_HTTP_OPENAI = [
     ('"prompt": prompt, "seconds": 8})', '"prompt": prompt, "seconds": "8"})'),

@@ -257,7 +257,7 @@ class TestAnotherLibrarysVideosCreate:
         '''
         assert diags(source) == [
             "3:84 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 8 or 12 [profile openai: auto: no client is built in this file]",
+            "use \"8\" or \"12\" [profile openai: auto: no client is built in this file]",
         ]
 
 
@@ -325,7 +325,7 @@ class TestProfilePerCall:
             f"5:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
             f"6:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
             "6:67 SOR001 seconds=\"6\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 4 or 8" + OPENAI_NO_BASE_URL,
+            "use \"4\" or \"8\"" + OPENAI_NO_BASE_URL,
         ]
 
     def test_an_untraced_call_follows_the_files_first_server(self):
