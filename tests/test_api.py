@@ -19,7 +19,8 @@ BAD = textwrap.dedent('''\
     client = OpenAI(base_url="https://gateway.example.com/v1")
     client.videos.create(model="sora-2", prompt="a cat", seconds="9")
 ''')
-SOR001 = ("seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+SOR001 = ("seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+          'use "8" or "12" '
           "[profile openai: pinned]")
 
 

@@ -264,8 +264,8 @@ ONE_LINE = OPENAI + textwrap.dedent('''\
 TAG = " [profile openai: auto: client has no base_url]"
 SUPPORTED = "(Supported values are: '4', '8', and '12')"
 CONCISE = [
-    f'm.py:7:13: SOR001 [*] seconds="10" is not supported by sora-2 {SUPPORTED}; use 8 or 12{TAG}',
-    f'm.py:11:67: SOR001 [*] seconds="9" is not supported by sora-2 {SUPPORTED}; use 8 or 12{TAG}',
+    f'm.py:7:13: SOR001 [*] seconds="10" is not supported by sora-2 {SUPPORTED}; use "8" or "12"{TAG}',
+    f'm.py:11:67: SOR001 [*] seconds="9" is not supported by sora-2 {SUPPORTED}; use "8" or "12"{TAG}',
     "m.py:12:55: SOR003 [*] size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and "
     f"'720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\"{TAG}",
 ]
