@@ -57,7 +57,7 @@ def test_json_output_has_ruffs_keys(cli, tmp_path):
             "filename": str(tmp_path / "bad.py"),
             "fix": {
                 "applicability": "safe",
-                "message": "Replace with 12, the nearest supported duration",
+                "message": 'Replace with "12", the nearest supported duration',
                 "edits": [
                     {"content": '"12"', "location": {"row": 4, "column": 58}, "end_location": {"row": 4, "column": 62}}
                 ],

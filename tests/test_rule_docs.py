@@ -44,7 +44,11 @@ client.videos.create(model="sora-2", prompt="a cat", seconds="12")
 ## Fix safety
 Safe: the value moves to the nearest supported duration, rounding up on a tie; the original request can never \
 succeed, so there is no working behaviour to preserve. Unsafe (with --unsafe-fixes): switch to `sora-2-pro` where the \
-duration is valid there, which changes price and output.
+duration is valid there, which changes price and output. The nearest duration is unsafe too where the model is a \
+guess (a typo's only close match, which SOR005 fixes) or the contract is assumed. A value both unsupported and of the \
+wrong type (`seconds=10` under `openai`) is one finding, SOR001's, not SOR002's as well: the duration is the problem \
+the API rejects, and this fix writes the nearest supported duration in the contract's type, so one fix leaves a valid \
+value.
 
 ## Turning it off
 `ignore = ["SOR001"]` in `[tool.sora-lint]`, `--ignore SOR001` on the command line, or `# noqa: SOR001` at the end of \
