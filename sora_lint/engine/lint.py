@@ -49,19 +49,17 @@ class _Contexts:
 
     def __init__(self, facts: ModuleFacts, settings: Settings) -> None:
         self.settings = settings
-        self.file = select_context(facts, settings)
-        self.file_anchor = _func(facts.clients[0].node) if facts.clients else None
+        self.file = select_context(facts, settings)  # chosen from the file's first client
+        if facts.clients:
+            self.file = replace(self.file, server_anchor=_func(facts.clients[0].node))
         self.own: dict[int, Context] = {}
         self.anchors: dict[object, Any] = {}
 
     def of(self, call: SoraCall) -> Context:
         client = call.client
         if client is None:
-            if self.file_anchor is None:  # no client in the file: the first call through the file's server
-                self.file_anchor = _func(call.node)
-                self.file = replace(self.file, server_anchor=self.file_anchor)
-            elif self.file.server_anchor is None:
-                self.file = replace(self.file, server_anchor=self.file_anchor)
+            if self.file.server_anchor is None:  # no client in the file: the first call through the file's server
+                self.file = replace(self.file, server_anchor=_func(call.node))
             return self.file
         ctx = self.own.get(id(client))
         if ctx is None:
