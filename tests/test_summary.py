@@ -220,3 +220,22 @@ def test_the_summary_and_sarif_read_one_tally():
     assert summary(tally, True) == "Found 1 error.\n[*] 1 fixable with `sora-lint fix`."
     sarif = json.loads(as_sarif(diagnostics, OutputOptions(tally=tally)))
     assert sarif["runs"][0]["properties"]["counts"]["SOR001"]["fixable_unsafe"] == 1
+
+
+def test_a_malformed_and_unsupported_size_is_one_finding_fixed_in_one_go():
+    """Found by the property test: "1792 x 1024" on sora-2 was SOR004, then SOR003 after its fix."""
+    source = 'client.videos.create(model="sora-2", prompt="p", size="1792 x 1024")\n'
+    assert found(source, profile="openai") == [
+        ("SOR003", "size=\"1792 x 1024\" is not supported by sora-2 (Supported values are: '1280x720' and "
+                   "'720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" [profile openai: pinned]",
+         "safe")]
+    unsafe = apply_fixes(source, "app.py", Settings(profile="openai"), unsafe_fixes=True)
+    assert unsafe.source == source.replace('"sora-2"', '"sora-2-pro"').replace('"1792 x 1024"', '"1792x1024"')
+    assert (dict(unsafe.fixed), unsafe.remaining) == ({"SOR003": 1}, [])
+
+
+def test_a_model_switch_writes_the_duration_in_the_contracts_type():
+    source = 'client.videos.create(model="sora-2", prompt="p", seconds="10")\n'
+    outcome = apply_fixes(source, "app.py", Settings(profile="apiyi"), unsafe_fixes=True)
+    assert outcome.source == 'client.videos.create(model="sora-2-pro", prompt="p", seconds=10)\n'
+    assert (dict(outcome.fixed), outcome.remaining) == ({"SOR001": 1}, [])

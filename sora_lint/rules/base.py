@@ -365,15 +365,25 @@ def upgrade_for(call: SoraCall, ctx: Context) -> str | None:
     return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
 
 
-def switch_model(call: SoraCall, ctx: Context, target: str | None) -> FixProposal | None:
-    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
+def switch_model(call: SoraCall, ctx: Context, target: str | None,
+                 value: tuple[Resolved, Value] | None = None) -> FixProposal | None:
+    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`); with ``value``, it also
+    writes the reported value as the contract wants it (``"10"`` -> ``10``), so that one fix leaves a valid
+    call, not a second finding on the same value in the next round."""
     if target is None:
         return None
     message = f'Use model="{target}" (changes price and output)'
+    also: tuple[Change, ...] = ()
+    if value is not None:
+        arg, written = value
+        if arg.literal is None or fix_blocker(arg) is not None:
+            return None
+        also = (ReplaceValue(arg.literal, written),)
     model = call.args.get("model")
     if model is not None:
-        return rewrite(model, target, UNSAFE, message)
+        switched = rewrite(model, target, UNSAFE, message)
+        return FixProposal(UNSAFE, message, switched.changes + also) if switched is not None else None
     if call.has_star_args or call.is_http:  # a request body has no keyword to add the model to
         return None
-    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target),))
+    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target), *also))
 

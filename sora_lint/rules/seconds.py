@@ -19,6 +19,7 @@ from .base import (
     nearest_seconds,
     neighbours,
     rewrite,
+    seconds_type_is_wrong,
     seconds_value,
     shown,
     shown_value,
@@ -121,7 +122,10 @@ class SecondsUnsupported(Rule):
         # gives a valid value, whatever type the value had (a wrong type is said here, not by SOR002 too).
         advice = " or ".join(shown_value(seconds_value(n, ctx.profile, arg)) for n in neighbours(number, supported))
         target = upgrade_for(call, ctx)
-        pro = switch_model(call, ctx, target)
+        # Valid on the other model, but of the wrong type: the switch writes it in the contract's type too.
+        retyped = (arg, seconds_value(int(number), ctx.profile, arg)) if seconds_type_is_wrong(arg, ctx.profile) \
+            and number == int(number) else None
+        pro = switch_model(call, ctx, target, retyped)
         alternative = f', or model="{target}"' if pro else ""
         message = (
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "

@@ -68,17 +68,19 @@ class SizeUnsupported(Rule):
         arg = call.args.get("size")
         if arg is None or not isinstance(arg.value, str) or call.is_extend:
             return
-        size = arg.value
-        if not is_canonical_size(size):
-            return  # SOR004 first; the canonical form is checked on the next round
+        size = canonical_size(arg.value)
+        if size is None:
+            return  # no width and height: SOR004 says how to write it
         spec, label = model_spec(call, ctx)
         if spec is None or size in spec.sizes:
             return
+        # Malformed too ("1792 x 1024"): one finding, this one; its fixes write a canonical size.
+        canonical = None if is_canonical_size(arg.value) else (arg, size)
         same = same_orientation_size(size, spec.sizes)
         # Where the model has several sizes of that orientation, say how this one was chosen.
         chosen = NEAREST if any(s != same and same_orientation_size(size, [s]) for s in spec.sizes) else SAME
         target = upgrade_for(call, ctx)
-        pro = switch_model(call, ctx, target)
+        pro = switch_model(call, ctx, target, canonical)
         advice = []
         if same:
             advice.append(f'"{same}" ({chosen})')
@@ -125,13 +127,15 @@ class SizeMalformed(Rule):
         if is_canonical_size(arg.value):
             return
         canon = canonical_size(arg.value)
+        spec, _label = model_spec(call, ctx)
+        if canon is not None and spec is not None and canon not in spec.sizes:
+            return  # unsupported as well: one finding per value, SOR003's, whose fix writes a supported size
         if canon is not None:
             message = (f'{shown(arg)} is not a valid size: write it as "{canon}" '
                        f'(WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}')
             fix = rewrite(arg, canon, SAFE, f'Replace with "{canon}"')
             yield self.finding(message, arg.anchor, fix)
             return
-        spec, _label = model_spec(call, ctx)
         known = f" (Supported values are: {supported_list(spec.sizes)})" if spec else ""
         yield self.finding(f'{shown(arg)} is not a valid size: write it as '
                            f'"WIDTHxHEIGHT"{known}{ctx.tag}', arg.anchor)
