@@ -40,7 +40,9 @@ class SizeUnsupported(Rule):
         "Safe: the model's supported size of the same orientation (landscape or portrait), "
         "the nearest in area where it has several. "
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
-        "but changes price and output."
+        "but changes price and output. A size both malformed and unsupported (`\"1792 x 1024\"` on `sora-2`) is "
+        "one finding, SOR003's, not SOR004's as well: the model cannot render it however it is written, and both "
+        "fixes write a canonical size, so one fix leaves a valid value."
     )
     reports = "a size the model cannot render (`1792x1024` on `sora-2`)"
     fix_summary = ("safe: the model's size of the same orientation, the nearest in area; "
@@ -102,7 +104,8 @@ class SizeMalformed(Rule):
     example = 'client.videos.create(model="sora-2", prompt="a cat", size="1280*720")'
     use_instead = 'client.videos.create(model="sora-2", prompt="a cat", size="1280x720")'
     fix_safety = (
-        "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+        "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix. "
+        "A malformed size the model does not support is SOR003's finding alone (one finding per value)."
     )
     reports = 'a size not written `WIDTHxHEIGHT` (`"1280*720"`, `"1280 x 720"`, `"720p"`)'
     fix_summary = "safe: canonical form, where there is one"
