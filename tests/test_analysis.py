@@ -455,9 +455,11 @@ class TestValues:
         client.videos.create(prompt="p", seconds=str(DURATION))
         client.videos.create(prompt="p", seconds=int("5"))
         """
+        # No switch to sora-2-pro: it would leave str(10), a string where apiyi wants an int, and the value
+        # cannot be rewritten.
         assert diags(source) == [
             '4:42 SOR001 seconds=str(DURATION) (= "10") is not supported by sora-2 (the default model) (Supported '
-            'values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro" (not fixed automatically: the '
+            'values are: \'4\', \'8\', and \'12\'); use 8 or 12 (not fixed automatically: the '
             'value goes through str())' + APIYI,
             '5:42 SOR001 seconds=int("5") (= 5) is not supported by sora-2 (the default model) (Supported values are: '
             '\'4\', \'8\', and \'12\'); use 4 or 8 (not fixed automatically: the value goes through int())' + APIYI,
