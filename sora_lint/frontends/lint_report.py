@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..engine.tally import Tally
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
+    from ..run.runner import Steps
     from .output import SourceLines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -87,6 +88,7 @@ def show_fixes(tally: Tally, dry_run: bool, stream: TextIO) -> None:
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from ..engine.noqa import add_noqa
+    from ..run.notebooks import NotebookError, add_noqa_to_notebook, decode_notebook, is_notebook
     from ..run.runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
@@ -97,11 +99,13 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     for path, found in sorted(by_file.items()):
         try:
             with open(path, "rb") as fh:
-                text, encoding = decode(fh.read())
-            new_text, added, refused = add_noqa(text, found)
+                data = fh.read()
+            # In a notebook, the comments go into the cells' source strings.
+            text, encoding = (decode_notebook if is_notebook(path) else decode)(data)
+            new_text, added, refused = (add_noqa_to_notebook if is_notebook(path) else add_noqa)(text, found)
             if added:
                 write_atomically(path, new_text, encoding)
-        except (OSError, Undecodable) as exc:
+        except (OSError, Undecodable, ValueError, NotebookError) as exc:  # ValueError: a notebook not in UTF-8
             print(f"sora-lint: error: {path}: no noqa comment added ({exc})", file=sys.stderr)
             failed = True
             continue
@@ -117,7 +121,7 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
 def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
     from ..run.files import excluded
-    from ..run.runner import CHECK, DIFF, Undecodable, decode
+    from ..run.runner import CHECK, DIFF, Undecodable, steps_for
     from .output import SourceLines
 
     name = args.stdin_filename or "-"
@@ -126,13 +130,14 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
     if args.stdin_filename and args.force_exclude and excluded(args.stdin_filename, settings):
         _give_back(job_mode, data)
         return EXIT_CLEAN
+    steps = steps_for(name)  # --stdin-filename x.ipynb: a notebook's JSON, checked and fixed by its cells
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = steps.decode(data)
+    except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
         _give_back(job_mode, data)
         return EXIT_ERROR
-    diagnostics, tally, reported, error, changed = _lint_text(args, job_mode, text, data, encoding, settings)
+    diagnostics, tally, reported, error, changed = _lint_text(args, job_mode, text, data, encoding, settings, steps)
     if error:
         print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
     try:
@@ -160,10 +165,9 @@ def _give_back(job_mode: str, data: bytes) -> None:
 
 
 def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, encoding: str,
-               settings: Settings) -> tuple[list[Diagnostic], Tally, str, str | None, bool]:
+               settings: Settings, steps: Steps) -> tuple[list[Diagnostic], Tally, str, str | None, bool]:
     """Check or fix stdin's text (writing the fixed source or its diff to stdout): the diagnostics, their
     tally, the text their positions are in, an error, and whether the fix changed the text."""
-    from ..engine import apply_fixes, lint_source
     from ..engine.tally import Tally
     from ..run.runner import CHECK, DIFF, unified_diff
 
@@ -172,14 +176,14 @@ def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, 
     bom = text[:len(text) - len(body)]
     tally = Tally()
     if job_mode == CHECK:
-        diagnostics = lint_source(body, name, settings)
+        diagnostics = steps.lint_source(body, name, settings)
         tally.add_file(name, diagnostics)
         return diagnostics, tally, body, None, False
-    outcome = apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes)
+    outcome = steps.apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes)
     changed = outcome.source != body
     tally.add_file(name, outcome.remaining, outcome.found, outcome.fixed)
     if job_mode == DIFF:
-        sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
+        sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
     else:
         sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
         sys.stdout.flush()
