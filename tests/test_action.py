@@ -23,8 +23,8 @@ BAD = ('from openai import OpenAI\n'
        'OpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n')
 GOOD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'
 ANNOTATION = ("::error file=app/bad.py,line=2,col=60,endLine=2,endColumn=64,title=SOR001::seconds=\"10\" is not "
-              "supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 [profile openai: auto: "
-              "client has no base_url]")
+              "supported by sora-2 (Supported values are: '4', '8', and '12'); use \"8\" or \"12\" "
+              "[profile openai: auto: client has no base_url]")
 
 
 def _expression(match: re.Match[str], inputs: dict[str, str], action_path: Path) -> str:

@@ -19,7 +19,8 @@ BAD = textwrap.dedent('''\
     client = OpenAI(base_url="https://gateway.example.com/v1")
     client.videos.create(model="sora-2", prompt="a cat", seconds="9")
 ''')
-SOR001 = ("seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+SOR001 = ("seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+          'use "8" or "12" '
           "[profile openai: pinned]")
 
 
@@ -28,7 +29,7 @@ def test_check_source_gives_the_diagnostics_the_cli_prints():
     assert [(d.code, d.message, d.filename, d.location, d.end_location) for d in found] == [
         ("SOR001", SOR001, "app.py", Location(4, 62), Location(4, 65))]
     (fix,) = found[0].fixes
-    assert (fix.applicability, fix.message) == ("safe", "Replace with 8, the nearest supported duration")
+    assert (fix.applicability, fix.message) == ("safe", 'Replace with "8", the nearest supported duration')
     assert [(e.content, BAD[e.start:e.end]) for e in fix.edits] == [('"8"', '"9"')]
 
 

@@ -11,7 +11,7 @@ from conftest import lines
 CALL = 'client.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 GOOD = "import openai\n" + CALL.replace('"10"', '"8"')
 SOR001_TAIL = ("SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-               "use 8 or 12 [profile openai: auto: no client is built in this file]")
+               "use \"8\" or \"12\" [profile openai: auto: no client is built in this file]")
 BAD = "import openai\n" + CALL
 
 

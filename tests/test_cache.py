@@ -16,9 +16,9 @@ BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt=
 OTHER = BAD.replace('seconds="10"', 'seconds="20"')
 TAG = "[profile openai: auto: client has no base_url]"
 SOR001_10 = (f"bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
-             f"and '12'); use 8 or 12 {TAG}")
+             f"and '12'); use \"8\" or \"12\" {TAG}")
 SOR001_20 = (f"bad.py:2:60: SOR001 [*] seconds=\"20\" is not supported by sora-2 (Supported values are: '4', '8', "
-             f"and '12'); use 12 {TAG}")
+             f"and '12'); use \"12\" {TAG}")
 PAST = time.time() - 3600
 
 

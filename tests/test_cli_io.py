@@ -12,7 +12,7 @@ BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt=
 FIXED = BAD.replace('seconds="10"', 'seconds="12"')
 TAG = "[profile openai: auto: client has no base_url]"
 SOR001 = (f"SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', "
-          f"and '12'); use 8 or 12 {TAG}")
+          f"and '12'); use \"8\" or \"12\" {TAG}")
 SOR004 = ('SOR004 size="720p" is not a valid size: write it as "WIDTHxHEIGHT" '
           f"(Supported values are: '1280x720' and '720x1280') {TAG}")
 PATCH = ('--- a/bad.py\n+++ b/bad.py\n@@ -1,2 +1,2 @@\n from openai import OpenAI\n'

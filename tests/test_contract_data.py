@@ -62,15 +62,15 @@ def test_adding_a_model_through_a_user_profile_needs_no_code_change(cli, tmp_pat
         # Its own durations and nearest values; no "upgrade" to an older model.
         "app.py:6:58: SOR001 [*] seconds=\"30\" is not supported by sora-3 (Supported values are: '4', '8', '12', "
         "'16', and '20'); "
-        f"use 20{TAG}",
+        f'use "20"{TAG}',
         # The upgrade path goes to the first model that accepts what the call asks for.
         "app.py:7:58: SOR001 [*] seconds=\"16\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-        f'use 12, or model="sora-3"{TAG}',
+        f'use "12", or model="sora-3"{TAG}',
         "app.py:8:55: SOR003 [*] size=\"1920x1080\" is not supported by sora-2 (Supported values are: '1280x720' and "
         "'720x1280'); "
         f'use "1280x720" (same orientation), or model="sora-3"{TAG}',
         "app.py:9:58: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-        f"use 8 or 12{TAG}",
+        f'use "8" or "12"{TAG}',
     ]
     fixed = cli("fix", "--unsafe-fixes", "app.py")
     assert fixed.stderr == ""
@@ -92,7 +92,7 @@ def test_a_new_model_reaches_the_runtime_api(tmp_path):
     assert suggest_model(30, future) == "sora-3"
     problems = validate_with(model="sora-2", seconds="16", profile="future", extra_profiles=settings.user_profiles)
     assert [(p.code, p.suggestion) for p in problems] == [("SOR001", "12")]
-    assert problems[0].message.endswith('use 12, or model="sora-3" [profile future: pinned]')
+    assert problems[0].message.endswith('use "12", or model="sora-3" [profile future: pinned]')
 
 
 def test_the_typo_check_reads_families_from_the_model_names():

@@ -27,13 +27,13 @@ class TestSecondsUnsupported:
     def test_openai_string_value_on_default_model(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(prompt="p", seconds="10")\n') == [
             "3:42 SOR001 seconds=\"10\" is not supported by sora-2 (the default model) "
-            f"(Supported values are: '4', '8', and '12'); use 8 or 12 {OPENAI_TAG}"
+            f"(Supported values are: '4', '8', and '12'); use \"8\" or \"12\" {OPENAI_TAG}"
         ]
 
     def test_openai_pro_has_the_same_durations(self):
         assert diags(OPENAI_HEAD + 'client.videos.create(model="sora-2-pro", prompt="p", seconds="15")\n') == [
             "3:62 SOR001 seconds=\"15\" is not supported by sora-2-pro (Supported values are: '4', '8', and '12'); "
-            f"use 12 {OPENAI_TAG}"
+            f"use \"12\" {OPENAI_TAG}"
         ]
 
     def test_value_through_a_name_shows_the_name_and_its_value(self):
@@ -61,7 +61,7 @@ class TestSecondsUnsupported:
         assert diags(OPENAI_HEAD + 'client.videos.extend(video="v", prompt="p", seconds="16")\n') == []
         assert diags(OPENAI_HEAD + 'client.videos.extend(video="v", prompt="p", seconds="30")\n') == [
             "3:53 SOR001 seconds=\"30\" is not an extension length videos.extend supports "
-            f"(Supported values are: '4', '8', '12', '16', and '20'); use 20 {OPENAI_TAG}"
+            f"(Supported values are: '4', '8', '12', '16', and '20'); use \"20\" {OPENAI_TAG}"
         ]
 
 
@@ -98,10 +98,11 @@ class TestSecondsType:
             '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi") [profile openai: pinned]'
         ]
 
-    def test_wrong_type_and_wrong_value_are_two_findings(self):
-        assert [d.split(" ")[1] for d in diags(APIYI_HEAD + 'client.videos.create(model="sora-2", prompt="p", '
-                                                            'seconds="10")\n')] == [
-            "SOR001", "SOR002"]
+    def test_wrong_type_and_wrong_value_are_one_finding(self):
+        # One value, one finding, one fix: SOR001's, whose advice and fix are in the contract's type.
+        assert diags(APIYI_HEAD + 'client.videos.create(model="sora-2", prompt="p", seconds="10")\n') == [
+            "3:58 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            f'use 8 or 12, or model="sora-2-pro" {APIYI_TAG}']
 
 
 class TestSize:
@@ -155,7 +156,7 @@ class TestAutoProfile:
 
     def _reason(self, head: str) -> str:
         found = diags(head + self.CALL)
-        return found[0].rsplit("[", 1)[1] if found else "clean"
+        return found[0].split(" [", 1)[1] if found else "clean"
 
     def test_apiyi_base_url_selects_apiyi(self):
         assert self._reason(APIYI_HEAD) == "clean"
@@ -173,7 +174,9 @@ class TestAutoProfile:
 
     def test_variable_base_url_uses_the_fallback(self):
         head = 'import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=os.environ["SORA_BASE"])\n'
-        assert self._reason(head) == "profile openai: auto: base_url is not a literal, using fallback-profile]"
+        assert self._reason(head) == ("profile openai assumed (auto: base_url is not a literal, using "
+                                      'fallback-profile): state the contract with profile = "NAME" in '
+                                      "[tool.sora-lint]]")
         assert diags(head + self.CALL, fallback_profile="apiyi") == []
 
     def test_base_url_through_a_name(self):
@@ -184,7 +187,8 @@ class TestAutoProfile:
         head = 'from openai import OpenAI\nclient = OpenAI(base_url="https://gw.example.com/v1")\n'
         assert (
             self._reason(head)
-            == "profile openai: auto: base_url host gw.example.com is unknown, using fallback-profile]"
+            == "profile openai assumed (auto: base_url host gw.example.com is unknown, using fallback-profile): "
+            'state the contract with profile = "NAME" in [tool.sora-lint]]'
         )
 
     def test_no_client_in_the_file(self):

@@ -68,6 +68,10 @@ def fake_openai(root: Path, models: str = MODELS, seconds: str = SECONDS, sizes:
 
 
 def test_without_an_openai_package(cli, tmp_path):
+    # Whatever is installed, `import openai` finds this module first (the process runs in tmp_path,
+    # which `python -m` puts first on the path) and fails as a missing package does.
+    (tmp_path / "openai.py").write_text('raise ModuleNotFoundError("No module named \'openai\'", name="openai")\n',
+                                        encoding="utf-8")
     proc = cli("doctor")
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == "openai SDK: not installed, so there is nothing to compare the catalog with\n" + LIFECYCLE

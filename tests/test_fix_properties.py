@@ -193,3 +193,30 @@ def test_fix_changes_only_the_values_it_fixes(source, profile, unsafe):
     assert outcome.error is None
     inserted = unsafe and has_model_argument(outcome.source) and not has_model_argument(source)
     assert skeleton(outcome.source, inserted) == skeleton(source, False), (source, outcome.source)
+
+
+@given(programs(), st.sampled_from(["auto", "openai", "apiyi"]), st.booleans(),
+       st.sampled_from(["2026-01-01", "2026-12-01"]))
+def test_found_is_fixed_plus_remaining_per_code(source, profile, unsafe, today):
+    """The counts add up (issue 20): per code, what a check finds is what the fix fixed plus what remains,
+    and what the fix loop says it found is what a check reports. Counted by the tally every output reads."""
+    import os
+
+    from sora_lint.engine.tally import Tally
+
+    saved = os.environ["SORA_LINT_TODAY"]
+    os.environ["SORA_LINT_TODAY"] = today  # after the shutdown, SOR006 is counted too
+    try:
+        settings = Settings(profile=profile)
+        outcome = apply_fixes(source, "gen.py", settings, unsafe_fixes=unsafe)
+        checked = lint_source(source, "gen.py", settings)
+    finally:
+        os.environ["SORA_LINT_TODAY"] = saved
+    assert outcome.error is None
+    found = outcome.found if outcome.found is not None else outcome.remaining
+    assert found == checked
+    tally = Tally()
+    tally.add_file("gen.py", outcome.remaining, outcome.found, outcome.fixed)
+    for code, counts in tally.codes.items():
+        assert counts.found == counts.fixed + counts.remaining, (code, counts, source)
+    assert tally.total("fixed") == outcome.applied

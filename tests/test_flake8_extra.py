@@ -13,7 +13,8 @@ else:  # pragma: no cover - exercised on Python < 3.11
 from conftest import ROOT
 
 APP = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="9")\n'
-MESSAGE = ("SOR001 seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+MESSAGE = ("SOR001 seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+           'use "8" or "12" '
            "[profile openai: auto: client has no base_url]")
 
 # None in sys.modules makes `import flake8` (and any flake8.* module) fail, as if it were not installed.

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 BAD_CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 SOR001 = ("SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-          "use 8 or 12 [profile openai: auto: no client is built in this file]")
+          "use \"8\" or \"12\" [profile openai: auto: no client is built in this file]")
 FAILED = "SOR000 sora-lint failed on this file ({}); please report this as a bug"
 
 WRAPPER = textwrap.dedent('''\

@@ -17,13 +17,17 @@ from sora_lint.engine import lint_source
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.
 APIYI_URL = "[profile apiyi: auto: request URL api.apiyi.com]"
 OPENAI_URL = "[profile openai: auto: request URL api.openai.com]"
-FALLBACK_DYNAMIC = "[profile openai: auto: request URL is not a literal, using fallback-profile]"
+# A server sora-lint cannot know: the contract is assumed, so the finding says how to state it (and no fix is safe).
+STATE_IT = ': state the contract with profile = "NAME" in [tool.sora-lint]]'
+FALLBACK_DYNAMIC = "[profile openai assumed (auto: request URL is not a literal, using fallback-profile)" + STATE_IT
 
 URL = '"https://api.apiyi.com/v1/videos"'
 BODY = '{"model": "sora-2", "prompt": "p", "seconds": 10}'
 NOT_SORA_2 = (
     ' is not supported by sora-2 (Supported values are: \'4\', \'8\', and \'12\'); use 8 or 12, or model="sora-2-pro"'
 )
+# A form field is text whatever the contract: the advice is written as its fix writes it, a string.
+NOT_SORA_2_FORM = NOT_SORA_2.replace("use 8 or 12", 'use "8" or "12"')
 TEN = "SOR001 seconds=10" + NOT_SORA_2
 TEN_DEFAULT = ("SOR001 seconds=10 is not supported by sora-2 (the default model) "
                "(Supported values are: '4', '8', and '12'); use 8 or 12")
@@ -32,12 +36,12 @@ INT_UNDER_OPENAI = ('seconds=8 is an int, but profile openai expects a string, a
                     '(the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")')
 TEXT_UNDER_APIYI = ('seconds="8" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API '
                     'expects a string; if this code calls it, set profile = "openai")')
-TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2
+TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2_FORM
 
 
 def profiles(source: str, **settings) -> list[str]:
     """The code and profile name of each diagnostic (for tests about which profile applies)."""
-    return [f"{d.code} {d.message.rsplit('[profile ', 1)[1].split(':')[0]}"
+    return [f"{d.code} {d.message.rsplit('[profile ', 1)[1].split(':')[0].split(' ')[0]}"
             for d in lint_source(textwrap.dedent(source), "t.py", Settings(**settings))]
 
 
@@ -194,7 +198,8 @@ def test_payload_forms(payload, message):
 def test_payload_through_names_is_fixed_where_it_is_written(source, expected):
     # A value in a body bound to a name is reported where it is written (issue 10), not at the call.
     source = 'import json, requests\nURL = "https://api.apiyi.com/v1/videos"\n' + source
-    reported_and_fixed(source, [f"{expected}{NOT_SORA_2} {APIYI_URL}"], "10", "12")
+    advice = NOT_SORA_2_FORM if '="10"' in expected else NOT_SORA_2  # a form field keeps its text
+    reported_and_fixed(source, [f"{expected}{advice} {APIYI_URL}"], "10", "12")
 
 
 NOT_SORA_BODIES = {
@@ -274,13 +279,15 @@ def test_a_form_field_fix_keeps_the_fields_own_type():
     ("", '"https://my-res.openai.azure.com/openai/v1/videos?api-version=preview"',
      "profile openai: auto: request URL my-res.openai.azure.com"),
     ("", '"https://gateway.example.com/v1/videos"',
-     "profile openai: auto: request URL host gateway.example.com is unknown, using fallback-profile"),
+     "profile openai assumed (auto: request URL host gateway.example.com is unknown, using fallback-profile)"
+     + STATE_IT[:-1]),
     ("import os\n", 'os.environ["SORA_BASE"] + "/videos"', FALLBACK_DYNAMIC[1:-1]),
     ("import os\nBASE = os.getenv('B')\n", 'f"{BASE}/videos"', FALLBACK_DYNAMIC[1:-1]),
 ])
 def test_the_url_host_steers_auto(prefix, url, reason):
     source = f'import requests\n{prefix}requests.post({url}, json={{"prompt": "p", "size": "1792x1024"}})\n'
-    assert [d.split(" ")[1] + " " + d.rsplit(" [", 1)[1] for d in diags(source)] == [f"SOR003 {reason}]"]
+    assert [d.split(" ")[1] + " " + d.split(" [profile ", 1)[1] for d in diags(source)] == [
+        f"SOR003 {reason.replace('profile ', '', 1)}]"]
 
 
 def test_a_relative_url_takes_the_host_of_the_sessions_base_url():
@@ -305,6 +312,9 @@ def test_fallback_and_pinned_profiles_apply_to_requests_too():
         'import requests\nrequests.post("https://gateway.example.com/v1/videos", json={"prompt": "p", "seconds": 8})\n'
     )
     assert profiles(source) == ["SOR002 openai"]
+    [guessed] = lint_source(source, "t.py", Settings())
+    assert guessed.message.endswith("unknown, using fallback-profile)" + STATE_IT)
+    assert [f.applicability for f in guessed.fixes] == ["unsafe"]
     assert profiles(source, fallback_profile="apiyi") == []
     assert profiles(source, profile="apiyi") == []
     assert profiles(source.replace("gateway.example.com", "api.apiyi.com"), profile="openai") == ["SOR002 openai"]
@@ -402,7 +412,7 @@ CHECK_RAW_HTTP = [
     f"use 15 or 25 {APIYI_URL}",
     f"25:100: SOR002 [*] {TEXT_UNDER_APIYI} {APIYI_URL}",
     "35:31: SOR001 [*] seconds=\"6\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-    f"use 4 or 8 {APIYI_URL}",
+    f'use "4" or "8" {APIYI_URL}',  # a form field: text, as its fix writes it
     "36:28: SOR003 [*] size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and "
     f"'720x1280'); use \"1280x720\" (same orientation) {APIYI_URL}",
     '43:67: SOR005 [*] model="Sora-2" is not a known Sora model; did you mean "sora-2"? (known: sora-2, sora-2-pro) '
@@ -430,9 +440,9 @@ CHECK_RAW_HTTP_OPENAI = [
     "17:98: SOR003 [*] size=\"1024x1792\" is not supported by sora-2 (the default model) (Supported values are: "
     f"'1280x720' and '720x1280'); use \"720x1280\" (same orientation) {OPENAI_URL}",
     "24:32: SOR001 [*] seconds=\"16\" is not supported by sora-2 (the default model) (Supported values are: '4', "
-    f"'8', and '12'); use 12 {OPENAI_URL}",
+    f"'8', and '12'); use \"12\" {OPENAI_URL}",
     "30:60: SOR001 [*] seconds=\"10\" (in json=body) is not supported by sora-2-pro (Supported values are: '4', '8', "
-    f"and '12'); use 8 or 12 {OPENAI_URL}",
+    f"and '12'); use \"8\" or \"12\" {OPENAI_URL}",
 ]
 FIX_RAW_HTTP_OPENAI = [
     ('"prompt": prompt, "seconds": 8})', '"prompt": prompt, "seconds": "8"})'),

@@ -32,9 +32,9 @@ JOBS = textwrap.dedent('''\
 TAG = " [profile openai: auto: client has no base_url]"
 EXPECTED = [
     "9:55: SOR001 seconds=DURATION (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-    "use 8 or 12 (not fixed automatically: DURATION is defined in another file (settings.py:2))" + TAG,
+    "use \"8\" or \"12\" (not fixed automatically: DURATION is defined in another file (settings.py:2))" + TAG,
     "10:42: SOR001 seconds=DEFAULT_SECONDS (= \"5\") is not supported by sora-2 (the default model) (Supported values "
-    "are: '4', '8', and '12'); use 4 or 8 (not fixed automatically: DEFAULT_SECONDS is defined in another file "
+    "are: '4', '8', and '12'); use \"4\" or \"8\" (not fixed automatically: DEFAULT_SECONDS is defined in another file "
     "(../sora_settings.py:1))" + TAG,
     "10:64: SOR003 size=config.HERO_SIZE (= \"1024x1792\") is not supported by sora-2 (the default model) (Supported "
     "values are: '1280x720' and '720x1280'); use \"720x1280\" (same orientation) (not fixed automatically: "

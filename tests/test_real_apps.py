@@ -260,17 +260,13 @@ class TestAnotherLibrarysVideosCreate:
         '''
         assert diags(source) == [
             "3:84 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 8 or 12 [profile openai: auto: no client is built in this file]",
+            "use \"8\" or \"12\" [profile openai: auto: no client is built in this file]",
         ]
 
 
-SHUT_DOWN = ("SOR006 the official Sora API was shut down on 2026-09-24: this request fails whatever its parameters "
-             "(openai SDK: \"The Sora API is scheduled to permanently shut down on September 24, 2026.\")")
-NO_BASE_URL_HINT = ("; the client has no base_url, so it talks to the openai SDK's default server unless "
-                    "OPENAI_BASE_URL "
-                    "points elsewhere: if it does, tell sora-lint with profile = \"NAME\" in [tool.sora-lint] (a "
-                    "shipped "
-                    "profile, or a user profile with hosts for your gateway)")
+# SOR006: one short line, at the client (the rest is in `sora-lint rule SOR006`).
+SHUT_DOWN = "SOR006 the official Sora API (api.openai.com) was shut down on 2026-09-24: every request to it fails"
+SHUT_DOWN_BY_DEFAULT = SHUT_DOWN.replace("(api.openai.com)", "(api.openai.com, the client's default)")
 OPENAI_NO_BASE_URL = " [profile openai: auto: client has no base_url]"
 
 
@@ -292,7 +288,7 @@ class TestProfilePerCall:
         def b(prompt):
             return official.videos.create(model="sora-2", prompt=prompt, seconds="8")
         '''
-        assert diags(source) == [f"7:12 {SHUT_DOWN} [profile openai: auto: base_url api.openai.com]"]
+        assert diags(source) == [f"3:12 {SHUT_DOWN}"]  # at the official client
         assert_untouched(source)
 
     def test_each_call_is_fixed_in_its_own_clients_type(self):
@@ -325,10 +321,10 @@ class TestProfilePerCall:
         gateway.videos.create(model="sora-2", prompt="p", seconds="8")
         '''
         assert diags(source) == [
-            f"5:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
-            f"6:1 {SHUT_DOWN}{NO_BASE_URL_HINT}{OPENAI_NO_BASE_URL}",
+            f"5:1 {SHUT_DOWN_BY_DEFAULT}",  # the module-level client, at its first call
+            f"6:1 {SHUT_DOWN_BY_DEFAULT}",  # the inline client, at its construction
             "6:67 SOR001 seconds=\"6\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 4 or 8" + OPENAI_NO_BASE_URL,
+            "use \"4\" or \"8\"" + OPENAI_NO_BASE_URL,
         ]
 
     def test_an_untraced_call_follows_the_files_first_server(self):
@@ -362,7 +358,7 @@ class TestProfilePerCall:
         litellm.video_generation(model="openai/sora-2", prompt="p", seconds=8, api_base="https://api.apiyi.com/v1")
         '''
         assert diags(source) == [
-            f"2:1 {SHUT_DOWN}{NO_BASE_URL_HINT} [profile openai: auto: litellm's openai/ provider has no api_base]",
+            f"2:1 {SHUT_DOWN_BY_DEFAULT}",
         ]
 
 
@@ -383,4 +379,4 @@ class TestPortkey:
         from portkey_ai import Portkey
         Portkey(base_url="https://api.openai.com/v1").videos.create(model="sora-2", prompt="p", seconds="8")
         '''
-        assert diags(source) == [f"2:1 {SHUT_DOWN} [profile openai: auto: base_url api.openai.com]"]
+        assert diags(source) == [f"2:1 {SHUT_DOWN}"]

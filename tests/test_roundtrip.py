@@ -37,7 +37,7 @@ CASES = {
         [f"roundtrip_except_tuple.py:12:69: SOR003 [*] size=\"1792x1024\" is not supported by sora-2 (Supported "
          f"values are: '1280x720' and '720x1280'); use \"1280x720\" (same orientation) {OPENAI_TAG}",
          f"roundtrip_except_tuple.py:12:90: SOR001 [*] seconds=\"10\" is not supported by sora-2 (Supported values "
-         f"are: '4', '8', and '12'); use 8 or 12 {OPENAI_TAG}"],
+         f"are: '4', '8', and '12'); use \"8\" or \"12\" {OPENAI_TAG}"],
         [('size="1792x1024"', 'size="1280x720"'), ('seconds="10"', 'seconds="12"')],
     ),
     "latin1_declared.py": (

@@ -63,7 +63,8 @@ client.videos.create(model="sora-2", prompt="p", size="720x1280")
 ```
 
 ## Fix safety
-Safe: the same width and height in canonical form. A value with no width and height (`"720p"`) has no fix.
+Safe: the same width and height in canonical form. A value with no width and height (`"720p"`) has no fix. \
+A malformed size the model does not support is SOR003's finding alone (one finding per value).
 
 ## Turning it off
 `ignore = ["SOR004"]` in `[tool.sora-lint]`, `--ignore SOR004` on the command line, or `# noqa: SOR004` at \

@@ -76,6 +76,9 @@ class ClientInfo:
     # default is Portkey's own gateway).
     sdk_default: bool = True
     named: str = "client"  # how the profile reason names it when it has no base_url ("client has no base_url")
+    # The server is a guess that any shape may state: a URL read from ``os.getenv(NAME, "default")`` is the
+    # default only when NAME is unset. Its contract is then assumed: findings say so, and no fix is safe.
+    assumed: bool = False
 
 
 @dataclass

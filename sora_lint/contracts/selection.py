@@ -30,6 +30,9 @@ class Choice:
     reason: str  # shown at the end of every message: "auto: client has no base_url"
     server: Server | None  # the server's catalog entry; None when it is not known statically
     server_inferred: bool = False  # the server is the SDK's default, because the client has no base_url
+    # The contract is a guess: the fallback-profile for a server sora-lint cannot know, or a client whose
+    # own server is a guess (ClientInfo.assumed). A pinned profile is never a guess: the user stated it.
+    assumed: bool = False
 
 
 def choose(clients: Sequence[Any], settings: Settings) -> Choice:
@@ -43,8 +46,14 @@ def choose(clients: Sequence[Any], settings: Settings) -> Choice:
     server, inferred = _server(client, pinned, ordered)
     if pinned is not None:
         return Choice(pinned, settings.profile_origin, server, inferred)
-    profile, reason = _auto_profile(client, profiles[settings.fallback_profile], ordered)
-    return Choice(profile, reason, server, inferred)
+    fallback = profiles[settings.fallback_profile]
+    profile, reason = _auto_profile(client, fallback, ordered)
+    # The fallback stands for a server sora-lint cannot know: whatever it is, it is a guess.
+    assumed = profile is fallback and reason.endswith(_FALLBACK) or bool(getattr(client, "assumed", False))
+    return Choice(profile, reason, server, inferred, assumed)
+
+
+_FALLBACK = "using fallback-profile"
 
 
 def _auto_profile(client: Any, fallback: Profile, ordered: list[Profile]) -> tuple[Profile, str]:
@@ -56,17 +65,17 @@ def _auto_profile(client: Any, fallback: Profile, ordered: list[Profile]) -> tup
         return _profile_of(fixed, ordered, fallback), f"auto: {fixed.name} client"
     if client.base_url is None and not client.sdk_default:
         # Portkey's default server is its own gateway: not a server whose contract sora-lint knows.
-        return fallback, f"auto: {client.class_name} client has no base_url (its own gateway), using fallback-profile"
+        return fallback, f"auto: {client.class_name} client has no base_url (its own gateway), {_FALLBACK}"
     if client.base_url is None:
         return default_profile, f"auto: {client.named} has no {client.steered_by}"
     if not isinstance(client.base_url, str):
-        return fallback, f"auto: {client.steered_by} is not a literal, using fallback-profile"
+        return fallback, f"auto: {client.steered_by} is not a literal, {_FALLBACK}"
     url = client.base_url
     chosen = profile_for_base_url(url, ordered)
     host = host_of(url) or url
     if chosen is not None:
         return chosen, f"auto: {client.steered_by} {host}"
-    return fallback, f"auto: {client.steered_by} host {host} is unknown, using fallback-profile"
+    return fallback, f"auto: {client.steered_by} host {host} is unknown, {_FALLBACK}"
 
 
 def _profile_of(server: Server, ordered: list[Profile], fallback: Profile) -> Profile:

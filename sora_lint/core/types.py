@@ -40,6 +40,15 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Group:
+    """What a finding reported once for several calls stands for (SOR006: once per client), as the
+    run's summary counts it: "12 calls go to a server that was shut down on 2026-09-24 (SOR006)"."""
+
+    summary: str  # what the calls share, after "N calls go": "to a server that was shut down on 2026-09-24"
+    calls: int
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     message: str
@@ -47,6 +56,7 @@ class Diagnostic:
     location: Location
     end_location: Location
     fixes: tuple[Fix, ...] = ()
+    group: Group | None = None
     # In a notebook: the cell (1-based, every cell counted) whose rows the locations count.
     cell: int | None = None
 

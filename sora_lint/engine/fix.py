@@ -1,8 +1,9 @@
 """The fix loop: apply non-overlapping fixes round after round until the file is stable."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..contracts.settings import Settings
@@ -19,25 +20,33 @@ MAX_FIX_ROUNDS = 10
 @dataclass
 class FixOutcome:
     source: str
-    applied: int
+    applied: int  # findings fixed, over every round (the sum of ``fixed``)
     remaining: list[Diagnostic]
     error: str | None = None  # a fix that would break the file: the file is left as it was
+    found: list[Diagnostic] | None = None  # what a check of the original source reports (None: ``remaining``)
+    fixed: Counter[str] = field(default_factory=Counter)  # findings fixed, per code
+
+
+def pick_fixes(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> tuple[list[Edit], Counter[str]]:
+    """:func:`pick_edits`, and the findings those edits fix, per code (a finding whose edits another one
+    already makes is fixed too; one that overlaps a chosen edit waits a round and is not counted yet)."""
+    chosen: list[Edit] = []
+    seen: set[tuple[int, int, str]] = set()
+    fixed: Counter[str] = Counter()
+    pairs = [(d, f) for d in diagnostics for f in (d.fix_for(unsafe_fixes),) if f is not None]
+    for d, fix in sorted(pairs, key=lambda pair: min(e.start for e in pair[1].edits)):
+        edits = [e for e in fix.edits if (e.start, e.end, e.content) not in seen]
+        if edits and any(e.start < c.end and c.start < e.end for e in edits for c in chosen):
+            continue
+        chosen.extend(edits)
+        seen.update((e.start, e.end, e.content) for e in edits)
+        fixed[d.code] += 1
+    return sorted(chosen, key=lambda e: e.start), fixed
 
 
 def pick_edits(diagnostics: Iterable[Diagnostic], unsafe_fixes: bool) -> list[Edit]:
     """Non-overlapping edits to apply this round, in source order (an overlapping one waits a round)."""
-    chosen: list[Edit] = []
-    seen: set[tuple[int, int, str]] = set()
-    fixes = [f for f in (d.fix_for(unsafe_fixes) for d in diagnostics) if f is not None]
-    for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
-        edits = [e for e in fix.edits if (e.start, e.end, e.content) not in seen]
-        if not edits:
-            continue
-        if any(e.start < c.end and c.start < e.end for e in edits for c in chosen):
-            continue
-        chosen.extend(edits)
-        seen.update((e.start, e.end, e.content) for e in edits)
-    return sorted(chosen, key=lambda e: e.start)
+    return pick_fixes(diagnostics, unsafe_fixes)[0]
 
 
 def apply_edits(source: str, edits: Sequence[Edit]) -> str:
@@ -59,17 +68,19 @@ def apply_fixes(source: str, filename: str = "<string>", settings: Settings | No
     """
     settings = settings or Settings()
     current = source
-    applied = 0
+    fixed: Counter[str] = Counter()
+    found: list[Diagnostic] | None = None
     parsed: Parsed | None = None
     cpython_required: bool | None = None  # the file runs on this Python: its fixed text must too
     for _round in range(MAX_FIX_ROUNDS):
         diagnostics, parsed, misplaced, _dependencies = lint(current, filename, settings, parsed=parsed, files=files)
+        found = diagnostics if found is None else found
         if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed
             return FixOutcome(source, 0, lint_source(source, filename, settings, files=files),
                               error=misplaced_note(misplaced))
-        edits = pick_edits(diagnostics, unsafe_fixes)
+        edits, round_fixed = pick_fixes(diagnostics, unsafe_fixes)
         if not edits or parsed is None:
-            return FixOutcome(current, applied, diagnostics)
+            return FixOutcome(current, sum(fixed.values()), diagnostics, found=found, fixed=fixed)
         if cpython_required is None:
             cpython_required = parsed.cpython_accepts
         candidate = apply_edits(current, edits)
@@ -80,5 +91,6 @@ def apply_fixes(source: str, filename: str = "<string>", settings: Settings | No
                               error=f"a fix would have produced code that does not parse ({exc.__class__.__name__}); "
                                     "the file was left unchanged - please report this as a bug")
         current = candidate
-        applied += len(edits)
-    return FixOutcome(current, applied, lint(current, filename, settings, parsed=parsed, files=files).diagnostics)
+        fixed += round_fixed
+    remaining = lint(current, filename, settings, parsed=parsed, files=files).diagnostics
+    return FixOutcome(current, sum(fixed.values()), remaining, found=found, fixed=fixed)

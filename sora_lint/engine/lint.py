@@ -4,18 +4,19 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..analysis.prefilter import might_contain_sora_call
 from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
 from ..contracts.settings import ConfigError, Settings
-from ..core.types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
+from ..core.types import NEWLINE, PARSE_ERROR, UNSAFE, Diagnostic, Fix, Group, Location
 from .noqa import exempts_file, is_suppressed, may_suppress
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
-    from ..analysis.facts import ClientInfo, ModuleFacts
+    from ..analysis.facts import ClientInfo, ModuleFacts, SoraCall
     from ..analysis.project import ProjectReader
     from ..rules.base import Context
     from .positions import Spans
@@ -32,7 +33,46 @@ def context_for(clients: Sequence[ClientInfo], settings: Settings, today: dateti
 
     choice = choose(clients, settings)
     return Context(choice.profile, choice.reason, server=choice.server,
-                   server_inferred=choice.server_inferred, today=today)
+                   server_inferred=choice.server_inferred, today=today, assumed=choice.assumed)
+
+
+def _client_key(client: ClientInfo) -> object:
+    """Which client a call goes through, for SOR006's once-per-client: an SDK client is its construction
+    (or the module-level client's record); a request, or litellm's provider, has none: its URL is the client."""
+    if client.steered_by == "base_url":
+        return id(client.node)
+    return (client.class_name, repr(client.base_url))
+
+
+class _Contexts:
+    """Each call's context: its own client's when known, else the file's; with the node SOR006 reports
+    at, the same for every call through one client (or one request URL)."""
+
+    def __init__(self, facts: ModuleFacts, settings: Settings) -> None:
+        self.settings = settings
+        self.file = select_context(facts, settings)  # chosen from the file's first client
+        if facts.clients:
+            self.file = replace(self.file, server_anchor=_func(facts.clients[0].node))
+        self.own: dict[int, Context] = {}
+        self.anchors: dict[object, Any] = {}
+
+    def of(self, call: SoraCall) -> Context:
+        client = call.client
+        if client is None:
+            if self.file.server_anchor is None:  # no client in the file: the first call through the file's server
+                self.file = replace(self.file, server_anchor=_func(call.node))
+            return self.file
+        ctx = self.own.get(id(client))
+        if ctx is None:
+            anchor = self.anchors.setdefault(_client_key(client), _func(client.node))
+            ctx = replace(context_for([client], self.settings, self.file.today), server_anchor=anchor)
+            self.own[id(client)] = ctx
+        return ctx
+
+
+def _func(node: Any) -> Any:
+    """Where a finding on a call is shown: its callee (``OpenAI``, ``client.videos.create``), one short span."""
+    return getattr(node, "func", node)
 
 
 def lifecycle_today() -> datetime.date:
@@ -69,20 +109,25 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return ModuleFindings([], Misplaced())
-    file_ctx = select_context(facts, settings)
-    # A call whose own client is known follows that client's server; the others follow the file's choice.
-    own_ctx: dict[int, Context] = {}
+    contexts = _Contexts(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    findings: list[Finding] = []
-    for call in calls:
-        ctx = file_ctx
-        if call.client is not None:
-            ctx = own_ctx.get(id(call.client)) or own_ctx.setdefault(
-                id(call.client), context_for([call.client], settings, file_ctx.today))
-        findings.extend(f for rule in rules for f in rule.check(call, ctx))
     # A call read in several variants (the branches of a conditional, the callers of a function)
-    # repeats the findings on what the variants share: each is reported once.
-    findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())
+    # repeats the findings on what the variants share: each is reported once. A grouped finding
+    # (SOR006, once per client) counts the distinct calls it stands for.
+    unique: dict[tuple[str, int, str], Finding] = {}
+    grouped: dict[tuple[str, int, str], set[int]] = {}
+    for call in calls:
+        ctx = contexts.of(call)
+        for rule in rules:
+            for f in rule.check(call, ctx):
+                if ctx.assumed:  # a guessed contract: no fix under it is right whatever the server is
+                    f.fixes = [replace(p, applicability=UNSAFE) for p in f.fixes]
+                key = (f.code, id(f.anchor), f.message)
+                unique.setdefault(key, f)
+                if f.group is not None:
+                    grouped.setdefault(key, set()).add(id(call.node))
+    findings = list(unique.values())
+    counts = {id(unique[key]): len(nodes) for key, nodes in grouped.items()}
     if not findings:
         return ModuleFindings([], Misplaced())
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
@@ -108,8 +153,9 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
             edits = builder.build(p.changes)
             if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
                 fixes.append(Fix(p.applicability, p.message, edits))
+        group = Group(f.group, counts[id(f)]) if f.group is not None else None
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
-                              Location(*index.position(end)), tuple(fixes)))
+                              Location(*index.position(end)), tuple(fixes), group))
     return ModuleFindings(out, Misplaced(withheld, unplaced))
 
 

@@ -157,36 +157,46 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def _lint(args: argparse.Namespace, mode: str, recorder: Recorder | None = None) -> int:
-    from ..contracts.settings import Settings
-    from ..run.files import discover
-    from ..run.runner import CHECK, DIFF, FIX, Job, run
-    from .lint_report import (
-        add_noqa_to_files,
-        cache_for,
-        lint_stdin,
-        note_run,
-        open_report,
-        show_fixes,
-        usage_problem,
-    )
-    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
+    from ..run.runner import CHECK, DIFF, FIX
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
-    problem = usage_problem(args)
+    problem = _unusable_options(args)
     if problem:
         print(f"sora-lint: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
-    if args.output_file:
-        try:  # before any fix is written: a report that cannot be written stops the run first
-            open(args.output_file, "a", encoding="utf-8").close()
-        except OSError as exc:
-            print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_ERROR
     resolver = _resolver(args)
     fixing = mode == "fix" or getattr(args, "fix", False)
     job_mode = DIFF if args.diff else FIX if fixing else CHECK
     if args.paths == ["-"]:
+        from .lint_report import lint_stdin
+
         return lint_stdin(args, job_mode, resolver)
+    return _lint_files(args, mode, job_mode, resolver, recorder)
+
+
+def _unusable_options(args: argparse.Namespace) -> str | None:
+    """Why the run cannot start: options that do not go together, or a report file that cannot be written
+    (checked before any fix is written, so a report that cannot be written stops the run first)."""
+    from .lint_report import usage_problem
+
+    problem = usage_problem(args)
+    if problem or not args.output_file:
+        return problem
+    try:
+        open(args.output_file, "a", encoding="utf-8").close()
+    except OSError as exc:
+        return f"{args.output_file}: cannot be written: {exc.strerror or exc}"
+    return None
+
+
+def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: SettingsResolver,
+                recorder: Recorder | None) -> int:
+    from ..contracts.settings import Settings
+    from ..engine.tally import Tally
+    from ..run.files import discover
+    from ..run.runner import DIFF, FIX, Job, run
+    from .lint_report import add_noqa_to_files, cache_for, note_run, report_results, write_diffs
+
     folders: list[str] | None = [] if recorder is not None else None
     files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
     for line in missing:
@@ -214,60 +224,17 @@ def _lint(args: argparse.Namespace, mode: str, recorder: Recorder | None = None)
     if getattr(args, "add_noqa", False):
         return add_noqa_to_files(diagnostics)
     if job_mode == DIFF:
-        sys.stdout.flush()
-        for r in sorted(results, key=lambda r: r.path):
-            if r.diff_data:  # bytes in the file's own encoding, so that `git apply` and `patch` accept it
-                sys.stdout.buffer.write(r.diff_data)
-        sys.stdout.buffer.flush()
-    report = open_report(args.output_file) if args.output_file else sys.stdout
-    try:
-        options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color))
-        human = args.output_format in HUMAN_FORMATS
-        if args.statistics:
-            out = statistics(diagnostics, options, args.output_format)
-        else:
-            out = FORMATS[args.output_format](diagnostics, options)
-        if out and (job_mode != DIFF or not human or args.output_file):
-            print(out, file=report)
-        stream = sys.stderr if job_mode == DIFF or not human else report
-        if args.show_fixes and job_mode != CHECK:
-            show_fixes(results, job_mode == DIFF, stream)
-        if human and not args.quiet and files:
-            if job_mode == CHECK:
-                if diagnostics or not missing:
-                    print(summary(diagnostics, args.unsafe_fixes), file=stream)
-            elif mode == "check":
-                fixed = sum(r.applied for r in results if r.changed)
-                print(_check_fix_summary(fixed, len(diagnostics), job_mode == DIFF), file=stream)
-            else:
-                changed = [r for r in results if r.changed]
-                fixes = sum(r.applied for r in changed)
-                verb = "would be applied" if job_mode == DIFF else "applied"
-                unchecked = sum(1 for r in results if r.unchecked)
-                left = sum(1 for d in diagnostics if d.code != "SOR000")
-                print(f"{fixes} fix{'es' if fixes != 1 else ''} {verb} in {len(changed)} "
-                      f"file{'s' if len(changed) != 1 else ''}, "
-                      f"{left} left that need a choice"
-                      + (f", {unchecked} file{'s' if unchecked != 1 else ''} could not be checked" if unchecked else "")
-                      + ".", file=stream)
-    finally:
-        if report is not sys.stdout:
-            report.close()
+        write_diffs(results)
+    tally = Tally()
+    for r in results:
+        tally.add_file(r.path, r.diagnostics, r.found, r.fixed)
+    report_results(args, mode, job_mode, diagnostics, tally, results, bool(files), bool(missing))
     if missing:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
     would_change = job_mode == DIFF and any(r.changed for r in results)
     return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
-
-
-def _check_fix_summary(fixed: int, remaining: int, dry_run: bool) -> str:
-    """ruff's line after `check --fix`: how many were fixed and how many are left."""
-    if not fixed and not remaining:
-        return "All checks passed!"
-    verb = "fixable" if dry_run else "fixed"
-    noun = "error" if fixed + remaining == 1 else "errors"
-    return f"Found {fixed + remaining} {noun} ({fixed} {verb}, {remaining} remaining)."
 
 
 def _show_settings(args: argparse.Namespace) -> int:

@@ -6,16 +6,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..core.types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
     from ..contracts.settings import Settings
+    from ..engine.tally import Tally
     from ..run.cache import Cache
     from ..run.resolve import SettingsResolver
     from ..run.runner import FileResult, Steps
     from ..run.warm import Recorder
+    from .output import SourceLines
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -67,20 +69,20 @@ def cache_for(args: argparse.Namespace, resolver: SettingsResolver) -> Cache | N
     return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
 
 
-def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> None:
-    """ruff's --show-fixes: the fixes applied, per file and code."""
+def show_fixes(tally: Tally, dry_run: bool, stream: TextIO) -> None:
+    """ruff's --show-fixes: the fixes applied, per file and code (the tally's, as every other count)."""
     from .docs import docs_by_code
 
     names = {code: doc.name for code, doc in docs_by_code().items()}
-    fixed = [r for r in sorted(results, key=lambda r: r.path) if r.changed and r.fixed]
+    fixed = {path: codes for path, codes in sorted(tally.fixed_by_file.items()) if sum(codes.values())}
     if not fixed:
         print("No errors would be fixed." if dry_run else "No errors fixed.", file=stream)
         return
-    total = sum(sum(r.fixed.values()) for r in fixed)
+    total = tally.total("fixed")
     print(f"{'Would fix' if dry_run else 'Fixed'} {total} error{'s' if total != 1 else ''}:", file=stream)
-    for r in fixed:
-        print(f"- {r.path}:", file=stream)
-        for code, n in sorted(r.fixed.items()):
+    for path, codes in fixed.items():
+        print(f"- {path}:", file=stream)
+        for code, n in sorted(codes.items()):
             print(f"    {n} \u00d7 {code} ({names.get(code, '')})", file=stream)
 
 
@@ -121,91 +123,90 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
     from ..run.files import excluded
     from ..run.runner import CHECK, DIFF, Undecodable, steps_for
+    from .output import SourceLines
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     settings = resolver.for_path(args.stdin_filename) if args.stdin_filename else resolver.for_folder(resolver.cwd)
-    passes_through = job_mode not in (CHECK, DIFF)  # a formatter chain must get its input back
     if args.stdin_filename and args.force_exclude and excluded(args.stdin_filename, settings):
-        if passes_through:
-            sys.stdout.buffer.write(data)
+        _give_back(job_mode, data)
         return EXIT_CLEAN
     steps = steps_for(name)  # --stdin-filename x.ipynb: a notebook's JSON, checked and fixed by its cells
     try:
         text, encoding = steps.decode(data)
     except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
-        if passes_through:
-            sys.stdout.buffer.write(data)
+        _give_back(job_mode, data)
         return EXIT_ERROR
-    linted = _lint_text(args, job_mode, name, settings, steps, (text, encoding, data))
-    if linted.error:
-        print(f"sora-lint: error: {name}: {linted.error}", file=sys.stderr)
-    if not _report_stdin(args, job_mode, name, linted):
-        return EXIT_ERROR
-    if args.exit_zero:
-        return EXIT_CLEAN
-    found = linted.diagnostics or linted.error or (job_mode == DIFF and linted.changed)
-    return EXIT_FINDINGS if found else EXIT_CLEAN
-
-
-class _Linted(NamedTuple):
-    diagnostics: list[Diagnostic]
-    reported: str  # the text the diagnostics' positions are in
-    error: str | None = None
-    changed: bool = False
-
-
-def _lint_text(args: argparse.Namespace, job_mode: str, name: str, settings: Settings, steps: Steps,
-               read: tuple[str, str, bytes]) -> _Linted:
-    """Check or fix the decoded stdin (its text, encoding and bytes); a fix writes its result (the source,
-    or a diff) to stdout."""
-    from ..run.project_files import shared_project_files
-    from ..run.runner import CHECK, DIFF, unified_diff
-
-    text, encoding, data = read
-
-    body = text[1:] if text.startswith("\ufeff") else text
-    files = shared_project_files()  # stdin named as a file of a project may import its constants
-    if job_mode == CHECK:
-        return _Linted(steps.lint_source(body, name, settings, files=files), body)
-    outcome = steps.apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes, files=files)
-    changed = outcome.source != body
-    if job_mode == DIFF:
-        sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
-    else:
-        bom = text[:len(text) - len(body)]
-        sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
-        sys.stdout.flush()
-    # What is left is found in the fixed text: its snippets come from there.
-    return _Linted(outcome.remaining, outcome.source, outcome.error, changed)
-
-
-def _report_stdin(args: argparse.Namespace, job_mode: str, name: str, linted: _Linted) -> bool:
-    """Print the findings where the report goes (stdout for check, else stderr or --output-file);
-    False when the report file cannot be written."""
-    from ..run.runner import CHECK
-    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
-
+    diagnostics, tally, reported, error, changed = _lint_text(args, job_mode, text, data, encoding, settings, steps)
+    if error:
+        print(f"sora-lint: error: {name}: {error}", file=sys.stderr)
     try:
         report = sys.stdout if job_mode == CHECK and not args.output_file else (
             open_report(args.output_file) if args.output_file else sys.stderr)
     except OSError as exc:
         print(f"sora-lint: error: {args.output_file}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
-        return False
+        return EXIT_ERROR
     try:
-        options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
-                                sources=SourceLines({name: linted.reported}))
-        out = statistics(linted.diagnostics, options, args.output_format) if args.statistics else \
-            FORMATS[args.output_format](linted.diagnostics, options)
-        if out:
-            print(out, file=report)
-        if args.output_format in HUMAN_FORMATS and not args.quiet and job_mode == CHECK:
-            print(summary(linted.diagnostics, args.unsafe_fixes), file=report)
+        _print_stdin_report(args, job_mode, report, diagnostics, tally, SourceLines({name: reported}))
     finally:
         if report not in (sys.stdout, sys.stderr):
             report.close()
-    return True
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if (diagnostics or error or (job_mode == DIFF and changed)) else EXIT_CLEAN
+
+
+def _give_back(job_mode: str, data: bytes) -> None:
+    """A fix of stdin that does not run writes its input back unchanged: a formatter chain must get it back."""
+    from ..run.runner import CHECK, DIFF
+
+    if job_mode not in (CHECK, DIFF):
+        sys.stdout.buffer.write(data)
+
+
+def _lint_text(args: argparse.Namespace, job_mode: str, text: str, data: bytes, encoding: str,
+               settings: Settings, steps: Steps) -> tuple[list[Diagnostic], Tally, str, str | None, bool]:
+    """Check or fix stdin's text (writing the fixed source or its diff to stdout): the diagnostics, their
+    tally, the text their positions are in, an error, and whether the fix changed the text."""
+    from ..engine.tally import Tally
+    from ..run.project_files import shared_project_files
+    from ..run.runner import CHECK, DIFF, unified_diff
+
+    name = args.stdin_filename or "-"
+    body = text[1:] if text.startswith("\ufeff") else text
+    bom = text[:len(text) - len(body)]
+    tally = Tally()
+    files = shared_project_files()  # stdin named as a file of a project may import its constants
+    if job_mode == CHECK:
+        diagnostics = steps.lint_source(body, name, settings, files=files)
+        tally.add_file(name, diagnostics)
+        return diagnostics, tally, body, None, False
+    outcome = steps.apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes, files=files)
+    changed = outcome.source != body
+    tally.add_file(name, outcome.remaining, outcome.found, outcome.fixed)
+    if job_mode == DIFF:
+        sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
+    else:
+        sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
+        sys.stdout.flush()
+    # What is left is found in the fixed text: its snippets come from there.
+    return outcome.remaining, tally, outcome.source, outcome.error, changed
+
+
+def _print_stdin_report(args: argparse.Namespace, job_mode: str, report: TextIO, diagnostics: list[Diagnostic],
+                        tally: Tally, sources: SourceLines) -> None:
+    from ..run.runner import CHECK
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
+
+    options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color),
+                            sources=sources, tally=tally)
+    out = statistics(tally, options, args.output_format) if args.statistics else \
+        FORMATS[args.output_format](diagnostics, options)
+    if out:
+        print(out, file=report)
+    if args.output_format in HUMAN_FORMATS and not args.quiet and job_mode == CHECK:
+        print(summary(tally, args.unsafe_fixes), file=report)
 
 
 def recordable(args: argparse.Namespace, mode: str) -> bool:
@@ -220,3 +221,60 @@ def note_run(recorder: Recorder, args: argparse.Namespace, folders: list[str], f
     if dependencies is not None:
         recorder.folders = folders
         recorder.note_run(args.paths, files, dependencies, args.config, cache.file)
+
+
+def write_diffs(results: Sequence[FileResult]) -> None:
+    sys.stdout.flush()
+    for r in sorted(results, key=lambda r: r.path):
+        if r.diff_data:  # bytes in the file's own encoding, so that `git apply` and `patch` accept it
+            sys.stdout.buffer.write(r.diff_data)
+    sys.stdout.buffer.flush()
+
+
+def report_results(args: argparse.Namespace, mode: str, job_mode: str, diagnostics: Sequence[Diagnostic], tally: Tally,
+            results: Sequence[FileResult], any_files: bool, any_missing: bool) -> None:
+    """The findings in the chosen format, then (for a person) --show-fixes and the summary, all counted
+    from ``tally``."""
+    from ..run.runner import CHECK, DIFF
+    from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, use_color
+
+    report = open_report(args.output_file) if args.output_file else sys.stdout
+    try:
+        options = OutputOptions(unsafe_fixes=args.unsafe_fixes, color=use_color(report, args.color), tally=tally)
+        human = args.output_format in HUMAN_FORMATS
+        if args.statistics:
+            out = statistics(tally, options, args.output_format)
+        else:
+            out = FORMATS[args.output_format](diagnostics, options)
+        if out and (job_mode != DIFF or not human or args.output_file):
+            print(out, file=report)
+        stream = sys.stderr if job_mode == DIFF or not human else report
+        if args.show_fixes and job_mode != CHECK:
+            show_fixes(tally, job_mode == DIFF, stream)
+        if human and not args.quiet and any_files:
+            line = _summary_line(mode, job_mode, tally, results, args.unsafe_fixes, any_missing)
+            if line is not None:
+                print(line, file=stream)
+    finally:
+        if report is not sys.stdout:
+            report.close()
+
+
+def _summary_line(mode: str, job_mode: str, tally: Tally, results: Sequence[FileResult], unsafe_fixes: bool,
+                  any_missing: bool) -> str | None:
+    from ..run.runner import CHECK, DIFF
+    from .output import fix_summary, summary
+
+    if job_mode == CHECK:
+        return summary(tally, unsafe_fixes) if tally.total("remaining") or not any_missing else None
+    if mode == "check":
+        return fix_summary(tally, job_mode == DIFF)
+    fixed = tally.total("fixed")
+    changed = sum(1 for r in results if r.changed)
+    verb = "would be applied" if job_mode == DIFF else "applied"
+    unchecked = sum(1 for r in results if r.unchecked)
+    return "\n".join([
+        f"{fixed} fix{'es' if fixed != 1 else ''} {verb} in {changed} file{'s' if changed != 1 else ''}, "
+        f"{tally.left_to_choose} left that need a choice"
+        + (f", {unchecked} file{'s' if unchecked != 1 else ''} could not be checked" if unchecked else "") + ".",
+        *tally.group_lines()])

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from ..core.types import Diagnostic, Edit, Fix, Location
+from ..engine.tally import Tally, tally_of
 from ..run.sources import SourceLines
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
 
@@ -30,6 +30,7 @@ class OutputOptions:
     color: bool = False
     cwd: str = field(default_factory=os.getcwd)
     sources: SourceLines = field(default_factory=SourceLines)
+    tally: Tally | None = None  # the run's counts (SARIF's run properties); None: counted from the diagnostics
 
 
 def use_color(stream: TextIO, mode: str = "auto") -> bool:
@@ -285,6 +286,8 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {SARIF_SRCROOT: {"uri": Path(opts.cwd).as_uri().rstrip("/") + "/"}},
             "results": results,
+            # The run's counts per code, from the same tally as the text summary.
+            "properties": {"counts": (opts.tally or tally_of(diagnostics)).as_json()},
         }],
     }
     return json.dumps(log, indent=2)
@@ -304,13 +307,11 @@ HUMAN_FORMATS = ("text", "concise")
 
 # --- --statistics and the summary ----------------------------------------------------------
 
-def statistics(diagnostics: Sequence[Diagnostic], opts: OutputOptions, fmt: str = "text") -> str:
-    """Counts per code, most frequent first: a table, or JSON for the json formats."""
-    counts = Counter(d.code for d in diagnostics)
-    fixable = {d.code for d in diagnostics if d.fix_for(opts.unsafe_fixes)}
+def statistics(tally: Tally, opts: OutputOptions, fmt: str = "text") -> str:
+    """Counts per code of what remains, most frequent first: a table, or JSON for the json formats."""
     names = {code: doc.name for code, doc in docs_by_code().items()}
-    rows = [{"code": code, "name": names.get(code, ""), "count": n, "fixable": code in fixable}
-            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    rows = [{"code": code, "name": names.get(code, ""), "count": c.remaining,
+             "fixable": bool(c.fixable(opts.unsafe_fixes))} for code, c in tally.by_count()]
     if fmt == "json":
         return json.dumps(rows, indent=2)
     if fmt == "json-lines":
@@ -322,15 +323,31 @@ def statistics(diagnostics: Sequence[Diagnostic], opts: OutputOptions, fmt: str 
                      for r in rows)
 
 
-def summary(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool) -> str:
-    if not diagnostics:
+def _errors(n: int) -> str:
+    return f"{n} error{'s' if n != 1 else ''}"
+
+
+def summary(tally: Tally, unsafe_fixes: bool) -> str:
+    """The line after ``check``: how many were found, how many a fix would fix, the calls grouped findings
+    stand for (SOR006 said once per client)."""
+    found = tally.total("remaining")
+    if not found:
         return "All checks passed!"
-    fixable = sum(1 for d in diagnostics if d.fix_for(unsafe_fixes))
-    hidden = sum(1 for d in diagnostics if not d.fix_for(unsafe_fixes) and d.fix_for(True))
-    noun = "error" if len(diagnostics) == 1 else "errors"
-    text = f"Found {len(diagnostics)} {noun}."
+    lines = [f"Found {_errors(found)}."]
+    fixable = tally.fixable(unsafe_fixes)
+    hidden = 0 if unsafe_fixes else tally.total("unsafe")
     if fixable:
-        text += f"\n[*] {fixable} fixable with `sora-lint fix`."
+        lines.append(f"[*] {fixable} fixable with `sora-lint fix`.")
     if hidden:
-        text += f"\n{hidden} more fixable with `sora-lint fix --unsafe-fixes`."
-    return text
+        lines.append(f"{hidden} more fixable with `sora-lint fix --unsafe-fixes`.")
+    return "\n".join(lines + tally.group_lines())
+
+
+def fix_summary(tally: Tally, dry_run: bool) -> str:
+    """ruff's line after ``check --fix``: found, fixed and remaining, which add up."""
+    fixed, remaining = tally.total("fixed"), tally.total("remaining")
+    if not fixed and not remaining:
+        return "All checks passed!"
+    verb = "fixable" if dry_run else "fixed"
+    return "\n".join([f"Found {_errors(fixed + remaining)} ({fixed} {verb}, {remaining} remaining).",
+                      *tally.group_lines()])

@@ -74,6 +74,8 @@ __all__ = [
     "shown_value",
     "supported_list",
     "model_spec",
+    "model_assumed",
+    "applicability",
     "seconds_value",
     "seconds_type_is_wrong",
     "supported_seconds",
@@ -138,6 +140,9 @@ class Finding:
     message: str
     anchor: cst.CSTNode
     fixes: list[FixProposal] = field(default_factory=list)
+    # Set for a finding said once for every call it stands for (the engine counts the calls):
+    # what they share, as the run's summary says it after "N calls go".
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,9 +154,18 @@ class Context:
     server: Server | None = None  # None when the file does not say which server it talks to
     server_inferred: bool = False  # the SDK's default server, because the client has no base_url
     today: datetime.date | None = None  # None: lifecycle dates are not checked
+    # The contract is a guess (a fallback for a base_url that is not a literal, an unknown host, a getenv
+    # default): no fix under it is safe, and every message says how to state the contract instead.
+    assumed: bool = False
+    # Where SOR006 reports the server once: the construction of the client these calls go through
+    # (or the first call through it when it is not built in the file); None: at each call.
+    server_anchor: cst.CSTNode | None = None
 
     @property
     def tag(self) -> str:
+        if self.assumed:
+            return (f" [profile {self.profile.name} assumed ({self.reason}): "
+                    f'state the contract with profile = "NAME" in [tool.sora-lint]]')
         return f" [profile {self.profile.name}: {self.reason}]"
 
 
@@ -269,13 +283,33 @@ def supported_list(values: Sequence[object]) -> str:
 
 
 def model_spec(call: SoraCall, ctx: Context) -> tuple[ModelSpec | None, str]:
-    """The spec of the call's model and how to name it; no spec when unknown."""
+    """The spec of the call's model and how to name it; no spec when unknown.
+
+    A mistyped model with exactly one close match (the one SOR005's fix writes) is checked as that
+    model, so its other values are reported on the first run, not after the fix: see :func:`model_assumed`.
+    """
     name = call.model_name(ctx.profile.default_model_name)
     if not isinstance(name, str):
         return None, ""
     spec = ctx.profile.model(name)
+    if spec is None:
+        candidates = model_candidates(name, ctx.profile)
+        if len(candidates) == 1:
+            return ctx.profile.model(candidates[0]), f'{candidates[0]} (taken for model="{name}")'
+        return None, ""
     label = name if "model" in call.args else f"{name} (the default model)"
     return spec, label
+
+
+def model_assumed(call: SoraCall, ctx: Context) -> bool:
+    """Whether the call's model is a guess (a typo's only close match): a fix that depends on it is unsafe."""
+    name = call.model_name(ctx.profile.default_model_name)
+    return isinstance(name, str) and ctx.profile.model(name) is None
+
+
+def applicability(call: SoraCall, ctx: Context) -> str:
+    """SAFE, unless the contract or the model is assumed: a safe fix is right whatever the unknowns are."""
+    return UNSAFE if ctx.assumed or model_assumed(call, ctx) else SAFE
 
 
 def seconds_value(value: int, profile: Profile, arg: Resolved | None = None) -> int | str:
@@ -351,23 +385,33 @@ def as_number(value: object) -> float | None:
 
 def upgrade_for(call: SoraCall, ctx: Context) -> str | None:
     """The first model of the call's upgrade path that accepts every duration and size it asks for."""
-    if call.is_extend:
-        return None
+    if call.is_extend or model_assumed(call, ctx):
+        return None  # the model is a typo: SOR005 proposes the name, no other model is proposed over it
     spec, _label = model_spec(call, ctx)
     if spec is None:
         return None
     return next((up.name for up in upgrades_of(spec, ctx.profile) if valid_under(call, up, ctx.profile)), None)
 
 
-def switch_model(call: SoraCall, ctx: Context, target: str | None) -> FixProposal | None:
-    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`)."""
+def switch_model(call: SoraCall, ctx: Context, target: str | None,
+                 value: tuple[Resolved, Value] | None = None) -> FixProposal | None:
+    """The unsafe fix that moves the call to ``target`` (from :func:`upgrade_for`); with ``value``, it also
+    writes the reported value as the contract wants it (``"10"`` -> ``10``), so that one fix leaves a valid
+    call, not a second finding on the same value in the next round."""
     if target is None:
         return None
     message = f'Use model="{target}" (changes price and output)'
+    also: tuple[Change, ...] = ()
+    if value is not None:
+        arg, written = value
+        if arg.literal is None or fix_blocker(arg) is not None:
+            return None
+        also = (ReplaceValue(arg.literal, written),)
     model = call.args.get("model")
     if model is not None:
-        return rewrite(model, target, UNSAFE, message)
+        switched = rewrite(model, target, UNSAFE, message)
+        return FixProposal(UNSAFE, message, switched.changes + also) if switched is not None else None
     if call.has_star_args or call.is_http:  # a request body has no keyword to add the model to
         return None
-    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target),))
+    return FixProposal(UNSAFE, message, (AddKeyword(call.node, "model", target), *also))
 

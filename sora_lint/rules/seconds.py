@@ -12,6 +12,7 @@ from .base import (
     Rule,
     SoraCall,
     Valid,
+    applicability,
     as_number,
     contract_for_seconds_type,
     fix_blocked_note,
@@ -42,7 +43,11 @@ class SecondsUnsupported(Rule):
         "Safe: the value moves to the nearest supported duration, rounding up on a tie; "
         "the original request can never succeed, so there is no working behaviour to preserve. "
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro` where the duration is valid there, "
-        "which changes price and output."
+        "which changes price and output. The nearest duration is unsafe too where the model is a guess (a typo's "
+        "only close match, which SOR005 fixes) or the contract is assumed. "
+        "A value both unsupported and of the wrong type (`seconds=10` under `openai`) is one finding, SOR001's, "
+        "not SOR002's as well: the duration is the problem the API rejects, and this fix writes the nearest "
+        "supported duration in the contract's type, so one fix leaves a valid value."
     )
     reports = ("a duration the model does not support (`seconds=10` on `sora-2`), "
                "or an extension length `videos.extend` does not take")
@@ -61,14 +66,18 @@ class SecondsUnsupported(Rule):
     INVALID = (
         Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
                 'seconds="9")\n',
-                "seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+                "seconds=\"9\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+                'use "8" or "12" '
+
                 "[profile openai: pinned]", (3, 58), (3, 61),
                 fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
                       'seconds="8")\n'),
         # A tie (10 is as far from 8 as from 12) rounds up: the user asked for at least that long.
         Invalid('from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
                 'seconds="10")\n',
-                "seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 or 12 "
+                "seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+                'use "8" or "12" '
+
                 "[profile openai: pinned]", (3, 58), (3, 62),
                 fixed='from openai import OpenAI\nclient = OpenAI()\nclient.videos.create(model="sora-2", prompt="p", '
                       'seconds="12")\n'),
@@ -80,6 +89,16 @@ class SecondsUnsupported(Rule):
                 "seconds=30 is not supported by sora-2-pro (Supported values are: '10', '15', and '25'); use 25 "
                 "[profile apiyi: pinned]", (1, 62), (1, 64),
                 fixed='client.videos.create(model="sora-2-pro", prompt="p", seconds=25)\n', profile="apiyi"),
+        # The wrong type too: one finding, whose advice and fix are in the contract's type.
+        Invalid('client.videos.create(model="sora-2", prompt="p", seconds=5)\n',
+                "seconds=5 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use \"4\" or \"8\" "
+                "[profile openai: pinned]", (1, 58), (1, 59),
+                fixed='client.videos.create(model="sora-2", prompt="p", seconds="4")\n'),
+        # A mistyped model is checked as its only close match (the one SOR005 writes), on the first run;
+        # the fix depends on that guess, so it is unsafe.
+        Invalid('client.videos.create(**{"model": "sora2", "prompt": "p", "seconds": "16"})\n',
+                'seconds="16" is not supported by sora-2 (taken for model="sora2") (Supported values '
+                "are: '4', '8', and '12'); use \"12\" [profile openai: pinned]", (1, 69), (1, 73)),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -97,20 +116,22 @@ class SecondsUnsupported(Rule):
             return
         supported, what = found
         best = nearest_seconds(number, supported)
-        # When the type is wrong too (SOR002), the advice is written in the contract's type,
-        # so that following this message alone gives a valid value.
-        typed = seconds_type_is_wrong(arg, ctx.profile)
-        advice = " or ".join(shown_value(seconds_value(n, ctx.profile, arg)) if typed else str(n)
-                             for n in neighbours(number, supported))
+        # The advice is written as the fix writes it, in the contract's type: following the message alone
+        # gives a valid value, whatever type the value had (a wrong type is said here, not by SOR002 too).
+        advice = " or ".join(shown_value(seconds_value(n, ctx.profile, arg)) for n in neighbours(number, supported))
         target = upgrade_for(call, ctx)
-        pro = switch_model(call, ctx, target)
+        # Valid on the other model, but of the wrong type: the switch writes it in the contract's type too.
+        retyped = (arg, seconds_value(int(number), ctx.profile, arg)) if seconds_type_is_wrong(arg, ctx.profile) \
+            and number == int(number) else None
+        pro = switch_model(call, ctx, target, retyped)
         alternative = f', or model="{target}"' if pro else ""
         message = (
             f"{shown(arg)} is not {what} (Supported values are: {supported_list(supported)}); "
             f"use {advice}{alternative}{fix_blocked_note(arg)}{ctx.tag}"
         )
-        nearest = rewrite(arg, seconds_value(best, ctx.profile, arg), SAFE,
-                          f"Replace with {best}, the nearest supported duration")
+        replacement = seconds_value(best, ctx.profile, arg)
+        nearest = rewrite(arg, replacement, applicability(call, ctx),
+                          f"Replace with {shown_value(replacement)}, the nearest supported duration")
         yield self.finding(message, arg.anchor, nearest, pro)
 
 
@@ -123,14 +144,15 @@ class SecondsType(Rule):
         "The wrong type is a type-checker error with the SDK, or a rejected request on the gateway."
     )
     fix_safety = (
-        "Safe: the same number in the type the contract expects; a duration the call does not support "
-        "(SOR001 too) becomes the nearest supported one, so this fix alone leaves a valid value."
+        "Safe: the same number in the type the contract expects. A duration the call does not support is "
+        "SOR001's finding alone (its fix writes the contract's type too): one value, one finding, one fix."
     )
     reports = '`seconds` of the wrong type for the contract (`"8"` under `apiyi`, `8` under `openai`, `8.0` anywhere)'
     fix_summary = "safe: same number, right type"
     VALID = (
         Valid('client.videos.create(model="sora-2", prompt="p", seconds="8")\n'),
         Valid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n', "apiyi"),
+        Valid('client.videos.create(model="sora-2", prompt="p", seconds=5)\n'),  # SOR001's finding alone
     )
     INVALID = (
         Invalid('client.videos.create(model="sora-2", prompt="p", seconds=8)\n',
@@ -149,12 +171,6 @@ class SecondsType(Rule):
                 "[profile apiyi: pinned]",
                 (1, 58), (1, 61), fixed='client.videos.create(model="sora-2", prompt="p", '
                                         'seconds=8)\n', profile="apiyi"),
-        # A wrong type on an unsupported duration: the fix alone leaves a valid value.
-        Invalid('client.videos.create(model="sora-2", prompt="p", seconds=5)\n',
-                'seconds=5 is an int, but profile openai expects a string, as the openai SDK types it: use "4", the '
-                'nearest supported duration (the APIYI gateway expects an int; if this code calls it, set profile = '
-                '"apiyi") [profile openai: pinned]',
-                (1, 58), (1, 59), fixed='client.videos.create(model="sora-2", prompt="p", seconds="4")\n'),
     )
 
     def check(self, call: SoraCall, ctx: Context) -> Iterable[Finding]:
@@ -170,13 +186,11 @@ class SecondsType(Rule):
             return
         if not wants_int and isinstance(arg.value, str) and arg.value == str(whole):
             return
-        # A duration the call does not support (SOR001 too) moves to the nearest supported one, so
-        # that applying this fix alone never leaves an invalid value.
         found = supported_seconds(call, ctx)
-        duration = nearest_seconds(whole, found[0]) if found is not None and whole not in found[0] else whole
-        nearest = ", the nearest supported duration" if duration != whole else ""
-        replacement = seconds_value(duration, ctx.profile)
-        use = f"use {shown_value(replacement)}{nearest}"
+        if found is not None and whole not in found[0]:
+            return  # one finding per value: SOR001 reports it, and its fix writes the contract's type too
+        replacement = seconds_value(whole, ctx.profile)
+        use = f"use {shown_value(replacement)}"
         if wants_int:
             kind = "a string" if isinstance(arg.value, str) else "a float"
             other = (_other_contract(SOR_TYPE_STR, "a string")

@@ -10,6 +10,7 @@ from .base import (
     Rule,
     SoraCall,
     Valid,
+    applicability,
     canonical_size,
     fix_blocked_note,
     is_canonical_size,
@@ -37,7 +38,9 @@ class SizeUnsupported(Rule):
         "Safe: the model's supported size of the same orientation (landscape or portrait), "
         "the nearest in area where it has several. "
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
-        "but changes price and output."
+        "but changes price and output. A size both malformed and unsupported (`\"1792 x 1024\"` on `sora-2`) is "
+        "one finding, SOR003's, not SOR004's as well: the model cannot render it however it is written, and both "
+        "fixes write a canonical size, so one fix leaves a valid value."
     )
     reports = "a size the model cannot render (`1792x1024` on `sora-2`)"
     fix_summary = ("safe: the model's size of the same orientation, the nearest in area; "
@@ -65,17 +68,19 @@ class SizeUnsupported(Rule):
         arg = call.args.get("size")
         if arg is None or not isinstance(arg.value, str) or call.is_extend:
             return
-        size = arg.value
-        if not is_canonical_size(size):
-            return  # SOR004 first; the canonical form is checked on the next round
+        size = canonical_size(arg.value)
+        if size is None:
+            return  # no width and height: SOR004 says how to write it
         spec, label = model_spec(call, ctx)
         if spec is None or size in spec.sizes:
             return
+        # Malformed too ("1792 x 1024"): one finding, this one; its fixes write a canonical size.
+        canonical = None if is_canonical_size(arg.value) else (arg, size)
         same = same_orientation_size(size, spec.sizes)
         # Where the model has several sizes of that orientation, say how this one was chosen.
         chosen = NEAREST if any(s != same and same_orientation_size(size, [s]) for s in spec.sizes) else SAME
         target = upgrade_for(call, ctx)
-        pro = switch_model(call, ctx, target)
+        pro = switch_model(call, ctx, target, canonical)
         advice = []
         if same:
             advice.append(f'"{same}" ({chosen})')
@@ -85,7 +90,7 @@ class SizeUnsupported(Rule):
         message = (f"{shown(arg)} is not supported by {label} "
                    f"(Supported values are: {supported_list(spec.sizes)}){use}{fix_blocked_note(arg)}{ctx.tag}")
         how = f" ({NEAREST})" if chosen == NEAREST else ""
-        safe = rewrite(arg, same, SAFE, f'Replace with "{same}"{how}') if same else None
+        safe = rewrite(arg, same, applicability(call, ctx), f'Replace with "{same}"{how}') if same else None
         yield self.finding(message, arg.anchor, safe, pro)
 
 
@@ -95,7 +100,8 @@ class SizeMalformed(Rule):
     summary = '`size` is not written as `"WIDTHxHEIGHT"`'
     why = 'The API only accepts sizes such as `"1280x720"`; `"1280*720"`, `"1280 x 720"` or `"720p"` are rejected.'
     fix_safety = (
-        "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix."
+        "Safe: the same width and height in canonical form. A value with no width and height (`\"720p\"`) has no fix. "
+        "A malformed size the model does not support is SOR003's finding alone (one finding per value)."
     )
     reports = 'a size not written `WIDTHxHEIGHT` (`"1280*720"`, `"1280 x 720"`, `"720p"`)'
     fix_summary = "safe: canonical form, where there is one"
@@ -120,13 +126,15 @@ class SizeMalformed(Rule):
         if is_canonical_size(arg.value):
             return
         canon = canonical_size(arg.value)
+        spec, _label = model_spec(call, ctx)
+        if canon is not None and spec is not None and canon not in spec.sizes:
+            return  # unsupported as well: one finding per value, SOR003's, whose fix writes a supported size
         if canon is not None:
             message = (f'{shown(arg)} is not a valid size: write it as "{canon}" '
                        f'(WIDTHxHEIGHT){fix_blocked_note(arg)}{ctx.tag}')
             fix = rewrite(arg, canon, SAFE, f'Replace with "{canon}"')
             yield self.finding(message, arg.anchor, fix)
             return
-        spec, _label = model_spec(call, ctx)
         known = f" (Supported values are: {supported_list(spec.sizes)})" if spec else ""
         yield self.finding(f'{shown(arg)} is not a valid size: write it as '
                            f'"WIDTHxHEIGHT"{known}{ctx.tag}', arg.anchor)

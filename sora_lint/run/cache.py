@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.types import Diagnostic, Edit, Fix, Location
+from ..core.types import Diagnostic, Edit, Fix, Group, Location
 from .files import not_regular, read_regular
 
 CACHE_DIR_NAME = ".sora_lint_cache"
@@ -80,7 +80,8 @@ def _encode(d: Diagnostic) -> list:
             [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
                                              e.end_location.row, e.end_location.column, *_cell(e.cell)]
                                             for e in f.edits]]
-             for f in d.fixes], *_cell(d.cell)]
+             for f in d.fixes],
+            [d.group.summary, d.group.calls] if d.group is not None else None, *_cell(d.cell)]
 
 
 def _cell(cell: int | None) -> list[int]:
@@ -131,14 +132,21 @@ def _decode_fix(row: Any) -> Fix:
     return Fix(_str(applicability), _str(message), tuple(_decode_edit(e) for e in _list(edits)))
 
 
+def _decode_group(row: Any) -> Group | None:
+    if row is None:
+        return None
+    summary, calls = _list(row, 2)
+    return Group(_str(summary), _int(calls))
+
+
 def _decode(row: Any, filename: str) -> Diagnostic:
     """A diagnostic from its cached row; :class:`Malformed` for anything :func:`_encode` does not write."""
-    code, message, r, c, er, ec, fixes, *cell = _list(row, 7, cell=True)
+    code, message, r, c, er, ec, fixes, group, *cell = _list(row, 8, cell=True)
     if not _CODE.fullmatch(_str(code)):
         raise Malformed(code)
     return Diagnostic(code, _str(message), filename, Location(_int(r, 1), _int(c, 1)),
                       Location(_int(er, 1), _int(ec, 1)), tuple(_decode_fix(f) for f in _list(fixes)),
-                      cell=_cell_of(cell))
+                      _decode_group(group), cell=_cell_of(cell))
 
 
 def _dependency(dep: Any) -> tuple[str, int | None, int | None, str]:

@@ -282,6 +282,14 @@ def load_settings(config: str | None = None, start: Path | None = None) -> Setti
     return load_file(path)
 
 
+def _profile_origin(settings: Settings) -> str:
+    """Where the profile came from; ``auto`` that nobody set is the default, not a pin."""
+    if settings.profile == AUTO and settings.profile_origin == Settings().profile_origin:
+        where = settings.origins.get("profile")
+        return f"set in {os.path.basename(where)}" if where else "default"
+    return settings.profile_origin
+
+
 def settings_lines(settings: Settings) -> list[str]:
     """What ``sora-lint show-settings`` prints: each value, and where it came from."""
 
@@ -293,7 +301,7 @@ def settings_lines(settings: Settings) -> list[str]:
               if layer.select is not None or layer.extend_select or layer.ignore]
     lines = [
         f"config file: {settings.source or '(none: defaults)'}",
-        f"profile: {settings.profile} ({settings.profile_origin})",
+        f"profile: {settings.profile} ({_profile_origin(settings)})",
         f"fallback-profile: {settings.fallback_profile}{origin('fallback_profile')}",
         f"select: {', '.join(settings.select) or '(all)'}{origin('select')}",
         f"extend-select: {', '.join(settings.extend_select) or '(none)'}{origin('extend_select')}",

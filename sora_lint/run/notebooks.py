@@ -77,7 +77,9 @@ def fix_notebook(source: str, filename: str = "<string>", settings: Settings | N
     except NotebookError as exc:
         return FixOutcome(text, 0, check_notebook_source(text, path, settings, files=files),
                           error=f"{exc}; the notebook was left unchanged - please report this as a bug")
-    return FixOutcome(fixed_text, outcome.applied, [fixed.translate(d) for d in outcome.remaining])
+    found = [notebook.translate(d) for d in outcome.found] if outcome.found is not None else None
+    return FixOutcome(fixed_text, outcome.applied, [fixed.translate(d) for d in outcome.remaining],
+                      found=found, fixed=outcome.fixed)
 
 
 def add_noqa_to_notebook(text: str, diagnostics: list[Diagnostic]) -> tuple[str, int, list[str]]:

@@ -34,7 +34,8 @@ class FileResult:
     diff_data: bytes = b""  # ``diff`` as bytes that apply to the file: its lines in the file's encoding
     error: str | None = None  # a problem with the file itself (unreadable, read-only...)
     dependencies: tuple[str, ...] = ()  # other files the diagnostics depend on (check mode)
-    fixed: dict[str, int] = field(default_factory=dict)  # fixes applied per code (with Job.show_fixes)
+    fixed: dict[str, int] = field(default_factory=dict)  # findings fixed per code (or that --diff would fix)
+    found: list[Diagnostic] | None = None  # before the fixes, when a fix run changed the file (else: diagnostics)
     unchecked: bool = False  # it could not be read, decoded or parsed
 
 
@@ -148,8 +149,6 @@ def steps_for(path: str) -> Steps:
 
 def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
-    from collections import Counter
-
     from ..analysis.prefilter import might_contain_sora_call_bytes
     from ..engine import misplaced_note
     from .project_files import shared_project_files
@@ -188,17 +187,14 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
         return result
     result.applied = outcome.applied
     result.changed = True
-    if job.show_fixes:
-        before = Counter(d.code for d in steps.lint_source(text, path, job.settings, files=files)
-                         if d.fix_for(job.unsafe_fixes))
-        result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
+    result.found, result.fixed = outcome.found, dict(outcome.fixed)
     if job.mode == DIFF:
         result.diff = steps.name_diff(unified_diff(text, outcome.source, path), text)
         try:
             result.diff_data = steps.name_diff_bytes(unified_diff_bytes(text, outcome.source, path, encoding), text)
         except NoPatch as exc:
             result.error = f"{path}: no diff is shown: {exc}"
-            result.diff, result.applied, result.changed = "", 0, False
+            _unfixed(result, outcome.found)
         return result
     return _write_fix(result, text, data, encoding, outcome.source, job, steps)
 
@@ -223,11 +219,17 @@ def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed:
         result.error = f"{path}: was deleted while it was being fixed, so nothing was written"
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
-    result.applied, result.changed = 0, False
     from .project_files import shared_project_files
 
-    result.diagnostics = steps.lint_source(text, path, job.settings, files=shared_project_files())
+    _unfixed(result, steps.lint_source(text, path, job.settings, files=shared_project_files()))
     return result
+
+
+def _unfixed(result: FileResult, found: list[Diagnostic] | None) -> None:
+    """The file is left as it was: what was found is what remains, nothing was fixed."""
+    result.diff, result.diff_data, result.applied, result.changed = "", b"", 0, False
+    result.diagnostics = found if found is not None else result.diagnostics
+    result.found, result.fixed = None, {}
 
 
 def unreadable(path: str, exc: OSError) -> FileResult:
