@@ -8,18 +8,20 @@ also imports openai is not a Sora call.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 import libcst as cst
 
 from .arguments import Alternative, combine, resolve
-from .facts import UNKNOWN, ClientInfo, SoraCall
+from .facts import UNKNOWN, ClientInfo, Resolved, SoraCall, UnknownKeyword
 from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
 from .shapes import (
     BASE_URL_KEYWORDS,
     CLIENT_CLASSES,
     CLIENT_DERIVING_METHODS,
+    EXTRA_BODY,
     FUNCTIONS,
     LITELLM_BASE_URL_KEYWORDS,
     MODEL_PROVIDER_CLIENTS,
@@ -253,13 +255,24 @@ def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> list
 
 
 def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str, client_ok: bool | None,
-                   provider_prefixes: bool = False) -> list[SoraCall]:
+                   provider_prefixes: bool = False, given: Sequence[cst.Arg] | None = None) -> list[SoraCall]:
+    """The variants of a call from its arguments (``given``: the arguments it is made with, when they are
+    not ``node``'s own: a partial's and its call's, ``asyncio.to_thread``'s after the function)."""
     arguments: dict[str, list[Alternative]] = {}
+    unknown: list[UnknownKeyword] = []
+    extra_bodies: list[cst.BaseExpression] = []
     star = False
     before = resolver.walk.order.get(id(node), 1 << 62)
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value in SORA_PARAMS:
-            arguments[arg.keyword.value] = resolve(resolver, arg.keyword.value, arg.value, scope)
+    known = SDK_KEYWORDS[method]
+    for arg in node.args if given is None else given:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in SORA_PARAMS:
+            arguments[keyword] = resolve(resolver, keyword, arg.value, scope)  # type: ignore[index]
+        elif keyword == EXTRA_BODY:
+            extra_bodies.append(arg.value)
+        elif keyword is not None and keyword not in known:
+            unknown.append(UnknownKeyword(keyword, _single(resolve(resolver, keyword, arg.value, scope), arg.value),
+                                          arg.keyword))
         elif arg.star == "**":
             mapping = resolver.mapping(arg.value, scope, before)
             if mapping is None:
@@ -272,8 +285,24 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
                 if key in SORA_PARAMS:
                     arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
                                              mapping.blocker(entry, shared))
+                elif key not in known:
+                    unknown.append(UnknownKeyword(key, _single(resolve(
+                        resolver, key, entry.node, entry.scope, via, key, "it is a key of a mapping"), entry.node),
+                        None))
         elif arg.star == "*":
             star = True
+    for body in extra_bodies:
+        # The SDK merges extra_body into the request body last: its keys are what is sent.
+        mapping = resolver.mapping(body, scope, before)
+        if mapping is None:
+            if not (isinstance(body, cst.Name) and body.value == "None"):
+                star = True
+            continue
+        via = f"extra_body={mapping.name or '{...}'}"
+        for key, entry in mapping.entries.items():
+            if key in SORA_PARAMS:
+                arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
+                                         mapping.blocker(entry, f"{mapping.name} is passed to more than one call"))
     calls = []
     for args in combine(arguments):
         model = args.get("model")
@@ -293,5 +322,13 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
         if client_ok is False or is_other_model(model_value):
             continue
         evidence = bool(client_ok) or is_sora_model(model_value)
-        calls.append(SoraCall(node, method, args, evidence, star, client=provider))
+        calls.append(SoraCall(node, method, args, evidence, star, client=provider, unknown_keywords=unknown,
+                              keyword_sink="kwargs" if provider_prefixes else "sdk"))
     return calls
+
+
+def _single(alternatives: list[Alternative], anchor: cst.BaseExpression) -> Resolved:
+    """The one value of an argument; unknown when it varies (a rule on its name needs no variants)."""
+    if len(alternatives) == 1 and alternatives[0].group is None:
+        return alternatives[0].resolved
+    return Resolved(alternatives[0].resolved.param if alternatives else "", UNKNOWN, anchor, None)

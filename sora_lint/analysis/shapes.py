@@ -73,7 +73,8 @@ RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 # The keywords each SDK method takes (the openai SDK's signatures). A ``.videos.<method>(...)`` call whose
 # receiver is not traced to a client and that passes another keyword is another library's (an ORM's
 # ``project.videos.create(openai_id=...)``, a Vimeo client's ``name=``), never a Sora call.
-_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+EXTRA_BODY = "extra_body"  # merged into the request body by the SDK, over the keywords
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", EXTRA_BODY, "timeout")
 _CREATE_KEYWORDS = ("prompt", "model", "seconds", "size", "input_reference") + _REQUEST_OPTIONS
 SDK_KEYWORDS: dict[str, frozenset[str]] = {
     "create": frozenset(_CREATE_KEYWORDS),

@@ -100,7 +100,7 @@ class Resolver:
             node = node.value
         if not isinstance(node, cst.Name):
             return None
-        binding = self.binding(node.value, scope)
+        binding = self.binding(node.value, scope) or optional_import(node.value, scope)
         if binding is None or binding.kind != IMPORT:
             return None
         return ".".join([str(binding.value), *reversed(attrs)])
@@ -377,6 +377,22 @@ class Resolver:
                 if owner is not None:
                     self._stores.setdefault((id(owner), store.name), []).append(store)
         return self._stores
+
+
+def optional_import(name: str, scope: Scope) -> Binding | None:
+    """The import of an optional dependency: ``try: from openai import OpenAI`` / ``except ImportError:
+    OpenAI = None``. Where the name is not ``None`` it is that import (calling ``None`` fails), so it
+    qualifies as the import. ``OpenAI = None`` alone, or two different imports, are not one."""
+    owner = scope.owner(name)
+    if owner is None:
+        return None
+    imports = [b for b in owner.bindings[name] if b.kind == IMPORT]
+    others = [b for b in owner.bindings[name] if b.kind != IMPORT]
+    if not imports or len({b.value for b in imports}) != 1:
+        return None
+    if all(b.kind == ASSIGN and isinstance(b.value, cst.Name) and b.value.value == "None" for b in others):
+        return imports[0]
+    return None
 
 
 def _is_enum(class_scope: Scope) -> bool:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..rules.base import AddKeyword, Change, ReplaceValue, comment_inside, new_string
+from ..rules.base import AddKeyword, Change, RenameKeyword, ReplaceValue, comment_inside, new_string
 from ..types import Edit, Location
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def nodes_to_locate(change: Change) -> list[cst.CSTNode]:
         if isinstance(target, cst.UnaryOperation):
             return [target, target.expression]
         return [target]
+    if isinstance(change, RenameKeyword):
+        return [change.keyword]
     args = change.call.args
     if not args:
         return [change.call.func]
@@ -107,7 +109,11 @@ class EditBuilder:
         """The edits for every change, or None when one of them cannot be written safely."""
         pieces: list[tuple[int, int, str]] = []
         for change in changes:
-            built = self._replace(change) if isinstance(change, ReplaceValue) else self._add_keyword(change)
+            if isinstance(change, RenameKeyword):
+                start, end = self.spans[id(change.keyword)]
+                built: list[tuple[int, int, str]] | None = [(start, end, change.name)]
+            else:
+                built = self._replace(change) if isinstance(change, ReplaceValue) else self._add_keyword(change)
             if built is None:
                 return None
             pieces.extend(built)
