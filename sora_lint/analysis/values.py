@@ -13,7 +13,7 @@ import libcst as cst
 
 from .facts import UNKNOWN
 from .project import import_blocker
-from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope, optional_import
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
@@ -377,22 +377,6 @@ class Resolver:
                 if owner is not None:
                     self._stores.setdefault((id(owner), store.name), []).append(store)
         return self._stores
-
-
-def optional_import(name: str, scope: Scope) -> Binding | None:
-    """The import of an optional dependency: ``try: from openai import OpenAI`` / ``except ImportError:
-    OpenAI = None``. Where the name is not ``None`` it is that import (calling ``None`` fails), so it
-    qualifies as the import. ``OpenAI = None`` alone, or two different imports, are not one."""
-    owner = scope.owner(name)
-    if owner is None:
-        return None
-    imports = [b for b in owner.bindings[name] if b.kind == IMPORT]
-    others = [b for b in owner.bindings[name] if b.kind != IMPORT]
-    if not imports or len({b.value for b in imports}) != 1:
-        return None
-    if all(b.kind == ASSIGN and isinstance(b.value, cst.Name) and b.value.value == "None" for b in others):
-        return imports[0]
-    return None
 
 
 def _is_enum(class_scope: Scope) -> bool:
