@@ -196,3 +196,291 @@ class TestUnknownParameters:
 
 
 GATEWAY = profile_from_table("gw", {"parameters": ["duration"]}, OPENAI_PROFILE)
+
+
+URL_OPENAI = " [profile openai: auto: request URL api.openai.com]"
+
+
+class TestRawHttp:
+    def test_form_fields_in_data_and_files(self):
+        source = """\
+        import httpx, requests
+        BASE = "https://api.openai.com"
+        def go(f):
+            httpx.AsyncClient().post(BASE + "/v1/videos", data={"model": "sora-2", "seconds": "5"},
+                                     files={"input_reference": f})
+            requests.post(f"{BASE}/v1/videos", files={"model": (None, "sora-2"), "size": (None, "1080x1920")})
+        """
+        assert diags(source) == [
+            "4:87 SOR001 seconds=\"5\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            "use 4 or 8" + URL_OPENAI,
+            "6:89 SOR003 size=\"1080x1920\" is not supported by sora-2 (Supported values are: '1280x720' and "
+            "'720x1280'); use \"720x1280\" (same orientation)" + URL_OPENAI,
+        ]
+
+    def test_content_json_dumps_and_urljoin(self):
+        source = """\
+        import json
+        from urllib.parse import urljoin
+        import httpx
+        BASE = "https://api.openai.com/v1/"
+        httpx.post(urljoin(BASE, "videos"), content=json.dumps({"model": "sora-2", "prompt": "p", "seconds": "5"}))
+        """
+        assert diags(source) == [
+            "5:102 SOR001 seconds=\"5\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+            "use 4 or 8" + URL_OPENAI,
+        ]
+        assert fixed(source).endswith('"seconds": "4"}))\n')
+
+    def test_urllib_request_with_an_encoded_json_body(self):
+        source = """\
+        import json
+        import urllib.request
+        URL = "https://api.apiyi.com/v1/videos"
+        payload = {"model": "sora-2", "prompt": "p", "seconds": 10}
+        req = urllib.request.Request(URL, data=json.dumps(payload).encode(), method="POST")
+        urllib.request.urlopen(req)
+        """
+        assert diags(source) == [
+            "4:57 SOR001 seconds=10 (in data=json.dumps(payload)) is not supported by sora-2 (Supported values "
+            "are: '4', '8', and '12'); use 8 or 12, or model=\"sora-2-pro\" [profile apiyi: auto: request URL "
+            "api.apiyi.com]",
+        ]
+
+    def test_urllib_get_is_not_a_create(self):
+        source = """\
+        import urllib.request
+        urllib.request.Request("https://api.openai.com/v1/videos", method="GET")
+        """
+        assert diags(source) == []
+
+    def test_an_environment_default_names_the_server_as_an_assumption(self):
+        source = """\
+        import os, requests
+        BASE = os.environ.get("VIDEO_API", "https://api.apiyi.com")
+        requests.post(BASE + "/v1/videos", json={"model": "sora-2", "prompt": "p", "seconds": 10})
+        """
+        assert diags(source) == [
+            "3:87 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
+            "or 12, or model=\"sora-2-pro\" [profile apiyi: auto: request URL api.apiyi.com (the default of "
+            "VIDEO_API, assumed)]",
+        ]
+
+    def test_a_client_s_base_url_from_getenv(self):
+        source = """\
+        import os
+        from openai import OpenAI
+        client = OpenAI(base_url=os.getenv("OPENAI_BASE_URL") or "https://api.apiyi.com/v1")
+        client.videos.create(model="sora-2", prompt="p", seconds="8")
+        """
+        assert diags(source) == [
+            "4:58 SOR002 seconds=\"8\" is a string, but profile apiyi expects an int: use 8 (the official OpenAI "
+            "API expects a string; if this code calls it, set profile = \"openai\") [profile apiyi: auto: base_url "
+            "api.apiyi.com (the default of OPENAI_BASE_URL, assumed)]",
+        ]
+
+    def test_azure_path_in_an_f_string(self):
+        source = """\
+        import httpx
+        class Azure:
+            def render(self, prompt):
+                body = {"model": "sora-2", "prompt": prompt, "seconds": "9"}
+                return httpx.post(f"{self._endpoint}/openai/v1/videos", json=body)
+        """
+        assert diags(source) == [
+            "4:65 SOR001 seconds=\"9\" (in json=body) is not supported by sora-2 (Supported values are: '4', '8', "
+            "and '12'); use 8 or 12 [profile openai: auto: request URL is not a literal, using fallback-profile]",
+        ]
+
+    def test_remix_endpoint_and_method(self):
+        source = """\
+        import requests
+        from openai import OpenAI
+        requests.post("https://api.openai.com/v1/videos/vid_1/remix", json={"prompt": ""})
+        OpenAI().videos.remix("vid_1", prompt=" ")
+        """
+        assert diags(source) == [
+            '3:79 SOR007 prompt="" is empty: the API requires a non-empty prompt' + URL_OPENAI,
+            '4:39 SOR007 prompt=" " is only whitespace: the API requires a non-empty prompt' + OPENAI,
+        ]
+
+    def test_remix_takes_only_a_prompt(self):
+        source = """\
+        from openai import OpenAI
+        OpenAI().videos.remix("vid_1", prompt="p", seconds="10")
+        """
+        assert diags(source) == [
+            '2:52 SOR008 seconds="10" is not a keyword of videos.remix: the SDK raises TypeError' + EXTRA_BODY + OPENAI]
+
+    def test_an_upload_to_another_api_is_not_sora(self):
+        source = """\
+        import requests
+        requests.post("https://api.vimeo.com/me/videos", files={"file_data": open("a.mp4", "rb")},
+                      data={"name": "clip", "size": "1792x1024", "seconds": "10"})
+        """
+        assert diags(source) == []
+
+
+class TestIndirectCalls:
+    def test_a_partial_and_its_calls(self):
+        source = """\
+        import functools
+        from openai import OpenAI
+        client = OpenAI()
+        render = functools.partial(client.videos.create, model="sora-2", size="1792x1024")
+        render(prompt="p", seconds="8")
+        """
+        assert diags(source) == [
+            "4:71 SOR003 size=\"1792x1024\" is not supported by sora-2 (Supported values are: '1280x720' and "
+            "'720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\"" + OPENAI,
+        ]
+        assert fixed(source).splitlines()[3].endswith('size="1280x720")')
+
+    def test_a_call_s_keywords_win_over_the_partial_s(self):
+        source = """\
+        from functools import partial
+        from openai import OpenAI
+        render = partial(OpenAI().videos.create, model="sora-2", size="1792x1024")
+        render(prompt="p", model="sora-2-pro", seconds="8")
+        """
+        assert diags(source) == []
+
+    def test_a_partial_called_twice_is_reported_and_not_fixed_at_the_shared_literal(self):
+        source = """\
+        from functools import partial
+        from openai import OpenAI
+        hd = partial(OpenAI().videos.create, model="sora-2", seconds="10")
+        hd(prompt="a")
+        hd(prompt="b")
+        """
+        assert diags(source) == [
+            "3:62 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
+            "8 or 12 (not fixed automatically: the partial hd is called more than once)" + OPENAI,
+        ]
+
+    def test_to_thread_and_run_in_executor(self):
+        source = """\
+        import asyncio
+        from functools import partial
+        from openai import AsyncOpenAI, OpenAI
+        client = OpenAI()
+        async def go(p):
+            await asyncio.to_thread(client.videos.create, model="sora-2", prompt=p, seconds="10")
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, partial(client.videos.create, prompt=p, seconds="6"))
+        """
+        assert diags(source) == [
+            "6:85 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
+            "8 or 12" + OPENAI,
+            "8:86 SOR001 seconds=\"6\" is not supported by sora-2 (the default model) (Supported values are: '4', "
+            "'8', and '12'); use 4 or 8" + OPENAI,
+        ]
+
+    def test_a_lambda_passed_to_a_retry_helper(self):
+        source = """\
+        from openai import OpenAI
+        client = OpenAI()
+        kwargs = {"prompt": "p", "seconds": "10"}
+        def call_api_with_retry(fn):
+            return fn()
+        call_api_with_retry(lambda: client.videos.create(**kwargs))
+        """
+        assert diags(source) == ["3:37 SOR001 seconds=\"10\" (in **kwargs) is not supported by sora-2 (the default "
+                                 "model) (Supported values are: '4', '8', and '12'); use 8 or 12" + OPENAI]
+
+    def test_a_partial_of_a_look_alike_s_method(self):
+        source = """\
+        import functools
+        import openai
+        render = functools.partial(project.videos.create, title="t", seconds="10")
+        render(duration=8)
+        """
+        assert diags(source) == []
+
+
+class TestLitellmPositionalArguments:
+    def test_positions_stand_for_the_signature_s_keywords(self):
+        source = """\
+        import litellm
+        litellm.video_generation("a cat", "openai/sora-2", None, "10")
+        litellm.video_extension(video_id, prompt, "7")
+        """
+        assert diags(source) == [
+            "2:58 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
+            "or 12 [profile openai: auto: litellm's openai/ provider has no api_base]",
+            "3:43 SOR001 seconds=\"7\" is not an extension length videos.extend supports (Supported values are: "
+            "'4', '8', '12', '16', and '20'); use 4 or 8" + OPENAI.replace("client has no base_url",
+                                                                          "no client is built in this file"),
+        ]
+
+
+class TestFunctions:
+    def test_a_builder_returning_a_dict_read_where_it_is_called(self):
+        source = """\
+        import requests
+        def build_payload(prompt, seconds="8"):
+            return {"model": "sora-2", "prompt": prompt, "seconds": seconds}
+        requests.post("https://api.openai.com/v1/videos", json=build_payload("p", seconds="10"))
+        """
+        assert diags(source) == [
+            "4:83 SOR001 seconds=\"10\" (in json=build_payload()) is not supported by sora-2 (Supported values are: "
+            "'4', '8', and '12'); use 8 or 12" + URL_OPENAI,
+        ]
+        assert fixed(source).endswith('json=build_payload("p", seconds="12"))\n')
+
+    def test_a_completed_dict_unpacked_from_a_builder(self):
+        source = """\
+        from openai import OpenAI
+        def build_params():
+            params = {"model": "sora-2", "prompt": "x"}
+            params["size"] = "1792x1024"
+            return params
+        OpenAI().videos.create(**build_params())
+        """
+        assert diags(source) == [
+            "4:22 SOR003 size=\"1792x1024\" (in **build_params()) is not supported by sora-2 (Supported values are: "
+            "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\"" + OPENAI,
+        ]
+
+    def test_a_builder_called_twice_is_not_fixed_inside(self):
+        source = """\
+        from openai import OpenAI
+        def preset():
+            return {"model": "sora-2", "prompt": "x", "seconds": "10"}
+        OpenAI().videos.create(**preset())
+        OpenAI().videos.create(**preset())
+        """
+        assert diags(source) == [
+            "3:58 SOR001 seconds=\"10\" (in **preset()) is not supported by sora-2 (Supported values are: '4', "
+            "'8', and '12'); use 8 or 12 (not fixed automatically: preset() builds it for every call of it)" + OPENAI,
+        ]
+
+    def test_a_factory_annotated_or_returning_a_client(self):
+        source = """\
+        from functools import lru_cache
+        from openai import OpenAI
+        @lru_cache
+        def get_client() -> OpenAI:
+            return make_client_somehow()
+        def gateway():
+            return OpenAI(base_url="https://api.apiyi.com/v1")
+        get_client().videos.create(prompt="p", duration=8)
+        gateway().videos.create(model="sora-2", prompt="p", seconds="8")
+        """
+        assert diags(source) == [
+            f"8:49 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY} [profile apiyi: auto: base_url "
+            "api.apiyi.com]",
+            "9:61 SOR002 seconds=\"8\" is a string, but profile apiyi expects an int: use 8 (the official OpenAI API "
+            "expects a string; if this code calls it, set profile = \"openai\") [profile apiyi: auto: base_url "
+            "api.apiyi.com]",
+        ]
+
+    def test_a_factory_returning_a_vimeo_client(self):
+        source = """\
+        import openai
+        import vimeo
+        def get_client():
+            return vimeo.VimeoClient(token="t")
+        get_client().videos.create(name="clip", duration=8, seconds="10")
+        """
+        assert diags(source) == []

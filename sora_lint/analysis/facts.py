@@ -90,6 +90,9 @@ class ClientInfo:
     # default is Portkey's own gateway).
     sdk_default: bool = True
     named: str = "client"  # how the profile reason names it when it has no base_url ("client has no base_url")
+    # Why the server is only assumed ("the default of OPENAI_BASE_URL"): the URL comes from the environment,
+    # whose default names it. None: the URL is written in the code (or not given).
+    assumed: str | None = None
 
 
 @dataclass

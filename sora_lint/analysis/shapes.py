@@ -68,7 +68,9 @@ SHAPES: tuple[Shape, ...] = (
 
 CREATE_METHODS = frozenset({"create", "create_and_poll"})
 EXTEND_METHODS = frozenset({"extend"})
-SDK_METHODS = CREATE_METHODS | EXTEND_METHODS
+# ``remix(video_id, prompt=...)``: only its prompt is checked (and the server it goes to).
+REMIX_METHODS = frozenset({"remix"})
+SDK_METHODS = CREATE_METHODS | EXTEND_METHODS | REMIX_METHODS
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 # The keywords each SDK method takes (the openai SDK's signatures). A ``.videos.<method>(...)`` call whose
 # receiver is not traced to a client and that passes another keyword is another library's (an ORM's
@@ -80,6 +82,7 @@ SDK_KEYWORDS: dict[str, frozenset[str]] = {
     "create": frozenset(_CREATE_KEYWORDS),
     "create_and_poll": frozenset(_CREATE_KEYWORDS + ("poll_interval_ms",)),
     "extend": frozenset(("video", "prompt", "seconds") + _REQUEST_OPTIONS),
+    "remix": frozenset(("video_id", "prompt") + _REQUEST_OPTIONS),
 }
 # Client classes by qualified name, and the name a profile reason shows.
 CLIENT_CLASSES: dict[str, str] = {
@@ -112,6 +115,11 @@ FUNCTIONS: dict[str, str] = {
     "litellm.video_extension": "extend",
 }
 FUNCTION_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in FUNCTIONS)
+# The parameters litellm's functions take by position, in order (litellm/videos/main.py).
+FUNCTION_POSITIONS: dict[str, tuple[str, ...]] = {
+    "create": ("prompt", "model", "input_reference", "seconds", "size"),
+    "extend": ("video_id", "prompt", "seconds"),
+}
 # litellm routes by a provider prefix; only these route to a Sora contract.
 MODEL_PROVIDER_PREFIXES = ("openai/", "azure/")
 # The client class each prefix stands for (its server: azure/ goes to Azure, openai/ to the official API
@@ -119,13 +127,26 @@ MODEL_PROVIDER_PREFIXES = ("openai/", "azure/")
 MODEL_PROVIDER_CLIENTS: dict[str, str] = {"openai/": "OpenAI", "azure/": "AzureOpenAI"}
 LITELLM_BASE_URL_KEYWORDS = ("api_base", "base_url")
 
+# --- calls made indirectly -------------------------------------------------------------
+
+# qualified name -> the index of the function it calls among its positional arguments
+INDIRECT_CALLERS: dict[str, int] = {"functools.partial": 0, "asyncio.to_thread": 0}
+# A method of any receiver (an event loop): ``loop.run_in_executor(executor, func, *args)``.
+INDIRECT_METHODS: dict[str, int] = {"run_in_executor": 1}
+INDIRECT_SHORT_NAMES: frozenset[str] = frozenset(
+    [q.rsplit(".", 1)[1] for q in INDIRECT_CALLERS] + list(INDIRECT_METHODS))
+PARTIAL = "functools.partial"
+
 # --- what the HTTP shape reads ----------------------------------------------------------
 
-HTTP_VERBS = frozenset({"post", "request"})
-BODY_KEYWORDS = ("json", "data", "files")
+# The last name of a callee that may send a request (``urllib.request.Request(url, data=...)`` builds one).
+HTTP_VERBS = frozenset({"post", "request", "Request"})
+BODY_KEYWORDS = ("json", "data", "files", "content")
+URLLIB_REQUEST = "urllib.request.Request"
+URL_JOINERS = frozenset({"urllib.parse.urljoin"})
 MODULE_SENDERS = frozenset({
     "requests.post", "requests.request", "requests.api.post", "requests.api.request",
-    "httpx.post", "httpx.request", "aiohttp.request",
+    "httpx.post", "httpx.request", "aiohttp.request", URLLIB_REQUEST,
 })
 SESSION_CLASSES = frozenset({
     "requests.Session", "requests.session", "requests.sessions.Session",
