@@ -29,12 +29,15 @@ class Shape:
     # Words (lower case) of which one must be in the file for a call of this shape to be reported.
     evidence_words: tuple[str, ...]
     example: str  # a file with one reported call of this shape
+    reports: str = "SOR001"  # the code its example is reported with
 
 
 # `videos` then `.` (an SDK attribute, maybe across spaces, a parenthesis, a continuation or a comment)
 _VIDEOS_ATTRIBUTE = r"videos(?:[\s\\)]|#[^\r\n]*)*\."
 # `videos` at the end of a URL string (optional `/`, then the closing quote or a query string)
 _VIDEOS_URL = r"videos/?[\"'?]"
+# `videos/<id>/remix` ending a URL string (the id may be a replacement field of an f-string)
+_REMIX_URL = r"videos/[^\"'\s]*/remix/?[\"'?]"
 
 SHAPES: tuple[Shape, ...] = (
     Shape("openai-sdk", "sdk",
@@ -62,6 +65,57 @@ SHAPES: tuple[Shape, ...] = (
           (_VIDEOS_URL,), ("prompt", "sora"),
           'import requests\nrequests.post("https://api.openai.com/v1/videos", json={"prompt": "p", '
           '"seconds": "10"})\n'),
+    Shape("optional-import", "sdk",
+          "a client class imported in `try:` with a `None` fallback in `except ImportError:` (`OpenAI`, "
+          "`AsyncOpenAI`, `AzureOpenAI`, Portkey), or `import openai` inside a function",
+          "as `openai-sdk`: the name is the import wherever it is not `None`", "the client's `base_url`",
+          (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
+          'try:\n    from openai import OpenAI\nexcept ImportError:\n    OpenAI = None\n'
+          'OpenAI().videos.create(prompt="p", seconds="10")\n'),
+    Shape("indirect", "sdk",
+          "`functools.partial(<client>.videos.create, ...)` and each call of the partial (its keywords win), "
+          "`asyncio.to_thread(<client>.videos.create, ...)`, `loop.run_in_executor(None, <partial>)`",
+          "as `openai-sdk`, on the partial's and the call's keywords together", "the client's `base_url`",
+          (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
+          'import functools\nfrom openai import OpenAI\nrender = functools.partial(OpenAI().videos.create, '
+          'model="sora-2")\nrender(prompt="p", seconds="10")\n'),
+    Shape("factory", "sdk",
+          "`get_client().videos.create(...)` where the module's `get_client` returns a client or is annotated "
+          "`-> OpenAI` (a cache decorator allowed)",
+          "as `openai-sdk`", "the returned client's `base_url`; for an annotation, the file's clients",
+          (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
+          'from openai import OpenAI\ndef get_client():\n    return OpenAI()\n'
+          'get_client().videos.create(prompt="p", seconds="10")\n'),
+    Shape("builder", "sdk",
+          "`**build_params()` / `json=build_payload(...)`: a function of the module with one `return` of a dict "
+          "(possibly completed by `d[\"k\"] = v`), its parameters read from its callers",
+          "as the call it is passed to", "as the call it is passed to",
+          (_VIDEOS_ATTRIBUTE, _VIDEOS_URL), ("openai", "prompt", "sora"),
+          'from openai import OpenAI\ndef params(seconds):\n    return {"prompt": "p", "seconds": seconds}\n'
+          'OpenAI().videos.create(**params("10"))\n'),
+    Shape("extra-body", "sdk", "`extra_body={...}` on an SDK call: its keys are sent over the keywords'",
+          "as `openai-sdk`", "the client's `base_url`",
+          (_VIDEOS_ATTRIBUTE,), ("openai", "sora"),
+          'from openai import OpenAI\nOpenAI().videos.create(prompt="p", extra_body={"seconds": "10"})\n'),
+    Shape("litellm-positional", "function",
+          "litellm's functions with positional arguments: `video_generation(prompt, model, input_reference, "
+          "seconds, size)`, `video_extension(video_id, prompt, seconds)`",
+          "as `litellm`; `video_extension` without a model always (it talks to the OpenAI videos API)",
+          "as `litellm`", (r"video_generation|video_extension",), ("sora", "litellm"),
+          'import litellm\nlitellm.video_generation("p", "openai/sora-2", None, "10")\n'),
+    Shape("http-forms", "http",
+          "the body as `json=`, `data=` form fields, `files=` (`(None, value)` tuples or values), "
+          "`content=json.dumps(...)`, `urllib.request.Request(url, data=json.dumps(body).encode())`; the URL "
+          "from f-strings, `+`, `urljoin`, a session's `base_url`, `os.environ.get(NAME, default)`",
+          "as `http`", "the URL's host; an environment variable's default is assumed (the reason says so)",
+          (_VIDEOS_URL,), ("prompt", "sora"),
+          'import json, urllib.request\nurllib.request.Request("https://api.openai.com/v1/videos", '
+          'data=json.dumps({"prompt": "p", "seconds": "10"}).encode())\n'),
+    Shape("remix", "http", "`<client>.videos.remix(video_id, prompt=...)` and a POST to `.../videos/<id>/remix`",
+          "as `openai-sdk` / `http`; only `prompt` is checked", "as `openai-sdk` / `http`",
+          (_VIDEOS_ATTRIBUTE, _REMIX_URL), ("openai", "prompt", "sora"),
+          'import requests\nrequests.post(f"https://api.openai.com/v1/videos/{vid}/remix", json={"prompt": ""})\n',
+          reports="SOR007"),
 )
 
 # --- what the SDK shapes read ---------------------------------------------------------
