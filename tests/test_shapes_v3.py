@@ -409,8 +409,8 @@ class TestLitellmPositionalArguments:
             "2:58 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
             "or 12 [profile openai: auto: litellm's openai/ provider has no api_base]",
             "3:43 SOR001 seconds=\"7\" is not an extension length videos.extend supports (Supported values are: "
-            "'4', '8', '12', '16', and '20'); use 4 or 8" + OPENAI.replace("client has no base_url",
-                                                                          "no client is built in this file"),
+            "'4', '8', '12', '16', and '20'); use 4 or 8 [profile openai: auto: litellm's default openai/ provider "
+            "has no api_base]",
         ]
 
 

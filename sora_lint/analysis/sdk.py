@@ -294,8 +294,13 @@ def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> list
               if a.keyword is None and not a.star else a, scope) for a in node.args]
     calls = read_arguments(resolver, node, scope, method, None, provider_prefixes=True, given=given)
     for call in calls:
-        # litellm's video_extension talks to the OpenAI videos API unless its model or id says otherwise.
-        call.has_evidence = call.has_evidence or (method in EXTEND_METHODS and "model" not in call.args)
+        if method in EXTEND_METHODS and "model" not in call.args and call.client is None:
+            # litellm's video_extension without a model goes to its default provider, openai.
+            base_url, assumed = _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS)
+            call.has_evidence = True
+            call.client = ClientInfo(node, MODEL_PROVIDER_CLIENTS[MODEL_PROVIDER_PREFIXES[0]], base_url,
+                                     assumed=assumed, steered_by=LITELLM_BASE_URL_KEYWORDS[0],
+                                     named="litellm's default openai/ provider")
     return calls
 
 
