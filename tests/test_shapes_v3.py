@@ -484,3 +484,60 @@ class TestFunctions:
         get_client().videos.create(name="clip", duration=8, seconds="10")
         """
         assert diags(source) == []
+
+
+class TestProjectModules:
+    """Dicts and clients of another module of the project (found next to the file, under pyproject.toml)."""
+
+    def project(self, tmp_path, main: str) -> list[str]:
+        (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+        app = tmp_path / "app"
+        app.mkdir()
+        (app / "__init__.py").write_text("", encoding="utf-8")
+        (app / "presets.py").write_text(
+            'CINEMA = {"model": "sora-2", "size": "1792x1024", "seconds": "8"}\n'
+            'TEASER = {"model": "sora-2", "seconds": "10", "duration": 4}\n', encoding="utf-8")
+        (app / "clients.py").write_text("from openai import OpenAI\nsora_client = OpenAI(timeout=600)\n",
+                                        encoding="utf-8")
+        (app / "vimeo_clients.py").write_text("import vimeo\nsora_client = vimeo.VimeoClient(token='t')\n",
+                                              encoding="utf-8")
+        path = app / "main.py"
+        path.write_text(main, encoding="utf-8")
+        from sora_lint.contracts.settings import Settings
+        from sora_lint.engine import lint_source
+        return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
+                for d in lint_source(main, str(path), Settings())]
+
+    def test_dicts_keys_and_clients_of_another_module(self, tmp_path):
+        found = self.project(tmp_path, (
+            "from . import presets\n"
+            "from .clients import sora_client\n"
+            "from .presets import TEASER\n"
+            'sora_client.videos.create(prompt="p", **presets.CINEMA)\n'
+            'sora_client.videos.create(prompt="p", seconds=presets.TEASER["seconds"])\n'
+            'sora_client.videos.create(prompt="p", **TEASER)\n'))
+        tag = " [profile openai: auto: no client is built in this file]"
+        assert found == [
+            "4:41 SOR003 size=\"1792x1024\" (in **presets.CINEMA) is not supported by sora-2 (Supported values are: "
+            "'1280x720' and '720x1280'); use \"1280x720\" (same orientation) (not fixed automatically: presets.CINEMA "
+            "is defined in another file (presets.py:1))" + tag,
+            "5:47 SOR001 seconds=presets.TEASER[\"seconds\"] (= \"10\") is not supported by sora-2 (the default "
+            "model) (Supported values are: '4', '8', and '12'); use 8 or 12 (not fixed automatically: presets.TEASER "
+            "is defined in another file (presets.py:2))" + tag,
+            "6:41 SOR001 seconds=\"10\" (in **TEASER) is not supported by sora-2 (Supported values are: '4', '8', and "
+            "'12'); use 8 or 12 (not fixed automatically: TEASER is defined in another file (presets.py:2))" + tag,
+            f"6:41 SOR008 duration=4 (in **TEASER) {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY}{tag}",
+        ]
+
+    def test_a_request_body_of_another_module(self, tmp_path):
+        found = self.project(tmp_path, 'import requests\nfrom . import presets\n'
+                                       'requests.post("https://api.openai.com/v1/videos", json=presets.TEASER)\n')
+        assert found == [
+            "3:56 SOR001 seconds=\"10\" (in json=presets.TEASER) is not supported by sora-2 (Supported values are: "
+            "'4', '8', and '12'); use 8 or 12 (not fixed automatically: presets.TEASER is defined in another file "
+            "(presets.py:2))" + URL_OPENAI,
+        ]
+
+    def test_a_look_alike_client_of_another_module(self, tmp_path):
+        assert self.project(tmp_path, "from .vimeo_clients import sora_client\n"
+                                      'sora_client.videos.create(name="clip", duration=8, seconds="10")\n') == []

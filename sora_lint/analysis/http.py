@@ -29,6 +29,7 @@ from .arguments import Alternative, combine, resolve
 from .environ import environment_default
 from .facts import UNKNOWN, ClientInfo, SoraCall
 from .functions import builder_mapping
+from .imported import project_mapping
 from .scopes import ASSIGN, Scope
 from .sdk import is_other_model, is_sora_model, trace
 from .shapes import (
@@ -211,6 +212,15 @@ class _Body:
             node, is_json = serialised, True  # data=json.dumps({...}): a JSON body
         elif keyword == "content":
             self.unreadable = True  # raw bytes: what they hold is not read
+            return
+        table = project_mapping(self.resolver, node, self.scope)
+        if table is not None:  # a body another project module holds: reported here, never rewritten there
+            self.has_prompt = self.has_prompt or "prompt" in table.entries
+            for key in SORA_PARAMS:
+                if key in table.entries:
+                    found = table.resolved(key, given, via=f"{keyword}={table.shown}")
+                    found.form_field = not is_json
+                    self.args[key] = [Alternative(found, None, None)]
             return
         fields = self._fields(node)
         if fields is None:

@@ -18,6 +18,7 @@ from .arguments import Alternative, combine, resolve
 from .environ import environment_default
 from .facts import UNKNOWN, ClientInfo, Resolved, SoraCall, UnknownKeyword
 from .functions import builder_mapping, function_of, returned
+from .imported import project_client, project_item, project_mapping
 from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
 from .shapes import (
     BASE_URL_KEYWORDS,
@@ -89,6 +90,9 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
             return trace(resolver, binding.value, binding.scope, classes, modules, depth + 1)  # type: ignore[arg-type]
         if binding.kind == IMPORT and binding.value in modules:
             return Trace(str(binding.value), None, None)
+        if binding.kind == IMPORT:
+            built = project_client(resolver, node, scope)
+            return Trace(built, None, None) if built is not None and built in classes else None
         if binding.kind == PARAM and binding.node.annotation is not None:  # type: ignore[union-attr]
             annotation = binding.node.annotation.annotation  # type: ignore[union-attr]
             qualified = annotated_class(resolver, annotation, binding.scope.parent or binding.scope)
@@ -98,6 +102,9 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         held = held_value(resolver, node, scope)
         if held is not None:
             return trace(resolver, held[0], held[1], classes, modules, depth + 1)
+        built = project_client(resolver, node, scope)  # ``clients.sora_client``
+        if built is not None:
+            return Trace(built, None, None) if built in classes else None
     return None
 
 
@@ -318,12 +325,20 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
     for arg, arg_scope in [(a, scope) for a in node.args] if given is None else given:
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword in SORA_PARAMS and keyword in known:
-            arguments[keyword] = resolve(resolver, keyword, arg.value, arg_scope)  # type: ignore[index]
+            item = project_item(resolver, keyword, arg.value, arg_scope)  # type: ignore[arg-type]
+            arguments[keyword] = [Alternative(item, None, None)] if item is not None else resolve(  # type: ignore[index]
+                resolver, keyword, arg.value, arg_scope)  # type: ignore[arg-type]
         elif keyword == EXTRA_BODY:
             extra_bodies.append((arg.value, arg_scope))
         elif keyword is not None and keyword not in known:
             unknown.append(UnknownKeyword(keyword, _single(resolve(resolver, keyword, arg.value, arg_scope), arg.value),
                                           arg.keyword))
+        elif arg.star == "**" and (table := project_mapping(resolver, arg.value, arg_scope)) is not None:
+            for key in table.entries:
+                if key in SORA_PARAMS and key in known:
+                    arguments[key] = [Alternative(table.resolved(key, arg.value), None, None)]
+                elif key not in known:
+                    unknown.append(UnknownKeyword(key, table.resolved(key, arg.value), None))
         elif arg.star == "**":
             mapping = builder_mapping(resolver, arg.value, arg_scope, before)
             if mapping is None:
