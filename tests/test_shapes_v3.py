@@ -475,6 +475,36 @@ class TestFunctions:
             "api.apiyi.com]",
         ]
 
+    def test_parameters_passed_through_a_method(self):
+        source = """\
+        from openai import OpenAI
+        class Renderer:
+            def __init__(self):
+                self.client = OpenAI()
+            def shot(self, prompt, seconds="8"):
+                return self.client.videos.create(model="sora-2", prompt=prompt, seconds=seconds)
+            def teaser(self):
+                return self.shot("t", "4")
+        renderer = Renderer()
+        renderer.shot("p", seconds="15")
+        """
+        assert diags(source) == [
+            "10:28 SOR001 seconds=\"15\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
+            "12" + OPENAI,
+        ]
+        assert fixed(source).endswith('renderer.shot("p", seconds="12")\n')
+
+    def test_a_static_method_s_callers_are_not_followed(self):
+        source = """\
+        from openai import OpenAI
+        class Renderer:
+            @staticmethod
+            def shot(prompt, seconds="8"):
+                return OpenAI().videos.create(model="sora-2", prompt=prompt, seconds=seconds)
+        Renderer.shot("p", "15")
+        """
+        assert diags(source) == []
+
     def test_a_factory_returning_a_vimeo_client(self):
         source = """\
         import openai

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .scopes import ASSIGN, DEF, Scope
+from .scopes import ASSIGN, CLASS, DEF, PARAM, Scope
 from .syntax import dotted
 from .values import Mapping, Resolver
 
@@ -68,6 +68,30 @@ def builder_mapping(resolver: Resolver, node: cst.BaseExpression, scope: Scope, 
     why = f"{name}() builds it for every call of it" if callers != 1 else None
     shared = f"{inner.name} is read more than once" if inner.shared else None
     return Mapping({k: e._replace(blocker=e.blocker or shared or why) for k, e in inner.entries.items()}, f"{name}()")
+
+
+def method_callers(resolver: Resolver, method: cst.FunctionDef, class_scope: Scope) -> list[tuple[cst.Call, Scope]]:
+    """The calls of a plain method of the module's own class: ``self.shot(...)`` in its class, and
+    ``obj.shot(...)`` where ``obj`` is bound once to ``Renderer(...)``. A decorated method (static, class,
+    property) is never followed: its first argument may not be the instance."""
+    if method.decorators or not isinstance(class_scope.node, cst.ClassDef):
+        return []
+    out = []
+    for call, scope in resolver.walk.method_calls.get(method.name.value, ()):
+        receiver = call.func.value  # type: ignore[attr-defined]
+        if not isinstance(receiver, cst.Name):
+            continue
+        binding = resolver.binding(receiver.value, scope)
+        if binding is None:
+            continue
+        if binding.kind == PARAM and resolver.class_of(receiver.value, scope) is class_scope:
+            out.append((call, scope))
+        elif (binding.kind == ASSIGN and isinstance(binding.value, cst.Call)
+              and isinstance(binding.value.func, cst.Name)):
+            built = resolver.binding(binding.value.func.value, binding.scope)
+            if built is not None and built.kind == CLASS and built.node is class_scope.node:
+                out.append((call, scope))
+    return out
 
 
 def _returns(body: cst.BaseSuite) -> list[cst.BaseExpression] | None:

@@ -68,6 +68,8 @@ class Walk(Binders):
         self.indirect_calls: list[tuple[cst.Call, Scope]] = []  # callee ``partial`` / ``to_thread`` / ...
         # Calls of a plain name (``make(...)``), for values passed to a module's own functions.
         self.named_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
+        # Calls of an attribute (``renderer.shot(...)``), for values passed to the module's own methods.
+        self.method_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
         self.key_stores: list[KeyStore] = []
         self.attribute_stores: list[AttributeStore] = []
         self.class_scopes: dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
@@ -244,6 +246,7 @@ class Walk(Binders):
         request = False
         if kind is cst.Attribute:
             last = func.attr.value  # type: ignore[attr-defined]
+            self.method_calls.setdefault(last, []).append((node, scope))
         elif kind is cst.Name:
             last = func.value  # type: ignore[attr-defined]
             self.named_calls.setdefault(last, []).append((node, scope))
