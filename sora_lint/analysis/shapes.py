@@ -212,7 +212,8 @@ SESSION_SHORT_NAMES: frozenset[str] = frozenset(q.rsplit(".", 1)[1] for q in SES
 
 # Every call pattern starts with this word: a plain substring test rules most files out first.
 CALL_WORD = "video"
-CALL_PATTERN = "|".join(f"(?:{p})" for s in SHAPES for p in s.call_patterns)
+# Each pattern once: most shapes share the SDK's and the URL's.
+CALL_PATTERN = "|".join(f"(?:{p})" for p in dict.fromkeys(p for s in SHAPES for p in s.call_patterns))
 EVIDENCE_WORDS: tuple[str, ...] = tuple(sorted({w for s in SHAPES for w in s.evidence_words}))
 CALL_TEXT = re.compile(CALL_PATTERN)
 CALL_BYTES = re.compile(CALL_PATTERN.encode())
