@@ -358,6 +358,17 @@ class TestIndirectCalls:
             "8 or 12 (not fixed automatically: the partial hd is called more than once)" + OPENAI,
         ]
 
+    def test_a_shared_partial_s_unknown_keyword_is_not_renamed(self):
+        source = """\
+        from functools import partial
+        from openai import OpenAI
+        hd = partial(OpenAI().videos.create, model="sora-2", duration=8)
+        hd(prompt="a")
+        hd(prompt="b", model="sora-2-pro")
+        """
+        assert diags(source) == [f"3:63 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY}{OPENAI}"]
+        assert fixed(source, unsafe=True) == source.replace("        ", "")
+
     def test_to_thread_and_run_in_executor(self):
         source = """\
         import asyncio

@@ -68,7 +68,7 @@ def _partial(resolver: Resolver, node: cst.Call, scope: Scope, method: cst.BaseE
                                       list(rest) + [(a, caller_scope) for a in caller.args])
         if len(callers) > 1:
             for sora_call in calls:
-                for arg in sora_call.args.values():
+                for arg in [*sora_call.args.values(), *(u.value for u in sora_call.unknown_keywords)]:
                     if arg.literal is not None and id(arg.literal) in inside and arg.fix_blocker is None:
                         arg.fix_blocker = f"the partial {name} is called more than once"
         out.append((calls, traced))
