@@ -31,7 +31,7 @@ from .facts import UNKNOWN, ClientInfo, SoraCall
 from .functions import builder_mapping
 from .imported import project_mapping
 from .scopes import ASSIGN, Scope
-from .sdk import is_other_model, is_sora_model, trace
+from .sdk import trace
 from .shapes import (
     BODY_KEYWORDS,
     MODULE_SENDERS,
@@ -40,6 +40,8 @@ from .shapes import (
     SORA_PARAMS,
     URL_JOINERS,
     URLLIB_REQUEST,
+    is_other_model,
+    is_sora_model,
 )
 from .syntax import json_dumps_argument, literal_value
 from .values import Resolver

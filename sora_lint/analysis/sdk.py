@@ -33,12 +33,13 @@ from .shapes import (
     MODEL_PROVIDER_PREFIXES,
     MODULE_CLIENTS,
     NOT_SORA_HOSTS,
-    NOT_SORA_MODEL_PREFIXES,
     OWN_DEFAULT_SERVER_CLIENTS,
     RESPONSE_WRAPPERS,
     SDK_KEYWORDS,
     SDK_METHODS,
     SORA_PARAMS,
+    is_other_model,
+    is_sora_model,
 )
 from .syntax import literal_value
 from .values import MAX_DEPTH, Resolver
@@ -235,15 +236,6 @@ def serves_sora(info: ClientInfo) -> bool:
     return not (isinstance(info.base_url, str) and any(host in info.base_url for host in NOT_SORA_HOSTS))
 
 
-def is_sora_model(value: object) -> bool:
-    return isinstance(value, str) and "sora" in value.lower() and not value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
-
-
-def is_other_model(value: object) -> bool:
-    """A model of a family that is never Sora (``veo-3``)."""
-    return isinstance(value, str) and value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
-
-
 def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope, func: cst.BaseExpression | None = None,
                   given: Given | None = None) -> tuple[list[SoraCall], Trace | None]:
     """The variants of an SDK call, and what its receiver traced to (None: not traced).
@@ -324,10 +316,10 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
     known = SDK_KEYWORDS[method] | (frozenset(SORA_PARAMS) if provider_prefixes else frozenset())
     for arg, arg_scope in [(a, scope) for a in node.args] if given is None else given:
         keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword in SORA_PARAMS and keyword in known:
-            item = project_item(resolver, keyword, arg.value, arg_scope)  # type: ignore[arg-type]
-            arguments[keyword] = [Alternative(item, None, None)] if item is not None else resolve(  # type: ignore[index]
-                resolver, keyword, arg.value, arg_scope)  # type: ignore[arg-type]
+        if keyword is not None and keyword in SORA_PARAMS and keyword in known:
+            item = project_item(resolver, keyword, arg.value, arg_scope)
+            arguments[keyword] = ([Alternative(item, None, None)] if item is not None
+                                  else resolve(resolver, keyword, arg.value, arg_scope))
         elif keyword == EXTRA_BODY:
             extra_bodies.append((arg.value, arg_scope))
         elif keyword is not None and keyword not in known:

@@ -160,6 +160,16 @@ OWN_DEFAULT_SERVER_CLIENTS = frozenset({"portkey_ai.Portkey", "portkey_ai.AsyncP
 NOT_SORA_HOSTS = ("generativelanguage.googleapis.com",)
 NOT_SORA_MODEL_PREFIXES = ("veo",)
 
+
+def is_sora_model(value: object) -> bool:
+    return isinstance(value, str) and "sora" in value.lower() and not value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
+
+
+def is_other_model(value: object) -> bool:
+    """A model of a family that is never Sora (``veo-3``)."""
+    return isinstance(value, str) and value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
+
+
 # --- what the function shapes read ----------------------------------------------------
 
 # qualified name -> the method it stands for ("create" or "extend")
