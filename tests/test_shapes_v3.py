@@ -143,6 +143,16 @@ class TestUnknownParameters:
         assert diags(source) == [f"2:74 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY}{OPENAI}"]
         assert fixed(source, unsafe=True).endswith('seconds="8", duration=8)\n')
 
+    def test_portkey_s_extend_drops_it(self):
+        source = """\
+        from portkey_ai import Portkey
+        Portkey(api_key="k").videos.extend(video="v", prompt="p", seconds="8", length=8)
+        """
+        assert diags(source) == [
+            "2:79 SOR008 length=8 is not a keyword of videos.extend: Portkey's SDK drops it unsent; did you mean "
+            f"seconds?{EXTRA_BODY} [profile openai: auto: Portkey client has no base_url (its own gateway), using "
+            "fallback-profile]"]
+
     def test_a_keyword_without_a_known_counterpart(self):
         source = """\
         from openai import OpenAI

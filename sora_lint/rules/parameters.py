@@ -83,7 +83,10 @@ class ParameterUnknown(Rule):
                     continue
                 message = f"{shown(unknown.value)} is not a parameter of the Sora API; did you mean {target}?"
             else:
-                message = f"{shown(unknown.value)} is not a keyword of videos.{call.method}: the SDK raises TypeError"
+                # portkey_ai's extend takes **kwargs and drops the ones it does not know; its other methods raise.
+                dropped = call.is_extend and call.client is not None and call.client.class_name.endswith("Portkey")
+                effect = "Portkey's SDK drops it unsent" if dropped else "the SDK raises TypeError"
+                message = f"{shown(unknown.value)} is not a keyword of videos.{call.method}: {effect}"
                 if target is not None:
                     message += f"; did you mean {target}?"
                 if documented:
