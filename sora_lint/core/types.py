@@ -29,6 +29,7 @@ class Edit:
     end: int
     location: Location
     end_location: Location
+    cell: int | None = None  # in a notebook: the cell the offsets and rows are in
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Diagnostic:
     location: Location
     end_location: Location
     fixes: tuple[Fix, ...] = ()
+    # In a notebook: the cell (1-based, every cell counted) whose rows the locations count.
+    cell: int | None = None
 
     def fix_for(self, unsafe_fixes: bool) -> Fix | None:
         """The fix a run applies: an unsafe one wins only when unsafe fixes are allowed."""
@@ -59,5 +62,5 @@ class Diagnostic:
         return None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.filename, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)
