@@ -15,6 +15,7 @@ from typing import NamedTuple, Optional
 import libcst as cst
 
 from .facts import UNKNOWN, Resolved
+from .functions import method_callers
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
@@ -85,8 +86,9 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     function = binding.scope.node
     if not isinstance(function, cst.FunctionDef) or binding.scope.parent is None:
         return None
-    if binding.scope.parent.kind == "class" or resolver.readers(binding) != 1:
-        return None  # a method's callers are not followed; a parameter used twice may be changed
+    if resolver.readers(binding) != 1:
+        return None  # a parameter used twice may be changed
+    in_class = binding.scope.parent.kind == "class"  # a method: its callers pass the instance first
     parameter = binding.node
     if not isinstance(parameter, cst.Param):
         return None
@@ -95,8 +97,10 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     if parameter.default is not None:
         value = resolver.value(parameter.default, binding.scope.parent)
         out.append(Alternative(_resolved(param, value, parameter.default, via, key, None), group, "default"))
-    for index, (call, scope) in enumerate(_callers(resolver, function, binding.scope.parent)):
-        given = _argument_for(call, function, parameter)
+    callers = (method_callers(resolver, function, binding.scope.parent) if in_class
+               else _callers(resolver, function, binding.scope.parent))
+    for index, (call, scope) in enumerate(callers):
+        given = _argument_for(call, function, parameter, skip=int(in_class))
         if given is None:
             continue  # omitted: the default applies, checked once above
         if given is _UNREADABLE:
@@ -120,9 +124,11 @@ def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> lis
 _UNREADABLE = cst.Name("_")
 
 
-def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param) -> cst.BaseExpression | None:
-    """What ``call`` passes for ``parameter``: a node, None (omitted), or _UNREADABLE (``*args``/``**kw``)."""
-    positional_params = [*function.params.posonly_params, *function.params.params]
+def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param,
+                  skip: int = 0) -> cst.BaseExpression | None:
+    """What ``call`` passes for ``parameter``: a node, None (omitted), or _UNREADABLE (``*args``/``**kw``).
+    ``skip``: leading parameters the call does not pass (a method's ``self``)."""
+    positional_params = [*function.params.posonly_params, *function.params.params][skip:]
     position = next((i for i, p in enumerate(positional_params) if p is parameter), None)
     index = 0
     for arg in call.args:

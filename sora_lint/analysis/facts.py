@@ -37,6 +37,15 @@ class Resolved:
 
 
 @dataclass
+class UnknownKeyword:
+    """A keyword of a Sora call that the SDK method (or the library function) does not take."""
+
+    name: str  # "duration"
+    value: Resolved  # what it passes
+    keyword: cst.Name | None  # the keyword as written at the call (a fix renames it); None in a **mapping
+
+
+@dataclass
 class SoraCall:
     node: cst.Call
     method: str  # "create", "create_and_poll" or "extend"
@@ -48,6 +57,11 @@ class SoraCall:
     # client built in the module, the module-level client, a request's URL, litellm's provider prefix):
     # its profile and server are chosen from it. None: the file's choice applies.
     client: ClientInfo | None = None
+    # Keywords the method does not take (``duration=8``): the openai SDK raises TypeError on them.
+    unknown_keywords: list[UnknownKeyword] = field(default_factory=list)
+    # Where the call's keywords go: "sdk" (a client's method: an unknown one is a TypeError) or "kwargs"
+    # (litellm: forwarded to the provider, whose documentation decides).
+    keyword_sink: str = "sdk"
 
     @property
     def is_extend(self) -> bool:
@@ -76,9 +90,10 @@ class ClientInfo:
     # default is Portkey's own gateway).
     sdk_default: bool = True
     named: str = "client"  # how the profile reason names it when it has no base_url ("client has no base_url")
-    # The server is a guess that any shape may state: a URL read from ``os.getenv(NAME, "default")`` is the
-    # default only when NAME is unset. Its contract is then assumed: findings say so, and no fix is safe.
-    assumed: bool = False
+    # Why the server is only assumed ("the default of OPENAI_BASE_URL"): the URL comes from the environment,
+    # whose default names it, so its contract is assumed: findings say so, and no fix is safe. None: the URL
+    # is written in the code (or not given). Any shape may state it.
+    assumed: str | None = None
 
 
 @dataclass

@@ -5,6 +5,7 @@ import libcst as cst
 
 from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
 from .http import read_request
+from .indirect import read_indirect
 from .project import ProjectConstants, ProjectReader
 from .scopes import IMPORT, Scope
 from .sdk import client_info, read_function_call, read_sdk_call, serves_sora
@@ -34,8 +35,9 @@ def find(module: cst.Module, path: str | None = None, files: ProjectReader | Non
     # One record per client a call traces to (its construction, or the module-level client): each
     # call's profile and server come from its own client.
     traced_clients: dict[object, ClientInfo] = {}
-    for node, scope in walk.sdk_calls:
-        variants, traced = read_sdk_call(resolver, node, scope)
+    reads = [(node, read_sdk_call(resolver, node, scope)) for node, scope in walk.sdk_calls]
+    reads += [(node, read) for node, scope in walk.indirect_calls for read in read_indirect(resolver, node, scope)]
+    for node, (variants, traced) in reads:
         calls.extend(variants)
         if traced is None or not variants:
             continue

@@ -26,10 +26,23 @@ import re
 import libcst as cst
 
 from .arguments import Alternative, combine, resolve
+from .environ import environment_default
 from .facts import UNKNOWN, ClientInfo, SoraCall
+from .functions import builder_mapping
+from .imported import project_mapping
 from .scopes import ASSIGN, Scope
-from .sdk import is_other_model, is_sora_model, trace
-from .shapes import BODY_KEYWORDS, MODULE_SENDERS, SESSION_CLASSES, SORA_PARAMS
+from .sdk import trace
+from .shapes import (
+    BODY_KEYWORDS,
+    MODULE_SENDERS,
+    SDK_KEYWORDS,
+    SESSION_CLASSES,
+    SORA_PARAMS,
+    URL_JOINERS,
+    URLLIB_REQUEST,
+    is_other_model,
+    is_sora_model,
+)
 from .syntax import json_dumps_argument, literal_value
 from .values import Resolver
 
@@ -38,18 +51,34 @@ _MAX_DEPTH = 8  # names bound to names bound to ...: enough for real code, safe 
 # A body's fields {key: (value node, its scope, fix blocker)}, the name it came through, why a shared body is not fixed.
 Fields = tuple[dict[str, tuple[cst.BaseExpression, Scope, "str | None"]], "str | None", "str | None"]
 _VIDEOS_ENDPOINT = re.compile(r"/videos/?$")
+# ``/videos/{video_id}/remix``: the id is any one path segment, known or not.
+_REMIX_ENDPOINT = re.compile(r"/videos/[^/]+/remix/?$")
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#]*)")
 
 
 # --- the URL -------------------------------------------------------------------
 
-def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, depth: int = 0) -> str:
-    """The URL's text with every part that is not statically known replaced by ``_DYNAMIC``."""
+def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, depth: int = 0,
+                 assumed: list[str] | None = None) -> str:
+    """The URL's text with every part that is not statically known replaced by ``_DYNAMIC``.
+
+    The default of an environment variable stands for it; why is appended to ``assumed``."""
     value = literal_value(node)
     if isinstance(value, str):
         return value
     if depth > _MAX_DEPTH:
         return _DYNAMIC
+    found = environment_default(resolver, node, scope)
+    if found is not None:
+        if assumed is not None:
+            assumed.append(f"the default of {found.variable}")
+        return url_template(found.default, resolver, scope, depth + 1, assumed)
+    if isinstance(node, cst.Call) and resolver.qualified(node.func, scope) in URL_JOINERS:
+        parts = [a.value for a in node.args if a.keyword is None and not a.star]
+        if len(parts) != 2 or len(node.args) != 2:
+            return _DYNAMIC
+        return _joined(url_template(parts[0], resolver, scope, depth + 1, assumed),
+                       url_template(parts[1], resolver, scope, depth + 1, assumed))
     if isinstance(node, cst.FormattedString):
         out = []
         for part in node.parts:
@@ -58,29 +87,47 @@ def url_template(node: cst.BaseExpression, resolver: Resolver, scope: Scope, dep
             elif (
                 isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None
             ):
-                out.append(url_template(part.expression, resolver, scope, depth + 1))
+                out.append(url_template(part.expression, resolver, scope, depth + 1, assumed))
             else:
                 out.append(_DYNAMIC)
         return "".join(out)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return url_template(node.left, resolver, scope, depth + 1) + url_template(
-            node.right, resolver, scope, depth + 1
+        return url_template(node.left, resolver, scope, depth + 1, assumed) + url_template(
+            node.right, resolver, scope, depth + 1, assumed
         )
     if isinstance(node, cst.ConcatenatedString):
-        return url_template(node.left, resolver, scope, depth + 1) + url_template(
-            node.right, resolver, scope, depth + 1
+        return url_template(node.left, resolver, scope, depth + 1, assumed) + url_template(
+            node.right, resolver, scope, depth + 1, assumed
         )
     if isinstance(node, cst.Name):
         bound, bound_scope = resolver.bound_expression(node, scope)
         if bound is not node:
-            return url_template(bound, resolver, bound_scope, depth + 1)
+            return url_template(bound, resolver, bound_scope, depth + 1, assumed)
     return _DYNAMIC
+
+
+def _joined(base: str, relative: str) -> str:
+    """``urljoin(base, relative)`` over templates: an absolute path keeps only the base's origin."""
+    if _ABSOLUTE.match(relative) or relative.startswith(_DYNAMIC):
+        return relative
+    if relative.startswith("/"):
+        origin = _ABSOLUTE.match(base)
+        return (base[:origin.end()] if origin else _DYNAMIC) + relative
+    return base.rsplit("/", 1)[0] + "/" + relative if "/" in base else _DYNAMIC + relative
 
 
 def is_videos_endpoint(template: str) -> bool:
     """Whether the URL's literal text ends in ``/videos`` (the create endpoint, not a sub-path)."""
+    return endpoint_method(template) == "create"
+
+
+def endpoint_method(template: str) -> str | None:
+    """The SDK method a POST to this URL stands for: "create" (``/videos``), "remix"
+    (``/videos/{id}/remix``); None for any other path."""
     path = template.split("#", 1)[0].split("?", 1)[0]
-    return bool(_VIDEOS_ENDPOINT.search(path))
+    if _VIDEOS_ENDPOINT.search(path):
+        return "create"
+    return "remix" if _REMIX_ENDPOINT.search(path) else None
 
 
 def url_origin(template: str) -> object:
@@ -162,9 +209,21 @@ class _Body:
         if isinstance(given, cst.Name) and given.value == "None":
             return
         node, is_json = given, keyword == "json"
-        serialised = json_dumps_argument(given) if keyword == "data" else None
+        serialised = json_dumps_argument(given) if keyword in ("data", "content") else None
         if serialised is not None:
             node, is_json = serialised, True  # data=json.dumps({...}): a JSON body
+        elif keyword == "content":
+            self.unreadable = True  # raw bytes: what they hold is not read
+            return
+        table = project_mapping(self.resolver, node, self.scope)
+        if table is not None:  # a body another project module holds: reported here, never rewritten there
+            self.has_prompt = self.has_prompt or "prompt" in table.entries
+            for key in SORA_PARAMS:
+                if key in table.entries:
+                    found = table.resolved(key, given, via=f"{keyword}={table.shown}")
+                    found.form_field = not is_json
+                    self.args[key] = [Alternative(found, None, None)]
+            return
         fields = self._fields(node)
         if fields is None:
             self.unreadable = True
@@ -184,7 +243,7 @@ class _Body:
 
     def _fields(self, node: cst.BaseExpression) -> Fields | None:
         """{key: (value node, its scope, fix blocker)}, the name it came through, and why a shared body is not fixed."""
-        mapping = self.resolver.mapping(node, self.scope, self.before)
+        mapping = builder_mapping(self.resolver, node, self.scope, self.before)
         if mapping is not None:
             why = f"{mapping.name} is passed to more than one call"
             return ({k: (e.node, e.scope, mapping.blocker(e, why)) for k, e in mapping.entries.items()},
@@ -219,37 +278,46 @@ def read_request(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[list
         return None
     name, session, session_scope = sender
     generic = name.endswith(".request")
-    if generic:
-        method = _argument(node, 0, "method")
-        verb = resolver.value(method, scope).value if method is not None else None
+    if generic or name == URLLIB_REQUEST:
+        # urllib's Request is a POST when it has data, unless its method says otherwise.
+        method = _argument(node, 0 if generic else None, "method")
+        verb = resolver.value(method, scope).value if method is not None else ("POST" if not generic else None)
         if not isinstance(verb, str) or verb.upper() != "POST":
             return None
     url = _argument(node, 1 if generic else 0, "url")
     if url is None:
         return None
-    template = url_template(url, resolver, scope)
-    if not is_videos_endpoint(template):
+    assumed: list[str] = []
+    template = url_template(url, resolver, scope, assumed=assumed)
+    endpoint = endpoint_method(template)
+    if endpoint is None:
         return None
 
     body = _Body(resolver, scope, resolver.walk.order.get(id(node), 1 << 62))
-    positional = sum(1 for a in node.args if a.keyword is None and not a.star)
-    body.unreadable = positional > (2 if generic else 1)  # a body passed by position
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    body_at = 1 if name == URLLIB_REQUEST else None  # urllib.request.Request(url, data)
+    body.unreadable = len(positional) > (2 if generic or body_at else 1)  # a body passed by position
+    if body_at is not None and len(positional) > body_at:
+        body.read("data", positional[body_at].value)
     for arg in node.args:
         if arg.star == "**":
             body.unreadable = True
         elif arg.keyword is not None and arg.keyword.value in BODY_KEYWORDS:
             body.read(arg.keyword.value, arg.value)
     calls = []
-    for args in combine(body.args):
+    taken = SDK_KEYWORDS[endpoint]
+    for args in combine({k: v for k, v in body.args.items() if k in taken}):
         model = args.get("model")
         model_value = model.value if model is not None else None
         if is_other_model(model_value):
             continue
-        calls.append(SoraCall(node, "create", args, body.has_prompt or is_sora_model(model_value), body.unreadable,
+        calls.append(SoraCall(node, endpoint, args, body.has_prompt or is_sora_model(model_value), body.unreadable,
                               transport="http"))
 
     origin = url_origin(template)
     if origin is None:  # a relative URL: the session's base_url says where it goes
         base = _base_url(session, name)
-        origin = url_origin(url_template(base, resolver, session_scope or scope)) if base is not None else None
-    return calls, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL")
+        origin = url_origin(url_template(base, resolver, session_scope or scope, assumed=assumed)) if (
+            base is not None) else None
+    return calls, ClientInfo(node, name, UNKNOWN if origin is None else origin, steered_by="request URL",
+                             assumed=assumed[0] if assumed and isinstance(origin, str) else None)

@@ -22,6 +22,8 @@ import os
 import re
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from .shapes import CLIENT_CLASSES
+
 if TYPE_CHECKING:
     from .scopes import Binding
 
@@ -73,7 +75,14 @@ class ProjectConstants:
         return self._root
 
     def lookup(self, qualified: str) -> tuple[object, str] | None:
-        """(value, "settings.py:3") of ``module.NAME`` (``".settings.DURATION"`` for a relative import)."""
+        """(value, "settings.py:3") of ``module.NAME`` (``".settings.DURATION"`` for a relative import):
+        a number or a string."""
+        found = self.lookup_any(qualified)
+        return found if found is not None and isinstance(found[0], (int, float, str)) else None
+
+    def lookup_any(self, qualified: str) -> tuple[object, str] | None:
+        """:meth:`lookup`, also for a dict of literals (a ``dict``) or a client built there (a
+        :class:`ProjectClient`)."""
         if "." not in qualified.lstrip("."):
             return None
         module, name = qualified.rsplit(".", 1)
@@ -179,6 +188,7 @@ def _module_literals(tree: ast.Module) -> dict[str, tuple[object, int]]:
         elif isinstance(node, ast.alias):
             local = (node.asname or node.name).split(".")[0]
             counts[local] = counts.get(local, 0) + 1
+    imported = _imported_names(tree)
     for statement in tree.body:
         target, value = None, None
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -186,14 +196,27 @@ def _module_literals(tree: ast.Module) -> dict[str, tuple[object, int]]:
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             target, value = statement.target, statement.value
         if isinstance(target, ast.Name) and value is not None:
-            literal = _literal(value)
+            literal = _literal(value) if not isinstance(value, ast.Call) else _client(value, imported)
             if literal is not None:
                 literals[target.id] = (literal, statement.lineno)
     # Names bound in functions count too (ast.walk sees them): only module-wide single bindings stay.
     return {name: found for name, found in literals.items() if counts.get(name) == 1}
 
 
+class ProjectClient(NamedTuple):
+    """A client another module of the project builds at its top level (``sora_client = OpenAI(...)``)."""
+
+    qualified: str  # its class, "openai.OpenAI"
+
+
 def _literal(node: ast.expr) -> object | None:
+    if isinstance(node, ast.Dict):
+        # A table of literals (``CINEMA = {"model": "sora-2", "seconds": "8"}``): string keys, scalar values.
+        keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+        values = [_literal(v) for v in node.values]
+        if all(isinstance(k, str) for k in keys) and all(v is not None and not isinstance(v, dict) for v in values):
+            return dict(zip(keys, values))
+        return None
     value = node.value if isinstance(node, ast.Constant) else None
     if isinstance(value, (int, float, str)) and not isinstance(value, bool):
         return value
@@ -201,6 +224,30 @@ def _literal(node: ast.expr) -> object | None:
         inner = _literal(node.operand)
         return -inner if isinstance(inner, (int, float)) else None
     return None
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    """The qualified name each top-level import binds (``OpenAI`` -> ``openai.OpenAI``)."""
+    names: dict[str, str] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            names.update({a.asname or a.name: f"{statement.module}.{a.name}" for a in statement.names})
+        elif isinstance(statement, ast.Import):
+            names.update({a.asname or a.name.split(".")[0]: a.name if a.asname else a.name.split(".")[0]
+                          for a in statement.names})
+    return names
+
+
+def _client(call: ast.Call, imported: dict[str, str]) -> ProjectClient | None:
+    parts: list[str] = []
+    func: ast.expr = call.func
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id not in imported:
+        return None
+    qualified = ".".join([imported[func.id], *reversed(parts)])
+    return ProjectClient(qualified) if qualified in CLIENT_CLASSES else None
 
 
 def import_blocker(constants: ProjectConstants | None, binding: Binding) -> str | None:

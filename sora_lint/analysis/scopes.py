@@ -92,3 +92,19 @@ class AttributeStore:
 
 def add(counter: dict[str, int], name: str, count: int = 1) -> None:
     counter[name] = counter.get(name, 0) + count
+
+
+def optional_import(name: str, scope: Scope) -> Binding | None:
+    """The import of an optional dependency: ``try: from openai import OpenAI`` / ``except ImportError:
+    OpenAI = None``. Where the name is not ``None`` it is that import (calling ``None`` fails), so it
+    qualifies as the import. ``OpenAI = None`` alone, or two different imports, are not one."""
+    owner = scope.owner(name)
+    if owner is None:
+        return None
+    imports = [b for b in owner.bindings[name] if b.kind == IMPORT]
+    others = [b for b in owner.bindings[name] if b.kind != IMPORT]
+    if not imports or len({b.value for b in imports}) != 1:
+        return None
+    if all(b.kind == ASSIGN and isinstance(b.value, cst.Name) and b.value.value == "None" for b in others):
+        return imports[0]
+    return None

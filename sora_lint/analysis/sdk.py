@@ -8,35 +8,45 @@ also imports openai is not a Sora call.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 import libcst as cst
 
 from .arguments import Alternative, combine, resolve
-from .facts import UNKNOWN, ClientInfo, SoraCall
+from .environ import environment_default
+from .facts import UNKNOWN, ClientInfo, Resolved, SoraCall, UnknownKeyword
+from .functions import builder_mapping, function_of, returned
+from .imported import project_client, project_item, project_mapping
 from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
 from .shapes import (
     BASE_URL_KEYWORDS,
     CLIENT_CLASSES,
     CLIENT_DERIVING_METHODS,
+    EXTEND_METHODS,
+    EXTRA_BODY,
+    FUNCTION_POSITIONS,
     FUNCTIONS,
     LITELLM_BASE_URL_KEYWORDS,
     MODEL_PROVIDER_CLIENTS,
     MODEL_PROVIDER_PREFIXES,
     MODULE_CLIENTS,
     NOT_SORA_HOSTS,
-    NOT_SORA_MODEL_PREFIXES,
     OWN_DEFAULT_SERVER_CLIENTS,
     RESPONSE_WRAPPERS,
     SDK_KEYWORDS,
     SDK_METHODS,
     SORA_PARAMS,
+    is_other_model,
+    is_sora_model,
 )
 from .syntax import literal_value
 from .values import MAX_DEPTH, Resolver
 
 CLIENT_NAMES = frozenset(CLIENT_CLASSES)
+# The arguments of a call made indirectly, each with the scope it is written in.
+Given = Sequence[tuple[cst.Arg, Scope]]
 _EMPTY_MODULE = cst.Module(body=[])
 
 
@@ -63,7 +73,9 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         if isinstance(func, cst.Attribute) and func.attr.value in CLIENT_DERIVING_METHODS and classes is CLIENT_NAMES:
             return trace(resolver, func.value, scope, classes, modules, depth + 1)
         qualified = resolver.qualified(func, scope)
-        return Trace(qualified, node, scope) if qualified is not None and qualified in classes else None
+        if qualified is not None:
+            return Trace(qualified, node, scope) if qualified in classes else None
+        return _factory(resolver, node, scope, classes, modules, depth)
     if isinstance(node, cst.IfExp):
         return _either(resolver, [(node.body, scope), (node.orelse, scope)], classes, modules, depth)
     if isinstance(node, cst.Name):
@@ -79,6 +91,9 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
             return trace(resolver, binding.value, binding.scope, classes, modules, depth + 1)  # type: ignore[arg-type]
         if binding.kind == IMPORT and binding.value in modules:
             return Trace(str(binding.value), None, None)
+        if binding.kind == IMPORT:
+            built = project_client(resolver, node, scope)
+            return Trace(built, None, None) if built is not None and built in classes else None
         if binding.kind == PARAM and binding.node.annotation is not None:  # type: ignore[union-attr]
             annotation = binding.node.annotation.annotation  # type: ignore[union-attr]
             qualified = annotated_class(resolver, annotation, binding.scope.parent or binding.scope)
@@ -88,7 +103,26 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         held = held_value(resolver, node, scope)
         if held is not None:
             return trace(resolver, held[0], held[1], classes, modules, depth + 1)
+        built = project_client(resolver, node, scope)  # ``clients.sora_client``
+        if built is not None:
+            return Trace(built, None, None) if built in classes else None
     return None
+
+
+def _factory(resolver: Resolver, node: cst.Call, scope: Scope, classes: AbstractSet[str],
+             modules: AbstractSet[str], depth: int) -> Trace | None:
+    """A call of the module's own function that returns a client: annotated ``-> OpenAI``, or whose one
+    ``return`` traces to one."""
+    found = function_of(resolver, node, scope)
+    if found is None:
+        return None
+    function, inner = found
+    if function.returns is not None:
+        qualified = annotated_class(resolver, function.returns.annotation, inner.parent or inner)
+        if qualified is not None:
+            return Trace(qualified, None, None) if qualified in classes else None
+    value = returned(resolver, node, scope)
+    return trace(resolver, value[0], value[1], classes, modules, depth + 1) if value is not None else None
 
 
 def _either(resolver: Resolver, options: list[tuple[cst.BaseExpression, Scope]], classes: AbstractSet[str],
@@ -174,19 +208,27 @@ def _resource_receiver(node: cst.BaseExpression) -> cst.BaseExpression | None:
 def client_info(resolver: Resolver, node: cst.Call, qualified: str, scope: Scope) -> ClientInfo:
     """The server a client construction names (its ``base_url``)."""
     name = CLIENT_CLASSES.get(qualified, qualified)
-    return ClientInfo(node, name, _base_url(resolver, node, scope, BASE_URL_KEYWORDS),
-                      sdk_default=qualified not in OWN_DEFAULT_SERVER_CLIENTS)
+    base_url, assumed = _base_url(resolver, node, scope, BASE_URL_KEYWORDS)
+    return ClientInfo(node, name, base_url, sdk_default=qualified not in OWN_DEFAULT_SERVER_CLIENTS, assumed=assumed)
 
 
-def _base_url(resolver: Resolver, node: cst.Call, scope: Scope, keywords: tuple[str, ...]) -> object:
-    """The literal base URL a call passes (str), None when it passes none, UNKNOWN when it cannot be read."""
+def _base_url(resolver: Resolver, node: cst.Call, scope: Scope, keywords: tuple[str, ...]) -> tuple[object, str | None]:
+    """The literal base URL a call passes (str), None when it passes none, UNKNOWN when it cannot be read;
+    and, for the default of an environment variable, why it is only assumed."""
     for arg in node.args:
         if arg.keyword is not None and arg.keyword.value in keywords:
             value = resolver.value(arg.value, scope).value
-            return value if isinstance(value, str) else UNKNOWN
+            if isinstance(value, str):
+                return value, None
+            bound, bound_scope = resolver.bound_expression(arg.value, scope)
+            found = environment_default(resolver, bound, bound_scope)
+            default = resolver.value(found.default, bound_scope).value if found is not None else None
+            if found is not None and isinstance(default, str):
+                return default, f"the default of {found.variable}"
+            return UNKNOWN, None
         if arg.star:
-            return UNKNOWN
-    return None
+            return UNKNOWN, None
+    return None, None
 
 
 def serves_sora(info: ClientInfo) -> bool:
@@ -194,18 +236,13 @@ def serves_sora(info: ClientInfo) -> bool:
     return not (isinstance(info.base_url, str) and any(host in info.base_url for host in NOT_SORA_HOSTS))
 
 
-def is_sora_model(value: object) -> bool:
-    return isinstance(value, str) and "sora" in value.lower() and not value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
+def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope, func: cst.BaseExpression | None = None,
+                  given: Given | None = None) -> tuple[list[SoraCall], Trace | None]:
+    """The variants of an SDK call, and what its receiver traced to (None: not traced).
 
-
-def is_other_model(value: object) -> bool:
-    """A model of a family that is never Sora (``veo-3``)."""
-    return isinstance(value, str) and value.lower().startswith(NOT_SORA_MODEL_PREFIXES)
-
-
-def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[list[SoraCall], Trace | None]:
-    """The variants of an SDK call, and what its receiver traced to (None: not traced)."""
-    shape = sdk_shape(node.func)
+    ``func`` and ``given``: the method and the arguments of a call made indirectly (``functools.partial``,
+    ``asyncio.to_thread``), when they are not ``node``'s own."""
+    shape = sdk_shape(node.func if func is None else func)
     if shape is None:
         return [], None
     method, receiver, is_resource = shape
@@ -221,24 +258,25 @@ def read_sdk_call(resolver: Resolver, node: cst.Call, scope: Scope) -> tuple[lis
         scope_of_receiver = scope
     traced = trace(resolver, receiver, scope_of_receiver, CLIENT_NAMES, MODULE_CLIENTS)
     client_ok: bool | None = None  # None: not traced
-    if traced is None and _foreign_keyword(resolver, node, scope, method):
+    if traced is None and _foreign_keyword(resolver, node, scope, method, given):
         return [], None
     if traced is not None:
         client_ok = traced.construction is None or serves_sora(
             client_info(resolver, traced.construction, traced.qualified, traced.scope))  # type: ignore[arg-type]
-    calls = read_arguments(resolver, node, scope, method, client_ok)
+    calls = read_arguments(resolver, node, scope, method, client_ok, given=given)
     return calls, traced
 
 
-def _foreign_keyword(resolver: Resolver, node: cst.Call, scope: Scope, method: str) -> bool:
+def _foreign_keyword(resolver: Resolver, node: cst.Call, scope: Scope, method: str,
+                     given: Given | None = None) -> bool:
     """Whether the call passes a keyword the SDK method does not take (``openai_id=``, ``title=``),
     written at the call or as a key of a ``**mapping`` that can be read."""
     known = SDK_KEYWORDS[method]
-    for arg in node.args:
+    for arg, arg_scope in [(a, scope) for a in node.args] if given is None else given:
         if arg.keyword is not None and arg.keyword.value not in known:
             return True
         if arg.star == "**":
-            mapping = resolver.mapping(arg.value, scope, resolver.walk.order.get(id(node), 1 << 62))
+            mapping = resolver.mapping(arg.value, arg_scope, resolver.walk.order.get(id(node), 1 << 62))
             if mapping is not None and any(key not in known for key in mapping.entries):
                 return True
     return False
@@ -249,19 +287,52 @@ def read_function_call(resolver: Resolver, node: cst.Call, scope: Scope) -> list
     method = FUNCTIONS.get(resolver.qualified(node.func, scope) or "")
     if method is None:
         return []
-    return read_arguments(resolver, node, scope, method, None, provider_prefixes=True)
+    # Positional arguments stand for the keywords of the function's signature, in order.
+    names = iter(FUNCTION_POSITIONS[method])
+    given = [(cst.Arg(a.value, keyword=cst.Name(next(names, "_")))
+              if a.keyword is None and not a.star else a, scope) for a in node.args]
+    calls = read_arguments(resolver, node, scope, method, None, provider_prefixes=True, given=given)
+    for call in calls:
+        if method in EXTEND_METHODS and "model" not in call.args and call.client is None:
+            # litellm's video_extension without a model goes to its default provider, openai.
+            base_url, assumed = _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS)
+            call.has_evidence = True
+            call.client = ClientInfo(node, MODEL_PROVIDER_CLIENTS[MODEL_PROVIDER_PREFIXES[0]], base_url,
+                                     assumed=assumed, steered_by=LITELLM_BASE_URL_KEYWORDS[0],
+                                     named="litellm's default openai/ provider")
+    return calls
 
 
 def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str, client_ok: bool | None,
-                   provider_prefixes: bool = False) -> list[SoraCall]:
+                   provider_prefixes: bool = False, given: Given | None = None) -> list[SoraCall]:
+    """The variants of a call from its arguments (``given``: the arguments it is made with, when they are
+    not ``node``'s own: a partial's and its call's, ``asyncio.to_thread``'s after the function)."""
     arguments: dict[str, list[Alternative]] = {}
+    unknown: list[UnknownKeyword] = []
+    extra_bodies: list[tuple[cst.BaseExpression, Scope]] = []
     star = False
     before = resolver.walk.order.get(id(node), 1 << 62)
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value in SORA_PARAMS:
-            arguments[arg.keyword.value] = resolve(resolver, arg.keyword.value, arg.value, scope)
+    # litellm's functions take every parameter by keyword (video_extension's model too).
+    known = SDK_KEYWORDS[method] | (frozenset(SORA_PARAMS) if provider_prefixes else frozenset())
+    for arg, arg_scope in [(a, scope) for a in node.args] if given is None else given:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword is not None and keyword in SORA_PARAMS and keyword in known:
+            item = project_item(resolver, keyword, arg.value, arg_scope)
+            arguments[keyword] = ([Alternative(item, None, None)] if item is not None
+                                  else resolve(resolver, keyword, arg.value, arg_scope))
+        elif keyword == EXTRA_BODY:
+            extra_bodies.append((arg.value, arg_scope))
+        elif keyword is not None and keyword not in known:
+            unknown.append(UnknownKeyword(keyword, _single(resolve(resolver, keyword, arg.value, arg_scope), arg.value),
+                                          arg.keyword))
+        elif arg.star == "**" and (table := project_mapping(resolver, arg.value, arg_scope)) is not None:
+            for key in table.entries:
+                if key in SORA_PARAMS and key in known:
+                    arguments[key] = [Alternative(table.resolved(key, arg.value), None, None)]
+                elif key not in known:
+                    unknown.append(UnknownKeyword(key, table.resolved(key, arg.value), None))
         elif arg.star == "**":
-            mapping = resolver.mapping(arg.value, scope, before)
+            mapping = builder_mapping(resolver, arg.value, arg_scope, before)
             if mapping is None:
                 star = True
                 continue
@@ -269,11 +340,27 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
                 f"**{_EMPTY_MODULE.code_for_node(arg.value)}" if isinstance(arg.value, cst.Subscript) else None)
             shared = f"{mapping.name} is unpacked into more than one call"
             for key, entry in mapping.entries.items():
-                if key in SORA_PARAMS:
+                if key in SORA_PARAMS and key in known:
                     arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
                                              mapping.blocker(entry, shared))
+                elif key not in known:
+                    unknown.append(UnknownKeyword(key, _single(resolve(
+                        resolver, key, entry.node, entry.scope, via, key, "it is a key of a mapping"), entry.node),
+                        None))
         elif arg.star == "*":
             star = True
+    for body, body_scope in extra_bodies:
+        # The SDK merges extra_body into the request body last: its keys are what is sent.
+        mapping = resolver.mapping(body, body_scope, before)
+        if mapping is None:
+            if not (isinstance(body, cst.Name) and body.value == "None"):
+                star = True
+            continue
+        via = f"extra_body={mapping.name or '{...}'}"
+        for key, entry in mapping.entries.items():
+            if key in SORA_PARAMS and key in known:
+                arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
+                                         mapping.blocker(entry, f"{mapping.name} is passed to more than one call"))
     calls = []
     for args in combine(arguments):
         model = args.get("model")
@@ -286,12 +373,20 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
             model.fix_blocker = model.fix_blocker or f"the model carries the provider prefix {prefix}/"
             # The prefix says the provider, so the server: litellm's azure/ talks to Azure, its openai/ to
             # the official API unless a base URL is given.
-            provider = ClientInfo(node, MODEL_PROVIDER_CLIENTS[f"{prefix}/"],
-                                  _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS),
+            base_url, assumed = _base_url(resolver, node, scope, LITELLM_BASE_URL_KEYWORDS)
+            provider = ClientInfo(node, MODEL_PROVIDER_CLIENTS[f"{prefix}/"], base_url, assumed=assumed,
                                   steered_by=LITELLM_BASE_URL_KEYWORDS[0], named=f"litellm's {prefix}/ provider")
         model_value = model.value if model is not None else UNKNOWN
         if client_ok is False or is_other_model(model_value):
             continue
         evidence = bool(client_ok) or is_sora_model(model_value)
-        calls.append(SoraCall(node, method, args, evidence, star, client=provider))
+        calls.append(SoraCall(node, method, args, evidence, star, client=provider, unknown_keywords=unknown,
+                              keyword_sink="kwargs" if provider_prefixes else "sdk"))
     return calls
+
+
+def _single(alternatives: list[Alternative], anchor: cst.BaseExpression) -> Resolved:
+    """The one value of an argument; unknown when it varies (a rule on its name needs no variants)."""
+    if len(alternatives) == 1 and alternatives[0].group is None:
+        return alternatives[0].resolved
+    return Resolved(alternatives[0].resolved.param if alternatives else "", UNKNOWN, anchor, None)

@@ -62,7 +62,15 @@ def dotted(node: cst.CSTNode) -> list[str]:
 
 
 def json_dumps_argument(node: cst.BaseExpression) -> cst.BaseExpression | None:
-    """``x`` in ``json.dumps(x, ...)`` (a request body serialised by hand); None for anything else."""
+    """``x`` in ``json.dumps(x, ...)`` or ``json.dumps(x).encode()`` (a request body serialised by hand);
+    None for anything else."""
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "encode"
+        and isinstance(node.func.value, cst.Call)
+    ):
+        node = node.func.value
     if (
         isinstance(node, cst.Call)
         and dotted(node.func)[-2:] == ["json", "dumps"]

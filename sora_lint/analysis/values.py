@@ -13,7 +13,7 @@ import libcst as cst
 
 from .facts import UNKNOWN
 from .project import import_blocker
-from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope, optional_import
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
@@ -100,7 +100,7 @@ class Resolver:
             node = node.value
         if not isinstance(node, cst.Name):
             return None
-        binding = self.binding(node.value, scope)
+        binding = self.binding(node.value, scope) or optional_import(node.value, scope)
         if binding is None or binding.kind != IMPORT:
             return None
         return ".".join([str(binding.value), *reversed(attrs)])

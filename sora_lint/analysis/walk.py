@@ -19,6 +19,7 @@ from .shapes import (
     CLIENT_SHORT_NAMES,
     FUNCTION_SHORT_NAMES,
     HTTP_VERBS,
+    INDIRECT_SHORT_NAMES,
     SDK_METHODS,
 )
 from .syntax import json_dumps_argument
@@ -64,8 +65,11 @@ class Walk(Binders):
         self.function_calls: list[tuple[cst.Call, Scope]] = []  # callee named like a library function shape
         self.client_calls: list[tuple[cst.Call, Scope]] = []  # callee named like a client class
         self.http_calls: list[tuple[cst.Call, Scope]] = []  # callee ``post`` / ``request``
+        self.indirect_calls: list[tuple[cst.Call, Scope]] = []  # callee ``partial`` / ``to_thread`` / ...
         # Calls of a plain name (``make(...)``), for values passed to a module's own functions.
         self.named_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
+        # Calls of an attribute (``renderer.shot(...)``), for values passed to the module's own methods.
+        self.method_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
         self.key_stores: list[KeyStore] = []
         self.attribute_stores: list[AttributeStore] = []
         self.class_scopes: dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
@@ -91,7 +95,7 @@ class Walk(Binders):
             cst.Import: self._import, cst.ImportFrom: self._import_from, cst.Global: self._global,
             cst.Nonlocal: self._nonlocal, cst.MatchAs: self._match_name, cst.MatchStar: self._match_name,
             cst.MatchMapping: self._match_mapping, cst.FormattedString: self._fstring,
-            cst.StarredDictElement: self._spread,
+            cst.StarredDictElement: self._spread, cst.Return: self._return,
         }
         self._walk(module)
         self._credit_loads()
@@ -226,6 +230,11 @@ class Walk(Binders):
             add(scope.safe, node.value.value)  # ``{**BASE, ...}`` copies BASE
         return False
 
+    def _return(self, node: cst.Return, scope: Scope) -> bool:
+        if type(node.value) is cst.Name:
+            add(scope.safe, node.value.value)  # a builder returns its dict: the caller reads it (analysis/functions.py)
+        return False
+
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> bool:
         if len(node.end) == 1:
             self.fstrings.append(node)
@@ -237,6 +246,7 @@ class Walk(Binders):
         request = False
         if kind is cst.Attribute:
             last = func.attr.value  # type: ignore[attr-defined]
+            self.method_calls.setdefault(last, []).append((node, scope))
         elif kind is cst.Name:
             last = func.value  # type: ignore[attr-defined]
             self.named_calls.setdefault(last, []).append((node, scope))
@@ -253,6 +263,8 @@ class Walk(Binders):
             request = True
         elif last in FUNCTION_SHORT_NAMES:
             self.function_calls.append((node, scope))
+        elif last in INDIRECT_SHORT_NAMES:
+            self.indirect_calls.append((node, scope))
         self.order[id(node)] = len(self.order)
         if node.args:
             self._hand_on(node, scope, request)

@@ -30,6 +30,7 @@ _SIZE_LOOSE = re.compile(r"^\s*([1-9][0-9]*)\s*[xX\u00d7*,:/]\s*([1-9][0-9]*)\s*
 _SNAPSHOT = re.compile(r"^(?P<family>.+)-(?P<date>\d{4}-\d{2}-\d{2})$")
 _FAMILY_STEM = re.compile(r"[a-z]+")
 _NUMBERS = re.compile(r"[0-9]+")
+_VERSIONED = re.compile(r"^([a-z]+)[-_ ]?v?(?=[0-9])")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class Profile:
     default_model: str = ""  # the model a call without `model` gets; "" for the first model
     contract_name: str = ""  # how a message names the contract: "the APIYI gateway"
     server: Server | None = None  # a user profile's own lifecycle, for its hosts
+    # Body parameters the server documents besides the SDK's (a gateway's own ``duration``): a library that
+    # forwards unknown keywords (litellm) may send them, and the SDK sends them in ``extra_body``.
+    parameters: tuple[str, ...] = ()
 
     def model(self, name: str) -> ModelSpec | None:
         """The spec for a model name, its alias or a dated snapshot of it."""
@@ -98,6 +102,7 @@ def _profile_from_data(name: str, data: Mapping[str, Any]) -> Profile:
         extend_seconds=tuple(data.get("extend-seconds", ())),
         default_model=data["default-model"],
         contract_name=data.get("contract-name", ""),
+        parameters=tuple(data.get("parameters", ())),
     )
 
 
@@ -112,6 +117,7 @@ def _server_from_data(data: Mapping[str, Any]) -> Server:
 _CONTRACTS = json.loads(CONTRACTS_FILE.read_text(encoding="utf-8"))
 SHIPPED_PROFILES: dict[str, Profile] = {n: _profile_from_data(n, d) for n, d in _CONTRACTS["profiles"].items()}
 SHIPPED_SERVERS: tuple[Server, ...] = tuple(_server_from_data(d) for d in _CONTRACTS["servers"])
+PARAMETER_ALIASES: dict[str, str] = {k: v for k, v in _CONTRACTS["parameter-aliases"].items() if not k.startswith("_")}
 APIYI = SHIPPED_PROFILES["apiyi"]
 OPENAI = SHIPPED_PROFILES["openai"]
 AUTO = "auto"
@@ -249,7 +255,25 @@ def model_candidates(name: str, profile: Profile) -> list[str]:
     return [m for d, m in scored if d <= 2]
 
 
+def is_unknown_version(name: str, profile: Profile) -> bool:
+    """Whether ``name`` is a version of a known family that no model of ``profile`` has (``sora-1.0``,
+    ``sora-3``): the family's word, then a version number none of its models starts with. A name with a
+    known version and more (``sora-2-hd``) may be a gateway's own variant: not this."""
+    low = name.lower()
+    start = _VERSIONED.match(low)
+    if start is None or profile.model(name) is not None:
+        return False
+    family = model_families(profile).get(start.group(1), ())
+    version = _NUMBERS.findall(low)[:1]
+    return bool(family) and all(_NUMBERS.findall(m.lower())[:1] != version for m in family)
+
+
 # --- profiles ------------------------------------------------------------------
+
+def parameter_alias(keyword: str) -> str | None:
+    """The Sora parameter a keyword the API does not take stands for (``duration`` -> ``seconds``)."""
+    return PARAMETER_ALIASES.get(keyword.lower())
+
 
 def get_profile(profile: str | Profile, extra: Mapping[str, Profile] | None = None) -> Profile:
     if isinstance(profile, Profile):
@@ -334,6 +358,7 @@ def profile_from_table(name: str, table: Mapping[str, Any], base: Profile | None
         extends=base.name if base else None,
         default_model=str(table.get("default-model", base.default_model_name if base else "")),
         contract_name=f"profile {name}",
+        parameters=tuple(table.get("parameters", base.parameters if base else ())),
     )
     built = replace(base, **fields) if base else Profile(**fields)
     return replace(built, server=_user_server(built, table, origin))

@@ -73,9 +73,10 @@ def _auto_profile(client: Any, fallback: Profile, ordered: list[Profile]) -> tup
     url = client.base_url
     chosen = profile_for_base_url(url, ordered)
     host = host_of(url) or url
+    assumed = f" ({client.assumed}, assumed)" if client.assumed else ""
     if chosen is not None:
-        return chosen, f"auto: {client.steered_by} {host}"
-    return fallback, f"auto: {client.steered_by} host {host} is unknown, {_FALLBACK}"
+        return chosen, f"auto: {client.steered_by} {host}{assumed}"
+    return fallback, f"auto: {client.steered_by} host {host}{assumed} is unknown, {_FALLBACK}"
 
 
 def _profile_of(server: Server, ordered: list[Profile], fallback: Profile) -> Profile:

@@ -23,7 +23,7 @@ import libcst as cst
 
 from ..analysis.syntax import comment_inside, new_string
 from ..core.types import Edit, Location
-from ..rules.base import AddKeyword, Change, ReplaceValue
+from ..rules.base import AddKeyword, Change, RenameKeyword, ReplaceValue
 
 if TYPE_CHECKING:
     from .positions import LineIndex
@@ -48,6 +48,8 @@ def nodes_to_locate(change: Change) -> list[cst.CSTNode]:
         if isinstance(target, cst.UnaryOperation):
             return [target, target.expression]
         return [target]
+    if isinstance(change, RenameKeyword):
+        return [change.keyword]
     args = change.call.args
     if not args:
         return [change.call.func]
@@ -108,7 +110,11 @@ class EditBuilder:
         """The edits for every change, or None when one of them cannot be written safely."""
         pieces: list[tuple[int, int, str]] = []
         for change in changes:
-            built = self._replace(change) if isinstance(change, ReplaceValue) else self._add_keyword(change)
+            if isinstance(change, RenameKeyword):
+                start, end = self.spans[id(change.keyword)]
+                built: list[tuple[int, int, str]] | None = [(start, end, change.name)]
+            else:
+                built = self._replace(change) if isinstance(change, ReplaceValue) else self._add_keyword(change)
             if built is None:
                 return None
             pieces.extend(built)

@@ -15,7 +15,8 @@ from typing import ClassVar, NamedTuple, Union
 
 import libcst as cst
 
-from ..analysis.facts import UNKNOWN, Resolved, SoraCall
+from ..analysis.facts import UNKNOWN, Resolved, SoraCall, UnknownKeyword
+from ..analysis.shapes import SDK_KEYWORDS
 from ..analysis.syntax import comment_inside, new_string
 from ..contracts.catalog import (
     SOR_TYPE_INT,
@@ -25,9 +26,11 @@ from ..contracts.catalog import (
     canonical_size,
     contract_for_seconds_type,
     is_canonical_size,
+    is_unknown_version,
     model_candidates,
     nearest_seconds,
     neighbours,
+    parameter_alias,
     same_orientation_size,
     sdk_default_server,
     upgrades_of,
@@ -44,9 +47,14 @@ __all__ = [
     "canonical_size",
     "contract_for_seconds_type",
     "is_canonical_size",
+    "is_unknown_version",
     "model_candidates",
     "nearest_seconds",
     "neighbours",
+    "parameter_alias",
+    "SDK_KEYWORDS",
+    "UnknownKeyword",
+    "RenameKeyword",
     "same_orientation_size",
     "sdk_default_server",
     "upgrades_of",
@@ -110,7 +118,15 @@ class AddKeyword:
     value: str
 
 
-Change = Union[ReplaceValue, AddKeyword]
+@dataclass(frozen=True)
+class RenameKeyword:
+    """Write ``name`` in place of the keyword ``keyword`` of an argument (``duration=`` -> ``seconds=``)."""
+
+    keyword: cst.Name
+    name: str
+
+
+Change = Union[ReplaceValue, AddKeyword, RenameKeyword]
 
 
 def value_text(node: cst.BaseExpression | None, value: object) -> str:

@@ -25,8 +25,8 @@ _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore",
 # In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
 CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
-_PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "aliases", "models", "extend-seconds",
-                 "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
+_PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "parameters", "aliases", "models",
+                 "extend-seconds", "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
 _MODEL_KEYS = {"seconds", "sizes", "default-seconds", "upgrades", *_LIFECYCLE_KEYS}
 
 
@@ -141,6 +141,8 @@ def _checked_profile_table(path: Path, where: str, spec: Any, built: Mapping[str
         raise ConfigError(f"{path}: {where} seconds-type: must be \"int\" or \"str\"")
     if "hosts" in spec:
         _str_list(path, f"{where} hosts", spec["hosts"])
+    if "parameters" in spec:
+        _str_list(path, f"{where} parameters", spec["parameters"])
     if "extend-seconds" in spec:
         _int_list(path, f"{where} extend-seconds", spec["extend-seconds"])
     aliases = spec.get("aliases", {})
