@@ -85,8 +85,12 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     function = binding.scope.node
     if not isinstance(function, cst.FunctionDef) or binding.scope.parent is None:
         return None
-    if binding.scope.parent.kind == "class" or resolver.readers(binding) != 1:
-        return None  # a method's callers are not followed; a parameter used twice may be changed
+    if binding.scope.parent.kind == "class":
+        return None  # a method's callers are not followed
+    # Reading the parameter elsewhere (logging it, comparing it) changes nothing: only a rebinding
+    # would, and then it has two bindings and is not followed at all. Its literals then have
+    # another reader, so they are reported but not rewritten.
+    shared = f"{binding.name} is used elsewhere too" if resolver.readers(binding) != 1 else None
     parameter = binding.node
     if not isinstance(parameter, cst.Param):
         return None
@@ -94,7 +98,7 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     out: list[Alternative] = []
     if parameter.default is not None:
         value = resolver.value(parameter.default, binding.scope.parent)
-        out.append(Alternative(_resolved(param, value, parameter.default, via, key, None), group, "default"))
+        out.append(Alternative(_resolved(param, value, parameter.default, via, key, shared), group, "default"))
     for index, (call, scope) in enumerate(_callers(resolver, function, binding.scope.parent)):
         given = _argument_for(call, function, parameter)
         if given is None:
@@ -103,7 +107,7 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
             out.append(Alternative(Resolved(param, UNKNOWN, call, None, via=via, key=key), group, index))
             continue
         value = resolver.value(given, scope)
-        out.append(Alternative(_resolved(param, value, given, via, key, None), group, index))
+        out.append(Alternative(_resolved(param, value, given, via, key, shared), group, index))
     return out or None
 
 

@@ -267,7 +267,7 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
                 continue
             via = f"**{mapping.name}" if mapping.name else (
                 f"**{_EMPTY_MODULE.code_for_node(arg.value)}" if isinstance(arg.value, cst.Subscript) else None)
-            shared = f"{mapping.name} is unpacked into more than one call"
+            shared = f"{mapping.name} is used elsewhere too"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS:
                     arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,

@@ -25,6 +25,11 @@ from .syntax import json_dumps_argument
 
 # Methods of a dict that read it and never change it.
 READ_ONLY_METHODS = frozenset({"get", "copy", "keys", "values", "items"})
+# Calls that only read their arguments: builtins that look at a value, and logging's methods
+# (``log.info("%s", params)``). Reading a container does not change what it holds.
+READING_FUNCTIONS = frozenset({"print", "len", "repr", "str", "bool", "isinstance", "type", "id", "sorted",
+                               "list", "tuple", "set", "dumps", "debug", "info", "warning", "warn", "error",
+                               "exception", "critical", "log", "echo", "secho", "pprint", "format"})
 
 _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", "colon", "dot",
                    "operator", "header", "footer", "leading_lines", "lines_after_decorators",
@@ -91,7 +96,9 @@ class Walk(Binders):
             cst.Import: self._import, cst.ImportFrom: self._import_from, cst.Global: self._global,
             cst.Nonlocal: self._nonlocal, cst.MatchAs: self._match_name, cst.MatchStar: self._match_name,
             cst.MatchMapping: self._match_mapping, cst.FormattedString: self._fstring,
-            cst.StarredDictElement: self._spread,
+            cst.StarredDictElement: self._spread, cst.Comparison: self._comparison, cst.If: self._test,
+            cst.While: self._test, cst.IfExp: self._test, cst.BooleanOperation: self._boolean,
+            cst.UnaryOperation: self._unary, cst.FormattedStringExpression: self._fstring_part,
         }
         self._walk(module)
         self._credit_loads()
@@ -226,6 +233,31 @@ class Walk(Binders):
             add(scope.safe, node.value.value)  # ``{**BASE, ...}`` copies BASE
         return False
 
+    # Reads that never change a container: a comparison, a test, an f-string part (item 1 of issue 18).
+    def _comparison(self, node: cst.Comparison, scope: Scope) -> bool:
+        _read(node.left, scope)
+        for target in node.comparisons:
+            _read(target.comparator, scope)
+        return False
+
+    def _test(self, node: cst.If | cst.While | cst.IfExp, scope: Scope) -> bool:
+        _read(node.test, scope)
+        return False
+
+    def _boolean(self, node: cst.BooleanOperation, scope: Scope) -> bool:
+        _read(node.left, scope)
+        _read(node.right, scope)
+        return False
+
+    def _unary(self, node: cst.UnaryOperation, scope: Scope) -> bool:
+        if isinstance(node.operator, cst.Not):
+            _read(node.expression, scope)
+        return False
+
+    def _fstring_part(self, node: cst.FormattedStringExpression, scope: Scope) -> bool:
+        _read(node.expression, scope)
+        return False
+
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> bool:
         if len(node.end) == 1:
             self.fstrings.append(node)
@@ -256,6 +288,9 @@ class Walk(Binders):
         self.order[id(node)] = len(self.order)
         if node.args:
             self._hand_on(node, scope, request)
+            if last in READING_FUNCTIONS:
+                for arg in node.args:
+                    _read(arg.value, scope)
         return False
 
     def _hand_on(self, node: cst.Call, scope: Scope, request: bool) -> None:
@@ -268,6 +303,12 @@ class Walk(Binders):
                 body = json_dumps_argument(arg.value) or arg.value
                 if type(body) is cst.Name:
                     add(scope.safe, body.value)  # type: ignore[attr-defined]
+
+
+def _read(node: cst.BaseExpression, scope: Scope) -> None:
+    """A name read where nothing can change what it holds."""
+    if type(node) is cst.Name:
+        add(scope.safe, node.value)  # type: ignore[attr-defined]
 
 
 def contains_call(node: cst.CSTNode) -> bool:
