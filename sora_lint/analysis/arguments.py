@@ -18,7 +18,7 @@ from .facts import UNKNOWN, Resolved
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
-from .values import Resolver, Value
+from .values import Entry, Resolver, Value
 
 MAX_VARIANTS = 16
 
@@ -58,6 +58,28 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                     for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)
     return [Alternative(_resolved(param, value, node, via, key, blocker), None, None)]
+
+
+def resolve_entry(resolver: Resolver, param: str, entry: Entry, via: str | None,
+                  blocker: str | None) -> list[Alternative]:
+    """A dict key's values: the one it is written with, and each one a branch writes before the call.
+
+    Every possibility is checked where it is written; none is rewritten, since the literal no
+    longer has one path to the call. Keys written in the same block vary together.
+    """
+    if entry.node is not None and not entry.branches:
+        return resolve(resolver, param, entry.node, entry.scope, via, param, blocker)
+    group: Group = ("branch", id(entry.scope), via)
+    why = blocker or f"{via[2:] if via else 'the dict'}[{param!r}] is also written in a branch"
+    writes = ([(entry.node, entry.scope, "default")] if entry.node is not None else []) + [
+        (node, scope, block) for node, scope, block in entry.branches]
+    out = []
+    for node, scope, key in writes:
+        for alt in resolve(resolver, param, node, scope, via, param, why):
+            if alt.group is not None:
+                return [_unknown(param, node, via, param)]  # a conditional inside a branch: not followed
+            out.append(Alternative(alt.resolved, group, key))
+    return out
 
 
 def _through_name(res: Resolved, name: str) -> Resolved:

@@ -88,6 +88,8 @@ class Binders:
     def _store(self, target: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
         if isinstance(target, cst.Name):
             self.bind(scope, target.value, ASSIGN, value)
+            if self._line is not None:  # when the literal was met, against the keys stored after it
+                self.order.setdefault(id(self._line), len(self.order))
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None

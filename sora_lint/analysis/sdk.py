@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from .arguments import Alternative, combine, resolve
+from .arguments import Alternative, combine, resolve, resolve_entry
 from .facts import UNKNOWN, ClientInfo, SoraCall
 from .scopes import ASSIGN, IMPORT, PARAM, WITH, Scope
 from .shapes import (
@@ -261,7 +261,7 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
         if arg.keyword is not None and arg.keyword.value in SORA_PARAMS:
             arguments[arg.keyword.value] = resolve(resolver, arg.keyword.value, arg.value, scope)
         elif arg.star == "**":
-            mapping = resolver.mapping(arg.value, scope, before)
+            mapping = resolver.mapping(arg.value, scope, before, branches=True)
             if mapping is None:
                 star = True
                 continue
@@ -270,8 +270,7 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
             shared = f"{mapping.name} is used elsewhere too"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS:
-                    arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
-                                             mapping.blocker(entry, shared))
+                    arguments[key] = resolve_entry(resolver, key, entry, via, mapping.blocker(entry, shared))
         elif arg.star == "*":
             star = True
     calls = []

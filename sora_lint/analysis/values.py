@@ -14,6 +14,7 @@ import libcst as cst
 from .facts import UNKNOWN
 from .project import import_blocker
 from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
+from .shapes import INTERDEPENDENT_PARAMS as CHECKED_PARAMS
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
@@ -36,11 +37,16 @@ NOT_KNOWN = Value(UNKNOWN)
 
 
 class Entry(NamedTuple):
-    """One key of a mapping: its value as written, where it is evaluated, and why it may not be fixed."""
+    """One key of a mapping: its value as written, where it is evaluated, and why it may not be fixed.
 
-    node: cst.BaseExpression
+    ``branches`` holds the values the key may get instead in a branch before the call
+    (``if hd: params["size"] = "1792x1024"``), each with the block it is written in.
+    """
+
+    node: cst.BaseExpression | None  # None: the key is only written in branches (else omitted)
     scope: Scope
     blocker: str | None
+    branches: tuple[tuple[cst.BaseExpression, Scope, int], ...] = ()
 
 
 class Mapping(NamedTuple):
@@ -124,7 +130,7 @@ class Resolver:
             return self._percent(node, scope, depth)  # type: ignore[arg-type]
         if kind is cst.Subscript:
             entry = self.item(node, scope, depth)  # type: ignore[arg-type]
-            if entry is not None:
+            if entry is not None and entry.node is not None:
                 inner = self.value(entry.node, entry.scope, depth + 1)
                 return inner._replace(blocker=inner.blocker or entry.blocker)
         if kind is cst.Attribute:
@@ -278,13 +284,16 @@ class Resolver:
 
     # --- containers -------------------------------------------------------------------
 
-    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0) -> Mapping | None:
+    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0,
+                branches: bool = False) -> Mapping | None:
         """The keys of a mapping and where each value is written; None when the keys cannot be known.
 
         A dict literal or ``dict(...)`` (with ``**spreads`` and ``dict(BASE, ...)`` merged in order),
         a table entry with a literal key (``PRESETS["teaser"]``), or a name bound once to one of
         these that is only ever handed on or read by key; keys it gets in straight-line code after
-        its literal (``params["seconds"] = "8"``) count.
+        its literal (``params["seconds"] = "8"``) count. A checked key written in a branch gives
+        its entry ``branches`` when the caller asks for them (``branches``), and makes the mapping
+        unknown otherwise; a key no rule checks written in a branch counts as present.
         """
         if depth > MAX_DEPTH:
             return None
@@ -292,13 +301,22 @@ class Resolver:
             binding = self.binding(node.value, scope)
             if binding is None or binding.kind != ASSIGN or not self.only_handed_on(binding):
                 return None
-            inner = self.mapping(binding.value, binding.scope, before, depth + 1)  # type: ignore[arg-type]
+            inner = self.mapping(binding.value, binding.scope, before, depth + 1, branches)  # type: ignore[arg-type]
             stores = self.completions(binding, before, scope)
             if inner is None or stores is None:
                 return None
             entries = dict(inner.entries)
-            for store in stores:
-                entries[store.key] = Entry(store.value, store.scope, None)
+            for store, block in stores:
+                if block is None:  # straight-line: the key now holds this value on every path
+                    entries[store.key] = Entry(store.value, store.scope, None)
+                    continue
+                if store.key not in CHECKED_PARAMS:
+                    entries.setdefault(store.key, Entry(store.value, store.scope, None))
+                    continue
+                if not branches:
+                    return None
+                old = entries.get(store.key, Entry(None, store.scope, None))
+                entries[store.key] = old._replace(branches=(*old.branches, (store.value, store.scope, block)))
             shared = self.readers(binding) != 1
             if not shared and any(e.blocker is None for e in entries.values()):
                 imported = import_blocker(self.constants, binding)
@@ -307,7 +325,7 @@ class Resolver:
             return Mapping(entries, node.value, shared)
         if isinstance(node, cst.Subscript):
             entry = self.item(node, scope, depth)
-            if entry is None:
+            if entry is None or entry.node is None:
                 return None
             inner = self.mapping(entry.node, entry.scope, before, depth + 1)
             if inner is None:
@@ -325,7 +343,7 @@ class Resolver:
             if isinstance(part, tuple):
                 merged[part[0]] = Entry(part[1], scope, None)
                 continue
-            spread = self.mapping(part, scope, before, depth + 1)
+            spread = self.mapping(part, scope, before, depth + 1, branches)
             if spread is None:
                 return None
             why = f"{spread.name} is read more than once"
@@ -345,28 +363,39 @@ class Resolver:
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
 
-    def completions(self, binding: Binding, before: int, reader: Scope) -> list[KeyStore] | None:
+    def completions(self, binding: Binding, before: int, reader: Scope) -> list[tuple[KeyStore, int | None]] | None:
         """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
 
-        None when one of them is not in straight-line code right after the literal (the same block,
-        later), even after the call (a loop around both sends it the next time): then which keys
-        the dict has depends on the path taken. A key written after the reading call counts as
-        unknown too when the call is in another scope (a nested function may run after it).
+        Each comes with None when it is in straight-line code right after the literal (the same
+        block, later): then it holds on every path. A store in a branch or a loop of the same scope,
+        after the literal and before the call, comes with the id of its block: the key may hold
+        that value or the one before. A key the rules do not check may be written anywhere. None
+        when a checked key is written where its value at the call cannot be bounded: after the
+        call in a loop around both, in another scope (a nested function may run after it), or
+        before the literal.
         """
         stores = self._key_stores().get((id(binding.scope), binding.name), [])
         if not stores:
             return []
         where = self.walk.positions.get(id(binding.line))
-        out = []
+        literal_order = self.walk.order.get(id(binding.line), -1)
+        out: list[tuple[KeyStore, int | None]] = []
         for store in stores:
             at = self.walk.positions.get(id(store.line))
-            if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
-                return None  # in a branch or a loop (or before the literal): the keys depend on the path
-            if store.order > before:
+            straight = where is not None and at is not None and at[0] == where[0] and at[1] > where[1]
+            if straight and store.order > before:
                 if reader is not binding.scope:
                     return None
                 continue  # written after the call, in the same straight line: not sent by it
-            out.append(store)
+            if straight:
+                out.append((store, None))
+                continue
+            checked = store.key in CHECKED_PARAMS
+            if store.scope is not binding.scope or store.order > before or store.order < literal_order:
+                if checked:
+                    return None
+                continue  # a key no rule checks: whatever it holds, the checked ones are unchanged
+            out.append((store, at[0] if at is not None else id(store.line)))
         return out
 
     def _key_stores(self) -> dict[tuple[int, str], list[KeyStore]]:

@@ -28,7 +28,7 @@ READ_ONLY_METHODS = frozenset({"get", "copy", "keys", "values", "items"})
 # Calls that only read their arguments: builtins that look at a value, and logging's methods
 # (``log.info("%s", params)``). Reading a container does not change what it holds.
 READING_FUNCTIONS = frozenset({"print", "len", "repr", "str", "bool", "isinstance", "type", "id", "sorted",
-                               "list", "tuple", "set", "dumps", "debug", "info", "warning", "warn", "error",
+                               "list", "tuple", "set", "debug", "info", "warning", "warn", "error",
                                "exception", "critical", "log", "echo", "secho", "pprint", "format"})
 
 _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", "colon", "dot",
@@ -290,7 +290,8 @@ class Walk(Binders):
             self._hand_on(node, scope, request)
             if last in READING_FUNCTIONS:
                 for arg in node.args:
-                    _read(arg.value, scope)
+                    if not arg.star:  # ``**params`` is counted once, by _hand_on
+                        _read(arg.value, scope)
         return False
 
     def _hand_on(self, node: cst.Call, scope: Scope, request: bool) -> None:
