@@ -69,7 +69,7 @@ def resolve_entry(resolver: Resolver, param: str, entry: Entry, via: str | None,
     """
     if entry.node is not None and not entry.branches:
         return resolve(resolver, param, entry.node, entry.scope, via, param, blocker)
-    group: Group = ("branch", id(entry.scope), via)
+    group: Group = ("branch", (id(entry.scope), via))
     why = blocker or f"{via[2:] if via else 'the dict'}[{param!r}] is also written in a branch"
     writes = ([(entry.node, entry.scope, "default")] if entry.node is not None else []) + [
         (node, scope, block) for node, scope, block in entry.branches]
