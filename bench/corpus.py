@@ -31,7 +31,7 @@ def _excluded_names() -> tuple[str, ...]:
     floor and flake8 do and the ratios would flatter it.
     """
     try:
-        from sora_lint.settings import DEFAULT_EXCLUDES
+        from sora_lint.contracts.settings import DEFAULT_EXCLUDES
     except ImportError:  # the benchmark still builds its corpus without the package
         DEFAULT_EXCLUDES = ("site-packages", "dist", "venv", ".venv", "__pycache__", "_build", "node_modules")
     # sora_lint itself: its own sources name Sora calls in examples and docs, and whether they sit in

@@ -302,13 +302,13 @@ def hidden_files(out: Path, corpora: dict[str, corpus.CorpusInfo]) -> list[str]:
     """Trees of which sora-lint would not look at every file (a .gitignore or an exclude above ``out``):
     its times would then be those of less work than the floor's, and every ratio would flatter it."""
     try:
-        from sora_lint.files import discover
-        from sora_lint.resolve import Resolver
+        from sora_lint.run.files import discover
+        from sora_lint.run.resolve import SettingsResolver
     except ImportError:  # run without the package importable: the counts are not checked
         return []
     problems = []
     for tree, info in corpora.items():
-        found, _missing = discover([str(out / tree)], Resolver(cwd=str(out)).for_folder)
+        found, _missing = discover([str(out / tree)], SettingsResolver(cwd=str(out)).for_folder)
         if len(found) != info.files:
             problems.append(f"sora-lint sees {len(found)} of the {info.files} files of the {tree} tree under {out} "
                             "(a .gitignore or an exclude above it?); choose another --out")

@@ -1,7 +1,7 @@
 """Where `sora-lint check` spends its CPU time on a tree, stage by stage, in one process.
 
 ``python bench/stages.py TREE``: LibCST's parse, CPython's parse (run first by the engine as a
-guard), the analysis (``sora_lint.analysis.find``), and the rest of ``check_source`` (rules,
+guard), the analysis (``sora_lint.analysis.find``), and the rest of ``lint_source`` (rules,
 positions, prefilter, noqa), each as the best of five runs and as a share of LibCST's parse.
 It complements ``run.py``'s whole-process ratio: start-up and worker processes are left out, so
 what the linter's own stages add to the parse is seen on its own.
@@ -21,8 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from sora_lint.analysis.find import find  # noqa: E402 - after the path is set
-from sora_lint.engine import check_source  # noqa: E402
-from sora_lint.settings import Settings  # noqa: E402
+from sora_lint.contracts.settings import Settings  # noqa: E402
+from sora_lint.engine import lint_source  # noqa: E402
 
 
 def _best(work: Callable[[], object], rounds: int = 5) -> float:
@@ -57,7 +57,7 @@ def main(roots: list[str]) -> None:
 
     def check() -> None:
         for text, path in pairs:
-            check_source(text, path, settings)
+            lint_source(text, path, settings)
 
     parsed = _best(parse)
     analysed = _best(parse_and_analyse)
@@ -67,7 +67,7 @@ def main(roots: list[str]) -> None:
     rest = max(checked - analysed - cpython, 0.0)
     print(f"{len(paths)} files, CPU seconds (share of LibCST's parse):")
     for name, seconds in (("LibCST parse", parsed), ("CPython parse (guard)", cpython), ("analysis", analysis),
-                          ("rules, positions and the rest", rest), ("check_source in all", checked)):
+                          ("rules, positions and the rest", rest), ("lint_source in all", checked)):
         print(f"  {name:32s} {seconds:7.3f}  ({seconds / parsed:.2f})")
 
 

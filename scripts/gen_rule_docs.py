@@ -4,7 +4,7 @@
     python scripts/gen_rule_docs.py          # (re)write docs/rules/ and the README's generated blocks
     python scripts/gen_rule_docs.py --check  # exit 1 when either is out of date
 
-The text is sora_lint.docs.rule_doc_files(), the same that `sora-lint rule CODE`
+The text is sora_lint.frontends.docs.rule_doc_files(), the same that `sora-lint rule CODE`
 prints; tests/test_rule_docs.py keeps the committed files in sync with it.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sora_lint.docs import RULES_DOCS_DIR, rule_doc_files, with_generated_blocks  # noqa: E402
+from sora_lint.frontends.docs import RULES_DOCS_DIR, rule_doc_files, with_generated_blocks  # noqa: E402
 
 README = ROOT / "README.md"
 

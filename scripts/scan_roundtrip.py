@@ -10,7 +10,7 @@ For every ``.py`` file that LibCST parses, ``parse_module(src).code != src`` is 
 Each differing stretch is reduced to a pattern: the token before it and the token after it
 (names shown as NAME, numbers as NUMBER, strings as STRING), the text the source has there and
 the text LibCST generates instead. docs/libcst-roundtrip.md lists the patterns this finds, each
-with a minimal reproduction; sora_lint.analysis.positions relies on every gap being whitespace
+with a minimal reproduction; sora_lint.engine.positions relies on every gap being whitespace
 only (spaces, tabs, form feeds, line ends and backslash continuations), which this script
 checks (``whitespace-only: no`` on a pattern would break that).
 """
@@ -30,10 +30,10 @@ from pathlib import Path
 import libcst as cst
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sora_lint.analysis.positions import align  # noqa: E402
+from sora_lint.engine.positions import align  # noqa: E402
 
 Pattern = tuple[str, str, str, str]
-# What sora_lint.analysis.positions lets a gap hold: whitespace, line ends, backslash continuations.
+# What sora_lint.engine.positions lets a gap hold: whitespace, line ends, backslash continuations.
 GAP_CHARACTERS = " \t\x0c\r\n\\"  # token before, source text, generated text, token after
 
 
@@ -105,7 +105,7 @@ def token_shape(source: str, offset: int, before: bool) -> str:
 def gaps(source: str, generated: str) -> Iterator[tuple[int, str, str]]:
     """(source offset, source text, generated text) of each differing stretch.
 
-    The alignment is sora-lint's own (:func:`sora_lint.analysis.positions.align`), which pairs
+    The alignment is sora-lint's own (:func:`sora_lint.engine.positions.align`), which pairs
     equal text across whitespace gaps; a difference in anything else ends it and is reported as
     the next 20 characters of both texts (never whitespace only, so the summary says so).
     """

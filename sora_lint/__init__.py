@@ -1,6 +1,6 @@
 """sora-lint: find and fix invalid OpenAI Sora video parameters before they ship.
 
-The library API is :mod:`sora_lint.api`, re-exported here. The names are loaded on first use:
+The library API is :mod:`sora_lint.frontends.api`, re-exported here. The names are loaded on first use:
 ``sora-lint`` imports this package on every start, and the API pulls in the engine and runner.
 """
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .api import (
+    from .contracts.catalog import nearest_seconds, suggest_model
+    from .frontends.api import (
         ConfigError,
         Diagnostic,
         Edit,
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
         fix_source,
         validate,
     )
-    from .contracts.catalog import nearest_seconds, suggest_model
 
 __all__ = [
     "check_source",
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
 
         return getattr(catalog, name)
     if name in __all__:
-        from . import api
+        from .frontends import api
 
         return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from .cli import entry
+from .frontends.cli import entry
 
 entry()

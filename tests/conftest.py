@@ -9,8 +9,8 @@ from typing import Any
 import libcst
 import pytest
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -57,17 +57,17 @@ def lines(text: str) -> list[str]:
 def diags(source: str, profile: str = "auto", **settings: Any) -> list[str]:
     """``ROW:COLUMN CODE MESSAGE`` for each diagnostic of the dedented ``source``, checked in process as t.py."""
     return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
+            for d in lint_source(textwrap.dedent(source), "t.py", Settings(profile=profile, **settings))]
 
 
 def fixed(source: str, unsafe: bool = False, profile: str = "auto") -> str:
     """The dedented ``source`` after its fixes; the result parses and a second run changes nothing."""
     source = textwrap.dedent(source)
     settings = Settings(profile=profile)
-    outcome = fix_source(source, "t.py", settings, unsafe_fixes=unsafe)
+    outcome = apply_fixes(source, "t.py", settings, unsafe_fixes=unsafe)
     assert outcome.error is None
     libcst.parse_module(outcome.source)
-    assert fix_source(outcome.source, "t.py", settings, unsafe_fixes=unsafe).source == outcome.source  # idempotent
+    assert apply_fixes(outcome.source, "t.py", settings, unsafe_fixes=unsafe).source == outcome.source  # idempotent
     return outcome.source
 
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import pytest
 from conftest import diags
 
-from sora_lint.engine import fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes
 
 OPENAI = ' [profile openai: auto: client has no base_url]'
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
@@ -25,7 +25,7 @@ def assert_fixed(source: str, replacements: Sequence[tuple[str, str]]) -> None:
     for old, new in replacements:
         assert expected.count(old) == 1, old
         expected = expected.replace(old, new)
-    assert fix_source(source, "t.py", Settings()).source == expected
+    assert apply_fixes(source, "t.py", Settings()).source == expected
 
 
 class TestClientsByQualifiedName:

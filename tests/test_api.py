@@ -1,4 +1,4 @@
-"""The public API (sora_lint.api, re-exported by sora_lint) as a library user calls it."""
+"""The public API (sora_lint.frontends.api, re-exported by sora_lint) as a library user calls it."""
 import os
 import re
 import subprocess
@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT
 
 import sora_lint
-from sora_lint import ConfigError, Diagnostic, Location, Settings, api, check_paths, check_source, fix_source, validate
+from sora_lint import ConfigError, Diagnostic, Location, Settings, check_paths, check_source, fix_source, validate
+from sora_lint.frontends import api
 
 BAD = textwrap.dedent('''\
     from openai import OpenAI
@@ -87,19 +88,20 @@ def test_the_package_exports_exactly_the_api():
     assert set(sora_lint.__all__) - set(api.__all__) == {"nearest_seconds", "suggest_model"}
     for name in api.__all__:
         assert getattr(sora_lint, name) is getattr(api, name), name
-    assert Diagnostic.__module__ == "sora_lint.types"
+    assert Diagnostic.__module__ == "sora_lint.core.types"
     with pytest.raises(AttributeError):
         sora_lint.no_such_name  # noqa: B018
 
 
 def test_importing_the_package_loads_neither_the_api_nor_libcst():
+    watched = "('libcst', 'sora_lint.frontends.api', 'sora_lint.engine')"
     program = ("import sys, sora_lint\n"
-               "print(sorted(m for m in sys.modules if m in ('libcst', 'sora_lint.api', 'sora_lint.engine')))\n"
+               f"print(sorted(m for m in sys.modules if m in {watched}))\n"
                "sora_lint.check_source('x = 1\\n')\n"
-               "print(sorted(m for m in sys.modules if m in ('libcst', 'sora_lint.api', 'sora_lint.engine')))\n")
+               f"print(sorted(m for m in sys.modules if m in {watched}))\n")
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     # A text without a Sora call is not parsed, so even check_source leaves LibCST alone.
-    assert out.splitlines() == ["[]", "['sora_lint.api', 'sora_lint.engine']"]
+    assert out.splitlines() == ["[]", "['sora_lint.engine', 'sora_lint.frontends.api']"]
 
 
 def test_the_package_is_typed_and_ships_the_marker():

@@ -8,17 +8,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sora_lint"
 MAX_LINES = 400
 
-# Lower layers never import higher ones. A module not listed here fails the test: place it.
-LAYERS: tuple[tuple[str, ...], ...] = (
-    # facts: the Sora contracts, the plain records every layer passes around, the settings of a run; no LibCST
-    ("types", "contracts", "catalog", "settings"),
-    ("analysis",),  # where the Sora calls are, what their arguments resolve to
-    ("rules",),  # what is wrong with a call, and the value a fix asks for
-    ("engine",),  # parse, lint, noqa, fix: the bytes of every edit
-    # a run: configuration, files, the runner and its cache, output formats, docs, the Python API
-    ("config", "resolve", "files", "runner", "cache", "output", "docs", "runtime", "api"),
-    ("cli", "lint_report", "flake8_plugin", "lsp", "editor_actions", "codemod", "doctor", "__main__"),  # front ends
+# The folders are the layers, lowest first: a module imports its own folder or lower ones only.
+LAYERS: tuple[str, ...] = (
+    "core",  # plain records every layer passes around (diagnostics, fixes, locations); no LibCST
+    "contracts",  # the Sora contracts, lifecycle dates, a run's settings and the choice of a profile per call
+    "analysis",  # where the Sora calls are, what their arguments resolve to
+    "rules",  # what is wrong with a call, and the value a fix asks for
+    "engine",  # parse, lint, noqa, fix: positions and the bytes of every edit
+    "run",  # configuration, per-file settings, file discovery, the runner and its cache: the only I/O
+    "frontends",  # the CLI, flake8 plugin, language server, codemod, output formats, docs, the Python API
 )
+# The only modules at the package's root: the lazy public names, and ``python -m sora_lint``.
+ROOT_MODULES = ("__init__", "__main__")
 
 
 def _modules() -> dict[str, Path]:
@@ -33,10 +34,18 @@ def _modules() -> dict[str, Path]:
 
 def _layer(module: str) -> int:
     top = module.split(".")[0]
-    for rank, names in enumerate(LAYERS):
-        if top in names:
-            return rank
-    raise AssertionError(f"sora_lint/{module.replace('.', '/')}.py is in no layer: add it to LAYERS")
+    if top in ROOT_MODULES:
+        return len(LAYERS)  # the root stands on every layer
+    if top not in LAYERS:
+        raise AssertionError(f"sora_lint/{module.replace('.', '/')}: {top!r} is no layer folder: move it into one "
+                             f"of {', '.join(LAYERS)} (or add the folder to LAYERS, in its place)")
+    return LAYERS.index(top)
+
+
+def test_every_folder_of_the_package_is_a_layer_and_the_root_holds_no_other_module():
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == set(LAYERS)
+    assert sorted(p.stem for p in PACKAGE.glob("*.py")) == sorted(ROOT_MODULES)
 
 
 def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
@@ -70,7 +79,7 @@ def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
 def test_every_module_is_placed_and_imports_only_its_own_layer_or_below():
     wrong = []
     for module, path in _modules().items():
-        if module == "__init__":
+        if module.split(".")[0] in ROOT_MODULES:
             continue
         for target, _names, line in _imports(module, path):
             if target and target.split(".")[0] != module.split(".")[0] and _layer(target) > _layer(module):

@@ -7,9 +7,9 @@ import time
 
 from conftest import lines
 
-from sora_lint.cache import Cache
-from sora_lint.settings import Settings
-from sora_lint.types import Diagnostic, Location
+from sora_lint.contracts.settings import Settings
+from sora_lint.core.types import Diagnostic, Location
+from sora_lint.run.cache import Cache
 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n'
 # Same length as BAD, and a finding of its own: if a run shows BAD's finding for this text, it used the cache.

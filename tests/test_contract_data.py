@@ -8,7 +8,6 @@ import pytest
 from conftest import lines
 
 from sora_lint import suggest_model, validate
-from sora_lint.config import load_settings
 from sora_lint.contracts.catalog import (
     APIYI,
     CONTRACTS_FILE,
@@ -18,9 +17,10 @@ from sora_lint.contracts.catalog import (
     model_families,
     model_ladder,
 )
-from sora_lint.engine import check_source
-from sora_lint.runtime import validate as validate_with
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import lint_source
+from sora_lint.engine.validate import request_problems as validate_with
+from sora_lint.run.config import load_settings
 
 # A model that does not exist yet, added the way a user would: no code change.
 SORA_3_TOML = '''\
@@ -127,7 +127,7 @@ def linter_problems(profile: str, **params: object):
     """What `sora-lint check --profile PROFILE` reports on a call with these parameters written as literals."""
     written = ", ".join(f"{k}={_literal(v)}" for k, v in params.items() if v is not None)
     source = f'from openai import OpenAI\n\nclient = OpenAI()\nclient.videos.create({written}, prompt="p")\n'
-    found = check_source(source, "app.py", Settings(profile=profile, ignore=("SOR006",)))
+    found = lint_source(source, "app.py", Settings(profile=profile, ignore=("SOR006",)))
     return [(d.code, d.message) for d in found]
 
 
@@ -179,7 +179,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_readme_tables_are_generated_from_the_catalog():
-    from sora_lint.docs import readme_blocks, with_generated_blocks
+    from sora_lint.frontends.docs import readme_blocks, with_generated_blocks
 
     text = README.read_text(encoding="utf-8")
     assert with_generated_blocks(text) == text, "run: python scripts/gen_rule_docs.py"
@@ -226,7 +226,8 @@ def test_the_runtime_api_imports_without_libcst_until_validate_runs():
     import subprocess
     import sys
 
-    probe = ("import sys, sora_lint, sora_lint.catalog, sora_lint.contracts.selection, sora_lint.doctor\n"
+    probe = ("import sys, sora_lint, sora_lint.contracts.catalog, sora_lint.contracts.selection,"
+             " sora_lint.frontends.doctor\n"
              "before = 'libcst' in sys.modules\n"
              "sora_lint.validate(model='sora-2', seconds='8')\n"
              "print(before, 'libcst' in sys.modules)\n")

@@ -3,7 +3,7 @@
 A `sora-lint fix --jobs 2` run over a couple of hundred files that all need fixes is killed,
 with its worker processes, at random moments (a seeded, bounded loop). After each kill every file
 must be byte-for-byte the original or the expected fixed text (computed once with the engine's
-``fix_source``), with its permission bits unchanged. A last run on what the kills left must then
+``apply_fixes``), with its permission bits unchanged. A last run on what the kills left must then
 fix everything.
 
 Temporary files: ``write_atomically`` writes ``.sora-lint-XXXXXXXX.tmp`` next to the file and
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from sora_lint.engine import fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups (POSIX)")]
 
@@ -59,7 +59,7 @@ def make_tree(root: Path):
     expected = []
     for _k, (encoding, newline, head) in enumerate(TEMPLATES):
         text = (head + FILLER + CALLS).replace("\n", newline)
-        outcome = fix_source(text, "t.py", Settings())
+        outcome = apply_fixes(text, "t.py", Settings())
         assert outcome.error is None and outcome.applied > 0
         expected.append((text.encode(encoding), outcome.source.encode(encoding)))
     files = []

@@ -16,7 +16,7 @@ import pytest
 from conftest import lines, run
 from test_lsp import Client, apply_text_edits, needs_pygls
 
-from sora_lint.runner import unified_diff_bytes
+from sora_lint.run.runner import unified_diff_bytes
 
 OPENAI = "from openai import OpenAI\n\nclient = OpenAI()\n"
 
@@ -168,7 +168,7 @@ def test_codemod_writes_the_same_bytes(tmp_path, cases, flags):
     files = write_cases(tmp_path / "src", cases)
     (tmp_path / "pyproject.toml").write_text("[tool.sora-lint]\n")
     result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.codemod.FixSoraParameters", *flags, "src"], tmp_path)
+                  "sora_lint.frontends.codemod.FixSoraParameters", *flags, "src"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"Transformed {len(files)} files successfully." in result.stderr
     assert {p.name: p.read_bytes() for p in files} == {p.name: after for p, (_before, after) in files.items()}
@@ -224,21 +224,21 @@ def test_language_server_quick_fix_is_the_same_minimal_edit(tmp_path):
 
 @pytest.mark.parametrize("unsafe, name", [(False, n) for n in SAFE] + [(True, n) for n in UNSAFE])
 def test_every_case_is_fixed_in_one_pass_and_then_stable(unsafe, name):
-    from sora_lint.engine import fix_source
-    from sora_lint.settings import Settings
+    from sora_lint.contracts.settings import Settings
+    from sora_lint.engine import apply_fixes
 
     before, after = (UNSAFE if unsafe else SAFE)[name]
     for variant in ("\n", "\r\n", "\r"):
-        outcome = fix_source(before.replace("\n", variant), "t.py", Settings(), unsafe_fixes=unsafe)
+        outcome = apply_fixes(before.replace("\n", variant), "t.py", Settings(), unsafe_fixes=unsafe)
         assert (outcome.error, outcome.source) == (None, after.replace("\n", variant))
-        assert fix_source(outcome.source, "t.py", Settings(), unsafe_fixes=unsafe).applied == 0
+        assert apply_fixes(outcome.source, "t.py", Settings(), unsafe_fixes=unsafe).applied == 0
 
 
 def test_insertion_is_minimal_edits():
-    from sora_lint.engine import check_source
+    from sora_lint.engine import lint_source
 
     before, _after = UNSAFE["model_without_trailing_comma"]
-    [finding] = check_source(before, "t.py")
+    [finding] = lint_source(before, "t.py")
     unsafe = finding.fix_for(unsafe_fixes=True)
     assert [(e.content, (e.location.row, e.location.column), (e.end_location.row, e.end_location.column))
             for e in unsafe.edits] == [
@@ -285,10 +285,10 @@ def test_messages_are_one_line_through_flake8(flake8, tmp_path):
 
 
 def test_int_and_unsupported_each_message_says_a_valid_value():
-    from sora_lint.engine import check_source
+    from sora_lint.engine import lint_source
 
     before, _after = SAFE["int_and_unsupported"]
-    assert [(d.code, d.message, [f.edits[0].content for f in d.fixes]) for d in check_source(before, "t.py")] == [
+    assert [(d.code, d.message, [f.edits[0].content for f in d.fixes]) for d in lint_source(before, "t.py")] == [
         ("SOR001", f'seconds=10 is not supported by sora-2 {SUPPORTED}; use "8" or "12"{TAG}', ['"12"']),
         ("SOR002", 'seconds=10 is an int, but profile openai expects a string, as the openai SDK types it: '
                    'use "12", the nearest supported duration (the APIYI gateway expects an int; if this code '
@@ -297,10 +297,10 @@ def test_int_and_unsupported_each_message_says_a_valid_value():
 
 
 def test_nearest_size_says_how_it_was_chosen():
-    from sora_lint.engine import check_source
+    from sora_lint.engine import lint_source
 
     before, _after = SAFE["nearest_size"]
-    [finding] = check_source(before, "t.py")
+    [finding] = lint_source(before, "t.py")
     assert finding.message == (
         "size=\"1920x1080\" is not supported by sora-2-pro (Supported values are: '1280x720', '720x1280', "
         f"'1792x1024', and '1024x1792'); use \"1792x1024\" (same orientation, nearest in area){TAG}")
@@ -308,10 +308,10 @@ def test_nearest_size_says_how_it_was_chosen():
 
 
 def test_a_value_written_over_lines_is_shown_on_one_line():
-    from sora_lint.engine import check_source
+    from sora_lint.engine import lint_source
 
     source = OPENAI + 'client.videos.create(model="sora-2", prompt="p", seconds="""1\n0""")\n'
-    assert [d.message for d in check_source(source, "t.py")] == [
+    assert [d.message for d in lint_source(source, "t.py")] == [
         f'seconds="1\\n0" is not a number of seconds: write one supported by sora-2 {SUPPORTED}{TAG}']
 
 

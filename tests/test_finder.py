@@ -3,14 +3,14 @@ import textwrap
 
 import pytest
 
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import lint_source
 
 HEAD = "import openai\nclient = openai.OpenAI()\n"  # a receiver traced to a client
 
 
 def codes(source: str, profile: str = "apiyi") -> list:
-    return [(d.location.row, d.code) for d in check_source(textwrap.dedent(source), "t.py", Settings(profile=profile))]
+    return [(d.location.row, d.code) for d in lint_source(textwrap.dedent(source), "t.py", Settings(profile=profile))]
 
 
 class TestPrecision:

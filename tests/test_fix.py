@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from conftest import fixed, lines, run, run_on_a_terminal
 
-from sora_lint.engine import check_source
+from sora_lint.engine import lint_source
 
 APIYI = 'from openai import OpenAI\nclient = OpenAI(base_url="https://api.apiyi.com/v1")\n'
 OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
@@ -98,7 +98,7 @@ def test_name_used_elsewhere_is_not_fixed_and_says_why():
         APIYI + "DURATION = 10\nclient.videos.create(model='sora-2', prompt='p', seconds=DURATION)\nprint(DURATION)\n"
     )
     assert fixed(before) == before
-    [d] = check_source(before, "t.py")
+    [d] = lint_source(before, "t.py")
     assert "(not fixed automatically: DURATION is used elsewhere too)" in d.message
     assert [f.applicability for f in d.fixes] == ["unsafe"]  # switching the model is still offered
 
@@ -124,7 +124,7 @@ def test_shared_params_dict_is_not_fixed():
           'client.videos.create_and_poll(**params)\n'
     )
     assert fixed(before) == before
-    assert all("params is used elsewhere too" in d.message for d in check_source(before, "t.py"))
+    assert all("params is used elsewhere too" in d.message for d in lint_source(before, "t.py"))
 
 
 def test_noqa_findings_are_not_fixed():
@@ -223,7 +223,7 @@ def test_libcst_codemod_gives_the_same_bytes(cli, tmp_path):
         (tmp_path / folder / "a.py").write_text(source)
     assert cli("fix", "by_cli").returncode == 0
     result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.codemod.FixSoraParameters", "by_codemod"], tmp_path)
+                  "sora_lint.frontends.codemod.FixSoraParameters", "by_codemod"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Transformed 1 files successfully." in result.stderr
     fixed_bytes = (tmp_path / "by_cli" / "a.py").read_bytes()

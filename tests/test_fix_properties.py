@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
 
 # Property-based (hypothesis, 150 examples each): the fuzzing of the fix's invariants, in the full run only;
 # test_fix.py and test_rule_examples.py check the same invariants on chosen cases in the fast loop.
@@ -81,20 +81,20 @@ def programs(draw):
 @given(programs(), st.sampled_from(["auto", "openai", "apiyi"]))
 def test_unsafe_fix_leaves_nothing_fixable(source, profile):
     settings = Settings(profile=profile)
-    outcome = fix_source(source, "gen.py", settings, unsafe_fixes=True)
+    outcome = apply_fixes(source, "gen.py", settings, unsafe_fixes=True)
     assert outcome.error is None
     libcst.parse_module(outcome.source)
-    assert [d for d in check_source(outcome.source, "gen.py", settings) if d.fix_for(True)] == []
-    assert fix_source(outcome.source, "gen.py", settings, unsafe_fixes=True).source == outcome.source
+    assert [d for d in lint_source(outcome.source, "gen.py", settings) if d.fix_for(True)] == []
+    assert apply_fixes(outcome.source, "gen.py", settings, unsafe_fixes=True).source == outcome.source
 
 
 @given(programs(), st.sampled_from(["auto", "openai", "apiyi"]))
 def test_safe_fix_is_idempotent_and_clean_files_are_untouched(source, profile):
     settings = Settings(profile=profile)
-    outcome = fix_source(source, "gen.py", settings)
+    outcome = apply_fixes(source, "gen.py", settings)
     libcst.parse_module(outcome.source)
-    assert [d for d in check_source(outcome.source, "gen.py", settings) if d.fix_for(False)] == []
-    if not check_source(source, "gen.py", settings):
+    assert [d for d in lint_source(outcome.source, "gen.py", settings) if d.fix_for(False)] == []
+    if not lint_source(source, "gen.py", settings):
         assert outcome.source == source
 
 
@@ -179,7 +179,7 @@ def test_fix_changes_only_the_values_it_fixes(source, profile, unsafe):
     anchors = values | set(value_spans(source, double_star=True))
     calls = set(call_spans(source))
     starts = _offsets(source)
-    for d in check_source(source, "gen.py", settings):
+    for d in lint_source(source, "gen.py", settings):
         at = starts[d.location.row - 1] + d.location.column - 1
         end = starts[d.end_location.row - 1] + d.end_location.column - 1
         assert (at, end) in anchors, (d, source)
@@ -189,7 +189,7 @@ def test_fix_changes_only_the_values_it_fixes(source, profile, unsafe):
                 inserted_in_call = (edit.start == edit.end and "model=" in edit.content
                                     and any(start < edit.start < end for start, end in calls))
                 assert (edit.start, edit.end) in values or inserted_in_call, (edit, source)
-    outcome = fix_source(source, "gen.py", settings, unsafe_fixes=unsafe)
+    outcome = apply_fixes(source, "gen.py", settings, unsafe_fixes=unsafe)
     assert outcome.error is None
     inserted = unsafe and has_model_argument(outcome.source) and not has_model_argument(source)
     assert skeleton(outcome.source, inserted) == skeleton(source, False), (source, outcome.source)

@@ -30,7 +30,7 @@ WITHOUT_FLAKE8 = textwrap.dedent('''\
     print(plugin.value)
     for row, column, text, _ in checker(None, open("app.py").readlines(), "app.py").run():
         print(row, column, text)
-    from sora_lint.cli import main
+    from sora_lint.frontends.cli import main
     sys.exit(main(["check", "--output-format", "concise", "app.py"]))
 ''')
 
@@ -40,7 +40,7 @@ def test_flake8_is_an_extra_and_stays_in_the_test_extra():
     assert not any(dep.startswith("flake8") for dep in project["dependencies"])
     assert "flake8>=6" in project["optional-dependencies"]["flake8"]
     assert "flake8>=6" in project["optional-dependencies"]["test"]
-    assert project["entry-points"]["flake8.extension"] == {"SOR": "sora_lint.flake8_plugin:SoraChecker"}
+    assert project["entry-points"]["flake8.extension"] == {"SOR": "sora_lint.frontends.flake8_plugin:SoraChecker"}
 
 
 def test_the_plugin_and_the_cli_work_without_flake8(tmp_path):
@@ -50,7 +50,7 @@ def test_the_plugin_and_the_cli_work_without_flake8(tmp_path):
     assert result.returncode == 1  # the CLI found the finding
     assert result.stdout.splitlines() == [
         "flake8 hidden",
-        "sora_lint.flake8_plugin:SoraChecker",
+        "sora_lint.frontends.flake8_plugin:SoraChecker",
         f"2 59 {MESSAGE}",  # flake8's convention: a 0-based column
         f"app.py:2:60: {MESSAGE.replace('SOR001', 'SOR001 [*]')}",
         "Found 1 error.",

@@ -29,7 +29,7 @@ WRAPPER = textwrap.dedent('''\
 
     import sora_lint.engine as engine
 
-    real_check_source = engine.check_source
+    real_lint_source = engine.lint_source
 
 
     class Unprintable(Exception):
@@ -37,7 +37,7 @@ WRAPPER = textwrap.dedent('''\
             raise ValueError("and neither can this")
 
 
-    def check_source(source, filename="<string>", *args, **kwargs):
+    def lint_source(source, filename="<string>", *args, **kwargs):
         if "boom" in os.path.basename(filename):
             kind = os.environ.get("BOOM", "plain")
             if kind == "multiline":
@@ -49,10 +49,10 @@ WRAPPER = textwrap.dedent('''\
             if kind == "recursion":
                 raise RecursionError("maximum recursion depth exceeded")
             raise RuntimeError("injected failure")
-        return real_check_source(source, filename, *args, **kwargs)
+        return real_lint_source(source, filename, *args, **kwargs)
 
 
-    engine.check_source = check_source
+    engine.lint_source = lint_source
     if __name__ == "__main__":
         # flake8's workers must see the patch, whatever this Python's default start method.
         multiprocessing.set_start_method("fork")
@@ -109,7 +109,7 @@ def test_whatever_the_error_the_finding_is_one_line(broken_flake8, tmp_path, boo
 
 
 def test_a_message_with_newlines_is_folded_onto_one_line():
-    from sora_lint.flake8_plugin import _one_line
+    from sora_lint.frontends.flake8_plugin import _one_line
 
     assert _one_line(RuntimeError("Syntax Error @ 2:1.\n\n    print(\n    "
                                   "^")) == "RuntimeError: Syntax Error @ 2:1. print( ^"

@@ -32,9 +32,9 @@ import pytest
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.runner import DIFF, Job, decode, process
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
+from sora_lint.run.runner import DIFF, Job, decode, process
 
 pytestmark = pytest.mark.slow
 
@@ -69,10 +69,10 @@ def assert_robust(source: str) -> None:
     event(f"parses: cpython={by_cpython} libcst={by_libcst}")
     found_any = False
     for name, settings_ in SETTINGS.items():
-        diagnostics = check_source(source, "gen.py", settings_)
+        diagnostics = lint_source(source, "gen.py", settings_)
         found_any |= bool(diagnostics)
         for unsafe in (False, True):
-            outcome = fix_source(source, "gen.py", settings_, unsafe_fixes=unsafe)
+            outcome = apply_fixes(source, "gen.py", settings_, unsafe_fixes=unsafe)
             context = f"profile={name} unsafe={unsafe}\n--- source\n{source}\n--- fixed\n{outcome.source}"
             if not diagnostics:
                 assert outcome.source == source, context
@@ -82,9 +82,9 @@ def assert_robust(source: str) -> None:
                 assert parses_with_libcst(outcome.source), context
             if by_cpython:
                 assert parses_with_cpython(outcome.source), context
-            again = fix_source(outcome.source, "gen.py", settings_, unsafe_fixes=unsafe)
+            again = apply_fixes(outcome.source, "gen.py", settings_, unsafe_fixes=unsafe)
             assert again.source == outcome.source, context + f"\n--- fixed again\n{again.source}"
-            assert [d for d in check_source(outcome.source, "gen.py", settings_) if d.fix_for(unsafe)] == [], context
+            assert [d for d in lint_source(outcome.source, "gen.py", settings_) if d.fix_for(unsafe)] == [], context
             if outcome.source != source:
                 event("fixed")
     event("has diagnostics" if found_any else "no diagnostics")
@@ -94,13 +94,13 @@ def assert_line_endings_do_not_matter(source: str, profile: str) -> None:
     """The same program with CRLF or CR endings gets the same findings and the same fixes."""
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     settings_ = SETTINGS[profile]
-    expected = [(d.code, d.location, d.message) for d in check_source(source, "gen.py", settings_)]
-    fixed = fix_source(source, "gen.py", settings_, unsafe_fixes=True).source
+    expected = [(d.code, d.location, d.message) for d in lint_source(source, "gen.py", settings_)]
+    fixed = apply_fixes(source, "gen.py", settings_, unsafe_fixes=True).source
     for newline in ("\r\n", "\r"):
         other = source.replace("\n", newline)
-        assert [(d.code, d.location, d.message) for d in check_source(other, "gen.py", settings_)] == expected, (
+        assert [(d.code, d.location, d.message) for d in lint_source(other, "gen.py", settings_)] == expected, (
             f"{newline!r}\n{source}")
-        assert fix_source(other, "gen.py", settings_, unsafe_fixes=True).source == fixed.replace("\n", newline), (
+        assert apply_fixes(other, "gen.py", settings_, unsafe_fixes=True).source == fixed.replace("\n", newline), (
             f"{newline!r}\n{source}")
 
 
@@ -126,7 +126,7 @@ def assert_noqa_silences_the_reported_line(source: str) -> None:
     if not parses_with_cpython(source):
         return
     settings_ = SETTINGS["auto"]
-    diagnostics = check_source(source, "gen.py", settings_)
+    diagnostics = lint_source(source, "gen.py", settings_)
     lines = lines_with_endings(source)
     for target in diagnostics:
         row = target.location.row
@@ -140,7 +140,7 @@ def assert_noqa_silences_the_reported_line(source: str) -> None:
                 continue
         except (tokenize.TokenError, SyntaxError):
             continue
-        after = check_source(silenced, "gen.py", settings_)
+        after = lint_source(silenced, "gen.py", settings_)
         assert [d for d in after if d.location.row == row] == [], f"row {row}\n{silenced}"
         assert len(after) == len([d for d in diagnostics if d.location.row != row]), silenced
         event("noqa checked")
@@ -195,7 +195,7 @@ def assert_diff_reproduces_the_fix(source: str) -> None:
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(source)
         result = process(path, None, Job(DIFF, settings_))
-    fixed = fix_source(source, path, settings_).source
+    fixed = apply_fixes(source, path, settings_).source
     assert bool(result.diff) == (fixed != source)
     if result.diff:
         assert apply_patch(source, result.diff) == fixed, result.diff
@@ -519,7 +519,7 @@ def test_bytes_round_trip_through_decode_keep_bom_and_bytes(source, encoding):
     text, detected = decode(data)
     assert "\ufeff" not in text[:1]
     assert text == source
-    outcome = fix_source(text, "gen.py", SETTINGS["auto"])
+    outcome = apply_fixes(text, "gen.py", SETTINGS["auto"])
     written = outcome.source.encode(detected)
     assert written.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
     if outcome.source == source:

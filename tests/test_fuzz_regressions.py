@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
 
 CALL = 'import openai\nclient.videos.create(model="sora-2", prompt="p", seconds="10")\n'
 
@@ -17,9 +17,9 @@ def test_file_level_noqa_works_with_every_line_ending(newline):
     # Found as: 'import openai\r\nclient.videos.create(seconds="" "4")\r\n# sora-lint: noqa\r\n' was
     # still reported (the regex's `$` only matched before \n, so CRLF and CR files ignored the comment).
     source = ("# sora-lint: noqa\n" + CALL).replace("\n", newline)
-    assert check_source(source) == []
-    assert check_source(CALL.replace("\n", newline) + "  # Sora-Lint: NOQA") == []
-    assert len(check_source(CALL.replace("\n", newline))) == 1
+    assert lint_source(source) == []
+    assert lint_source(CALL.replace("\n", newline) + "  # Sora-Lint: NOQA") == []
+    assert len(lint_source(CALL.replace("\n", newline))) == 1
 
 
 @pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
@@ -27,9 +27,9 @@ def test_line_noqa_is_read_from_the_reported_line_after_a_form_feed(separator):
     # Found as: a form feed in a comment above a call made `# noqa` be read from the wrong line
     # (str.splitlines splits at \x0c, U+2028 and more; Python and the diagnostics do not).
     source = f"import openai  # page{separator}break\n" + CALL.splitlines()[1] + "  # noqa\n"
-    assert check_source(source) == []
+    assert lint_source(source) == []
     shifted = f"import openai  # page{separator}break\n# noqa\n" + CALL.splitlines()[1] + "\n"
-    assert [d.location.row for d in check_source(shifted)] == [3]
+    assert [d.location.row for d in lint_source(shifted)] == [3]
 
 
 @pytest.mark.parametrize("profile, unsafe, before, after", [
@@ -49,16 +49,16 @@ def test_fixes_inside_an_f_string_use_the_quote_that_fits(profile, unsafe, befor
     # f"{client.videos.create(model='sora-2', seconds="12")}", which Python before 3.12 cannot
     # parse (the inner " ends the f-string); LibCST accepts it, so the check let it through.
     head = "from openai import OpenAI\nclient = OpenAI()\n"  # a receiver traced to a client: a Sora call
-    outcome = fix_source(head + before + "\n", "t.py", Settings(profile=profile), unsafe_fixes=unsafe)
+    outcome = apply_fixes(head + before + "\n", "t.py", Settings(profile=profile), unsafe_fixes=unsafe)
     assert (outcome.error, outcome.source) == (None, head + after + "\n")
     ast.parse(outcome.source)
 
 
 def test_no_fix_when_no_quote_fits_inside_nested_f_strings():
     source = "import openai\nclient = openai.OpenAI()\nf\"{f'{client.videos.create(model=m, seconds=10)}'}\"\n"
-    [diagnostic] = [d for d in check_source(source, "t.py", Settings(profile="openai")) if d.code == "SOR002"]
+    [diagnostic] = [d for d in lint_source(source, "t.py", Settings(profile="openai")) if d.code == "SOR002"]
     assert diagnostic.fixes == ()
-    outcome = fix_source(source, "t.py", Settings(profile="openai"))
+    outcome = apply_fixes(source, "t.py", Settings(profile="openai"))
     assert (outcome.error, outcome.source) == (None, source)
 
 
@@ -69,7 +69,7 @@ def test_a_fix_the_running_python_cannot_parse_is_refused(monkeypatch):
 
     monkeypatch.setattr(edits, "forbidden_quotes", lambda *args: frozenset())
     source = "import openai\nf\"{client.videos.create(model='sora-2', seconds=10)}\"\n"
-    outcome = fix_source(source, "t.py", Settings(profile="openai"))
+    outcome = apply_fixes(source, "t.py", Settings(profile="openai"))
     assert outcome.source == source
     assert outcome.error == ("a fix would have produced code that does not parse (Unparsable); "
                              "the file was left unchanged - please report this as a bug")
@@ -93,7 +93,7 @@ def test_fix_diff_prints_a_patch_git_applies(tmp_path, name, content):
     result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", name], cwd=str(tmp_path),
                             capture_output=True)  # bytes: text mode would turn a lone \r into \n
     assert result.returncode == 1
-    fixed = fix_source(content, name, Settings()).source
+    fixed = apply_fixes(content, name, Settings()).source
     assert fixed != content
     (tmp_path / "change.patch").write_bytes(result.stdout)
     applied = subprocess.run([git, "apply", "change.patch"], cwd=str(tmp_path), capture_output=True, text=True)

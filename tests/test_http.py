@@ -11,8 +11,8 @@ import pytest
 from conftest import FIXTURES, diags, fixed, lines
 
 from sora_lint.analysis.prefilter import might_contain_sora_call
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import lint_source
 
 # The reason every diagnostic carries: kept here so a rewording is a one-line change.
 APIYI_URL = "[profile apiyi: auto: request URL api.apiyi.com]"
@@ -38,7 +38,7 @@ TEN_TEXT = 'SOR001 seconds="10"' + NOT_SORA_2
 def profiles(source: str, **settings) -> list[str]:
     """The code and profile name of each diagnostic (for tests about which profile applies)."""
     return [f"{d.code} {d.message.rsplit('[profile ', 1)[1].split(':')[0]}"
-            for d in check_source(textwrap.dedent(source), "t.py", Settings(**settings))]
+            for d in lint_source(textwrap.dedent(source), "t.py", Settings(**settings))]
 
 
 def reported_and_fixed(source: str, expected: list[str], old: str, new: str) -> None:

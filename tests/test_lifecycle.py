@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import AFTER_SHUTDOWN
 
-from sora_lint.engine import check_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import lint_source
 
 BEFORE = "2026-03-23"  # the day before OpenAI announced the shutdown
 ANNOUNCED = "2026-03-24"
@@ -59,7 +59,7 @@ HTTP_GATEWAY = HTTP_OFFICIAL.replace("api.openai.com", "gateway.example.com")
 
 def sor006(source: str, today: str, monkeypatch, settings: Settings | None = None):
     monkeypatch.setenv("SORA_LINT_TODAY", today)
-    return [(d.location.row, d.location.column, d.message) for d in check_source(source, "x.py", settings or Settings())
+    return [(d.location.row, d.location.column, d.message) for d in lint_source(source, "x.py", settings or Settings())
             if d.code == "SOR006"]
 
 
@@ -115,7 +115,7 @@ def test_today_is_the_local_date_without_the_override(monkeypatch):
     import datetime
 
     monkeypatch.delenv("SORA_LINT_TODAY")
-    found = [d for d in check_source(SDK_DEFAULT, "x.py") if d.code == "SOR006"]
+    found = [d for d in lint_source(SDK_DEFAULT, "x.py") if d.code == "SOR006"]
     assert len(found) == (1 if datetime.date.today() >= datetime.date(2026, 3, 24) else 0)
 
 

@@ -330,7 +330,7 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path):
         "import sys\n"
         "sys.modules['pygls'] = None\n"
         "sys.modules['lsprotocol'] = None\n"
-        "from sora_lint.cli import main\n"
+        "from sora_lint.frontends.cli import main\n"
         "sys.exit(main(['server']))\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=str(tmp_path), capture_output=True, text=True,
@@ -343,8 +343,8 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path):
 
 
 def test_positions_follow_lsp_lines_and_the_negotiated_encoding():
-    from sora_lint.lsp import LineMap, action_title
-    from sora_lint.types import UNSAFE, Fix, Location
+    from sora_lint.core.types import UNSAFE, Fix, Location
+    from sora_lint.frontends.lsp import LineMap, action_title
 
     # LSP lines end at \r\n, \r or \n only: a form feed or U+2028 inside a line does not split it.
     text = "a\x0cb\r\nx = '\u2028\U0001F3AC' + y\rz\n"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_on_a_terminal
 
-from sora_lint.docs import tool_version
-from sora_lint.output import OutputOptions, SourceLines, as_text
+from sora_lint.core.types import Diagnostic, Location
+from sora_lint.frontends.docs import tool_version
+from sora_lint.frontends.output import OutputOptions, SourceLines, as_text
 from sora_lint.rules import rule_codes
-from sora_lint.types import Diagnostic, Location
 
 APP = '''\
 from openai import OpenAI

@@ -1,7 +1,7 @@
 """The position pass relies on LibCST's private code generation: fail loudly if it changes shape."""
 import libcst as cst
 
-from sora_lint.analysis.positions import LineIndex, locate, locate_in_statements
+from sora_lint.engine.positions import LineIndex, locate, locate_in_statements
 
 
 def test_private_codegen_api_still_gives_exact_spans():

@@ -6,7 +6,7 @@ from conftest import ROOT
 
 from sora_lint.analysis.prefilter import might_contain_sora_call, might_contain_sora_call_bytes
 from sora_lint.analysis.shapes import CALL_WORD, EVIDENCE_WORDS, SHAPES
-from sora_lint.engine import check_source
+from sora_lint.engine import lint_source
 
 REPORTED = [
     'import openai\nclient.videos.create(model="sora-2", seconds=10)\n',
@@ -25,7 +25,7 @@ SKIPPED = [
 
 @pytest.mark.parametrize("source", REPORTED)
 def test_files_with_a_reportable_call_pass(source):
-    assert check_source(source, "t.py")  # the call is really reported...
+    assert lint_source(source, "t.py")  # the call is really reported...
     assert might_contain_sora_call(source)  # ...so the prefilter must let it through
     assert might_contain_sora_call_bytes(source.encode())
 
@@ -44,7 +44,7 @@ def test_files_without_one_are_skipped(source):
 def test_every_shapes_own_example_passes_the_prefilter_and_is_reported(shape):
     assert might_contain_sora_call(shape.example)
     assert might_contain_sora_call_bytes(shape.example.encode())
-    assert [d.code for d in check_source(shape.example, "t.py")] == ["SOR001"]
+    assert [d.code for d in lint_source(shape.example, "t.py")] == ["SOR001"]
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])

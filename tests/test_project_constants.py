@@ -13,8 +13,8 @@ import pytest
 from conftest import lines
 
 from sora_lint.analysis.find import find
-from sora_lint.lsp import lint_text
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.frontends.lsp import lint_text
 
 JOBS = textwrap.dedent('''\
     from openai import OpenAI

@@ -13,8 +13,8 @@ import pytest
 from conftest import lines
 
 from sora_lint.analysis.find import find
-from sora_lint.engine import check_source, fix_source
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
 
 APIYI = " [profile apiyi: auto: base_url api.apiyi.com]"
 
@@ -92,11 +92,11 @@ class TestImportedBindingsAreNotFixed:
             "app/clips.py": CLIPS,
             "app/web/views.py": "from app import TEASER\n",
         })
-        [diagnostic] = check_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings())
+        [diagnostic] = lint_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings())
         assert (diagnostic.code, diagnostic.location.row, diagnostic.location.column) == ("SOR001", 9, 72)
         assert diagnostic.message == (f"{TEASER_MESSAGE} (not fixed automatically: TEASER may be imported by another "
                                       f"module (__init__.py)){APIYI}")
-        assert fix_source(CLIPS, str(tmp_path / "app" / "clips.py"), Settings()).source == CLIPS
+        assert apply_fixes(CLIPS, str(tmp_path / "app" / "clips.py"), Settings()).source == CLIPS
 
     def test_a_dict_and_a_class_attribute_another_file_imports(self, tmp_path):
         source = textwrap.dedent('''\
@@ -109,13 +109,13 @@ class TestImportedBindingsAreNotFixed:
                 client.videos.create(prompt="p", seconds=Preset.SECONDS)
         ''')
         write_project(tmp_path, {"jobs.py": source, "use.py": "from jobs import PARAMS, Preset\n"})
-        found = [d.message for d in check_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi"))]
+        found = [d.message for d in lint_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi"))]
         tag = " [profile apiyi: pinned]"
         assert [m.split(" (not fixed automatically: ")[1] for m in found] == [
             "PARAMS may be imported by another module (use.py))" + tag,
             "Preset may be imported by another module (use.py))" + tag,
         ]
-        assert fix_source(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi")).source == source
+        assert apply_fixes(source, str(tmp_path / "jobs.py"), Settings(profile="apiyi")).source == source
 
     def test_each_file_is_read_once_and_only_when_a_fix_is_on_the_table(self, tmp_path, monkeypatch):
         from sora_lint.analysis import project
@@ -131,10 +131,10 @@ class TestImportedBindingsAreNotFixed:
         monkeypatch.setattr(project, "open", counting_open, raising=False)
         # A literal at the call: no module-level binding would be rewritten, so nothing is scanned.
         inline = CLIPS.replace("seconds=TEASER)", "seconds=10)")
-        check_source(inline, str(tmp_path / "clips.py"), Settings())
+        lint_source(inline, str(tmp_path / "clips.py"), Settings())
         assert opened == []
         for _ in range(2):
-            check_source(CLIPS, str(tmp_path / "clips.py"), Settings())
+            lint_source(CLIPS, str(tmp_path / "clips.py"), Settings())
         assert sorted(opened) == [str(tmp_path / "other.py"), str(tmp_path / "player.py")]
 
     @pytest.mark.parametrize("other", [
@@ -143,7 +143,7 @@ class TestImportedBindingsAreNotFixed:
     ])
     def test_a_file_that_cannot_import_it_does_not_block(self, tmp_path, other):
         write_project(tmp_path, {"clips.py": CLIPS, "other.py": other})
-        fixed = fix_source(CLIPS, str(tmp_path / "clips.py"), Settings()).source
+        fixed = apply_fixes(CLIPS, str(tmp_path / "clips.py"), Settings()).source
         assert fixed == CLIPS.replace("TEASER = 10  #", "TEASER = 12  #")
         assert find(cst.parse_module(CLIPS), str(tmp_path / "clips.py")).dependencies == ()
 
@@ -155,18 +155,18 @@ class TestImportedBindingsAreNotFixed:
                 client.videos.create(model="sora-2", prompt="p", seconds=TEASER)
         ''')
         write_project(tmp_path, {"clips.py": source, "player.py": PLAYER})
-        fixed = fix_source(source, str(tmp_path / "clips.py"), Settings(profile="apiyi")).source
+        fixed = apply_fixes(source, str(tmp_path / "clips.py"), Settings(profile="apiyi")).source
         assert fixed == source.replace("TEASER = 10", "TEASER = 12")
 
 
 def diags(source: str, path: str = "t.py", settings: Optional[Settings] = None) -> list:
     return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-            for d in check_source(textwrap.dedent(source), path, settings or Settings())]
+            for d in lint_source(textwrap.dedent(source), path, settings or Settings())]
 
 
 def assert_untouched(source: str, settings: Optional[Settings] = None) -> None:
     source = textwrap.dedent(source)
-    assert fix_source(source, "t.py", settings or Settings(), unsafe_fixes=True).source == source
+    assert apply_fixes(source, "t.py", settings or Settings(), unsafe_fixes=True).source == source
 
 
 class TestAnotherLibrarysVideosCreate:
@@ -306,7 +306,7 @@ class TestProfilePerCall:
             "5:60 SOR002 seconds=8 is an int, but profile openai expects a string, as the openai SDK types it: use "
             '"8" (the APIYI gateway expects an int; if this code calls it, set profile = "apiyi")' + OPENAI_NO_BASE_URL,
         ]
-        fixed = fix_source(textwrap.dedent(source), "t.py", Settings()).source
+        fixed = apply_fixes(textwrap.dedent(source), "t.py", Settings()).source
         assert fixed == textwrap.dedent(source).replace('seconds="8")', "seconds=@)").replace(
             "seconds=8)", 'seconds="8")').replace("seconds=@)", "seconds=8)")
 

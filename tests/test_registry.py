@@ -7,9 +7,9 @@ import textwrap
 
 from conftest import ROOT, lines
 
+from sora_lint.core.types import PARSE_ERROR
 from sora_lint.rules import ALL_RULES, RULES_BY_CODE, rule_codes
 from sora_lint.rules.base import Rule
-from sora_lint.types import PARSE_ERROR
 
 
 def test_the_light_declarations_are_the_classes_codes():
@@ -30,7 +30,7 @@ def test_every_rule_is_found_once_in_code_order():
 def test_validating_codes_does_not_import_the_rules_or_libcst():
     program = (
         "import sys\n"
-        "from sora_lint.config import ConfigError, check_code\n"
+        "from sora_lint.run.config import ConfigError, check_code\n"
         "check_code('SOR00', 'command line')\n"
         "try:\n"
         "    check_code('SOR999', 'command line')\n"

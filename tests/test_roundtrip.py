@@ -18,11 +18,10 @@ import libcst
 import pytest
 from conftest import FIXTURES, lines, run
 
-from sora_lint.analysis import positions
-from sora_lint.analysis.positions import LineIndex, align, locate
-from sora_lint.engine import check_source, fix_source
-from sora_lint.runner import FIX, ChangedOnDisk, Job, process, snapshot, write_atomically
-from sora_lint.settings import Settings
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source, positions
+from sora_lint.engine.positions import LineIndex, align, locate
+from sora_lint.run.runner import FIX, ChangedOnDisk, Job, process, snapshot, write_atomically
 
 APIYI_TAG = "[profile apiyi: auto: base_url api.apiyi.com]"
 OPENAI_TAG = "[profile openai: auto: client has no base_url]"
@@ -133,7 +132,7 @@ def test_codemod_leaves_gap_files_alone_and_fixes_the_others(tmp_path):
     for name in sorted(CASES):
         copy(name, tmp_path / "src")
     result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.codemod.FixSoraParameters", "src"], tmp_path)
+                  "sora_lint.frontends.codemod.FixSoraParameters", "src"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Transformed 1 files successfully." in result.stderr
     assert "Skipped 2 files." in result.stderr
@@ -186,7 +185,7 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
 
     monkeypatch.setattr(positions, "locate", generated_offsets)
     source = original("roundtrip_except_spaces.py").decode("utf-8")
-    outcome = fix_source(source, "x.py")
+    outcome = apply_fixes(source, "x.py")
     assert outcome.source == source
     assert outcome.applied == 0
     assert [(d.code, d.fixes) for d in outcome.remaining] == [("SOR001", ())]  # its safe and unsafe fix withheld
@@ -195,7 +194,7 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
                              "bug")
 
     path = copy("roundtrip_except_spaces.py", tmp_path)
-    from sora_lint.cli import main
+    from sora_lint.frontends.cli import main
 
     monkeypatch.chdir(tmp_path)
     assert main(["fix", "--jobs", "1", path.name]) == 1
@@ -210,7 +209,7 @@ def test_a_finding_without_a_trusted_position_is_not_reported_at_a_wrong_one(mon
     """Where the mapping stops (a gap that is not whitespace; none is known), nothing is guessed."""
     monkeypatch.setattr(positions, "locate", lambda module, nodes, source=None, tree=None: positions.Spans({}, {}))
     source = original("roundtrip_except_spaces.py").decode("utf-8")
-    outcome = fix_source(source, "x.py")
+    outcome = apply_fixes(source, "x.py")
     assert (outcome.source, outcome.applied, outcome.remaining) == (source, 0, [])
     assert outcome.error == ("1 finding could not be placed on the source text and was not reported (a LibCST "
                              "round-trip gap); the file was left unchanged - please report this as a bug")
@@ -317,9 +316,9 @@ def test_check_and_fix_positions_are_exact_in_every_gap_pattern():
     for gap in GAPS:
         source = "import openai\nclient = openai.OpenAI(base_url='https://api.apiyi.com/v1')\n" + gap + call
         assert libcst.parse_module(source).code != source, gap
-        [d] = check_source(source, "g.py")
+        [d] = lint_source(source, "g.py")
         assert (d.code, d.location.row, d.location.column) == ("SOR001", source.count("\n"), 58), gap
-        assert fix_source(source, "g.py").source == source.replace("seconds=10)", "seconds=12)"), gap
+        assert apply_fixes(source, "g.py").source == source.replace("seconds=10)", "seconds=12)"), gap
 
 
 # The gaps scripts/scan_roundtrip.py finds (LibCST 1.9.0), in each form; docs/libcst-roundtrip.md has them.
@@ -385,7 +384,7 @@ def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
     path = tmp_path / "src" / "nul.py"
     path.write_bytes(NUL_SOURCE)
     result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.codemod.FixSoraParameters", "src"], tmp_path)
+                  "sora_lint.frontends.codemod.FixSoraParameters", "src"], tmp_path)
     assert "Transformed 0 files successfully." in result.stderr, result.stderr
     assert path.read_bytes() == NUL_SOURCE
     if importlib.util.find_spec("pygls") is None:

@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from sora_lint.docs import rule_doc, rule_doc_files, rule_docs, rule_url
+from sora_lint.frontends.docs import rule_doc, rule_doc_files, rule_docs, rule_url
 from sora_lint.rules import ALL_RULES
 
 DOCS = ROOT / "docs" / "rules"

@@ -9,9 +9,9 @@ import libcst
 import pytest
 from conftest import AFTER_SHUTDOWN
 
-from sora_lint.engine import check_source, fix_source
+from sora_lint.contracts.settings import Settings
+from sora_lint.engine import apply_fixes, lint_source
 from sora_lint.rules import ALL_RULES
-from sora_lint.settings import Settings
 
 VALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.VALID)]
 INVALID = [(rule.code, i, ex) for rule in ALL_RULES for i, ex in enumerate(rule.INVALID)]
@@ -35,20 +35,20 @@ def test_every_rule_has_examples_and_docs():
 @pytest.mark.parametrize("code, index, example", VALID, ids=[f"{c}-valid-{i}" for c, i, _ in VALID])
 def test_valid_example_is_not_reported(code, index, example):
     settings = Settings(profile=example.profile, select=(code,))
-    assert check_source(example.code, "example.py", settings) == []
-    assert fix_source(example.code, "example.py", settings).source == example.code
+    assert lint_source(example.source, "example.py", settings) == []
+    assert apply_fixes(example.source, "example.py", settings).source == example.source
 
 
 @pytest.mark.parametrize("code, index, example", INVALID, ids=[f"{c}-invalid-{i}" for c, i, _ in INVALID])
 def test_invalid_example_is_reported_as_written_and_fixed(code, index, example):
     settings = Settings(profile=example.profile, select=(code,))
     found = [(d.code, d.message, (d.location.row, d.location.column), (d.end_location.row, d.end_location.column))
-             for d in check_source(example.code, "example.py", settings)]
+             for d in lint_source(example.source, "example.py", settings)]
     assert found == [(code, example.message, example.start, example.end)]
-    outcome = fix_source(example.code, "example.py", settings)
+    outcome = apply_fixes(example.source, "example.py", settings)
     if example.fixed is None:
-        assert (outcome.source, outcome.applied) == (example.code, 0)
+        assert (outcome.source, outcome.applied) == (example.source, 0)
     else:
         assert outcome.source == example.fixed
         libcst.parse_module(outcome.source)
-        assert fix_source(outcome.source, "example.py", settings).source == outcome.source
+        assert apply_fixes(outcome.source, "example.py", settings).source == outcome.source

@@ -186,13 +186,15 @@ def test_codemod_uses_the_same_resolution(tmp_path):
     tree(tmp_path, {"proj/sora-lint.toml": 'ignore = ["SOR001"]\n', "proj/a.py": CODE, "b.py": CODE})
     env = dict(os.environ, NO_COLOR="1")
     result = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                             "sora_lint.codemod.FixSoraParameters", "."], cwd=str(tmp_path), capture_output=True,
+                             "sora_lint.frontends.codemod.FixSoraParameters", "."], cwd=str(tmp_path),
+                            capture_output=True,
                             text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "proj" / "a.py").read_text() == CODE
     assert (tmp_path / "b.py").read_text() == CODE.replace('seconds="10"', 'seconds="12"')
     result = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                             "sora_lint.codemod.FixSoraParameters", "--profile", "azure", "proj"], cwd=str(tmp_path),
+                             "sora_lint.frontends.codemod.FixSoraParameters", "--profile", "azure", "proj"],
+                            cwd=str(tmp_path),
                             capture_output=True, text=True, env=env, timeout=300)
     assert "unknown profile 'azure'" in result.stderr
     assert "KeyError" not in result.stderr

@@ -114,3 +114,26 @@ def dict_parts(node: cst.BaseExpression) -> list[DictPart] | None:
                 return None
         return parts
     return None
+
+
+def new_string(value: str, forbidden: frozenset[str]) -> str | None:
+    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
+    for quote in ('"', "'"):
+        if quote in forbidden:
+            continue
+        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+        if forbidden and "\\" in body:
+            return None  # no backslash inside an f-string's replacement field before 3.12
+        return f"{quote}{body}{quote}"
+    return None
+
+
+def comment_inside(target: cst.BaseExpression) -> bool:
+    """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
+    parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
+    return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)

@@ -4,7 +4,7 @@ The facts themselves are data, in ``contracts.json`` beside this module (see
 ``shared/sora-params.md``); this module reads them once and answers questions about
 them. It imports nothing heavy, so programs can use it at run time::
 
-    >>> from sora_lint.catalog import nearest_seconds, suggest_model
+    >>> from sora_lint.contracts.catalog import nearest_seconds, suggest_model
     >>> nearest_seconds(10, (4, 8, 12)), suggest_model(20, "apiyi")
     (12, 'sora-2-pro')
 """

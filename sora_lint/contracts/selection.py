@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..settings import Settings
 from .catalog import (
     AUTO,
     Profile,
@@ -22,6 +21,7 @@ from .catalog import (
     server_for_host,
 )
 from .lifecycle import Server
+from .settings import Settings
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 ``parse`` (CPython's parser, then LibCST's), ``lint`` (the rules on the Sora calls, findings placed
 on the source), ``noqa`` (suppressions), ``fix`` (the fix loop) and ``edits`` (the bytes a fix writes).
 """
-from .fix import FixOutcome, apply_edits, fix_source, pick_edits
-from .lint import Checked, Misplaced, check, check_source, lifecycle_today, misplaced_note, select_context
+from .fix import FixOutcome, apply_edits, apply_fixes, pick_edits
+from .lint import Checked, Misplaced, check, lifecycle_today, lint_source, misplaced_note, select_context
 from .parse import Parsed, Unparsable, parse_checked
 
 __all__ = [
@@ -15,8 +15,8 @@ __all__ = [
     "Unparsable",
     "apply_edits",
     "check",
-    "check_source",
-    "fix_source",
+    "lint_source",
+    "apply_fixes",
     "lifecycle_today",
     "misplaced_note",
     "parse_checked",

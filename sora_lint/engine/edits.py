@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..rules.base import AddKeyword, Change, ReplaceValue, comment_inside, new_string
-from ..types import Edit, Location
+from ..analysis.syntax import comment_inside, new_string
+from ..core.types import Edit, Location
+from ..rules.base import AddKeyword, Change, ReplaceValue
 
 if TYPE_CHECKING:
-    from ..analysis.positions import LineIndex
+    from .positions import LineIndex
 
 Span = tuple[int, int]
 Spans = Mapping[int, Span]

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..settings import Settings
-from ..types import Diagnostic, Edit
-from .lint import check_source, lint, misplaced_note
+from ..contracts.settings import Settings
+from ..core.types import Diagnostic, Edit
+from .lint import lint, lint_source, misplaced_note
 from .parse import Parsed, Unparsable, parse_checked
 
 MAX_FIX_ROUNDS = 10
@@ -47,7 +47,7 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     return "".join(parts)
 
 
-def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
+def apply_fixes(source: str, filename: str = "<string>", settings: Settings | None = None,
                *, unsafe_fixes: bool = False) -> FixOutcome:
     """Apply fixes round after round until nothing changes; never return code that does not parse.
 
@@ -61,7 +61,7 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
     for _round in range(MAX_FIX_ROUNDS):
         diagnostics, parsed, misplaced, _dependencies = lint(current, filename, settings, parsed=parsed)
         if misplaced.any:  # a position that cannot be trusted: no byte of the file is changed
-            return FixOutcome(source, 0, check_source(source, filename, settings), error=misplaced_note(misplaced))
+            return FixOutcome(source, 0, lint_source(source, filename, settings), error=misplaced_note(misplaced))
         edits = pick_edits(diagnostics, unsafe_fixes)
         if not edits or parsed is None:
             return FixOutcome(current, applied, diagnostics)
@@ -71,7 +71,7 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
         try:
             parsed = parse_checked(candidate, cpython_required=cpython_required)
         except Unparsable as exc:  # a fix that breaks the file is a bug: keep what we had
-            return FixOutcome(source, 0, check_source(source, filename, settings),
+            return FixOutcome(source, 0, lint_source(source, filename, settings),
                               error=f"a fix would have produced code that does not parse ({exc.__class__.__name__}); "
                                     "the file was left unchanged - please report this as a bug")
         current = candidate

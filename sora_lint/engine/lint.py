@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..analysis.prefilter import might_contain_sora_call
 from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
-from ..settings import ConfigError, Settings
-from ..types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
+from ..contracts.settings import ConfigError, Settings
+from ..core.types import NEWLINE, PARSE_ERROR, Diagnostic, Fix, Location
 from .noqa import exempts_file, is_suppressed
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
     from ..analysis.facts import ClientInfo, ModuleFacts
-    from ..analysis.positions import Spans
     from ..rules.base import Context
+    from .positions import Spans
 
 
 def select_context(facts: ModuleFacts, settings: Settings) -> Context:
@@ -56,10 +56,10 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
                  dependencies: list[str] | None = None, tree: Any = None) -> ModuleFindings:
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
-    from ..analysis.positions import LineIndex, locate
     from ..rules import ALL_RULES
     from ..rules.base import Finding
     from .edits import EditBuilder, nodes_to_locate
+    from .positions import LineIndex, locate
 
     facts = find(module, filename)
     if dependencies is not None:
@@ -118,7 +118,7 @@ def _holds(source: str, spans: Spans, node: Any) -> bool:
     return span is not None and source[span[0]:span[1]] == spans.text(id(node))
 
 
-def check_source(source: str, filename: str = "<string>", settings: Settings | None = None,
+def lint_source(source: str, filename: str = "<string>", settings: Settings | None = None,
                  *, apply_noqa: bool = True) -> list[Diagnostic]:
     """Every diagnostic for one file's text (a str without its BOM)."""
     return lint(source, filename, settings or Settings(), apply_noqa).diagnostics
@@ -159,7 +159,7 @@ class Checked(NamedTuple):
 
 def check(source: str, filename: str = "<string>", settings: Settings | None = None,
           *, apply_noqa: bool = True) -> Checked:
-    """:func:`check_source`, with what a front end needs besides the diagnostics: the files the
+    """:func:`lint_source`, with what a front end needs besides the diagnostics: the files the
     results depend on (for a cache) and what could not be placed on the source (said on stderr)."""
     dependencies: list[str] = []
     checked = lint(source, filename, settings or Settings(), apply_noqa, dependencies=dependencies)

@@ -11,7 +11,7 @@ import re
 import tokenize
 from collections.abc import Iterable, Sequence
 
-from ..types import NEWLINE, Diagnostic
+from ..core.types import NEWLINE, Diagnostic
 
 # `# noqa`, `# noqa: A1, B2` or `# noqa:A1 B2` (as flake8 and ruff read them).
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)

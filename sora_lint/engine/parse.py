@@ -5,7 +5,7 @@ import re
 import threading
 from typing import Any, NamedTuple
 
-from ..types import Location
+from ..core.types import Location
 
 _STACK_LOCK = threading.Lock()
 

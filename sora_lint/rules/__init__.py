@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..types import PARSE_ERROR
+from ..core.types import PARSE_ERROR
 
 if TYPE_CHECKING:
     from .base import Rule

@@ -15,6 +15,7 @@ from typing import ClassVar, NamedTuple, Union
 import libcst as cst
 
 from ..analysis.facts import UNKNOWN, Resolved, SoraCall
+from ..analysis.syntax import comment_inside, new_string
 from ..contracts.catalog import (
     SOR_TYPE_INT,
     SOR_TYPE_STR,
@@ -31,7 +32,7 @@ from ..contracts.catalog import (
     upgrades_of,
 )
 from ..contracts.lifecycle import Notice, Server, notice
-from ..types import SAFE, UNSAFE
+from ..core.types import SAFE, UNSAFE
 
 # What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
 __all__ = [
@@ -61,7 +62,6 @@ __all__ = [
     "AddKeyword",
     "Change",
     "value_text",
-    "new_string",
     "FixProposal",
     "Finding",
     "Context",
@@ -81,7 +81,6 @@ __all__ = [
     "as_number",
     "upgrade_for",
     "switch_model",
-    "comment_inside",
     "fix_blocker",
 ]
 
@@ -124,18 +123,6 @@ def value_text(node: cst.BaseExpression | None, value: object) -> str:
     return repr(value)
 
 
-def new_string(value: str, forbidden: frozenset[str]) -> str | None:
-    """A plain string literal for ``value``, double-quoted unless that quote is forbidden."""
-    for quote in ('"', "'"):
-        if quote in forbidden:
-            continue
-        body = (value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-                .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-        if forbidden and "\\" in body:
-            return None  # no backslash inside an f-string's replacement field before 3.12
-        return f"{quote}{body}{quote}"
-    return None
-
 @dataclass(frozen=True)
 class FixProposal:
     applicability: str
@@ -171,7 +158,7 @@ class Invalid(NamedTuple):
     message from ``start`` to ``end`` (1-based line and column, as diagnostics show them).
     ``fixed`` is the source after its safe fix; None when it has none (the source stays as it is)."""
 
-    code: str
+    source: str
     message: str
     start: tuple[int, int]
     end: tuple[int, int]
@@ -182,7 +169,7 @@ class Invalid(NamedTuple):
 class Valid(NamedTuple):
     """An example the rule must not report."""
 
-    code: str
+    source: str
     profile: str = "openai"
 
 
@@ -293,16 +280,6 @@ def rewrite(arg: Resolved, value: int | str, applicability: str, message: str) -
     if arg.literal is None or fix_blocker(arg) is not None:
         return None
     return FixProposal(applicability, message, (ReplaceValue(arg.literal, value),))
-
-
-def comment_inside(target: cst.BaseExpression) -> bool:
-    """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
-    parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
-    return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
-
-
-def _has_comment(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)
 
 
 def fix_blocker(arg: Resolved) -> str | None:

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .contracts.catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
-from .contracts.lifecycle import Dates, Server
+from ..contracts.catalog import OPENAI, SHIPPED_SERVERS, Profile, sdk_default_server
+from ..contracts.lifecycle import Dates, Server
 
 LITERALS = {"VideoModel": "video_model", "VideoSeconds": "video_seconds", "VideoSize": "video_size"}
 VIDEOS_CLASSES = ("Videos", "AsyncVideos")

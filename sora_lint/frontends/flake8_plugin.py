@@ -10,9 +10,9 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from .analysis.prefilter import might_contain_sora_call
-from .contracts.catalog import AUTO
-from .types import PARSE_ERROR
+from ..analysis.prefilter import might_contain_sora_call
+from ..contracts.catalog import AUTO
+from ..core.types import PARSE_ERROR
 
 
 class SoraChecker:
@@ -44,19 +44,19 @@ class SoraChecker:
     def resolver(cls) -> Any:
         """Each file's own settings (as ``sora-lint check`` finds them), with the flake8 options on top."""
         if cls._resolver is None:
-            from .resolve import Overrides, Resolver
+            from ..run.resolve import Overrides, SettingsResolver
 
             profile = cls.profile if cls.profile and cls.profile != AUTO else None
             on_command_line = any(a == "--sora-profile" or a.startswith("--sora-profile=") for a in sys.argv[1:])
             origin = "set by --sora-profile" if on_command_line else "set by sora-profile in the flake8 configuration"
-            cls._resolver = Resolver(
+            cls._resolver = SettingsResolver(
                 cls.config, Overrides(profile=profile, where="--sora-profile", profile_origin=origin)
             )
         return cls._resolver
 
     def settings(self) -> Any:
         """This file's settings; None when its configuration excludes it."""
-        from .files import excluded_by_config
+        from ..run.files import excluded_by_config
 
         resolver = self.resolver()
         if self.filename in ("stdin", "-"):
@@ -68,15 +68,15 @@ class SoraChecker:
         source = "".join(self.lines)
         if not might_contain_sora_call(source):
             return
-        from .config import ConfigError
+        from ..run.config import ConfigError
 
         try:
-            from .engine import check_source
+            from ..engine import lint_source
 
             settings = self.settings()
             if settings is None:
                 return
-            diagnostics = check_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
+            diagnostics = lint_source(source.lstrip("\ufeff"), self.filename, settings, apply_noqa=False)
         except ConfigError as exc:
             yield (1, 0, f"{PARSE_ERROR} sora-lint is not configured correctly, "
                          f"so this file was not checked: {exc}", type(self))

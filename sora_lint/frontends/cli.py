@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, NoReturn, TextIO
 
 if TYPE_CHECKING:
-    from .resolve import Resolver
+    from ..run.resolve import SettingsResolver
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -107,10 +107,10 @@ def _version() -> str:
     return tool_version()
 
 
-def _resolver(args: argparse.Namespace) -> Resolver:
+def _resolver(args: argparse.Namespace) -> SettingsResolver:
     """Each file's settings: its nearest configuration (or --config), then the command line's overrides."""
-    from .resolve import Overrides, Resolver
-    from .settings import parse_codes
+    from ..contracts.settings import parse_codes
+    from ..run.resolve import Overrides, SettingsResolver
 
     overrides = Overrides(
         profile=getattr(args, "profile", None),
@@ -120,7 +120,7 @@ def _resolver(args: argparse.Namespace) -> Resolver:
         ignore=parse_codes(getattr(args, "ignore", [])),
         cache_dir=os.path.abspath(args.cache_dir) if getattr(args, "cache_dir", None) else None,
     )
-    return Resolver(getattr(args, "config", None), overrides)
+    return SettingsResolver(getattr(args, "config", None), overrides)
 
 
 def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
@@ -141,11 +141,11 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def _lint(args: argparse.Namespace, mode: str) -> int:
-    from .files import discover
+    from ..contracts.settings import Settings
+    from ..run.files import discover
+    from ..run.runner import CHECK, DIFF, FIX, Job, run
     from .lint_report import add_noqa_to_files, cache_for, lint_stdin, open_report, show_fixes, usage_problem
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, statistics, summary, use_color
-    from .runner import CHECK, DIFF, FIX, Job, run
-    from .settings import Settings
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
     problem = usage_problem(args)
@@ -239,7 +239,7 @@ def _check_fix_summary(fixed: int, remaining: int, dry_run: bool) -> str:
 
 
 def _show_settings(args: argparse.Namespace) -> int:
-    from .config import settings_lines
+    from ..run.config import settings_lines
 
     resolver = _resolver(args)
     path = args.path
@@ -253,7 +253,7 @@ def _show_settings(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .cache import clean
+    from ..run.cache import clean
     from .lint_report import cache_folder
 
     folder = cache_folder(args, _resolver(args))
@@ -281,7 +281,7 @@ def _rule(args: argparse.Namespace) -> int:
 
 
 def _profiles(args: argparse.Namespace) -> int:
-    from .config import load_settings
+    from ..run.config import load_settings
     from .docs import profile_tables
 
     settings = load_settings(args.config)
@@ -290,7 +290,7 @@ def _profiles(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from .config import load_settings
+    from ..run.config import load_settings
     from .doctor import read_sdk, report
 
     settings = load_settings(args.config)
@@ -301,7 +301,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .config import ConfigError
+    from ..run.config import ConfigError
 
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)

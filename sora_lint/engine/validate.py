@@ -1,4 +1,5 @@
-"""``validate``: the linter's own rules on one request's parameters, at run time.
+"""``request_problems``, behind the public ``sora_lint.validate``: the linter's own rules on one
+request's parameters, at run time.
 
 It builds the call record the analysis builds for ``client.videos.create(model=..., seconds=...,
 size=...)`` written with literals, and runs the same rules on it, so it reports exactly the codes
@@ -11,13 +12,13 @@ import json
 import math
 from typing import Any
 
-from .contracts.catalog import Problem, Profile, get_profile
-from .settings import Settings
+from ..contracts.catalog import Problem, Profile, get_profile
+from ..contracts.settings import Settings
 
 PARAMS = ("model", "seconds", "size")
 
 
-def validate(
+def request_problems(
     model: str | None = None,
     seconds: object = None,
     size: str | None = None,
@@ -30,10 +31,10 @@ def validate(
     bool, an object) is skipped, as the linter skips it. ``extra_profiles`` adds profiles by name
     (those of a configuration: ``load_settings().user_profiles``).
     """
-    from .analysis.facts import SoraCall
-    from .rules import ALL_RULES
-    from .rules.base import Context, Finding, ReplaceValue
-    from .types import SAFE
+    from ..analysis.facts import SoraCall
+    from ..core.types import SAFE
+    from ..rules import ALL_RULES
+    from ..rules.base import Context, Finding, ReplaceValue
 
     prof = get_profile(profile, extra_profiles)
     values = {"model": model, "seconds": seconds, "size": size}
@@ -56,7 +57,7 @@ def _call(values: dict[str, object]) -> tuple[dict[str, Any], Any]:
     """The ``Resolved`` arguments and the call node of ``client.videos.create(**values)``."""
     import libcst as cst
 
-    from .analysis.facts import UNKNOWN, Resolved
+    from ..analysis.facts import UNKNOWN, Resolved
 
     args: dict[str, Any] = {}
     nodes = []

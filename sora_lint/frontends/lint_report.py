@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from .types import PARSE_ERROR, Diagnostic
+from ..core.types import PARSE_ERROR, Diagnostic
 
 if TYPE_CHECKING:
-    from .cache import Cache
-    from .resolve import Resolver
-    from .runner import FileResult
+    from ..run.cache import Cache
+    from ..run.resolve import SettingsResolver
+    from ..run.runner import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
@@ -42,10 +42,10 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def cache_folder(args: argparse.Namespace, resolver: Resolver) -> str:
+def cache_folder(args: argparse.Namespace, resolver: SettingsResolver) -> str:
     """--cache-dir, then SORA_LINT_CACHE_DIR, then cache-dir in the configuration, then .sora_lint_cache at the
     project root."""
-    from .cache import CACHE_DIR_NAME
+    from ..run.cache import CACHE_DIR_NAME
 
     if getattr(args, "cache_dir", None):
         return os.path.abspath(args.cache_dir)
@@ -55,11 +55,11 @@ def cache_folder(args: argparse.Namespace, resolver: Resolver) -> str:
     return configured or os.path.join(resolver.project_root(), CACHE_DIR_NAME)
 
 
-def cache_for(args: argparse.Namespace, resolver: Resolver) -> Cache | None:
+def cache_for(args: argparse.Namespace, resolver: SettingsResolver) -> Cache | None:
     if args.no_cache or os.environ.get("SORA_LINT_NO_CACHE"):
         return None
-    from .cache import Cache
-    from .engine import lifecycle_today
+    from ..engine import lifecycle_today
+    from ..run.cache import Cache
 
     # SOR006's findings depend on the date: a result cached yesterday may be wrong today.
     return Cache(cache_folder(args, resolver), context=f"today={lifecycle_today().isoformat()}")
@@ -84,8 +84,8 @@ def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> 
 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
-    from .engine.noqa import add_noqa
-    from .runner import Undecodable, decode, write_atomically
+    from ..engine.noqa import add_noqa
+    from ..run.runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
@@ -112,12 +112,12 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
-def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> int:
+def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
-    from .engine import check_source, fix_source
-    from .files import excluded
+    from ..engine import apply_fixes, lint_source
+    from ..run.files import excluded
+    from ..run.runner import CHECK, DIFF, Undecodable, decode, unified_diff
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
-    from .runner import CHECK, DIFF, Undecodable, decode, unified_diff
 
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
@@ -139,9 +139,9 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: Resolver) -> i
     changed = False
     reported = body  # the text the diagnostics' positions are in
     if job_mode == CHECK:
-        diagnostics = check_source(body, name, settings)
+        diagnostics = lint_source(body, name, settings)
     else:
-        outcome = fix_source(body, name, settings, unsafe_fixes=args.unsafe_fixes)
+        outcome = apply_fixes(body, name, settings, unsafe_fixes=args.unsafe_fixes)
         diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
         reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
         if job_mode == DIFF:

@@ -33,7 +33,7 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from ..types import NEWLINE
+from ..core.types import NEWLINE
 
 Span = tuple[int, int]
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
-from .engine.noqa import add_noqa
-from .types import NEWLINE, Diagnostic, Location
+from ..core.types import NEWLINE, Diagnostic, Location
+from ..engine.noqa import add_noqa
 
 
 class TextChange(NamedTuple):

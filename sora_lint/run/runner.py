@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
-from .settings import Settings
-from .types import PARSE_ERROR, Diagnostic, Location
+from ..contracts.settings import Settings
+from ..core.types import PARSE_ERROR, Diagnostic, Location
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -206,8 +206,8 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
     from collections import Counter
 
-    from .analysis.prefilter import might_contain_sora_call_bytes
-    from .engine import check, check_source, fix_source, misplaced_note
+    from ..analysis.prefilter import might_contain_sora_call_bytes
+    from ..engine import apply_fixes, check, lint_source, misplaced_note
 
     result = FileResult(path)
     try:
@@ -233,7 +233,7 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
         result.error = f"{path}: {note}" if note else None
         result.unchecked = any(d.code == PARSE_ERROR for d in result.diagnostics)
         return result
-    outcome = fix_source(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
+    outcome = apply_fixes(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
     result.diagnostics = outcome.remaining
     result.unchecked = any(d.code == PARSE_ERROR for d in outcome.remaining)
     if outcome.error:
@@ -243,7 +243,7 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     result.applied = outcome.applied
     result.changed = True
     if job.show_fixes:
-        before = Counter(d.code for d in check_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
+        before = Counter(d.code for d in lint_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
         result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
     if job.mode == DIFF:
         result.diff = unified_diff(text, outcome.source, path)
@@ -256,23 +256,23 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
         result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        result.diagnostics = lint_source(text, path, job.settings)
         return result
     try:
         write_atomically(path, outcome.source, encoding, snapshot(path, data))
     except ChangedOnDisk:
         result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
         result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        result.diagnostics = lint_source(text, path, job.settings)
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
         result.applied, result.changed = 0, False
-        result.diagnostics = check_source(text, path, job.settings)
+        result.diagnostics = lint_source(text, path, job.settings)
     return result
 
 
 def _might_hold_sora_call(data: bytes) -> bool:
-    from .analysis.prefilter import might_contain_sora_call_bytes
+    from ..analysis.prefilter import might_contain_sora_call_bytes
 
     return might_contain_sora_call_bytes(data)
 
@@ -344,11 +344,11 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
         # (about 60 ms of CPU a worker): LibCST, and the modules a check or a fix loads when it needs them.
         import libcst  # noqa: F401
 
-        from . import engine, rules  # noqa: F401
-        from .analysis import find, positions, prefilter  # noqa: F401
-        from .contracts import selection  # noqa: F401
-        from .engine import edits  # noqa: F401
-        from .rules import base  # noqa: F401
+        from .. import engine, rules  # noqa: F401
+        from ..analysis import find, prefilter  # noqa: F401
+        from ..contracts import selection  # noqa: F401
+        from ..engine import edits, positions  # noqa: F401
+        from ..rules import base  # noqa: F401
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:

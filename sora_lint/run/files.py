@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Callable
 
-from .settings import DEFAULT_EXCLUDES, Settings
+from ..contracts.settings import DEFAULT_EXCLUDES, Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOT_PYTHON = "not a Python file (.py, .pyi), so it was not checked"

@@ -11,10 +11,10 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..contracts.catalog import AUTO
+from ..contracts.settings import RuleLayer, Settings
 from .config import ConfigError, check_code, config_in_folder, load_file
-from .contracts.catalog import AUTO
 from .files import matches_glob, settings_root
-from .settings import RuleLayer, Settings
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Overrides:
     profile_origin: str = "set by --profile"
 
 
-class Resolver:
+class SettingsResolver:
     """Settings per folder and per file, each configuration file read once."""
 
     def __init__(self, config: str | None = None, overrides: Overrides = Overrides(),

@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from .types import Diagnostic, Edit, Fix, Location
+from ..core.types import Diagnostic, Edit, Fix, Location
 
 CACHE_DIR_NAME = ".sora_lint_cache"
 # An mtime this close to the moment of caching may not move again on the next edit (coarse

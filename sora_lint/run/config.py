@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .contracts.catalog import (
+from ..contracts.catalog import (
     AUTO,
     SHIPPED_PROFILES,
     SOR_TYPE_INT,
@@ -16,9 +16,9 @@ from .contracts.catalog import (
     canonical_size,
     profile_from_table,
 )
-from .contracts.lifecycle import parse_date
-from .rules import rule_codes
-from .settings import ConfigError, Settings
+from ..contracts.lifecycle import parse_date
+from ..contracts.settings import ConfigError, Settings
+from ..rules import rule_codes
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
              "extend-exclude", "profiles", "cache-dir"}

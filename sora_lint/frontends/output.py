@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from ..core.types import NEWLINE, Diagnostic, Edit, Fix, Location
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
-from .types import NEWLINE, Diagnostic, Edit, Fix, Location
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_SRCROOT = "%SRCROOT%"
@@ -40,7 +40,7 @@ class SourceLines:
 
     @staticmethod
     def _read(path: str) -> list[str] | None:
-        from .runner import Undecodable, decode
+        from ..run.runner import Undecodable, decode
 
         try:
             with open(path, "rb") as fh:

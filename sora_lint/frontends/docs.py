@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .contracts.catalog import SOR_TYPE_INT, Profile
-from .contracts.lifecycle import Server
-from .types import PARSE_ERROR
+from ..contracts.catalog import SOR_TYPE_INT, Profile
+from ..contracts.lifecycle import Server
+from ..core.types import PARSE_ERROR
 
 REPO_URL = "https://github.com/sora-lint/sora-lint"
 RULES_DOCS_DIR = "docs/rules"
@@ -82,7 +82,7 @@ PARSE_ERROR_DOC = RuleDoc(
 
 def rule_docs() -> tuple[RuleDoc, ...]:
     """Every code sora-lint can emit, in code order, documented from the rule classes."""
-    from .rules import ALL_RULES
+    from ..rules import ALL_RULES
 
     docs = [PARSE_ERROR_DOC]
     for rule in ALL_RULES:
@@ -175,7 +175,7 @@ def profile_table(profile: Profile, origin: str) -> str:
 
 def _servers_of(profile: Profile) -> list[Server]:
     """The lifecycle entries with a date for the profile's hosts: its own, or the shipped servers'."""
-    from .contracts.catalog import SHIPPED_SERVERS
+    from ..contracts.catalog import SHIPPED_SERVERS
 
     if profile.server is not None:
         return [profile.server]
@@ -251,7 +251,7 @@ def lifecycle_markdown(servers: Sequence[Server]) -> str:
 
 def readme_blocks() -> dict[str, str]:
     """The README's generated blocks, by name (between ``<!-- begin NAME -->`` and ``<!-- end NAME -->``)."""
-    from .contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
+    from ..contracts.catalog import SHIPPED_PROFILES, SHIPPED_SERVERS
 
     return {"rules": rules_markdown(rule_docs()),
             "profiles": profile_markdown(list(SHIPPED_PROFILES.values())),

@@ -1,6 +1,6 @@
 """``sora-lint fix`` as a LibCST codemod, for teams that run codemods with LibCST's own tool::
 
-    python -m libcst.tool codemod --no-format -x sora_lint.codemod.FixSoraParameters src/
+    python -m libcst.tool codemod --no-format -x sora_lint.frontends.codemod.FixSoraParameters src/
 
 (``--no-format`` keeps LibCST from piping the result through black.) The
 transformation is the fix engine's own, so the codemod and ``sora-lint fix``
@@ -14,10 +14,10 @@ import os
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
-from .config import ConfigError
-from .engine import fix_source
-from .resolve import Overrides, Resolver
-from .settings import Settings
+from ..contracts.settings import Settings
+from ..engine import apply_fixes
+from ..run.config import ConfigError
+from ..run.resolve import Overrides, SettingsResolver
 
 
 class FixSoraParameters(VisitorBasedCodemodCommand):
@@ -29,7 +29,7 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
         self.profile = profile
         self.unsafe_fixes = unsafe_fixes
         self.config = config
-        self._resolver: Resolver | None = None
+        self._resolver: SettingsResolver | None = None
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -43,7 +43,7 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
     def _settings_for(self, filename: str | None) -> Settings:
         """The file's own settings, resolved as ``sora-lint fix`` resolves them."""
         if self._resolver is None:
-            self._resolver = Resolver(self.config, Overrides(profile=self.profile, where="--profile"))
+            self._resolver = SettingsResolver(self.config, Overrides(profile=self.profile, where="--profile"))
         if not filename:
             return self._resolver.for_folder(os.getcwd())
         return self._resolver.for_path(filename)
@@ -61,7 +61,7 @@ class FixSoraParameters(VisitorBasedCodemodCommand):
         except ConfigError as exc:
             self.warn(str(exc))
             raise SkipFile(f"sora-lint is not configured correctly: {exc}") from None
-        outcome = fix_source(tree.code, filename, settings, unsafe_fixes=self.unsafe_fixes)
+        outcome = apply_fixes(tree.code, filename, settings, unsafe_fixes=self.unsafe_fixes)
         if outcome.error:
             self.warn(outcome.error)
         for d in outcome.remaining:

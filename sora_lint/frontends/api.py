@@ -16,14 +16,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from .config import ConfigError, check_code, load_settings
-from .contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
-from .engine import FixOutcome
-from .engine import check_source as _engine_check
-from .engine import fix_source as _engine_fix
-from .runtime import validate as _runtime_validate
-from .settings import Settings
-from .types import Diagnostic, Edit, Fix, Location
+from ..contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
+from ..contracts.settings import Settings
+from ..core.types import Diagnostic, Edit, Fix, Location
+from ..engine import FixOutcome, apply_fixes, lint_source
+from ..engine.validate import request_problems
+from ..run.config import ConfigError, check_code, load_settings
 
 __all__ = [
     "check_source",
@@ -48,7 +46,7 @@ def check_source(source: str, filename: str = "<string>", settings: Settings | N
     ``settings`` defaults to ``Settings()`` (profile ``auto``, every rule); no configuration file is
     read. A text that cannot be parsed gives one SOR000 diagnostic rather than an exception.
     """
-    return _engine_check(source, filename, _checked(settings))
+    return lint_source(source, filename, _checked(settings))
 
 
 def fix_source(source: str, filename: str = "<string>", settings: Settings | None = None,
@@ -60,7 +58,7 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
     ``remaining``, and ``error`` when a fix would have broken the code (the source is then returned
     unchanged).
     """
-    return _engine_fix(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
+    return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | None = None,
@@ -73,8 +71,8 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | No
     that is not Python (a suffix other than ``.py`` / ``.pyi``) and ``OSError`` for a file that cannot
     be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
     """
-    from .files import discover
-    from .runner import CHECK, Job, run
+    from ..run.files import discover
+    from ..run.runner import CHECK, Job, run
 
     resolved = _checked(settings if settings is not None else load_settings())
     files, missing = discover([os.fspath(p) for p in paths], resolved)
@@ -104,7 +102,7 @@ def validate(
         known = sorted({*SHIPPED_PROFILES, *(extra_profiles or {})})
         if profile not in known:
             raise ConfigError(f"validate: unknown profile {profile!r} (known: {', '.join(known)})")
-    return _runtime_validate(model, seconds, size, profile, extra_profiles)
+    return request_problems(model, seconds, size, profile, extra_profiles)
 
 
 def _checked(settings: Settings | None) -> Settings:

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import CONFIG_NAMES, ConfigError
+from ..contracts.settings import Settings
+from ..core.types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
+from ..engine import apply_fixes, lint_source
+from ..run.config import CONFIG_NAMES, ConfigError
+from ..run.files import excluded
+from ..run.resolve import SettingsResolver
 from .editor_actions import TextChange, carried_over, disable_comment, minimal_change
-from .engine import check_source, fix_source
-from .files import excluded
-from .resolve import Resolver
-from .settings import Settings
-from .types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -115,7 +115,7 @@ def lintable_text(text: str) -> str:
 @dataclass(frozen=True)
 class _CachedSettings:
     stamp: tuple[tuple[str, int, int], ...]
-    resolver: Resolver
+    resolver: SettingsResolver
     settings: Settings | None  # the folder's settings; None when its configuration is broken
     error: str | None
 
@@ -153,7 +153,7 @@ class SettingsCache:
         stamp = _stamp(folder)
         entry = self._entries.get(folder)
         if entry is None or entry.stamp != stamp:
-            resolver = Resolver(cwd=str(folder))
+            resolver = SettingsResolver(cwd=str(folder))
             try:
                 entry = _CachedSettings(stamp, resolver, resolver.for_folder(str(folder)), None)
             except ConfigError as exc:
@@ -182,7 +182,7 @@ class Linted:
 
 def lint_text(text: str, filename: str, settings: Settings, encoding: str) -> Linted:
     lines = LineMap(text, encoding)
-    diagnostics = check_source(lintable_text(text), filename, settings)
+    diagnostics = lint_source(lintable_text(text), filename, settings)
     return Linted(text, encoding, lines, [(d, lines.range(d.location, d.end_location)) for d in diagnostics])
 
 
@@ -314,7 +314,7 @@ def build_server() -> LanguageServer:
         if settings is None:
             return []
         text = lintable_text(linted.text)
-        change = minimal_change(text, fix_source(text, path or uri, settings).source)
+        change = minimal_change(text, apply_fixes(text, path or uri, settings).source)
         if change is None:
             return []
         return [lsp.CodeAction(title=f"{SOURCE}: fix all safe fixes", kind=FIX_ALL_KIND,
