@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import libcst as cst
 
 from .facts import UNKNOWN
+from .keystores import CHECKED_PARAMS, KeyStores
 from .project import import_blocker
-from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope
-from .shapes import INTERDEPENDENT_PARAMS as CHECKED_PARAMS
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, Scope
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
@@ -64,7 +64,7 @@ class Resolver:
     def __init__(self, walk: Walk, constants: ProjectConstants | None = None) -> None:
         self.walk = walk
         self.constants = constants  # a ProjectConstants for imports from the same project, or None
-        self._stores: dict[tuple[int, str], list[KeyStore]] | None = None
+        self.key_stores = KeyStores(walk)
 
     # --- names ------------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ class Resolver:
             if binding is None or binding.kind != ASSIGN or not self.only_handed_on(binding):
                 return None
             inner = self.mapping(binding.value, binding.scope, before, depth + 1, branches)  # type: ignore[arg-type]
-            stores = self.completions(binding, before, scope)
+            stores = self.key_stores.completions(binding, before, scope)
             if inner is None or stores is None:
                 return None
             entries = dict(inner.entries)
@@ -362,50 +362,6 @@ class Resolver:
             return None
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
-
-    def completions(self, binding: Binding, before: int, reader: Scope) -> list[tuple[KeyStore, int | None]] | None:
-        """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
-
-        Each comes with None when it is in straight-line code right after the literal (the same
-        block, later): then it holds on every path. A store in a branch or a loop of the same scope,
-        after the literal and before the call, comes with the id of its block: the key may hold
-        that value or the one before. A key the rules do not check may be written anywhere. None
-        when a checked key is written where its value at the call cannot be bounded: after the
-        call in a loop around both, in another scope (a nested function may run after it), or
-        before the literal.
-        """
-        stores = self._key_stores().get((id(binding.scope), binding.name), [])
-        if not stores:
-            return []
-        where = self.walk.positions.get(id(binding.line))
-        literal_order = self.walk.order.get(id(binding.line), -1)
-        out: list[tuple[KeyStore, int | None]] = []
-        for store in stores:
-            at = self.walk.positions.get(id(store.line))
-            straight = where is not None and at is not None and at[0] == where[0] and at[1] > where[1]
-            if straight and store.order > before:
-                if reader is not binding.scope:
-                    return None
-                continue  # written after the call, in the same straight line: not sent by it
-            if straight:
-                out.append((store, None))
-                continue
-            checked = store.key in CHECKED_PARAMS
-            if store.scope is not binding.scope or store.order > before or store.order < literal_order:
-                if checked:
-                    return None
-                continue  # a key no rule checks: whatever it holds, the checked ones are unchanged
-            out.append((store, at[0] if at is not None else id(store.line)))
-        return out
-
-    def _key_stores(self) -> dict[tuple[int, str], list[KeyStore]]:
-        if self._stores is None:
-            self._stores = {}
-            for store in self.walk.key_stores:
-                owner = store.scope.owner(store.name)
-                if owner is not None:
-                    self._stores.setdefault((id(owner), store.name), []).append(store)
-        return self._stores
 
 
 def _is_enum(class_scope: Scope) -> bool:
