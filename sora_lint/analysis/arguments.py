@@ -15,6 +15,7 @@ from typing import NamedTuple, Optional
 import libcst as cst
 
 from .facts import UNKNOWN, Resolved
+from .objects import attribute_values
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
@@ -44,6 +45,10 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                     return [_unknown(param, node, via, key)]  # nested variation: not followed
                 out.append(Alternative(alt.resolved, group, index))
         return out
+    if isinstance(node, cst.Attribute):
+        through = _through_object(resolver, param, node, scope, via, key, blocker)
+        if through is not None:
+            return through
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is not None and binding.kind == PARAM:
@@ -79,6 +84,26 @@ def resolve_entry(resolver: Resolver, param: str, entry: Entry, via: str | None,
             if alt.group is not None:
                 return [_unknown(param, node, via, param)]  # a conditional inside a branch: not followed
             out.append(Alternative(alt.resolved, group, key))
+    return out
+
+
+def _through_object(resolver: Resolver, param: str, node: cst.Attribute, scope: Scope, via: str | None,
+                    key: str | None, blocker: str | None) -> list[Alternative] | None:
+    """``self.duration`` / ``config.size`` / ``spec.seconds``: what the object's attribute may hold."""
+    writes = attribute_values(resolver, node, scope)
+    if writes is None:
+        return None
+    if not writes:
+        return [_unknown(param, node, via, key)]
+    shown = _source(node)
+    group: Group = ("object", id(writes[0].scope)) if len(writes) > 1 else None
+    out = []
+    for write in writes:
+        for alt in resolve(resolver, param, write.node, write.scope, via, key, blocker or write.blocker):
+            if alt.group is not None and group is not None:
+                return [_unknown(param, node, via, key)]  # a conditional in one of several writes: not followed
+            out.append(Alternative(_through_name(alt.resolved, shown), alt.group if group is None else group,
+                                   alt.key if group is None else write.key))
     return out
 
 

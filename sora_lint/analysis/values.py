@@ -224,8 +224,14 @@ class Resolver:
                 return Value(defined[0], None, source, f"{source} is defined in another file ({defined[1]})",
                              defined[1])
         found_attr = self.class_attribute(node, scope)
-        if found_attr is None or _is_enum(found_attr[1]):
+        if found_attr is None:
             return NOT_KNOWN
+        if _is_enum(found_attr[1]):
+            if not _is_value_enum(found_attr[1]):
+                return NOT_KNOWN
+            # A member of a ``str`` / ``int`` enum is sent as its value (``class Model(str, Enum)``).
+            found = self._bound_value(found_attr[0], _source(node), depth)
+            return found._replace(blocker=found.blocker or f"{_source(node)} is an Enum member")
         return self._bound_value(found_attr[0], _source(node), depth)
 
     def _bound_value(self, binding: Binding, shown: str, depth: int, attr: str | None = None) -> Value:
@@ -369,6 +375,12 @@ def _is_enum(class_scope: Scope) -> bool:
     if not isinstance(node, cst.ClassDef):
         return False
     return any(isinstance(b.value, (cst.Name, cst.Attribute)) and _last(b.value).endswith("Enum") for b in node.bases)
+
+
+def _is_value_enum(class_scope: Scope) -> bool:
+    """An enum whose members are strings or ints themselves (``str, Enum``, ``StrEnum``, ``IntEnum``)."""
+    bases = {_last(b.value) for b in class_scope.node.bases}  # type: ignore[union-attr]
+    return bool(bases & {"str", "int", "StrEnum", "IntEnum"})
 
 
 def _last(node: cst.BaseExpression) -> str:

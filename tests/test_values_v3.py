@@ -1,0 +1,226 @@
+"""Issue 18: values reach a call through reads, branches, tables, objects, types and options."""
+from __future__ import annotations
+
+from conftest import diags, fixed
+
+HEAD = "from openai import OpenAI\nclient = OpenAI()\n"
+
+
+# --- 1. flow that ignores reads ---------------------------------------------------------------
+
+def test_a_parameter_read_for_logging_still_reaches_the_call() -> None:
+    source = HEAD + (
+        "import logging\n"
+        "log = logging.getLogger(__name__)\n"
+        "def make_video(prompt, seconds: str = \"10\", size=\"1280x720\"):\n"
+        "    log.info(\"render %s %s\", prompt, seconds)\n"
+        "    if seconds == \"4\" and size:\n"
+        "        print(f\"short {seconds}\")\n"
+        "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=seconds, size=size)\n"
+    )
+    assert diags(source, profile="openai") == [
+        "5:39 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+        "use 8 or 12 (not fixed automatically: seconds is used elsewhere too) [profile openai: pinned]",
+    ]
+    assert fixed(source, profile="openai") == source  # the literal has other readers: reported, not rewritten
+
+
+def test_a_dict_read_for_logging_and_tests_still_reaches_the_call() -> None:
+    source = HEAD + (
+        "def go(prompt, log):\n"
+        "    params = {\"model\": \"sora-2\", \"prompt\": prompt, \"seconds\": \"10\"}\n"
+        "    log.debug(\"params %s\", params)\n"
+        "    if params and \"seconds\" in params:\n"
+        "        print(f\"{params}\", len(params))\n"
+        "    return client.videos.create(**params)\n"
+    )
+    assert diags(source, profile="openai") == [
+        "4:63 SOR001 seconds=\"10\" (in **params) is not supported by sora-2 (Supported values are: '4', '8', "
+        "and '12'); use 8 or 12 (not fixed automatically: params is used elsewhere too) [profile openai: pinned]",
+    ]
+
+
+def test_a_rebinding_in_a_loop_stops_the_flow() -> None:
+    source = HEAD + (
+        "def go(prompt, seconds=\"10\"):\n"
+        "    for seconds in (\"4\", \"8\"):\n"
+        "        client.videos.create(model=\"sora-2\", prompt=prompt, seconds=seconds)\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+def test_a_mutation_through_a_call_we_cannot_read_stops_the_flow() -> None:
+    source = HEAD + (
+        "from helpers import tune\n"
+        "def go(prompt):\n"
+        "    params = {\"model\": \"sora-2\", \"prompt\": prompt, \"seconds\": \"10\"}\n"
+        "    tune(params)\n"
+        "    return client.videos.create(**params)\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+# --- 2. writes in branches --------------------------------------------------------------------
+
+BRANCHES = HEAD + (
+    "def go(prompt, image_paths, img, hd):\n"
+    "    params = {\"model\": \"sora-2\", \"prompt\": prompt, \"seconds\": 8, \"size\": \"720x1280\"}\n"
+    "    if image_paths:\n"
+    "        params[\"input_reference\"] = (\"product.jpg\", img, \"image/jpeg\")\n"
+    "    if hd:\n"
+    "        params[\"size\"] = \"1792x1024\"\n"
+    "    else:\n"
+    "        params[\"size\"] = \"1280x720\"\n"
+    "    return client.videos.create(**params)\n"
+)
+
+
+def test_an_unchecked_key_in_a_branch_keeps_the_dict_readable_and_each_branch_is_checked() -> None:
+    assert diags(BRANCHES, profile="openai") == [
+        "4:63 SOR002 seconds=8 (in **params) is an int, but profile openai expects a string, as the openai SDK "
+        "types it: use \"8\" (the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") "
+        "[profile openai: pinned]",
+        "8:26 SOR003 size=\"1792x1024\" (in **params) is not supported by sora-2 (Supported values are: "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" "
+        "(not fixed automatically: params['size'] is also written in a branch) [profile openai: pinned]",
+    ]
+
+
+def test_only_the_literal_with_one_path_is_rewritten() -> None:
+    assert fixed(BRANCHES, profile="openai") == BRANCHES.replace('"seconds": 8', '"seconds": "8"')
+
+
+def test_keys_written_in_one_branch_vary_together() -> None:
+    source = HEAD + (
+        "def go(prompt, pro):\n"
+        "    params = {\"model\": \"sora-2\", \"prompt\": prompt, \"seconds\": \"8\"}\n"
+        "    if pro:\n"
+        "        params[\"model\"] = \"sora-2-pro\"\n"
+        "        params[\"size\"] = \"1792x1024\"\n"
+        "    client.videos.create(**params)\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+def test_a_checked_key_written_after_the_call_in_a_loop_is_not_followed() -> None:
+    source = HEAD + (
+        "def go(prompt, shots):\n"
+        "    params = {\"model\": \"sora-2\", \"prompt\": prompt, \"seconds\": \"8\"}\n"
+        "    for shot in shots:\n"
+        "        client.videos.create(**params)\n"
+        "        if shot:\n"
+        "            params[\"seconds\"] = \"10\"\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+# --- 3. objects -----------------------------------------------------------------------------------
+
+def test_an_attribute_stored_once_in_init_reaches_the_call() -> None:
+    source = HEAD + (
+        "class SoraService:\n"
+        "    def __init__(self):\n"
+        "        self.client = OpenAI()\n"
+        "        self.duration = 4\n"
+        "    def render(self, prompt):\n"
+        "        return self.client.videos.create(prompt=prompt, model=\"sora-2\", seconds=self.duration)\n"
+    )
+    assert diags(source, profile="openai") == [
+        "6:25 SOR002 seconds=self.duration (= 4) is an int, but profile openai expects a string, as the openai "
+        "SDK types it: use \"4\" (the APIYI gateway expects an int; if this code calls it, set profile = "
+        "\"apiyi\") (not fixed automatically: self.duration is an attribute other code may read) "
+        "[profile openai: pinned]",
+    ]
+    assert fixed(source, profile="openai") == source
+
+
+OBJECTS = HEAD + (
+    "from dataclasses import dataclass\n"
+    "from enum import Enum\n"
+    "from typing import NamedTuple, Optional\n"
+    "from pydantic import BaseModel\n"
+    "class Model(str, Enum):\n"
+    "    STANDARD = \"sora-2\"\n"
+    "    PRO = \"sora2-pro\"\n"
+    "@dataclass\n"
+    "class ShotSpec:\n"
+    "    prompt: str\n"
+    "    seconds: str = \"8\"\n"
+    "    size: str = \"720x1280\"\n"
+    "class SoraConfig(BaseModel):\n"
+    "    model: str = \"sora-2\"\n"
+    "    size: str = \"1792x1024\"\n"
+    "class Shot(NamedTuple):\n"
+    "    prompt: str\n"
+    "    seconds: str\n"
+    "def render(spec: ShotSpec):\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=spec.prompt, seconds=spec.seconds, size=spec.size)\n"
+    "render(ShotSpec(\"a\", \"10\"))\n"
+    "render(ShotSpec(prompt=\"b\", seconds=\"4\", size=\"1280x720\"))\n"
+    "def go(config: Optional[SoraConfig] = None):\n"
+    "    config = config or SoraConfig()\n"
+    "    client.videos.create_and_poll(model=config.model, prompt=\"p\", size=config.size)\n"
+    "one = Shot(\"x\", \"20\")\n"
+    "client.videos.create(model=\"sora-2\", prompt=one.prompt, seconds=one.seconds)\n"
+    "client.videos.create(model=Model.PRO, prompt=\"p\")\n"
+    "client.videos.create(model=Model.STANDARD.value, prompt=\"p\", seconds=\"8\")\n"
+)
+
+
+def test_record_fields_constructor_literals_and_enum_members() -> None:
+    assert diags(OBJECTS, profile="openai") == [
+        "17:17 SOR003 size=config.size (= \"1792x1024\") is not supported by sora-2 (Supported values are: "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation) (not fixed automatically: config.size "
+        "is an attribute other code may read) [profile openai: pinned]",
+        "23:22 SOR001 seconds=spec.seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', "
+        "and '12'); use 8 or 12 (not fixed automatically: spec.seconds is an attribute other code may read) "
+        "[profile openai: pinned]",
+        "28:17 SOR001 seconds=one.seconds (= \"20\") is not supported by sora-2 (Supported values are: '4', '8', "
+        "and '12'); use 12 (not fixed automatically: one.seconds is an attribute other code may read) "
+        "[profile openai: pinned]",
+        "30:28 SOR005 model=Model.PRO (= \"sora2-pro\") is not a known Sora model; did you mean \"sora-2-pro\"? "
+        "(known: sora-2, sora-2-pro) (not fixed automatically: Model.PRO is an Enum member) "
+        "[profile openai: pinned]",
+    ]
+    assert fixed(OBJECTS, profile="openai") == OBJECTS
+
+
+def test_a_field_default_overridden_by_every_constructor_call_is_not_reported() -> None:
+    source = HEAD + (
+        "from dataclasses import dataclass\n"
+        "@dataclass\n"
+        "class Job:\n"
+        "    seconds: str = \"10\"\n"
+        "    def run(self):\n"
+        "        return client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=self.seconds)\n"
+        "Job(\"8\").run()\n"
+        "Job(seconds=\"12\").run()\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+def test_a_field_given_through_kwargs_is_unknown() -> None:
+    source = HEAD + (
+        "from dataclasses import dataclass\n"
+        "@dataclass\n"
+        "class Job:\n"
+        "    seconds: str = \"10\"\n"
+        "    def run(self):\n"
+        "        return client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=self.seconds)\n"
+        "def load(data):\n"
+        "    return Job(**data).run()\n"
+    )
+    assert diags(source, profile="openai") == []
+
+
+def test_a_django_reverse_manager_is_not_sora() -> None:
+    source = (
+        "import openai\n"
+        "from django.db import models\n"
+        "class Video(models.Model):\n"
+        "    seconds = models.IntegerField(default=10)\n"
+        "def save(project):\n"
+        "    Video.objects.create(seconds=10)\n"
+        "    project.videos.create(seconds=10, size=\"1792x1024\")\n"
+    )
+    assert diags(source) == []
