@@ -224,3 +224,71 @@ def test_a_django_reverse_manager_is_not_sora() -> None:
         "    project.videos.create(seconds=10, size=\"1792x1024\")\n"
     )
     assert diags(source) == []
+
+
+# --- 4. types as evidence ---------------------------------------------------------------------------
+
+TYPES = (
+    "import random\n"
+    "from typing import Literal\n"
+    "from openai import OpenAI\n"
+    "client = OpenAI({client})\n"
+    "def a(s, prompt):\n"
+    "    kwargs = dict(model=\"sora-2\", prompt=prompt, seconds=int(s))\n"
+    "    return client.videos.create(**kwargs)\n"
+    "def b(prompt, seconds: int):\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=seconds)\n"
+    "def c(prompt, want):\n"
+    "    allowed = [4, 8, 12]\n"
+    "    payload = {{\"model\": \"sora-2\", \"prompt\": prompt}}\n"
+    "    payload[\"seconds\"] = min(allowed, key=lambda v: abs(v - want))\n"
+    "    return client.videos.create(**payload)\n"
+    "def d(prompt, n):\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=str(n))\n"
+    "def e(prompt):\n"
+    "    n = random.choice([4, 8])\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=n)\n"
+    "def g(prompt, seconds: Literal[\"4\", \"8\", \"10\"] = \"4\"):\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=seconds)\n"
+)
+APIYI_HINT = ("(the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") "
+              "[profile openai: pinned]")
+
+
+def test_a_cast_a_builtin_and_an_annotation_give_the_type_under_openai() -> None:
+    assert diags(TYPES.format(client=""), profile="openai") == [
+        "6:58 SOR002 seconds=int(s) (in **kwargs) is an int, but profile openai expects a string, as the openai SDK "
+        f"types it: pass it through str(...) {APIYI_HINT}",
+        "9:72 SOR002 seconds=seconds (annotated int) is an int, but profile openai expects a string, as the openai "
+        f"SDK types it: pass it through str(...) {APIYI_HINT}",
+        "13:26 SOR002 seconds=min(allowed, key=lambda v: abs(v - want)) (in **payload) is an int, but profile openai "
+        f"expects a string, as the openai SDK types it: pass it through str(...) {APIYI_HINT}",
+        "19:72 SOR002 seconds=n (n = random.choice([4, 8])) is an int, but profile openai expects a string, as the "
+        f"openai SDK types it: pass it through str(...) {APIYI_HINT}",
+        "20:42 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
+        "'12'); use 8 or 12 (not fixed automatically: seconds's annotation lists the values callers may pass) "
+        "[profile openai: pinned]",
+    ]
+    source = TYPES.format(client="")
+    assert fixed(source, profile="openai") == source  # no value is known: nothing is rewritten
+
+
+def test_an_int_is_right_under_apiyi_and_str_of_it_is_wrong_there() -> None:
+    # int(s), ``seconds: int``, min() of ints and random.choice of ints are all right under apiyi;
+    # the Literal's string members are not.
+    other = "(the official OpenAI API expects a string; if this code calls it, set profile = \"openai\")"
+    member = "(not fixed automatically: seconds's annotation lists the values callers may pass) [profile apiyi: pinned]"
+    assert diags(TYPES.format(client=""), profile="apiyi") == [
+        f"16:72 SOR002 seconds=str(n) is a string, but profile apiyi expects an int: pass it through int(...) {other} "
+        "[profile apiyi: pinned]",
+        f"20:32 SOR002 seconds=seconds (= \"4\") is a string, but profile apiyi expects an int: use 4 {other} {member}",
+        f"20:37 SOR002 seconds=seconds (= \"8\") is a string, but profile apiyi expects an int: use 8 {other} {member}",
+        "20:42 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
+        f"'12'); use 8 or 12, or model=\"sora-2-pro\" {member}",
+        "20:42 SOR002 seconds=seconds (= \"10\") is a string, but profile apiyi expects an int: use 12, the nearest "
+        f"supported duration {other} {member}",
+    ]
+
+
+def test_types_alone_say_nothing_on_an_assumed_contract() -> None:
+    assert [d for d in diags(TYPES.format(client="base_url=BASE")) if "SOR002" in d] == []

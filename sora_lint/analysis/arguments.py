@@ -14,6 +14,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from .evidence import literal_members
 from .facts import UNKNOWN, Resolved
 from .objects import attribute_values
 from .project import import_blocker
@@ -52,6 +53,9 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is not None and binding.kind == PARAM:
+            members = _literal_members(binding)
+            if members is not None:
+                return _through_members(resolver, param, members, binding, via, key)
             through = _through_parameter(resolver, param, binding, via, key)
             if through is not None:
                 return through
@@ -107,6 +111,26 @@ def _through_object(resolver: Resolver, param: str, node: cst.Attribute, scope: 
     return out
 
 
+def _literal_members(binding: Binding) -> list[cst.BaseExpression] | None:
+    node = binding.node
+    if not isinstance(node, cst.Param) or node.annotation is None:
+        return None
+    return literal_members(node.annotation.annotation)
+
+
+def _through_members(resolver: Resolver, param: str, members: list[cst.BaseExpression], binding: Binding,
+                     via: str | None, key: str | None) -> list[Alternative]:
+    """``seconds: Literal["4", "8", "10"]``: every member may be passed; each is checked where it is written."""
+    group: Group = ("literal", id(binding.node))
+    why = f"{binding.name}'s annotation lists the values callers may pass"
+    out = []
+    for index, member in enumerate(members):
+        value = resolver.value(member, binding.scope)
+        out.append(Alternative(_through_name(_resolved(param, value, member, via, key, why), binding.name),
+                               group, index))
+    return out
+
+
 def _through_name(res: Resolved, name: str) -> Resolved:
     """A branch reached through a name: reported at the name's use, rewritten at the branch."""
     if res.value is not UNKNOWN and res.via is None:
@@ -117,7 +141,8 @@ def _through_name(res: Resolved, name: str) -> Resolved:
 def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: str | None, key: str | None,
               blocker: str | None) -> Resolved:
     if value.value is UNKNOWN:
-        return Resolved(param, UNKNOWN, anchor, None, via=via, key=key)
+        return Resolved(param, UNKNOWN, anchor, None, via=via or (value.via if value.kind else None), key=key,
+                        kind=value.kind, kind_from=value.kind_from)
     return Resolved(param, value.value, anchor, value.literal, via=via or value.via,
                     fix_blocker=blocker or value.blocker, key=key, defined_at=value.defined_at)
 

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
+from .evidence import annotation_kind, call_kind, value_kind
 from .facts import UNKNOWN
+from .formatting import formatted, percent
 from .keystores import CHECKED_PARAMS, KeyStores
 from .project import import_blocker
 from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, Scope
@@ -31,6 +33,8 @@ class Value(NamedTuple):
     via: str | None = None  # the name the value came through
     blocker: str | None = None  # why the literal may not be rewritten
     defined_at: str | None = None  # "settings.py:3" for a constant of another module
+    kind: str | None = None  # "int", "str" or "float" when only the type is known (``int(s)``)
+    kind_from: str | None = None  # how a message names that evidence ("annotated int", "n = int(s)")
 
 
 NOT_KNOWN = Value(UNKNOWN)
@@ -79,6 +83,11 @@ class Resolver:
     def is_builtin(self, name: str, scope: Scope) -> bool:
         return scope.owner(name) is None and not self.walk.star_import
 
+    def kind_of(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """The type of ``node``'s value: from the value when it is known, else from a cast or an annotation."""
+        found = self.value(node, scope, depth)
+        return found.kind if found.value is UNKNOWN else value_kind(found.value)
+
     def readers(self, binding: Binding) -> int:
         return binding.scope.readers.get(binding.name, 0)
 
@@ -123,11 +132,15 @@ class Resolver:
         if kind is cst.Name:
             return self._name_value(node, scope, depth)  # type: ignore[arg-type]
         if kind is cst.Call:
-            return self._converted(node, scope, depth)  # type: ignore[arg-type]
+            found = self._converted(node, scope, depth)  # type: ignore[arg-type]
+            if found.value is UNKNOWN:
+                typed = call_kind(self, node, scope, depth)  # type: ignore[arg-type]
+                return Value(UNKNOWN, kind=typed) if typed else found
+            return found
         if kind is cst.FormattedString:
-            return self._formatted(node, scope, depth)  # type: ignore[arg-type]
+            return _text(formatted(self, node, scope, depth))  # type: ignore[arg-type]
         if kind is cst.BinaryOperation and isinstance(node.operator, cst.Modulo):  # type: ignore[attr-defined]
-            return self._percent(node, scope, depth)  # type: ignore[arg-type]
+            return _text(percent(self, node, scope, depth))  # type: ignore[arg-type]
         if kind is cst.Subscript:
             entry = self.item(node, scope, depth)  # type: ignore[arg-type]
             if entry is not None and entry.node is not None:
@@ -142,10 +155,16 @@ class Resolver:
         binding = self.binding(name, scope)
         if binding is None:
             return NOT_KNOWN
+        if binding.kind == PARAM and isinstance(binding.node, cst.Param) and binding.node.annotation is not None:
+            typed = annotation_kind(binding.node.annotation.annotation)
+            return Value(UNKNOWN, via=name, kind=typed, kind_from=f"annotated {typed}") if typed else NOT_KNOWN
         if binding.kind == ASSIGN:
             inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
             if inner.value is UNKNOWN:
-                return NOT_KNOWN
+                if inner.kind is None:
+                    return NOT_KNOWN
+                written = " ".join(_source(binding.value).split())  # type: ignore[arg-type]
+                return Value(UNKNOWN, via=name, kind=inner.kind, kind_from=inner.kind_from or f"{name} = {written}")
             blocker = (inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
                        or import_blocker(self.constants, binding))
             return inner._replace(via=name, blocker=blocker)
@@ -170,40 +189,6 @@ class Resolver:
         except ValueError:
             return NOT_KNOWN
         return inner._replace(value=converted, blocker=f"the value goes through {func.value}()")
-
-    def _formatted(self, node: cst.FormattedString, scope: Scope, depth: int) -> Value:
-        """``f"{W}x{H}"`` with known parts: the text it builds (no literal to rewrite)."""
-        out = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                out.append(part.value.replace("{{", "{").replace("}}", "}"))
-                continue
-            if (
-                not isinstance(part, cst.FormattedStringExpression)
-                or part.conversion is not None
-                or part.format_spec is not None
-            ):
-                return NOT_KNOWN
-            inner = self.value(part.expression, scope, depth + 1)
-            if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
-                return NOT_KNOWN
-            out.append(str(inner.value))
-        return Value("".join(out))
-
-    def _percent(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Value:
-        """``"%dx%d" % (W, H)`` with known parts."""
-        template = literal_value(node.left)
-        right = node.right
-        items = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
-        if not isinstance(template, str) or any(isinstance(e, cst.StarredElement) for e in items):
-            return NOT_KNOWN
-        values = [self.value(item, scope, depth + 1).value for item in items]
-        if any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in values):
-            return NOT_KNOWN
-        try:
-            return Value(template % tuple(values))
-        except (TypeError, ValueError):
-            return NOT_KNOWN
 
     def _attribute_value(self, node: cst.Attribute, scope: Scope, depth: int) -> Value:
         """``Config.X`` / ``self.X`` / ``cls.X`` (a class attribute bound once), ``Member.value`` (an Enum
@@ -368,6 +353,10 @@ class Resolver:
             return None
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
+
+
+def _text(text: str | None) -> Value:
+    return NOT_KNOWN if text is None else Value(text)
 
 
 def _is_enum(class_scope: Scope) -> bool:

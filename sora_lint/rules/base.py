@@ -149,6 +149,12 @@ class Context:
     today: datetime.date | None = None  # None: lifecycle dates are not checked
 
     @property
+    def contract_assumed(self) -> bool:
+        """Whether the profile is the fallback for a server nobody can read: a finding that only the
+        contract's type makes (not the value) is then too likely to be noise."""
+        return "fallback-profile" in self.reason
+
+    @property
     def tag(self) -> str:
         return f" [profile {self.profile.name}: {self.reason}]"
 
