@@ -292,3 +292,58 @@ def test_an_int_is_right_under_apiyi_and_str_of_it_is_wrong_there() -> None:
 
 def test_types_alone_say_nothing_on_an_assumed_contract() -> None:
     assert [d for d in diags(TYPES.format(client="base_url=BASE")) if "SOR002" in d] == []
+
+
+# --- 5. command-line options ------------------------------------------------------------------------
+
+CLI = HEAD + (
+    "import argparse\n"
+    "import click\n"
+    "import typer\n"
+    "parser = argparse.ArgumentParser()\n"
+    "parser.add_argument(\"--seconds\", type=int, default=8, choices=[4, 8, 12])\n"
+    "parser.add_argument(\"--video-size\", default=\"1792x1024\")\n"
+    "parser.add_argument(\"--prompt\")\n"
+    "args = parser.parse_args()\n"
+    "client.videos.create(model=\"sora-2\", prompt=args.prompt, seconds=args.seconds)\n"
+    "client.videos.create(model=\"sora-2\", prompt=args.prompt, size=args.video_size)\n"
+    "@click.command()\n"
+    "@click.option(\"--seconds\", default=\"10\", type=click.Choice([\"4\", \"8\", \"10\"]))\n"
+    "def main(seconds):\n"
+    "    client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=seconds)\n"
+    "def run(seconds: int = typer.Option(8)):\n"
+    "    client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=seconds)\n"
+)
+
+
+def test_argparse_click_and_typer_options_give_their_choices_defaults_and_types() -> None:
+    option = "(not fixed automatically: --seconds is a command-line option) [profile openai: pinned]"
+    assert diags(CLI, profile="openai") == [
+        *(f"7:{column} SOR002 seconds=args.seconds (= {n}) is an int, but profile openai expects a string, as the "
+          f"openai SDK types it: use \"{n}\" (the APIYI gateway expects an int; if this code calls it, set profile = "
+          f"\"apiyi\") {option}" for column, n in ((64, 4), (67, 8), (70, 12))),
+        "8:45 SOR003 size=args.video_size (= \"1792x1024\") is not supported by sora-2 (Supported values are: "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" (not fixed "
+        "automatically: --video-size is a command-line option) [profile openai: pinned]",
+        f"14:71 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
+        f"'12'); use 8 or 12 {option}",
+        "17:37 SOR002 seconds=seconds (= 8) is an int, but profile openai expects a string, as the openai SDK types "
+        f"it: use \"8\" (the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") {option}",
+    ]
+    assert fixed(CLI, profile="openai") == CLI
+
+
+def test_an_option_without_a_type_is_text() -> None:
+    source = HEAD + (
+        "import argparse\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument(\"--seconds\")\n"
+        "args = parser.parse_args()\n"
+        "client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=args.seconds)\n"
+    )
+    assert diags(source, profile="openai") == []
+    assert diags(source, profile="apiyi") == [
+        "7:58 SOR002 seconds=args.seconds (--seconds is read as str) is a string, but profile apiyi expects an int: "
+        "pass it through int(...) (the official OpenAI API expects a string; if this code calls it, set profile = "
+        "\"openai\") [profile apiyi: pinned]",
+    ]

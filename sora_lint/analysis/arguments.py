@@ -14,9 +14,10 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
-from .evidence import literal_members
+from .evidence import literal_members, value_kind
 from .facts import UNKNOWN, Resolved
 from .objects import attribute_values
+from .options import Option, argparse_option, click_option
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
@@ -47,12 +48,18 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                 out.append(Alternative(alt.resolved, group, index))
         return out
     if isinstance(node, cst.Attribute):
+        option = argparse_option(resolver, node, scope)
+        if option is not None:
+            return _through_option(resolver, param, option, node, via, key)
         through = _through_object(resolver, param, node, scope, via, key, blocker)
         if through is not None:
             return through
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is not None and binding.kind == PARAM:
+            option = click_option(resolver, binding)
+            if option is not None:
+                return _through_option(resolver, param, option, node, via, key)
             members = _literal_members(binding)
             if members is not None:
                 return _through_members(resolver, param, members, binding, via, key)
@@ -108,6 +115,27 @@ def _through_object(resolver: Resolver, param: str, node: cst.Attribute, scope: 
                 return [_unknown(param, node, via, key)]  # a conditional in one of several writes: not followed
             out.append(Alternative(_through_name(alt.resolved, shown), alt.group if group is None else group,
                                    alt.key if group is None else write.key))
+    return out
+
+
+def _through_option(resolver: Resolver, param: str, option: Option, node: cst.BaseExpression, via: str | None,
+                    key: str | None) -> list[Alternative]:
+    """A command-line option: each choice and the default where written, and the type of any other value."""
+    group: Group = ("option", id(option.values[0]) if option.values else id(node))
+    why = f"{option.where} is a command-line option"
+    shown = _source(node)
+    out = []
+    kinds = set()
+    for index, written in enumerate(option.values):
+        value = resolver.value(written, option.scope)
+        kinds.add(value_kind(value.value))
+        out.append(Alternative(_through_name(_resolved(param, value, written, via, key, why), shown), group, index))
+    if option.kind is not None and option.kind not in kinds:  # else the default already shows the type
+        typed = Resolved(param, UNKNOWN, node, None, via=via, key=key, kind=option.kind,
+                         kind_from=f"{option.where} is read as {option.kind}")
+        out.append(Alternative(typed, group, "given"))
+    if len(out) == 1:
+        return [out[0]._replace(group=None, key=None)]  # one possibility: it varies with nothing
     return out
 
 

@@ -72,6 +72,7 @@ class Walk(Binders):
         # Calls of a plain name (``make(...)``), for values passed to a module's own functions.
         self.named_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
         self.key_stores: list[KeyStore] = []
+        self.option_calls: list[tuple[cst.Call, Scope]] = []  # ``parser.add_argument(...)``
         self.attribute_stores: list[AttributeStore] = []
         self.class_scopes: dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
         self.attribute_loads: dict[str, int] = {}  # ``x.NAME`` reads, by attribute name
@@ -285,6 +286,8 @@ class Walk(Binders):
             request = True
         elif last in FUNCTION_SHORT_NAMES:
             self.function_calls.append((node, scope))
+        if last == "add_argument":
+            self.option_calls.append((node, scope))
         self.order[id(node)] = len(self.order)
         if node.args:
             self._hand_on(node, scope, request)
