@@ -110,9 +110,9 @@ def test_the_package_is_typed_and_ships_the_marker():
     assert re.search(r'\[tool\.setuptools\.package-data\]\nsora_lint = \[[^\]]*"py\.typed"', pyproject)
 
 
-def test_the_readme_example_prints_what_the_readme_says(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Use it from Python\n")[1].split("\n## ")[0]
+def test_the_docs_example_prints_what_the_docs_say(tmp_path):
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = page.split("# Use it from Python\n")[1].split("\n## ")[0]
     code = section.split("```python\n")[1].split("```")[0]
     shown = section.split("```text\n")[1].split("```")[0]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)

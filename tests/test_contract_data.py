@@ -173,18 +173,23 @@ def test_the_table_covers_every_parameter_rule():
     assert len(TABLE) >= 20
 
 
-# --- the README says what the catalog says ------------------------------------------------------------------
+# --- the README and docs/ say what the catalog says ------------------------------------------------------------
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
 
 
-def test_readme_tables_are_generated_from_the_catalog():
-    from sora_lint.frontends.docs import readme_blocks, with_generated_blocks
+def test_generated_tables_are_the_catalog_and_the_rules():
+    from sora_lint.frontends.docs import GENERATED_PAGES, readme_blocks, with_generated_blocks
 
-    text = README.read_text(encoding="utf-8")
-    assert with_generated_blocks(text) == text, "run: python scripts/gen_rule_docs.py"
-    assert all(block in text for block in readme_blocks().values())
-    assert "| `sora-2-pro` seconds | 10, 15, 25 | 4, 8, 12 |" in text
+    texts = {page: (REPO / page).read_text(encoding="utf-8") for page in GENERATED_PAGES}
+    for page, text in texts.items():
+        assert with_generated_blocks(text, page) == text, f"{page}: run python scripts/gen_rule_docs.py"
+    blocks = readme_blocks()
+    assert sorted(name for names in GENERATED_PAGES.values() for name in names) == sorted(blocks)
+    for page, names in GENERATED_PAGES.items():
+        assert all(blocks[name] in texts[page] for name in names)
+    assert "| `sora-2-pro` seconds | 10, 15, 25 | 4, 8, 12 |" in texts["docs/profiles.md"]
 
 
 def test_readme_sample_findings_are_what_check_prints_today(cli):
@@ -202,8 +207,8 @@ def test_readme_sample_findings_are_what_check_prints_today(cli):
 def test_readme_runtime_example_runs():
     import re
 
-    code = re.search(r"## The catalog at run "
-                     r"time.*?```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    code = re.search(r"## The catalog at run time.*?```python\n(.*?)```", page, re.S).group(1)
     sent = {}
 
     class FakeOpenAI:

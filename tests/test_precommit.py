@@ -68,11 +68,11 @@ def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_com
     assert (repo / "bad.py").read_text() == FIXED
 
 
-def test_the_readme_local_hook_runs(tmp_path, pre_commit_home):
+def test_the_docs_local_hook_runs(tmp_path, pre_commit_home):
     import re
 
-    readme = (ROOT / "README.md").read_text()
-    [config] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL) if "repo: local" in block]
+    page = (ROOT / "docs" / "integrations.md").read_text()
+    [config] = [block for block in re.findall(r"```yaml\n(.*?)```", page, re.DOTALL) if "repo: local" in block]
     repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD, ".pre-commit-config.yaml": config})
     _git(repo, "add", ".")
     env = dict(os.environ, PRE_COMMIT_HOME=str(pre_commit_home), NO_COLOR="1",

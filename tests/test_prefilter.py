@@ -63,8 +63,8 @@ def test_a_shape_without_any_evidence_word_is_skipped(shape):
     assert not might_contain_sora_call_bytes(text.encode())
 
 
-def test_the_readme_table_lists_every_shape():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### What counts as a Sora call", 1)[1].split("**A client is", 1)[0]
+def test_the_docs_table_lists_every_shape():
+    page = (ROOT / "docs" / "shapes.md").read_text()
+    section = page.split("# What counts as a Sora call", 1)[1].split("**A client is", 1)[0]
     listed = re.findall(r"^\| `([a-z-]+)` \| ", section, re.MULTILINE)
     assert listed == [s.name for s in SHAPES]
