@@ -1,7 +1,16 @@
 """Issue 18: values reach a call through reads, branches, tables, objects, types and options."""
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 from conftest import diags, fixed
+
+from sora_lint.contracts.settings import Settings
+from sora_lint.core.types import Location
+from sora_lint.engine import lint_source
+from sora_lint.frontends.output import OutputOptions, as_concise, as_github, as_json, as_sarif
 
 HEAD = "from openai import OpenAI\nclient = OpenAI()\n"
 
@@ -347,3 +356,48 @@ def test_an_option_without_a_type_is_text() -> None:
         "pass it through int(...) (the official OpenAI API expects a string; if this code calls it, set profile = "
         "\"openai\") [profile apiyi: pinned]",
     ]
+
+
+# --- 6. related locations ---------------------------------------------------------------------------
+
+SHARED = HEAD + (
+    "PRESET = {\"model\": \"sora-2\", \"size\": \"1792x1024\"}\n"
+    "def teaser(prompt):\n"
+    "    return client.videos.create(prompt=prompt, **PRESET)\n"
+    "def hero(prompt):\n"
+    "    return client.videos.create_and_poll(prompt=prompt, **PRESET)\n"
+)
+
+
+def _shared_diagnostics() -> list:
+    return lint_source(SHARED, "t.py", Settings(profile="openai"))
+
+
+def test_a_value_sent_by_two_calls_is_one_finding_naming_both() -> None:
+    found = _shared_diagnostics()
+    assert [(d.code, d.location, d.related) for d in found] == [
+        ("SOR003", Location(3, 38), (Location(5, 12), Location(7, 12))),
+    ]
+    assert found[0].sent_by == " (sent by the calls at lines 5, 7)"
+
+
+def test_a_finding_at_its_call_names_no_other_place() -> None:
+    found = lint_source(HEAD + "client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=\"10\")\n", "t.py",
+                        Settings(profile="openai"))
+    assert [d.related for d in found] == [()]
+
+
+def test_every_output_names_the_calls() -> None:
+    found = _shared_diagnostics()
+    opts = OutputOptions(cwd="/nowhere")
+    message = found[0].message
+    assert as_concise(found, opts) == f"t.py:3:38: SOR003 {message} (sent by the calls at lines 5, 7)"
+    assert as_github(found, opts).endswith(f"::{message} (sent by the calls at lines 5, 7)")
+    assert json.loads(as_json(found, opts))[0]["related_locations"] == [{"row": 5, "column": 12},
+                                                                         {"row": 7, "column": 12}]
+    result = json.loads(as_sarif(found, opts))["runs"][0]["results"][0]
+    assert result["relatedLocations"] == [
+        {"id": i, "message": {"text": "the call that sends this value"},
+         "physicalLocation": {"artifactLocation": {"uri": Path(os.path.abspath("t.py")).as_uri()},
+                              "region": {"startLine": row, "startColumn": 12}}}
+        for i, row in enumerate((5, 7))]

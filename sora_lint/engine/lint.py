@@ -72,19 +72,24 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     own_ctx: dict[int, Context] = {}
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
     findings: list[Finding] = []
+    senders: dict[int, dict[int, Any]] = {}  # id(anchor) -> the calls whose findings are reported there
     for call in calls:
         ctx = file_ctx
         if call.client is not None:
             ctx = own_ctx.get(id(call.client)) or own_ctx.setdefault(
                 id(call.client), context_for([call.client], settings, file_ctx.today))
-        findings.extend(f for rule in rules for f in rule.check(call, ctx))
+        found = [f for rule in rules for f in rule.check(call, ctx)]
+        findings.extend(found)
+        for f in found:
+            senders.setdefault(id(f.anchor), {})[id(call.node)] = call.node
     # A call read in several variants (the branches of a conditional, the callers of a function)
     # repeats the findings on what the variants share: each is reported once.
     findings = list({(f.code, id(f.anchor), f.message): f for f in findings}.values())
     if not findings:
         return ModuleFindings([], Misplaced())
+    call_nodes = [n for f in findings for n in senders[id(f.anchor)].values()]
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
-                                              for n in nodes_to_locate(c)]
+                                              for n in nodes_to_locate(c)] + call_nodes
     spans = locate(module, [*targets, *facts.fstrings], source, tree)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
@@ -106,8 +111,10 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
             edits = builder.build(p.changes)
             if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
                 fixes.append(Fix(p.applicability, p.message, edits))
+        related = tuple(Location(*index.position(spans[id(n)][0])) for n in senders[id(f.anchor)].values()
+                        if id(n) in spans and not spans[id(n)][0] <= start < spans[id(n)][1])
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
-                              Location(*index.position(end)), tuple(fixes)))
+                              Location(*index.position(end)), tuple(fixes), related))
     return ModuleFindings(out, Misplaced(withheld, unplaced))
 
 

@@ -240,9 +240,14 @@ def build_server() -> LanguageServer:
         return lsp.Range(start=lsp.Position(line=r[0][0], character=r[0][1]),
                          end=lsp.Position(line=r[1][0], character=r[1][1]))
 
-    def to_diagnostic(d: Diagnostic, r: Range) -> lsp.Diagnostic:
+    def to_diagnostic(d: Diagnostic, r: Range, uri: str, linted: Linted) -> lsp.Diagnostic:
+        # The calls that send a value reported away from them (a dict entry, a default, a field).
+        related = [lsp.DiagnosticRelatedInformation(
+            location=lsp.Location(uri=uri, range=to_range(linted.lines.range(loc, loc))),
+            message="the call that sends this value") for loc in d.related] or None
         return lsp.Diagnostic(range=to_range(r), message=d.message, severity=lsp.DiagnosticSeverity(severity(d.code)),
-                              code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)))
+                              code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)),
+                              related_information=related)
 
     def while_typing(uri: str, linted: Linted) -> Linted:
         """The findings to show for a buffer that may not parse for the moment."""
@@ -269,7 +274,7 @@ def build_server() -> LanguageServer:
             elif not any(d.code == PARSE_ERROR for d, _r in linted.findings):
                 last_good[uri] = linted
             results[uri] = linted
-            found = [to_diagnostic(d, r) for d, r in linted.findings]
+            found = [to_diagnostic(d, r, uri, linted) for d, r in linted.findings]
         server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(found), version=doc.version))
 
@@ -357,7 +362,7 @@ def build_server() -> LanguageServer:
         for d, r in linted.findings:
             if not overlaps(r, wanted):
                 continue
-            attached = [to_diagnostic(d, r)]
+            attached = [to_diagnostic(d, r, uri, linted)]
             for fix in d.fixes:
                 actions.append(lsp.CodeAction(
                     title=action_title(d.code, fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=attached,

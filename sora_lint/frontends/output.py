@@ -120,6 +120,8 @@ def _json_row(d: Diagnostic, opts: OutputOptions) -> dict[str, Any]:
         "message": d.message,
         "noqa_row": d.location.row,
         "url": rule_url(d.code),
+        # The calls that send a value reported away from them; present only then.
+        **({"related_locations": [_loc(loc) for loc in d.related]} if d.related else {}),
     }
 
 
@@ -145,7 +147,8 @@ def _paint(text: str, style: str, opts: OutputOptions) -> str:
 def _headline(d: Diagnostic, opts: OutputOptions) -> str:
     where = _paint(f"{d.filename}:{d.location.row}:{d.location.column}:", "path", opts)
     marker = _marker(d, opts)
-    return f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
+    return (f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
+            f"{d.sent_by}")
 
 
 def as_concise(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
@@ -226,7 +229,8 @@ def as_github(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             ("endColumn", str(d.end_location.column)),
             ("title", d.code),
         )
-        lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::{_gh_data(d.message)}")
+        lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::"
+                     f"{_gh_data(d.message + d.sent_by)}")
     return "\n".join(lines)
 
 
@@ -282,6 +286,12 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             "locations": [{"physicalLocation": {"artifactLocation": artifact,
                                                 "region": _region(d.location, d.end_location)}}],
         }
+        if d.related:
+            result["relatedLocations"] = [
+                {"id": i, "message": {"text": "the call that sends this value"},
+                 "physicalLocation": {"artifactLocation": artifact,
+                                      "region": {"startLine": loc.row, "startColumn": loc.column}}}
+                for i, loc in enumerate(d.related)]
         fix = d.fix_for(opts.unsafe_fixes)
         if fix is not None:
             result["fixes"] = [_sarif_fix(fix, artifact)]
