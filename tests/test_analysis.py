@@ -736,7 +736,8 @@ class TestEndToEnd:
         result = cli("check", "--output-format", "concise", "app.py")
         assert result.stdout.splitlines()[0] == (
             "app.py:9:67: SOR001 [*] seconds=20 (in **params) is not supported by sora-2-pro (Supported values are: "
-            "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com]")
+            "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com] "
+            "(sent by the call at line 11)")
         assert cli("fix", "app.py").returncode == 0
         assert path.read_text() == self.APP.replace('"seconds": 15}', '"seconds": 25}')
 

@@ -272,8 +272,11 @@ def test_a_cast_a_builtin_and_an_annotation_give_the_type_under_openai() -> None
         f"SDK types it: pass it through str(...) {APIYI_HINT}",
         "13:26 SOR002 seconds=min(allowed, key=lambda v: abs(v - want)) (in **payload) is an int, but profile openai "
         f"expects a string, as the openai SDK types it: pass it through str(...) {APIYI_HINT}",
-        "19:72 SOR002 seconds=n (n = random.choice([4, 8])) is an int, but profile openai expects a string, as the "
-        f"openai SDK types it: pass it through str(...) {APIYI_HINT}",
+        # random.choice of a literal list gives its items (a table read by a choice), each where it is written
+        *(f"18:{column} SOR002 seconds=n (= {n}) is an int, but profile openai expects a string, as the openai SDK "
+          f"types it: use \"{n}\" (the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") "
+          "(not fixed automatically: the list is read at run time by a key or a choice the code does not fix) "
+          "[profile openai: pinned]" for column, n in ((24, 4), (27, 8))),
         "20:42 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
         "'12'); use 8 or 12 (not fixed automatically: seconds's annotation lists the values callers may pass) "
         "[profile openai: pinned]",
@@ -300,7 +303,10 @@ def test_an_int_is_right_under_apiyi_and_str_of_it_is_wrong_there() -> None:
 
 
 def test_types_alone_say_nothing_on_an_assumed_contract() -> None:
-    assert [d for d in diags(TYPES.format(client="base_url=BASE")) if "SOR002" in d] == []
+    # Values (the random.choice items) are judged as literals are; a type with no value says nothing there.
+    found = diags(TYPES.format(client="base_url=BASE"))
+    assert [d.split(" ", 1)[0] for d in found if "SOR002" in d] == ["18:24", "18:27"]
+    assert not any("pass it through" in d for d in found)
 
 
 # --- 5. command-line options ------------------------------------------------------------------------
@@ -401,3 +407,43 @@ def test_every_output_names_the_calls() -> None:
          "physicalLocation": {"artifactLocation": {"uri": Path(os.path.abspath("t.py")).as_uri()},
                               "region": {"startLine": row, "startColumn": 12}}}
         for i, row in enumerate((5, 7))]
+
+
+# --- 2b. literal tables read by a key or a choice ---------------------------------------------------
+
+TABLES = HEAD + (
+    "import random\n"
+    "DURATIONS = [\"4\", \"8\", \"10\"]\n"
+    "SIZES = {\"16:9\": \"1280x720\", \"9:16\": \"720x1280\", \"1:1\": \"1024x1024\"}\n"
+    "def a(prompt, aspect):\n"
+    "    size = SIZES.get(aspect, \"720x1280\")\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, size=size)\n"
+    "def b(prompt):\n"
+    "    return client.videos.create(model=\"sora-2\", prompt=prompt, seconds=random.choice([\"5\", \"8\"]))\n"
+    "def c(prompt):\n"
+    "    for d in DURATIONS:\n"
+    "        client.videos.create(model=\"sora-2\", prompt=prompt, seconds=d)\n"
+)
+
+
+def test_every_value_of_a_table_read_by_an_unknown_key_is_checked_where_written() -> None:
+    runtime = "is read at run time by a key or a choice the code does not fix) [profile openai: pinned]"
+    assert diags(TABLES, profile="openai") == [
+        "4:24 SOR001 seconds=d (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
+        f"use 8 or 12 (not fixed automatically: DURATIONS {runtime}",
+        "5:57 SOR003 size=size (= \"1024x1024\") is not supported by sora-2 (Supported values are: '1280x720' and "
+        f"'720x1280') (not fixed automatically: SIZES {runtime}",
+        "10:87 SOR001 seconds=random.choice([\"5\", \"8\"]) (= \"5\") is not supported by sora-2 (Supported values "
+        f"are: '4', '8', and '12'); use 4 or 8 (not fixed automatically: the list {runtime}",
+    ]
+    assert fixed(TABLES, profile="openai") == TABLES
+
+
+def test_a_table_read_elsewhere_too_is_not_followed() -> None:
+    source = HEAD + (
+        "SIZES = {\"16:9\": \"1280x720\", \"1:1\": \"1024x1024\"}\n"
+        "def a(prompt, aspect):\n"
+        "    print(SIZES)\n"
+        "    return client.videos.create(model=\"sora-2\", prompt=prompt, size=SIZES.get(aspect))\n"
+    )
+    assert diags(source, profile="openai") == []

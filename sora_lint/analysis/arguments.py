@@ -21,6 +21,7 @@ from .options import Option, argparse_option, click_option
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
+from .tables import table_values
 from .values import Entry, Resolver, Value
 
 MAX_VARIANTS = 16
@@ -73,7 +74,23 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
             return [alt._replace(resolved=_through_name(alt.resolved, node.value))
                     for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)
+    if value.value is UNKNOWN:
+        table = table_values(resolver, node, scope)
+        if table is not None:
+            return _through_table(resolver, param, node, table, via, key)
     return [Alternative(_resolved(param, value, node, via, key, blocker), None, None)]
+
+
+def _through_table(resolver: Resolver, param: str, node: cst.BaseExpression,
+                   table: tuple[list[cst.BaseExpression], Scope, str], via: str | None,
+                   key: str | None) -> list[Alternative]:
+    """Each value of a literal table the code reads by a key or a choice it cannot know."""
+    values, where, name = table
+    group: Group = ("table", id(values[0]))
+    why = f"{name} is read at run time by a key or a choice the code does not fix"
+    shown = _source(node)
+    return [Alternative(_through_name(_resolved(param, resolver.value(v, where), v, via, key, why), shown),
+                        group, index) for index, v in enumerate(values)]
 
 
 def resolve_entry(resolver: Resolver, param: str, entry: Entry, via: str | None,

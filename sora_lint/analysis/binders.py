@@ -14,6 +14,7 @@ import libcst as cst
 from .scopes import (
     ASSIGN,
     IMPORT,
+    LOOP,
     OTHER,
     WITH,
     AttributeStore,
@@ -143,7 +144,10 @@ class Binders:
         return True
 
     def _for(self, node: cst.For, scope: Scope) -> bool:
-        self._bind_targets(node.target, scope)
+        if isinstance(node.target, cst.Name):
+            self.bind(scope, node.target.value, LOOP, node.iter)
+        else:
+            self._bind_targets(node.target, scope)
         self._push((node.iter, node.body, node.orelse), scope)
         return True
 
