@@ -447,3 +447,16 @@ def test_a_table_read_elsewhere_too_is_not_followed() -> None:
         "    return client.videos.create(model=\"sora-2\", prompt=prompt, size=SIZES.get(aspect))\n"
     )
     assert diags(source, profile="openai") == []
+
+
+def test_an_attribute_changed_in_place_is_unknown() -> None:
+    source = HEAD + (
+        "class Job:\n"
+        "    def __init__(self):\n"
+        "        self.duration = \"1\"  # \"10\" after longer()\n"
+        "    def longer(self):\n"
+        "        self.duration += \"0\"\n"
+        "    def run(self):\n"
+        "        return client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=self.duration)\n"
+    )
+    assert diags(source, profile="openai") == []

@@ -125,6 +125,10 @@ class Binders:
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             add(scope.loads, target.value.value)  # ``params["seconds"] += 2``: a change, not a read
             self._push(target.slice, scope)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            # ``self.duration += 2``: a store whose value is unknown (a name nothing binds)
+            self.attribute_stores.append(AttributeStore(target.value.value, target.attr.value, _CHANGED, scope))
+            self._push(target.value, scope)
         else:
             self._push(target, scope)
         self._push(node.value, scope)
@@ -232,6 +236,9 @@ class Binders:
             self.bind(scope, node.rest.value, OTHER)
         self._push(node.elements, scope)
         return True
+
+
+_CHANGED = cst.Name("__changed_in_place__")
 
 
 def _dotted_name(node: cst.CSTNode) -> str:
