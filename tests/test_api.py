@@ -77,10 +77,10 @@ def test_check_paths_walks_folders_with_the_projects_configuration(tmp_path, mon
     assert [d.code for d in check_paths(["src"], Settings(profile="openai", ignore=("SOR001",)))] == []
     with pytest.raises(FileNotFoundError, match="missing.py: no such file or directory"):
         check_paths(["missing.py"])
-    (tmp_path / "notebook.ipynb").write_text('{"cells": []}\n')
-    not_python = r"notebook.ipynb: not a Python file \(.py, .pyi\), so it was not checked"
+    (tmp_path / "data.json").write_text('{"cells": []}\n')
+    not_python = r"data.json: not a Python file \(.py, .pyi\) or notebook \(.ipynb\), so it was not checked"
     with pytest.raises(FileNotFoundError, match=not_python):
-        check_paths(["notebook.ipynb"])
+        check_paths(["data.json"])
 
 
 def test_the_package_exports_exactly_the_api():

@@ -242,21 +242,21 @@ def test_fix_on_stdin_shows_what_is_left_on_the_lines_of_the_fixed_source(tmp_pa
 
 
 def test_a_named_file_that_is_not_python_is_an_error_not_a_pass(cli, tmp_path):
-    # A notebook's JSON parses as a Python dict: checked as Python it would "pass" whatever it calls.
-    (tmp_path / "notebook.ipynb").write_text('{"cells": [{"source": ["client.videos.create(seconds=10)"]}]}\n')
+    # JSON parses as a Python dict: checked as Python it would "pass" whatever it calls.
+    (tmp_path / "data.json").write_text('{"cells": [{"source": ["client.videos.create(seconds=10)"]}]}\n')
     (tmp_path / "bad.py").write_text(BAD)
     (tmp_path / "render").write_text(BAD)  # a script without a suffix is Python, as ruff and pre-commit see it
-    error = "sora-lint: error: notebook.ipynb: not a Python file (.py, .pyi), so it was not checked"
-    result = cli("check", "notebook.ipynb")
+    error = "sora-lint: error: data.json: not a Python file (.py, .pyi) or notebook (.ipynb), so it was not checked"
+    result = cli("check", "data.json")
     assert (result.returncode, result.stdout, lines(result.stderr)) == (2, "", [error])
-    result = cli("check", "--output-format", "concise", "bad.py", "notebook.ipynb", "render")
+    result = cli("check", "--output-format", "concise", "bad.py", "data.json", "render")
     assert (result.returncode, lines(result.stderr)) == (2, [error])
     assert lines(result.stdout) == [f"bad.py:2:60: {SOR001}", f"bad.py:2:71: {SOR004}",
                                     f"render:2:60: {SOR001}", f"render:2:71: {SOR004}",
                                     "Found 4 errors.", "[*] 2 fixable with `sora-lint fix`."]
-    # In a folder, only Python files are looked at, as before: the notebook is no error there.
+    # In a folder, only Python files and notebooks are looked at: other files are no error there.
     (tmp_path / "nb").mkdir()
-    (tmp_path / "notebook.ipynb").rename(tmp_path / "nb" / "notebook.ipynb")
+    (tmp_path / "data.json").rename(tmp_path / "nb" / "data.json")
     result = cli("check", "nb")
     warning = "sora-lint: warning: no Python files found under the given paths"
     assert (result.returncode, lines(result.stderr)) == (0, [warning])

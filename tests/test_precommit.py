@@ -1,4 +1,5 @@
 """Both hooks through the real pre-commit, on a small temporary git repository."""
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +13,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("git") is None, 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n'
 FIXED = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="12")\n'
 GOOD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="8")\n'
+# The same bad call in a notebook's second cell: the hooks take `types_or: [python, pyi, jupyter]`.
+NOTEBOOK = json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                                  "source": [line + "\n" for line in BAD.splitlines()[:1]]},
+                                 {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                                  "source": BAD.splitlines()[1:]}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +54,11 @@ def _repo(tmp_path, files):
 
 
 def test_check_hook_fails_the_commit_on_a_finding(tmp_path, pre_commit_home):
-    repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD})
+    repo = _repo(tmp_path, {"bad.py": BAD, "good.py": GOOD, "nb.ipynb": NOTEBOOK})
     result = _try_repo(repo, pre_commit_home, "sora-lint")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "bad.py:2:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
+    assert "nb.ipynb:cell 2:1:60: SOR001 [*] seconds=\"10\" is not supported by sora-2" in result.stdout
     assert "good.py:" not in result.stdout
 
 
@@ -61,11 +69,12 @@ def test_check_hook_passes_clean_files(tmp_path, pre_commit_home):
 
 
 def test_fix_hook_rewrites_the_file_and_fails_like_a_formatter(tmp_path, pre_commit_home):
-    repo = _repo(tmp_path, {"bad.py": BAD})
+    repo = _repo(tmp_path, {"bad.py": BAD, "nb.ipynb": NOTEBOOK})
     result = _try_repo(repo, pre_commit_home, "sora-lint-fix")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "files were modified by this hook" in result.stdout
     assert (repo / "bad.py").read_text() == FIXED
+    assert (repo / "nb.ipynb").read_text() == NOTEBOOK.replace('seconds=\\"10\\"', 'seconds=\\"12\\"')
 
 
 def test_the_docs_local_hook_runs(tmp_path, pre_commit_home):

@@ -29,6 +29,7 @@ class Edit:
     end: int
     location: Location
     end_location: Location
+    cell: int | None = None  # in a notebook: the cell the offsets and rows are in
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Diagnostic:
     # Where the calls that send the value start, when it is reported away from them (a dict entry,
     # a default, a field): one finding per value, however many calls send it.
     related: tuple[Location, ...] = ()
+    # In a notebook: the cell (1-based, every cell counted) whose rows the locations count.
+    cell: int | None = None
 
     @property
     def sent_by(self) -> str:
@@ -72,5 +75,5 @@ class Diagnostic:
         return None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.filename, self.location.row, self.location.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)

@@ -20,6 +20,7 @@ from ..contracts.catalog import AUTO, SHIPPED_PROFILES, Problem, Profile
 from ..contracts.settings import Settings
 from ..core.types import Diagnostic, Edit, Fix, Location
 from ..engine import FixOutcome, apply_fixes, lint_source
+from ..engine.notebook import NOTEBOOK_SUFFIX
 from ..engine.validate import request_problems
 from ..run.config import ConfigError, check_code, load_settings
 
@@ -45,7 +46,13 @@ def check_source(source: str, filename: str = "<string>", settings: Settings | N
 
     ``settings`` defaults to ``Settings()`` (profile ``auto``, every rule); no configuration file is
     read. A text that cannot be parsed gives one SOR000 diagnostic rather than an exception.
+    A ``filename`` ending in ``.ipynb`` reads ``source`` as a notebook's JSON: each diagnostic's
+    ``cell`` is set and its rows are counted in that cell.
     """
+    if filename.endswith(NOTEBOOK_SUFFIX):
+        from ..run.notebooks import check_notebook_source
+
+        return check_notebook_source(source, filename, _checked(settings))
     return lint_source(source, filename, _checked(settings))
 
 
@@ -56,8 +63,13 @@ def fix_source(source: str, filename: str = "<string>", settings: Settings | Non
 
     The outcome has the fixed ``source``, the number of edits ``applied``, the diagnostics
     ``remaining``, and ``error`` when a fix would have broken the code (the source is then returned
-    unchanged).
+    unchanged). For a notebook (``filename`` ending in ``.ipynb``) ``source`` is its JSON, changed only
+    inside the fixed cells' source strings.
     """
+    if filename.endswith(NOTEBOOK_SUFFIX):
+        from ..run.notebooks import fix_notebook
+
+        return fix_notebook(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
     return apply_fixes(source, filename, _checked(settings), unsafe_fixes=unsafe_fixes)
 
 
@@ -68,7 +80,7 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings | No
     ``settings`` defaults to the ``[tool.sora-lint]`` table of the nearest ``pyproject.toml`` above
     the current directory, as ``sora-lint check`` reads it. ``jobs`` above 1 spreads the files over
     that many processes. Raises ``FileNotFoundError`` for a path that does not exist or names a file
-    that is not Python (a suffix other than ``.py`` / ``.pyi``) and ``OSError`` for a file that cannot
+    that is not Python (a suffix other than ``.py`` / ``.pyi`` / ``.ipynb``) and ``OSError`` for a file that cannot
     be read; a file that cannot be decoded or parsed is a SOR000 diagnostic.
     """
     from ..run.files import discover

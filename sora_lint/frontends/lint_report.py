@@ -85,6 +85,7 @@ def show_fixes(results: Sequence[FileResult], dry_run: bool, stream: TextIO) -> 
 def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from ..engine.noqa import add_noqa
+    from ..run.notebooks import NotebookError, add_noqa_to_notebook, decode_notebook, is_notebook
     from ..run.runner import Undecodable, decode, write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
@@ -95,11 +96,13 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     for path, found in sorted(by_file.items()):
         try:
             with open(path, "rb") as fh:
-                text, encoding = decode(fh.read())
-            new_text, added, refused = add_noqa(text, found)
+                data = fh.read()
+            # In a notebook, the comments go into the cells' source strings.
+            text, encoding = (decode_notebook if is_notebook(path) else decode)(data)
+            new_text, added, refused = (add_noqa_to_notebook if is_notebook(path) else add_noqa)(text, found)
             if added:
                 write_atomically(path, new_text, encoding)
-        except (OSError, Undecodable) as exc:
+        except (OSError, Undecodable, ValueError, NotebookError) as exc:  # ValueError: a notebook not in UTF-8
             print(f"sora-lint: error: {path}: no noqa comment added ({exc})", file=sys.stderr)
             failed = True
             continue
@@ -114,9 +117,8 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
 
 def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver) -> int:
     """``check -`` and ``fix -``: the code comes on stdin; a fix writes the whole fixed source to stdout."""
-    from ..engine import apply_fixes, lint_source
     from ..run.files import excluded
-    from ..run.runner import CHECK, DIFF, Undecodable, decode, unified_diff
+    from ..run.runner import CHECK, DIFF, Undecodable, steps_for, unified_diff
     from .output import FORMATS, HUMAN_FORMATS, OutputOptions, SourceLines, statistics, summary, use_color
 
     name = args.stdin_filename or "-"
@@ -126,9 +128,11 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
         if job_mode not in (CHECK, DIFF):
             sys.stdout.buffer.write(data)
         return EXIT_CLEAN
+    steps = steps_for(name)  # --stdin-filename x.ipynb: a notebook's JSON, checked and fixed by its cells
+    lint_source, apply_fixes = steps.lint_source, steps.apply_fixes
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = steps.decode(data)
+    except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         print(f"sora-lint: error: {name}: cannot be decoded: {exc}", file=sys.stderr)
         if job_mode not in (CHECK, DIFF):
             sys.stdout.buffer.write(data)  # a formatter chain must get its input back
@@ -145,7 +149,7 @@ def lint_stdin(args: argparse.Namespace, job_mode: str, resolver: SettingsResolv
         diagnostics, error, changed = outcome.remaining, outcome.error, outcome.source != body
         reported = outcome.source  # what is left is found in the fixed text: its snippets come from there
         if job_mode == DIFF:
-            sys.stdout.write(unified_diff(body, outcome.source, name) if changed else "")
+            sys.stdout.write(steps.name_diff(unified_diff(body, outcome.source, name), body) if changed else "")
         else:
             sys.stdout.buffer.write((bom + outcome.source).encode(encoding) if changed else data)
             sys.stdout.flush()

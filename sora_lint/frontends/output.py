@@ -2,8 +2,8 @@
 
 Every format takes the sorted diagnostics and an :class:`OutputOptions`. A
 :class:`Diagnostic` carries no source text: the ``text`` format asks
-:class:`SourceLines` for the reported rows, which reads (and decodes, like the
-runner) only the files that have findings, once each, when they are first needed.
+:class:`SourceLines` (``run/sources.py``) for the reported rows, and the ``github`` and
+``sarif`` formats ask it where a notebook cell's position is in the notebook's file.
 """
 from __future__ import annotations
 
@@ -11,43 +11,17 @@ import json
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from ..core.types import NEWLINE, Diagnostic, Edit, Fix, Location
+from ..core.types import Diagnostic, Edit, Fix, Location
+from ..run.sources import SourceLines
 from .docs import REPO_URL, docs_by_code, rule_docs, rule_url, tool_version
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_SRCROOT = "%SRCROOT%"
-
-
-class SourceLines:
-    """The lines of reported files, read lazily; ``texts`` supplies contents already in memory."""
-
-    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
-        self._lines: dict[str, list[str] | None] = {
-            path: NEWLINE.split(text) for path, text in (texts or {}).items()}
-
-    def line(self, path: str, row: int) -> str | None:
-        if path not in self._lines:
-            self._lines[path] = self._read(path)
-        lines = self._lines[path]
-        if lines is None or not 1 <= row <= len(lines):
-            return None
-        return lines[row - 1]
-
-    @staticmethod
-    def _read(path: str) -> list[str] | None:
-        from ..run.runner import Undecodable, decode
-
-        try:
-            with open(path, "rb") as fh:
-                text, _encoding = decode(fh.read())
-        except (OSError, Undecodable):
-            return None
-        return NEWLINE.split(text)
 
 
 @dataclass
@@ -104,14 +78,20 @@ def fix_json(fix: Fix | None) -> dict[str, Any] | None:
     return {
         "applicability": fix.applicability,
         "message": fix.message,
-        "edits": [{"content": e.content, "location": _loc(e.location), "end_location": _loc(e.end_location)}
-                  for e in fix.edits],
+        "edits": [_edit_json(e) for e in fix.edits],
     }
+
+
+def _edit_json(e: Edit) -> dict[str, Any]:
+    row: dict[str, Any] = {"content": e.content, "location": _loc(e.location), "end_location": _loc(e.end_location)}
+    if e.cell is not None:  # in a notebook: an edit may be in another cell than its diagnostic (a constant's)
+        row["cell"] = e.cell
+    return row
 
 
 def _json_row(d: Diagnostic, opts: OutputOptions) -> dict[str, Any]:
     return {
-        "cell": None,
+        "cell": d.cell,
         "code": d.code,
         "end_location": _loc(d.end_location),
         "filename": os.path.abspath(d.filename),
@@ -145,7 +125,8 @@ def _paint(text: str, style: str, opts: OutputOptions) -> str:
 
 
 def _headline(d: Diagnostic, opts: OutputOptions) -> str:
-    where = _paint(f"{d.filename}:{d.location.row}:{d.location.column}:", "path", opts)
+    cell = f"cell {d.cell}:" if d.cell is not None else ""
+    where = _paint(f"{d.filename}:{cell}{d.location.row}:{d.location.column}:", "path", opts)
     marker = _marker(d, opts)
     return (f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
             f"{d.sent_by}")
@@ -181,7 +162,7 @@ def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
 
 def _snippet(d: Diagnostic, opts: OutputOptions) -> list[str]:
     """The reported source line and a caret line under the value (its first line when it spans more)."""
-    line = opts.sources.line(d.filename, d.location.row)
+    line = opts.sources.line(d.filename, d.location.row, d.cell)
     if line is None:
         return []
     start = min(d.location.column - 1, len(line))
@@ -221,16 +202,19 @@ def as_github(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
     """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
     lines = []
     for d in diagnostics:
+        # In a notebook the annotation sits on the line of the file's JSON, and its message names the cell.
+        start, end = opts.sources.file_location(d, d.location), opts.sources.file_location(d, d.end_location)
         props = (
             ("file", _shown_path(d.filename, opts.cwd)),
-            ("line", str(d.location.row)),
-            ("col", str(d.location.column)),
-            ("endLine", str(d.end_location.row)),
-            ("endColumn", str(d.end_location.column)),
+            ("line", str(start.row)),
+            ("col", str(start.column)),
+            ("endLine", str(end.row)),
+            ("endColumn", str(end.column)),
             ("title", d.code),
         )
+        message = d.message if d.cell is None else f"cell {d.cell}:{d.location.row}:{d.location.column}: {d.message}"
         lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::"
-                     f"{_gh_data(d.message + d.sent_by)}")
+                     f"{_gh_data(message + d.sent_by)}")
     return "\n".join(lines)
 
 
@@ -246,6 +230,10 @@ def _artifact(path: str, cwd: str) -> dict[str, str]:
 def _region(start: Location, end: Location) -> dict[str, int]:
     # SARIF's endColumn is the column after the region, like Diagnostic.end_location.
     return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
+
+
+def _point(loc: Location) -> dict[str, int]:
+    return {"startLine": loc.row, "startColumn": loc.column}
 
 
 def _sarif_fix(fix: Fix, artifact: dict[str, str]) -> dict[str, Any]:
@@ -283,17 +271,22 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             "ruleIndex": index[d.code],
             "level": "error",
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {"artifactLocation": artifact,
-                                                "region": _region(d.location, d.end_location)}}],
+            "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": _region(
+                opts.sources.file_location(d, d.location), opts.sources.file_location(d, d.end_location))}}],
         }
         if d.related:
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": "the call that sends this value"},
                  "physicalLocation": {"artifactLocation": artifact,
-                                      "region": {"startLine": loc.row, "startColumn": loc.column}}}
+                                      "region": _point(opts.sources.file_location(d, loc))}}
                 for i, loc in enumerate(d.related)]
+        if d.cell is not None:  # the region is in the notebook's JSON; where it is in the cell, as the CLI says it
+            result["properties"] = {"cell": d.cell, "cellLocation": _loc(d.location),
+                                    "cellEndLocation": _loc(d.end_location)}
         fix = d.fix_for(opts.unsafe_fixes)
-        if fix is not None:
+        # A notebook's fix is not offered as SARIF's replacement of file text: its edits are in the cells' code,
+        # not in the JSON escapes of the file (`sora-lint fix` writes them).
+        if fix is not None and d.cell is None:
             result["fixes"] = [_sarif_fix(fix, artifact)]
         results.append(result)
     log = {

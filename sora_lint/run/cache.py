@@ -73,18 +73,30 @@ def content_hash(data: bytes) -> str:
 
 
 def _encode(d: Diagnostic) -> list:
+    # A notebook's diagnostic and edits end with their cell; a Python file's have none. The related
+    # locations (the calls that send a value reported away from them) come after the fixes.
     return [d.code, d.message, d.location.row, d.location.column, d.end_location.row, d.end_location.column,
             [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
-                                             e.end_location.row, e.end_location.column] for e in f.edits]]
-             for f in d.fixes]]
+                                             e.end_location.row, e.end_location.column, *_cell(e.cell)]
+                                            for e in f.edits]]
+             for f in d.fixes], [[loc.row, loc.column] for loc in d.related], *_cell(d.cell)]
+
+
+def _cell(cell: int | None) -> list[int]:
+    return [] if cell is None else [cell]
 
 
 def _decode(row: list, filename: str) -> Diagnostic:
-    code, message, r, c, er, ec, fixes = row
+    code, message, r, c, er, ec, fixes, related, *cell = row
     return Diagnostic(str(code), str(message), filename, Location(int(r), int(c)), Location(int(er), int(ec)), tuple(
-        Fix(str(a), str(m), tuple(Edit(str(t), int(s), int(e), Location(int(lr), int(lc)), Location(int(ler), int(lec)))
-                                  for t, s, e, lr, lc, ler, lec in edits))
-        for a, m, edits in fixes))
+        Fix(str(a), str(m), tuple(_decode_edit(e) for e in edits)) for a, m, edits in fixes),
+        tuple(Location(int(lr), int(lc)) for lr, lc in related), cell=int(cell[0]) if cell else None)
+
+
+def _decode_edit(row: list) -> Edit:
+    t, s, e, lr, lc, ler, lec, *cell = row
+    return Edit(str(t), int(s), int(e), Location(int(lr), int(lc)), Location(int(ler), int(lec)),
+                cell=int(cell[0]) if cell else None)
 
 
 class Cache:

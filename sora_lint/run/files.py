@@ -10,8 +10,10 @@ from typing import Callable
 
 from ..contracts.settings import DEFAULT_EXCLUDES, Settings
 
-PYTHON_SUFFIXES = (".py", ".pyi")
-NOT_PYTHON = "not a Python file (.py, .pyi), so it was not checked"
+# Notebooks are looked at by default, as ruff does since 0.6: much Sora code is first written in one.
+# `extend-exclude = ["*.ipynb"]` leaves them out.
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
+NOT_PYTHON = "not a Python file (.py, .pyi) or notebook (.ipynb), so it was not checked"
 
 
 class _GitIgnore:
@@ -180,7 +182,7 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
 
     ``settings`` is one :class:`Settings` for every file, or a function giving a folder's own.
     A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
-    one with another suffix (``notebook.ipynb``, whose JSON may even parse as Python) is an error,
+    one with another suffix (``data.json``, whose JSON may even parse as Python) is an error,
     never a silent "All checks passed!".
     """
     if isinstance(settings, Settings):

@@ -12,7 +12,7 @@ import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
@@ -202,13 +202,34 @@ def _patch_byte_lines(data: bytes) -> list[bytes]:
     return lines if lines[-1] else lines[:-1]
 
 
+class Steps(NamedTuple):  # how a file is decoded, checked, fixed and diffed: a notebook's by run/notebooks.py
+    decode: Callable[[bytes], tuple[str, str]]
+    check: Callable[..., Any]
+    lint_source: Callable[..., list[Diagnostic]]
+    apply_fixes: Callable[..., Any]
+    name_diff: Callable[[str, str], str]  # (a diff of the text, the text) -> the diff shown (hunks name cells)
+    name_diff_bytes: Callable[[bytes, str], bytes]
+
+
+def steps_for(path: str) -> Steps:
+    from ..engine import apply_fixes, check, lint_source
+    from . import notebooks
+
+    if not notebooks.is_notebook(path):
+        return Steps(decode, check, lint_source, apply_fixes, lambda diff, _text: diff, lambda data, _text: data)
+    return Steps(notebooks.decode_notebook, notebooks.check_notebook, notebooks.check_notebook_source,
+                 notebooks.fix_notebook, notebooks.name_cells,
+                 lambda data, text: notebooks.name_cells(data.decode(), text).encode())
+
+
 def process(path: str, data: bytes | None, job: Job) -> FileResult:
     """Check or fix one file. ``data`` is its content when the caller read it already."""
     from collections import Counter
 
     from ..analysis.prefilter import might_contain_sora_call_bytes
-    from ..engine import apply_fixes, check, lint_source, misplaced_note
+    from ..engine import misplaced_note
 
+    steps = steps_for(path)
     result = FileResult(path)
     try:
         if data is None:
@@ -221,19 +242,19 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     if not might_contain_sora_call_bytes(data):
         return result
     try:
-        text, encoding = decode(data)
-    except Undecodable as exc:
+        text, encoding = steps.decode(data)
+    except (Undecodable, ValueError) as exc:  # ValueError: a notebook that is not UTF-8
         result.diagnostics = [_file_error_diagnostic(path, str(exc))]
         result.unchecked = True
         return result
     if job.mode == CHECK:
-        checked = check(text, path, job.settings)
+        checked = steps.check(text, path, job.settings)
         result.diagnostics, result.dependencies = checked.diagnostics, checked.dependencies
         note = misplaced_note(checked.misplaced)
         result.error = f"{path}: {note}" if note else None
         result.unchecked = any(d.code == PARSE_ERROR for d in result.diagnostics)
         return result
-    outcome = apply_fixes(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
+    outcome = steps.apply_fixes(text, path, job.settings, unsafe_fixes=job.unsafe_fixes)
     result.diagnostics = outcome.remaining
     result.unchecked = any(d.code == PARSE_ERROR for d in outcome.remaining)
     if outcome.error:
@@ -243,12 +264,12 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     result.applied = outcome.applied
     result.changed = True
     if job.show_fixes:
-        before = Counter(d.code for d in lint_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
+        before = Counter(d.code for d in steps.lint_source(text, path, job.settings) if d.fix_for(job.unsafe_fixes))
         result.fixed = dict(before - Counter(d.code for d in outcome.remaining))
     if job.mode == DIFF:
-        result.diff = unified_diff(text, outcome.source, path)
+        result.diff = steps.name_diff(unified_diff(text, outcome.source, path), text)
         try:
-            result.diff_data = unified_diff_bytes(text, outcome.source, path, encoding)
+            result.diff_data = steps.name_diff_bytes(unified_diff_bytes(text, outcome.source, path, encoding), text)
         except NoPatch as exc:
             result.error = f"{path}: no diff is shown: {exc}"
             result.diff, result.applied, result.changed = "", 0, False
@@ -256,18 +277,18 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
     if not os.stat(path).st_mode & stat.S_IWUSR:
         result.error = f"{path}: is read-only, so its {outcome.applied} fix(es) were not written"
         result.applied, result.changed = 0, False
-        result.diagnostics = lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings)
         return result
     try:
         write_atomically(path, outcome.source, encoding, snapshot(path, data))
     except ChangedOnDisk:
         result.error = f"{path}: changed on disk while it was being fixed, so it was left as it is now; run fix again"
         result.applied, result.changed = 0, False
-        result.diagnostics = lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings)
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
         result.applied, result.changed = 0, False
-        result.diagnostics = lint_source(text, path, job.settings)
+        result.diagnostics = steps.lint_source(text, path, job.settings)
     return result
 
 
