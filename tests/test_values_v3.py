@@ -460,3 +460,13 @@ def test_an_attribute_changed_in_place_is_unknown() -> None:
         "        return client.videos.create(model=\"sora-2\", prompt=\"p\", seconds=self.duration)\n"
     )
     assert diags(source, profile="openai") == []
+
+
+def test_a_warm_run_keeps_the_related_locations(cli, tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nprofile = "openai"\n')
+    (tmp_path / "app.py").write_text(SHARED)
+    cold = cli("check", "--output-format", "concise", "app.py").stdout
+    warm = cli("check", "--output-format", "concise", "app.py").stdout
+    assert (tmp_path / ".sora_lint_cache").is_dir()
+    assert cold == warm
+    assert cold.splitlines()[0].endswith("(sent by the calls at lines 5, 7)")
