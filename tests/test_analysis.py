@@ -354,7 +354,8 @@ class TestBindings:
         ])
 
     def test_completed_in_branch(self):
-        # a key added in a branch: which keys the dict has depends on the path, so it is not read
+        # a key added in a branch is one possibility (issue 18): checked where it is written, never
+        # rewritten (the literal has two paths to the call); before issue 18 this call was skipped
         source = """\
         from openai import OpenAI
         client = OpenAI()
@@ -364,7 +365,10 @@ class TestBindings:
                 params["size"] = "1792x1024"
             return client.videos.create(**params)
         """
-        assert diags(source) == []
+        assert diags(source, profile="openai") == [
+            "6:26 SOR003 size=\"1792x1024\" (in **params) is not supported by sora-2 (Supported values are: "
+            "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" "
+            "(not fixed automatically: params['size'] is also written in a branch) [profile openai: pinned]"]
         assert_fixed(source, [])
 
 
@@ -733,7 +737,8 @@ class TestEndToEnd:
         result = cli("check", "--output-format", "concise", "app.py")
         assert result.stdout.splitlines()[0] == (
             "app.py:9:67: SOR001 [*] seconds=20 (in **params) is not supported by sora-2-pro (Supported values are: "
-            "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com]")
+            "'10', '15', and '25'); use 15 or 25 [profile apiyi: auto: base_url api.apiyi.com] "
+            "(sent by the call at line 11)")
         assert cli("fix", "app.py").returncode == 0
         assert path.read_text() == self.APP.replace('"seconds": 15}', '"seconds": 25}')
 

@@ -343,7 +343,8 @@ def test_a_comment_inside_a_value_is_reported_without_a_fix(cli, tmp_path):
     # No [*]: `fix` would have to delete "# width" / "# wide" to write one string.
     assert lines(result.stdout) == [
         f'm.py:7:10: SOR003 size="1792x1024" {SIZE_ON_SORA_2}{NOT_FIXED}{TAG}',
-        f'm.py:12:13: SOR003 size="1792x1024" (in **PARAMS) {SIZE_ON_SORA_2}{NOT_FIXED}{TAG}',
+        f'm.py:12:13: SOR003 size="1792x1024" (in **PARAMS) {SIZE_ON_SORA_2}{NOT_FIXED}{TAG}'
+        ' (sent by the call at line 17)',
         "Found 2 errors.",
         "2 more fixable with `sora-lint fix --unsafe-fixes`.",
     ]

@@ -100,7 +100,12 @@ class TestResolution:
 
     def test_loop_and_augmented_bindings_are_unknown(self):
         assert codes(HEAD + 'S = 10\nS += 2\nclient.videos.create(prompt="p", seconds=S)\n') == []
-        assert codes(HEAD + 'for S in (10, 20):\n    client.videos.create(prompt="p", seconds=S)\n') == []
+        assert codes(HEAD + 'for S in durations():\n    client.videos.create(prompt="p", seconds=S)\n') == []
+
+    def test_a_loop_over_a_literal_gives_each_item(self):
+        # Issue 18: ``for S in (10, 20)`` sends 10, then 20: both are checked where written (before, skipped).
+        assert codes(HEAD + 'for S in (10, 20):\n    client.videos.create(prompt="p", seconds=S)\n') == [
+            (3, "SOR001"), (3, "SOR001")]
 
     def test_class_attribute_is_not_visible_from_a_method(self):
         assert codes("""

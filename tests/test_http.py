@@ -463,13 +463,18 @@ def _replaced(text: str, replacements) -> str:
     return text
 
 
+# The CLI names the call that sends a value reported away from it (issue 18); flake8 has no place for it.
+SENT_BY = {("raw_http.py", 0): " (sent by the call at line 15)",
+           ("raw_http_openai.py", 3): " (sent by the call at line 31)"}
+
+
 @pytest.mark.parametrize("name, expected, _fixes", END_TO_END, ids=[e[0] for e in END_TO_END])
 def test_cli_check(cli, tmp_path, name, expected, _fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
     result = cli("check", "--output-format", "concise", name)
     assert result.returncode == 1, result.stderr
     n = len(expected)
-    assert lines(result.stdout) == [f"{name}:{line}" for line in expected] + [
+    assert lines(result.stdout) == [f"{name}:{line}{SENT_BY.get((name, i), '')}" for i, line in enumerate(expected)] + [
         f"Found {n} errors.", f"[*] {n} fixable with `sora-lint fix`."]
 
 

@@ -26,19 +26,21 @@ EXPECTED = [
     f'app.py:8:49: SOR007 prompt="" is empty: the API requires a non-empty prompt {TAG}',
     f'app.py:10:52: SOR007 prompt="\\t" is only whitespace: the API requires a non-empty prompt {TAG}',
 ]
+# The CLI names the call that sends a value reported away from it (issue 18); flake8 has no place for it.
+EXPECTED_CLI = [EXPECTED[0] + " (sent by the call at line 9)", *EXPECTED[1:]]
 
 
 def test_check_reports_each_empty_literal_prompt_and_skips_what_it_cannot_know(cli, tmp_path):
     (tmp_path / "app.py").write_text(APP)
     result = cli("check", "--output-format", "concise", "app.py")
     assert result.returncode == 1
-    assert lines(result.stdout) == EXPECTED + ["Found 3 errors."]
+    assert lines(result.stdout) == EXPECTED_CLI + ["Found 3 errors."]
 
 
 def test_select_and_ignore_know_the_code(cli, tmp_path):
     (tmp_path / "app.py").write_text(APP)
     selected = cli("check", "--output-format", "concise", "--select", "SOR007", "app.py")
-    assert lines(selected.stdout) == EXPECTED + ["Found 3 errors."]
+    assert lines(selected.stdout) == EXPECTED_CLI + ["Found 3 errors."]
     ignored = cli("check", "--ignore", "SOR007", "app.py")
     assert (ignored.returncode, ignored.stdout) == (0, "All checks passed!\n")
 

@@ -14,12 +14,16 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from .evidence import literal_members, value_kind
 from .facts import UNKNOWN, Resolved
 from .functions import method_callers
+from .objects import attribute_values
+from .options import Option, argparse_option, click_option
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
-from .values import Resolver, Value
+from .tables import table_values
+from .values import Entry, Resolver, Value
 
 MAX_VARIANTS = 16
 
@@ -45,9 +49,22 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
                     return [_unknown(param, node, via, key)]  # nested variation: not followed
                 out.append(Alternative(alt.resolved, group, index))
         return out
+    if isinstance(node, cst.Attribute):
+        option = argparse_option(resolver, node, scope)
+        if option is not None:
+            return _through_option(resolver, param, option, node, via, key)
+        through = _through_object(resolver, param, node, scope, via, key, blocker)
+        if through is not None:
+            return through
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is not None and binding.kind == PARAM:
+            option = click_option(resolver, binding)
+            if option is not None:
+                return _through_option(resolver, param, option, node, via, key)
+            members = _literal_members(binding)
+            if members is not None:
+                return _through_members(resolver, param, members, binding, via, key)
             through = _through_parameter(resolver, param, binding, via, key)
             if through is not None:
                 return through
@@ -58,7 +75,106 @@ def resolve(resolver: Resolver, param: str, node: cst.BaseExpression, scope: Sco
             return [alt._replace(resolved=_through_name(alt.resolved, node.value))
                     for alt in resolve(resolver, param, binding.value, binding.scope, via, key, blocker or shared)]
     value = resolver.value(node, scope)
+    if value.value is UNKNOWN:
+        table = table_values(resolver, node, scope)
+        if table is not None:
+            return _through_table(resolver, param, node, table, via, key)
     return [Alternative(_resolved(param, value, node, via, key, blocker), None, None)]
+
+
+def _through_table(resolver: Resolver, param: str, node: cst.BaseExpression,
+                   table: tuple[list[cst.BaseExpression], Scope, str], via: str | None,
+                   key: str | None) -> list[Alternative]:
+    """Each value of a literal table the code reads by a key or a choice it cannot know."""
+    values, where, name = table
+    group: Group = ("table", id(values[0]))
+    why = f"{name} is read at run time by a key or a choice the code does not fix"
+    shown = _source(node)
+    return [Alternative(_through_name(_resolved(param, resolver.value(v, where), v, via, key, why), shown),
+                        group, index) for index, v in enumerate(values)]
+
+
+def resolve_entry(resolver: Resolver, param: str, entry: Entry, via: str | None,
+                  blocker: str | None) -> list[Alternative]:
+    """A dict key's values: the one it is written with, and each one a branch writes before the call.
+
+    Every possibility is checked where it is written; none is rewritten, since the literal no
+    longer has one path to the call. Keys written in the same block vary together.
+    """
+    if entry.node is not None and not entry.branches:
+        return resolve(resolver, param, entry.node, entry.scope, via, param, blocker)
+    group: Group = ("branch", (id(entry.scope), via))
+    why = blocker or f"{via[2:] if via else 'the dict'}[{param!r}] is also written in a branch"
+    writes = ([(entry.node, entry.scope, "default")] if entry.node is not None else []) + [
+        (node, scope, block) for node, scope, block in entry.branches]
+    out = []
+    for node, scope, key in writes:
+        for alt in resolve(resolver, param, node, scope, via, param, why):
+            if alt.group is not None:
+                return [_unknown(param, node, via, param)]  # a conditional inside a branch: not followed
+            out.append(Alternative(alt.resolved, group, key))
+    return out
+
+
+def _through_object(resolver: Resolver, param: str, node: cst.Attribute, scope: Scope, via: str | None,
+                    key: str | None, blocker: str | None) -> list[Alternative] | None:
+    """``self.duration`` / ``config.size`` / ``spec.seconds``: what the object's attribute may hold."""
+    writes = attribute_values(resolver, node, scope)
+    if writes is None:
+        return None
+    if not writes:
+        return [_unknown(param, node, via, key)]
+    shown = _source(node)
+    group: Group = ("object", id(writes[0].scope)) if len(writes) > 1 else None
+    out = []
+    for write in writes:
+        for alt in resolve(resolver, param, write.node, write.scope, via, key, blocker or write.blocker):
+            if alt.group is not None and group is not None:
+                return [_unknown(param, node, via, key)]  # a conditional in one of several writes: not followed
+            out.append(Alternative(_through_name(alt.resolved, shown), alt.group if group is None else group,
+                                   alt.key if group is None else write.key))
+    return out
+
+
+def _through_option(resolver: Resolver, param: str, option: Option, node: cst.BaseExpression, via: str | None,
+                    key: str | None) -> list[Alternative]:
+    """A command-line option: each choice and the default where written, and the type of any other value."""
+    group: Group = ("option", id(option.values[0]) if option.values else id(node))
+    why = f"{option.where} is a command-line option"
+    shown = _source(node)
+    out = []
+    kinds = set()
+    for index, written in enumerate(option.values):
+        value = resolver.value(written, option.scope)
+        kinds.add(value_kind(value.value))
+        out.append(Alternative(_through_name(_resolved(param, value, written, via, key, why), shown), group, index))
+    if option.kind is not None and option.kind not in kinds:  # else the default already shows the type
+        typed = Resolved(param, UNKNOWN, node, None, via=via, key=key, kind=option.kind,
+                         kind_from=f"{option.where} is read as {option.kind}")
+        out.append(Alternative(typed, group, "given"))
+    if len(out) == 1:
+        return [out[0]._replace(group=None, key=None)]  # one possibility: it varies with nothing
+    return out
+
+
+def _literal_members(binding: Binding) -> list[cst.BaseExpression] | None:
+    node = binding.node
+    if not isinstance(node, cst.Param) or node.annotation is None:
+        return None
+    return literal_members(node.annotation.annotation)
+
+
+def _through_members(resolver: Resolver, param: str, members: list[cst.BaseExpression], binding: Binding,
+                     via: str | None, key: str | None) -> list[Alternative]:
+    """``seconds: Literal["4", "8", "10"]``: every member may be passed; each is checked where it is written."""
+    group: Group = ("literal", id(binding.node))
+    why = f"{binding.name}'s annotation lists the values callers may pass"
+    out = []
+    for index, member in enumerate(members):
+        value = resolver.value(member, binding.scope)
+        out.append(Alternative(_through_name(_resolved(param, value, member, via, key, why), binding.name),
+                               group, index))
+    return out
 
 
 def _through_name(res: Resolved, name: str) -> Resolved:
@@ -71,7 +187,8 @@ def _through_name(res: Resolved, name: str) -> Resolved:
 def _resolved(param: str, value: Value, anchor: cst.CSTNode, via: str | None, key: str | None,
               blocker: str | None) -> Resolved:
     if value.value is UNKNOWN:
-        return Resolved(param, UNKNOWN, anchor, None, via=via, key=key)
+        return Resolved(param, UNKNOWN, anchor, None, via=via or (value.via if value.kind else None), key=key,
+                        kind=value.kind, kind_from=value.kind_from)
     return Resolved(param, value.value, anchor, value.literal, via=via or value.via,
                     fix_blocker=blocker or value.blocker, key=key, defined_at=value.defined_at)
 
@@ -86,9 +203,11 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     function = binding.scope.node
     if not isinstance(function, cst.FunctionDef) or binding.scope.parent is None:
         return None
-    if resolver.readers(binding) != 1:
-        return None  # a parameter used twice may be changed
     in_class = binding.scope.parent.kind == "class"  # a method: its callers pass the instance first
+    # Reading the parameter elsewhere (logging it, comparing it) changes nothing: only a rebinding
+    # would, and then it has two bindings and is not followed at all. Its literals then have
+    # another reader, so they are reported but not rewritten.
+    shared = f"{binding.name} is used elsewhere too" if resolver.readers(binding) != 1 else None
     parameter = binding.node
     if not isinstance(parameter, cst.Param):
         return None
@@ -96,7 +215,7 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
     out: list[Alternative] = []
     if parameter.default is not None:
         value = resolver.value(parameter.default, binding.scope.parent)
-        out.append(Alternative(_resolved(param, value, parameter.default, via, key, None), group, "default"))
+        out.append(Alternative(_resolved(param, value, parameter.default, via, key, shared), group, "default"))
     callers = (method_callers(resolver, function, binding.scope.parent) if in_class
                else _callers(resolver, function, binding.scope.parent))
     for index, (call, scope) in enumerate(callers):
@@ -107,7 +226,7 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
             out.append(Alternative(Resolved(param, UNKNOWN, call, None, via=via, key=key), group, index))
             continue
         value = resolver.value(given, scope)
-        out.append(Alternative(_resolved(param, value, given, via, key, None), group, index))
+        out.append(Alternative(_resolved(param, value, given, via, key, shared), group, index))
     return out or None
 
 

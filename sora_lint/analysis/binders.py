@@ -14,6 +14,7 @@ import libcst as cst
 from .scopes import (
     ASSIGN,
     IMPORT,
+    LOOP,
     OTHER,
     WITH,
     AttributeStore,
@@ -88,6 +89,8 @@ class Binders:
     def _store(self, target: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
         if isinstance(target, cst.Name):
             self.bind(scope, target.value, ASSIGN, value)
+            if self._line is not None:  # when the literal was met, against the keys stored after it
+                self.order.setdefault(id(self._line), len(self.order))
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
@@ -122,6 +125,10 @@ class Binders:
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             add(scope.loads, target.value.value)  # ``params["seconds"] += 2``: a change, not a read
             self._push(target.slice, scope)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            # ``self.duration += 2``: a store whose value is unknown (a name nothing binds)
+            self.attribute_stores.append(AttributeStore(target.value.value, target.attr.value, _CHANGED, scope))
+            self._push(target.value, scope)
         else:
             self._push(target, scope)
         self._push(node.value, scope)
@@ -141,7 +148,10 @@ class Binders:
         return True
 
     def _for(self, node: cst.For, scope: Scope) -> bool:
-        self._bind_targets(node.target, scope)
+        if isinstance(node.target, cst.Name):
+            self.bind(scope, node.target.value, LOOP, node.iter)
+        else:
+            self._bind_targets(node.target, scope)
         self._push((node.iter, node.body, node.orelse), scope)
         return True
 
@@ -226,6 +236,9 @@ class Binders:
             self.bind(scope, node.rest.value, OTHER)
         self._push(node.elements, scope)
         return True
+
+
+_CHANGED = cst.Name("__changed_in_place__")
 
 
 def _dotted_name(node: cst.CSTNode) -> str:

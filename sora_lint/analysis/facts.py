@@ -34,6 +34,10 @@ class Resolved:
     form_field: bool = False  # a multipart/form field: sent as text whatever its Python type
     key: str | None = None  # the dict key the value came through (``**params``, a request body)
     defined_at: str | None = None  # "settings.py:3" when the value is a constant of another project file
+    # When the value is UNKNOWN, the type a cast, a builtin or an annotation gives it ("int", "str",
+    # "float"), and how a message names that evidence ("annotated int"); None when nothing says.
+    kind: str | None = None
+    kind_from: str | None = None
 
 
 @dataclass

@@ -42,17 +42,19 @@ def returned(resolver: Resolver, call: cst.Call, scope: Scope) -> tuple[cst.Base
     return (values[0], found[1]) if values is not None and len(values) == 1 else None
 
 
-def builder_mapping(resolver: Resolver, node: cst.BaseExpression, scope: Scope, before: int) -> Mapping | None:
+def builder_mapping(resolver: Resolver, node: cst.BaseExpression, scope: Scope, before: int,
+                    branches: bool = False) -> Mapping | None:
     """The keys of a mapping, also when it is built by a function of the module (``build_payload(...)``,
     or a name bound once to such a call and only handed on)."""
-    found = resolver.mapping(node, scope, before)
+    found = resolver.mapping(node, scope, before, branches=branches)
     if found is not None or not isinstance(node, (cst.Call, cst.Name)):
         return found
     call, call_scope = node, scope
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if (binding is None or binding.kind != ASSIGN or not isinstance(binding.value, cst.Call)
-                or not resolver.only_handed_on(binding) or resolver.completions(binding, before, scope) != []):
+                or not resolver.only_handed_on(binding)
+                or resolver.key_stores.completions(binding, before, scope) != []):
             return None
         call, call_scope = binding.value, binding.scope
     if not isinstance(call, cst.Call):

@@ -246,7 +246,9 @@ class _Body:
         mapping = builder_mapping(self.resolver, node, self.scope, self.before)
         if mapping is not None:
             why = f"{mapping.name} is passed to more than one call"
-            return ({k: (e.node, e.scope, mapping.blocker(e, why)) for k, e in mapping.entries.items()},
+            # Without ``branches`` every entry has a node: a checked key written in a branch unsettles the mapping.
+            return ({k: (e.node, e.scope, mapping.blocker(e, why)) for k, e in mapping.entries.items()  # type: ignore[misc]
+                     },
                     mapping.name, None)
         container: object = node
         scope = self.scope

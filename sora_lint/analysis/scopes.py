@@ -15,6 +15,7 @@ IMPORT = "import"  # (value: the qualified name, "openai.OpenAI"; a relative imp
 WITH = "with"  # ``with item as name`` (value: the item)
 DEF = "def"  # ``def name`` (node: the FunctionDef)
 CLASS = "class"  # ``class name`` (node: the ClassDef)
+LOOP = "loop"  # ``for name in iterable`` (value: the iterable): its items, when a literal table gives them
 OTHER = "other"  # anything whose value cannot be known: loops, ``+=``, ``del``, ``except``, walrus, match
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from .arguments import Alternative, combine, resolve
+from .arguments import Alternative, combine, resolve, resolve_entry
 from .environ import environment_default
 from .facts import UNKNOWN, ClientInfo, Resolved, SoraCall, UnknownKeyword
 from .functions import builder_mapping, function_of, returned
@@ -332,21 +332,19 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
                 elif key not in known:
                     unknown.append(UnknownKeyword(key, table.resolved(key, arg.value), None))
         elif arg.star == "**":
-            mapping = builder_mapping(resolver, arg.value, arg_scope, before)
+            mapping = builder_mapping(resolver, arg.value, arg_scope, before, branches=True)
             if mapping is None:
                 star = True
                 continue
             via = f"**{mapping.name}" if mapping.name else (
                 f"**{_EMPTY_MODULE.code_for_node(arg.value)}" if isinstance(arg.value, cst.Subscript) else None)
-            shared = f"{mapping.name} is unpacked into more than one call"
+            shared = f"{mapping.name} is used elsewhere too"
             for key, entry in mapping.entries.items():
                 if key in SORA_PARAMS and key in known:
-                    arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
-                                             mapping.blocker(entry, shared))
+                    arguments[key] = resolve_entry(resolver, key, entry, via, mapping.blocker(entry, shared))
                 elif key not in known:
-                    unknown.append(UnknownKeyword(key, _single(resolve(
-                        resolver, key, entry.node, entry.scope, via, key, "it is a key of a mapping"), entry.node),
-                        None))
+                    unknown.append(UnknownKeyword(key, _single(resolve_entry(
+                        resolver, key, entry, via, "it is a key of a mapping"), entry.node or arg.value), None))
         elif arg.star == "*":
             star = True
     for body, body_scope in extra_bodies:
@@ -359,8 +357,8 @@ def read_arguments(resolver: Resolver, node: cst.Call, scope: Scope, method: str
         via = f"extra_body={mapping.name or '{...}'}"
         for key, entry in mapping.entries.items():
             if key in SORA_PARAMS and key in known:
-                arguments[key] = resolve(resolver, key, entry.node, entry.scope, via, key,
-                                         mapping.blocker(entry, f"{mapping.name} is passed to more than one call"))
+                shared = f"{mapping.name} is passed to more than one call"
+                arguments[key] = resolve_entry(resolver, key, entry, via, mapping.blocker(entry, shared))
     calls = []
     for args in combine(arguments):
         model = args.get("model")

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
+from .evidence import annotation_kind, call_kind, value_kind
 from .facts import UNKNOWN
+from .formatting import formatted, percent
+from .keystores import CHECKED_PARAMS, KeyStores
 from .project import import_blocker
-from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, KeyStore, Scope, optional_import
+from .scopes import ASSIGN, CLASS, IMPORT, PARAM, WITH, Binding, Scope, optional_import
 from .syntax import dict_parts, literal_value
 from .walk import Walk
 
@@ -30,17 +33,24 @@ class Value(NamedTuple):
     via: str | None = None  # the name the value came through
     blocker: str | None = None  # why the literal may not be rewritten
     defined_at: str | None = None  # "settings.py:3" for a constant of another module
+    kind: str | None = None  # "int", "str" or "float" when only the type is known (``int(s)``)
+    kind_from: str | None = None  # how a message names that evidence ("annotated int", "n = int(s)")
 
 
 NOT_KNOWN = Value(UNKNOWN)
 
 
 class Entry(NamedTuple):
-    """One key of a mapping: its value as written, where it is evaluated, and why it may not be fixed."""
+    """One key of a mapping: its value as written, where it is evaluated, and why it may not be fixed.
 
-    node: cst.BaseExpression
+    ``branches`` holds the values the key may get instead in a branch before the call
+    (``if hd: params["size"] = "1792x1024"``), each with the block it is written in.
+    """
+
+    node: cst.BaseExpression | None  # None: the key is only written in branches (else omitted)
     scope: Scope
     blocker: str | None
+    branches: tuple[tuple[cst.BaseExpression, Scope, int], ...] = ()
 
 
 class Mapping(NamedTuple):
@@ -58,7 +68,7 @@ class Resolver:
     def __init__(self, walk: Walk, constants: ProjectConstants | None = None) -> None:
         self.walk = walk
         self.constants = constants  # a ProjectConstants for imports from the same project, or None
-        self._stores: dict[tuple[int, str], list[KeyStore]] | None = None
+        self.key_stores = KeyStores(walk)
 
     # --- names ------------------------------------------------------------------------
 
@@ -72,6 +82,11 @@ class Resolver:
 
     def is_builtin(self, name: str, scope: Scope) -> bool:
         return scope.owner(name) is None and not self.walk.star_import
+
+    def kind_of(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """The type of ``node``'s value: from the value when it is known, else from a cast or an annotation."""
+        found = self.value(node, scope, depth)
+        return found.kind if found.value is UNKNOWN else value_kind(found.value)
 
     def readers(self, binding: Binding) -> int:
         return binding.scope.readers.get(binding.name, 0)
@@ -117,14 +132,18 @@ class Resolver:
         if kind is cst.Name:
             return self._name_value(node, scope, depth)  # type: ignore[arg-type]
         if kind is cst.Call:
-            return self._converted(node, scope, depth)  # type: ignore[arg-type]
+            found = self._converted(node, scope, depth)  # type: ignore[arg-type]
+            if found.value is UNKNOWN:
+                typed = call_kind(self, node, scope, depth)  # type: ignore[arg-type]
+                return Value(UNKNOWN, kind=typed) if typed else found
+            return found
         if kind is cst.FormattedString:
-            return self._formatted(node, scope, depth)  # type: ignore[arg-type]
+            return _text(formatted(self, node, scope, depth))  # type: ignore[arg-type]
         if kind is cst.BinaryOperation and isinstance(node.operator, cst.Modulo):  # type: ignore[attr-defined]
-            return self._percent(node, scope, depth)  # type: ignore[arg-type]
+            return _text(percent(self, node, scope, depth))  # type: ignore[arg-type]
         if kind is cst.Subscript:
             entry = self.item(node, scope, depth)  # type: ignore[arg-type]
-            if entry is not None:
+            if entry is not None and entry.node is not None:
                 inner = self.value(entry.node, entry.scope, depth + 1)
                 return inner._replace(blocker=inner.blocker or entry.blocker)
         if kind is cst.Attribute:
@@ -136,10 +155,16 @@ class Resolver:
         binding = self.binding(name, scope)
         if binding is None:
             return NOT_KNOWN
+        if binding.kind == PARAM and isinstance(binding.node, cst.Param) and binding.node.annotation is not None:
+            typed = annotation_kind(binding.node.annotation.annotation)
+            return Value(UNKNOWN, via=name, kind=typed, kind_from=f"annotated {typed}") if typed else NOT_KNOWN
         if binding.kind == ASSIGN:
             inner = self.value(binding.value, binding.scope, depth + 1)  # type: ignore[arg-type]
             if inner.value is UNKNOWN:
-                return NOT_KNOWN
+                if inner.kind is None:
+                    return NOT_KNOWN
+                written = " ".join(_source(binding.value).split())  # type: ignore[arg-type]
+                return Value(UNKNOWN, via=name, kind=inner.kind, kind_from=inner.kind_from or f"{name} = {written}")
             blocker = (inner.blocker or (f"{name} is used elsewhere too" if self.readers(binding) != 1 else None)
                        or import_blocker(self.constants, binding))
             return inner._replace(via=name, blocker=blocker)
@@ -165,40 +190,6 @@ class Resolver:
             return NOT_KNOWN
         return inner._replace(value=converted, blocker=f"the value goes through {func.value}()")
 
-    def _formatted(self, node: cst.FormattedString, scope: Scope, depth: int) -> Value:
-        """``f"{W}x{H}"`` with known parts: the text it builds (no literal to rewrite)."""
-        out = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                out.append(part.value.replace("{{", "{").replace("}}", "}"))
-                continue
-            if (
-                not isinstance(part, cst.FormattedStringExpression)
-                or part.conversion is not None
-                or part.format_spec is not None
-            ):
-                return NOT_KNOWN
-            inner = self.value(part.expression, scope, depth + 1)
-            if isinstance(inner.value, bool) or not isinstance(inner.value, (int, str)):
-                return NOT_KNOWN
-            out.append(str(inner.value))
-        return Value("".join(out))
-
-    def _percent(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> Value:
-        """``"%dx%d" % (W, H)`` with known parts."""
-        template = literal_value(node.left)
-        right = node.right
-        items = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
-        if not isinstance(template, str) or any(isinstance(e, cst.StarredElement) for e in items):
-            return NOT_KNOWN
-        values = [self.value(item, scope, depth + 1).value for item in items]
-        if any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in values):
-            return NOT_KNOWN
-        try:
-            return Value(template % tuple(values))
-        except (TypeError, ValueError):
-            return NOT_KNOWN
-
     def _attribute_value(self, node: cst.Attribute, scope: Scope, depth: int) -> Value:
         """``Config.X`` / ``self.X`` / ``cls.X`` (a class attribute bound once), ``Member.value`` (an Enum
         member), ``config.X`` (a constant of a project module imported whole)."""
@@ -218,8 +209,14 @@ class Resolver:
                 return Value(defined[0], None, source, f"{source} is defined in another file ({defined[1]})",
                              defined[1])
         found_attr = self.class_attribute(node, scope)
-        if found_attr is None or _is_enum(found_attr[1]):
+        if found_attr is None:
             return NOT_KNOWN
+        if _is_enum(found_attr[1]):
+            if not _is_value_enum(found_attr[1]):
+                return NOT_KNOWN
+            # A member of a ``str`` / ``int`` enum is sent as its value (``class Model(str, Enum)``).
+            found = self._bound_value(found_attr[0], _source(node), depth)
+            return found._replace(blocker=found.blocker or f"{_source(node)} is an Enum member")
         return self._bound_value(found_attr[0], _source(node), depth)
 
     def _bound_value(self, binding: Binding, shown: str, depth: int, attr: str | None = None) -> Value:
@@ -278,13 +275,16 @@ class Resolver:
 
     # --- containers -------------------------------------------------------------------
 
-    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0) -> Mapping | None:
+    def mapping(self, node: cst.BaseExpression, scope: Scope, before: int = 1 << 62, depth: int = 0,
+                branches: bool = False) -> Mapping | None:
         """The keys of a mapping and where each value is written; None when the keys cannot be known.
 
         A dict literal or ``dict(...)`` (with ``**spreads`` and ``dict(BASE, ...)`` merged in order),
         a table entry with a literal key (``PRESETS["teaser"]``), or a name bound once to one of
         these that is only ever handed on or read by key; keys it gets in straight-line code after
-        its literal (``params["seconds"] = "8"``) count.
+        its literal (``params["seconds"] = "8"``) count. A checked key written in a branch gives
+        its entry ``branches`` when the caller asks for them (``branches``), and makes the mapping
+        unknown otherwise; a key no rule checks written in a branch counts as present.
         """
         if depth > MAX_DEPTH:
             return None
@@ -292,13 +292,22 @@ class Resolver:
             binding = self.binding(node.value, scope)
             if binding is None or binding.kind != ASSIGN or not self.only_handed_on(binding):
                 return None
-            inner = self.mapping(binding.value, binding.scope, before, depth + 1)  # type: ignore[arg-type]
-            stores = self.completions(binding, before, scope)
+            inner = self.mapping(binding.value, binding.scope, before, depth + 1, branches)  # type: ignore[arg-type]
+            stores = self.key_stores.completions(binding, before, scope)
             if inner is None or stores is None:
                 return None
             entries = dict(inner.entries)
-            for store in stores:
-                entries[store.key] = Entry(store.value, store.scope, None)
+            for store, block in stores:
+                if block is None:  # straight-line: the key now holds this value on every path
+                    entries[store.key] = Entry(store.value, store.scope, None)
+                    continue
+                if store.key not in CHECKED_PARAMS:
+                    entries.setdefault(store.key, Entry(store.value, store.scope, None))
+                    continue
+                if not branches:
+                    return None
+                old = entries.get(store.key, Entry(None, store.scope, None))
+                entries[store.key] = old._replace(branches=(*old.branches, (store.value, store.scope, block)))
             shared = self.readers(binding) != 1
             if not shared and any(e.blocker is None for e in entries.values()):
                 imported = import_blocker(self.constants, binding)
@@ -307,7 +316,7 @@ class Resolver:
             return Mapping(entries, node.value, shared)
         if isinstance(node, cst.Subscript):
             entry = self.item(node, scope, depth)
-            if entry is None:
+            if entry is None or entry.node is None:
                 return None
             inner = self.mapping(entry.node, entry.scope, before, depth + 1)
             if inner is None:
@@ -325,7 +334,7 @@ class Resolver:
             if isinstance(part, tuple):
                 merged[part[0]] = Entry(part[1], scope, None)
                 continue
-            spread = self.mapping(part, scope, before, depth + 1)
+            spread = self.mapping(part, scope, before, depth + 1, branches)
             if spread is None:
                 return None
             why = f"{spread.name} is read more than once"
@@ -345,38 +354,9 @@ class Resolver:
         entry = table.entries[key]
         return entry._replace(blocker=table.blocker(entry, f"{table.name} is read more than once"))
 
-    def completions(self, binding: Binding, before: int, reader: Scope) -> list[KeyStore] | None:
-        """The ``name["key"] = value`` statements that complete a dict after its literal, before ``before``.
 
-        None when one of them is not in straight-line code right after the literal (the same block,
-        later), even after the call (a loop around both sends it the next time): then which keys
-        the dict has depends on the path taken. A key written after the reading call counts as
-        unknown too when the call is in another scope (a nested function may run after it).
-        """
-        stores = self._key_stores().get((id(binding.scope), binding.name), [])
-        if not stores:
-            return []
-        where = self.walk.positions.get(id(binding.line))
-        out = []
-        for store in stores:
-            at = self.walk.positions.get(id(store.line))
-            if where is None or at is None or at[0] != where[0] or at[1] <= where[1]:
-                return None  # in a branch or a loop (or before the literal): the keys depend on the path
-            if store.order > before:
-                if reader is not binding.scope:
-                    return None
-                continue  # written after the call, in the same straight line: not sent by it
-            out.append(store)
-        return out
-
-    def _key_stores(self) -> dict[tuple[int, str], list[KeyStore]]:
-        if self._stores is None:
-            self._stores = {}
-            for store in self.walk.key_stores:
-                owner = store.scope.owner(store.name)
-                if owner is not None:
-                    self._stores.setdefault((id(owner), store.name), []).append(store)
-        return self._stores
+def _text(text: str | None) -> Value:
+    return NOT_KNOWN if text is None else Value(text)
 
 
 def _is_enum(class_scope: Scope) -> bool:
@@ -384,6 +364,12 @@ def _is_enum(class_scope: Scope) -> bool:
     if not isinstance(node, cst.ClassDef):
         return False
     return any(isinstance(b.value, (cst.Name, cst.Attribute)) and _last(b.value).endswith("Enum") for b in node.bases)
+
+
+def _is_value_enum(class_scope: Scope) -> bool:
+    """An enum whose members are strings or ints themselves (``str, Enum``, ``StrEnum``, ``IntEnum``)."""
+    bases = {_last(b.value) for b in class_scope.node.bases}  # type: ignore[union-attr]
+    return bool(bases & {"str", "int", "StrEnum", "IntEnum"})
 
 
 def _last(node: cst.BaseExpression) -> str:

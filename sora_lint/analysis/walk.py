@@ -26,6 +26,11 @@ from .syntax import json_dumps_argument
 
 # Methods of a dict that read it and never change it.
 READ_ONLY_METHODS = frozenset({"get", "copy", "keys", "values", "items"})
+# Calls that only read their arguments: builtins that look at a value, and logging's methods
+# (``log.info("%s", params)``). Reading a container does not change what it holds.
+READING_FUNCTIONS = frozenset({"print", "len", "repr", "str", "bool", "isinstance", "type", "id", "sorted",
+                               "list", "tuple", "set", "debug", "info", "warning", "warn", "error",
+                               "exception", "critical", "log", "echo", "secho", "pprint", "format"})
 
 _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", "colon", "dot",
                    "operator", "header", "footer", "leading_lines", "lines_after_decorators",
@@ -71,6 +76,7 @@ class Walk(Binders):
         # Calls of an attribute (``renderer.shot(...)``), for values passed to the module's own methods.
         self.method_calls: dict[str, list[tuple[cst.Call, Scope]]] = {}
         self.key_stores: list[KeyStore] = []
+        self.option_calls: list[tuple[cst.Call, Scope]] = []  # ``parser.add_argument(...)``
         self.attribute_stores: list[AttributeStore] = []
         self.class_scopes: dict[int, Scope] = {}  # id(ClassDef) -> its body's scope
         self.attribute_loads: dict[str, int] = {}  # ``x.NAME`` reads, by attribute name
@@ -96,6 +102,9 @@ class Walk(Binders):
             cst.Nonlocal: self._nonlocal, cst.MatchAs: self._match_name, cst.MatchStar: self._match_name,
             cst.MatchMapping: self._match_mapping, cst.FormattedString: self._fstring,
             cst.StarredDictElement: self._spread, cst.Return: self._return,
+            cst.Comparison: self._comparison, cst.If: self._test,
+            cst.While: self._test, cst.IfExp: self._test, cst.BooleanOperation: self._boolean,
+            cst.UnaryOperation: self._unary, cst.FormattedStringExpression: self._fstring_part,
         }
         self._walk(module)
         self._credit_loads()
@@ -235,6 +244,31 @@ class Walk(Binders):
             add(scope.safe, node.value.value)  # a builder returns its dict: the caller reads it (analysis/functions.py)
         return False
 
+    # Reads that never change a container: a comparison, a test, an f-string part (item 1 of issue 18).
+    def _comparison(self, node: cst.Comparison, scope: Scope) -> bool:
+        _read(node.left, scope)
+        for target in node.comparisons:
+            _read(target.comparator, scope)
+        return False
+
+    def _test(self, node: cst.If | cst.While | cst.IfExp, scope: Scope) -> bool:
+        _read(node.test, scope)
+        return False
+
+    def _boolean(self, node: cst.BooleanOperation, scope: Scope) -> bool:
+        _read(node.left, scope)
+        _read(node.right, scope)
+        return False
+
+    def _unary(self, node: cst.UnaryOperation, scope: Scope) -> bool:
+        if isinstance(node.operator, cst.Not):
+            _read(node.expression, scope)
+        return False
+
+    def _fstring_part(self, node: cst.FormattedStringExpression, scope: Scope) -> bool:
+        _read(node.expression, scope)
+        return False
+
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> bool:
         if len(node.end) == 1:
             self.fstrings.append(node)
@@ -265,9 +299,15 @@ class Walk(Binders):
             self.function_calls.append((node, scope))
         elif last in INDIRECT_SHORT_NAMES:
             self.indirect_calls.append((node, scope))
+        if last == "add_argument":
+            self.option_calls.append((node, scope))
         self.order[id(node)] = len(self.order)
         if node.args:
             self._hand_on(node, scope, request)
+            if last in READING_FUNCTIONS:
+                for arg in node.args:
+                    if not arg.star:  # ``**params`` is counted once, by _hand_on
+                        _read(arg.value, scope)
         return False
 
     def _hand_on(self, node: cst.Call, scope: Scope, request: bool) -> None:
@@ -280,6 +320,12 @@ class Walk(Binders):
                 body = json_dumps_argument(arg.value) or arg.value
                 if type(body) is cst.Name:
                     add(scope.safe, body.value)  # type: ignore[attr-defined]
+
+
+def _read(node: cst.BaseExpression, scope: Scope) -> None:
+    """A name read where nothing can change what it holds."""
+    if type(node) is cst.Name:
+        add(scope.safe, node.value)  # type: ignore[attr-defined]
 
 
 def contains_call(node: cst.CSTNode) -> bool:

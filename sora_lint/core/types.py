@@ -57,8 +57,21 @@ class Diagnostic:
     end_location: Location
     fixes: tuple[Fix, ...] = ()
     group: Group | None = None
+    # Where the calls that send the value start, when it is reported away from them (a dict entry,
+    # a default, a field): one finding per value, however many calls send it.
+    related: tuple[Location, ...] = ()
     # In a notebook: the cell (1-based, every cell counted) whose rows the locations count.
     cell: int | None = None
+
+    @property
+    def sent_by(self) -> str:
+        """`` (sent by the call at line 43)`` for a finding reported away from its call(s); empty otherwise."""
+        if not self.related:
+            return ""
+        rows = sorted({loc.row for loc in self.related})
+        if len(rows) == 1:
+            return f" (sent by the call at line {rows[0]})"
+        return f" (sent by the calls at lines {', '.join(map(str, rows))})"
 
     def fix_for(self, unsafe_fixes: bool) -> Fix | None:
         """The fix a run applies: an unsafe one wins only when unsafe fixes are allowed."""

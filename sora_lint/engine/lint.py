@@ -116,6 +116,8 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     # (SOR006, once per client) counts the distinct calls it stands for.
     unique: dict[tuple[str, int, str], Finding] = {}
     grouped: dict[tuple[str, int, str], set[int]] = {}
+    # id(anchor) -> the calls that send a value reported there (a grouped finding counts them instead)
+    senders: dict[int, dict[int, Any]] = {}
     for call in calls:
         ctx = contexts.of(call)
         for rule in rules:
@@ -126,12 +128,15 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
                 unique.setdefault(key, f)
                 if f.group is not None:
                     grouped.setdefault(key, set()).add(id(call.node))
+                else:
+                    senders.setdefault(id(f.anchor), {})[id(call.node)] = call.node
     findings = list(unique.values())
     counts = {id(unique[key]): len(nodes) for key, nodes in grouped.items()}
     if not findings:
         return ModuleFindings([], Misplaced())
+    call_nodes = [n for f in findings for n in senders.get(id(f.anchor), {}).values()]
     targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
-                                              for n in nodes_to_locate(c)]
+                                              for n in nodes_to_locate(c)] + call_nodes
     spans = locate(module, [*targets, *facts.fstrings], source, lines)
     index = LineIndex(source)
     builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
@@ -154,8 +159,10 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
             if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
                 fixes.append(Fix(p.applicability, p.message, edits))
         group = Group(f.group, counts[id(f)]) if f.group is not None else None
+        related = tuple(Location(*index.position(spans[id(n)][0])) for n in senders.get(id(f.anchor), {}).values()
+                        if id(n) in spans and not spans[id(n)][0] <= start < spans[id(n)][1])
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
-                              Location(*index.position(end)), tuple(fixes), group))
+                              Location(*index.position(end)), tuple(fixes), group, related))
     return ModuleFindings(out, Misplaced(withheld, unplaced))
 
 

@@ -199,7 +199,9 @@ class Notebook:
         cell, start = self._to_cell(diagnostic.location)
         _, end = self._to_cell(diagnostic.end_location)
         fixes = tuple(Fix(f.applicability, f.message, tuple(self._edit(e) for e in f.edits)) for f in diagnostic.fixes)
-        return replace(diagnostic, cell=cell.number, location=start, end_location=end, fixes=fixes)
+        # The calls that send the value, where they are in the same cell (a row of another cell would mislead).
+        related = tuple(loc for c, loc in map(self._to_cell, diagnostic.related) if c is cell)
+        return replace(diagnostic, cell=cell.number, location=start, end_location=end, fixes=fixes, related=related)
 
     def _edit(self, edit: Edit) -> Edit:
         cell, start = self._to_cell(edit.location)

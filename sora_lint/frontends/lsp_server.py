@@ -57,9 +57,14 @@ def to_range(r: Range) -> lsp.Range:
                      end=lsp.Position(line=r[1][0], character=r[1][1]))
 
 
-def to_diagnostic(d: Diagnostic, r: Range) -> lsp.Diagnostic:
+def to_diagnostic(d: Diagnostic, r: Range, uri: str, linted: Linted) -> lsp.Diagnostic:
+    # The calls that send a value reported away from them (a dict entry, a default, a field).
+    related = [lsp.DiagnosticRelatedInformation(
+        location=lsp.Location(uri=uri, range=to_range(linted.lines.range(loc, loc))),
+        message="the call that sends this value") for loc in d.related] or None
     return lsp.Diagnostic(range=to_range(r), message=d.message, severity=lsp.DiagnosticSeverity(severity(d.code)),
-                          code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)))
+                          code=d.code, source=SOURCE, code_description=lsp.CodeDescription(href=rule_url(d.code)),
+                          related_information=related)
 
 
 def wanted_kinds(only: Sequence[str] | None) -> tuple[bool, bool]:
@@ -180,7 +185,7 @@ class SoraServer:
             elif not any(d.code == PARSE_ERROR for d, _r in linted.findings):
                 self.last_good[job.uri] = linted
             self.results[job.uri] = linted
-            self._publish(job.uri, [to_diagnostic(d, r) for d, r in linted.findings], doc.version)
+            self._publish(job.uri, [to_diagnostic(d, r, job.uri, linted) for d, r in linted.findings], doc.version)
         self._wake(job.uri)
 
     def _publish(self, uri: str, found: list[lsp.Diagnostic], version: int | None) -> None:
@@ -274,7 +279,7 @@ class SoraServer:
         actions = []
         for d, r in linted.findings:
             if overlaps(r, wanted):
-                actions.extend(self.actions_for(uri, version, linted, d, [to_diagnostic(d, r)]))
+                actions.extend(self.actions_for(uri, version, linted, d, [to_diagnostic(d, r, uri, linted)]))
         return actions
 
     def actions_for(self, uri: str, version: int | None, linted: Linted, d: Diagnostic,

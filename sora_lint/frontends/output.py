@@ -101,6 +101,8 @@ def _json_row(d: Diagnostic, opts: OutputOptions) -> dict[str, Any]:
         "message": d.message,
         "noqa_row": d.location.row,
         "url": rule_url(d.code),
+        # The calls that send a value reported away from them; present only then.
+        **({"related_locations": [_loc(loc) for loc in d.related]} if d.related else {}),
     }
 
 
@@ -127,7 +129,8 @@ def _headline(d: Diagnostic, opts: OutputOptions) -> str:
     cell = f"cell {d.cell}:" if d.cell is not None else ""
     where = _paint(f"{d.filename}:{cell}{d.location.row}:{d.location.column}:", "path", opts)
     marker = _marker(d, opts)
-    return f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
+    return (f"{where} {_paint(d.code, 'code', opts)} {_paint(marker, 'fix', opts) if marker else ''}{d.message}"
+            f"{d.sent_by}")
 
 
 def as_concise(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
@@ -211,7 +214,8 @@ def as_github(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             ("title", d.code),
         )
         message = d.message if d.cell is None else f"cell {d.cell}:{d.location.row}:{d.location.column}: {d.message}"
-        lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::{_gh_data(message)}")
+        lines.append(f"::error {','.join(f'{k}={_gh_property(v)}' for k, v in props)}::"
+                     f"{_gh_data(message + d.sent_by)}")
     return "\n".join(lines)
 
 
@@ -227,6 +231,10 @@ def _artifact(path: str, cwd: str) -> dict[str, str]:
 def _region(start: Location, end: Location) -> dict[str, int]:
     # SARIF's endColumn is the column after the region, like Diagnostic.end_location.
     return {"startLine": start.row, "startColumn": start.column, "endLine": end.row, "endColumn": end.column}
+
+
+def _point(loc: Location) -> dict[str, int]:
+    return {"startLine": loc.row, "startColumn": loc.column}
 
 
 def _sarif_fix(fix: Fix, artifact: dict[str, str]) -> dict[str, Any]:
@@ -267,6 +275,12 @@ def as_sarif(diagnostics: Sequence[Diagnostic], opts: OutputOptions) -> str:
             "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": _region(
                 opts.sources.file_location(d, d.location), opts.sources.file_location(d, d.end_location))}}],
         }
+        if d.related:
+            result["relatedLocations"] = [
+                {"id": i, "message": {"text": "the call that sends this value"},
+                 "physicalLocation": {"artifactLocation": artifact,
+                                      "region": _point(opts.sources.file_location(d, loc))}}
+                for i, loc in enumerate(d.related)]
         if d.cell is not None:  # the region is in the notebook's JSON; where it is in the cell, as the CLI says it
             result["properties"] = {"cell": d.cell, "cellLocation": _loc(d.location),
                                     "cellEndLocation": _loc(d.end_location)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import ClassVar, NamedTuple, Union
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
 
 import libcst as cst
 
@@ -37,6 +37,7 @@ from ..contracts.catalog import (
 )
 from ..contracts.lifecycle import Notice, Server, notice
 from ..core.types import PARSE_ERROR, SAFE, UNSAFE
+from .proposals import AddKeyword, Change, Finding, FixProposal, RenameKeyword, ReplaceValue, Value
 
 # What rules import from here: the pieces of the contracts and the analysis they use, and this module's own.
 __all__ = [
@@ -98,37 +99,6 @@ __all__ = [
 
 _EMPTY_MODULE = cst.Module(body=[])
 
-Value = Union[int, str]
-
-
-@dataclass(frozen=True)
-class ReplaceValue:
-    """Write ``value`` in place of the literal ``target`` (a string, number or concatenation)."""
-
-    target: cst.BaseExpression
-    value: Value
-
-
-@dataclass(frozen=True)
-class AddKeyword:
-    """Add ``keyword="value"`` to ``call`` after its last argument."""
-
-    call: cst.Call
-    keyword: str
-    value: str
-
-
-@dataclass(frozen=True)
-class RenameKeyword:
-    """Write ``name`` in place of the keyword ``keyword`` of an argument (``duration=`` -> ``seconds=``)."""
-
-    keyword: cst.Name
-    name: str
-
-
-Change = Union[ReplaceValue, AddKeyword, RenameKeyword]
-
-
 def value_text(node: cst.BaseExpression | None, value: object) -> str:
     """How a message shows a value: as its literal was written when that is one short line, else
     as a canonical literal (``"10"``, ``10``), never the source span with its parentheses and lines."""
@@ -141,24 +111,6 @@ def value_text(node: cst.BaseExpression | None, value: object) -> str:
     if isinstance(value, str):
         return new_string(value, frozenset()) or repr(value)
     return repr(value)
-
-
-@dataclass(frozen=True)
-class FixProposal:
-    applicability: str
-    message: str
-    changes: tuple[Change, ...]
-
-
-@dataclass
-class Finding:
-    code: str
-    message: str
-    anchor: cst.CSTNode
-    fixes: list[FixProposal] = field(default_factory=list)
-    # Set for a finding said once for every call it stands for (the engine counts the calls):
-    # what they share, as the run's summary says it after "N calls go".
-    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +128,12 @@ class Context:
     # Where SOR006 reports the server once: the construction of the client these calls go through
     # (or the first call through it when it is not built in the file); None: at each call.
     server_anchor: cst.CSTNode | None = None
+
+    @property
+    def contract_assumed(self) -> bool:
+        """Whether the profile is the fallback for a server nobody can read: a finding that only the
+        contract's type makes (not the value) is then too likely to be noise."""
+        return "fallback-profile" in self.reason
 
     @property
     def tag(self) -> str:

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import libcst as cst
+
+from ..analysis.facts import UNKNOWN, Resolved
 from .base import (
     SAFE,
     SOR_TYPE_INT,
@@ -177,6 +180,9 @@ class SecondsType(Rule):
         arg = call.args.get("seconds")
         if arg is None or arg.form_field:
             return  # a multipart/form field is text on the wire, whatever its type in Python
+        if arg.value is UNKNOWN:
+            yield from self._typed(arg, ctx)
+            return
         number = as_number(arg.value)
         if number is None or number != int(number):
             return  # not a number, or not a whole one: SOR001 says what to use
@@ -212,6 +218,30 @@ class SecondsType(Rule):
         yield self.finding(message, arg.anchor, fix)
 
 
+    def _typed(self, arg: Resolved, ctx: Context) -> Iterable[Finding]:
+        """A value nobody can know whose type is known (``int(s)``, ``seconds: int``): the wrong type is
+        wrong whatever the value. Quiet where the contract is assumed, and never fixed (the value is unknown)."""
+        if arg.kind is None or ctx.contract_assumed:
+            return
+        wants_int = ctx.profile.seconds_type == SOR_TYPE_INT
+        if arg.kind == ("int" if wants_int else "str"):
+            return
+        kind = {"int": "an int", "str": "a string", "float": "a float"}[arg.kind]
+        written = " ".join(_EMPTY_MODULE.code_for_node(arg.anchor).split())
+        evidence = f" ({arg.kind_from})" if arg.kind_from else ""
+        if arg.via is not None and arg.via.startswith("**"):
+            evidence += f" (in {arg.via})"
+        if wants_int:
+            other = (_other_contract(SOR_TYPE_STR, "a string")
+                     if arg.kind == "str" else "seconds is a whole number of seconds")
+            expects, convert = "an int", "int(...)"
+        else:
+            other = _other_contract(SOR_TYPE_INT, "an int")
+            expects, convert = "a string, as the openai SDK types it", "str(...)"
+        yield self.finding(f"seconds={written}{evidence} is {kind}, but profile {ctx.profile.name} expects {expects}: "
+                           f"pass it through {convert} ({other}){ctx.tag}", arg.anchor)
+
+
 def _what_to_write(call: SoraCall, found: tuple[tuple[int, ...], str] | None) -> str:
     """For a value that is no number at all: the durations to choose from, when the call's are known."""
     if found is None:
@@ -227,3 +257,6 @@ def _other_contract(seconds_type: str, kind: str) -> str:
     if other is None:
         return f"no shipped contract expects {kind}"
     return f'{other.contract_name} expects {kind}; if this code calls it, set profile = "{other.name}"'
+
+
+_EMPTY_MODULE = cst.Module(body=[])

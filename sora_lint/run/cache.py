@@ -75,13 +75,15 @@ def content_hash(data: bytes) -> str:
 
 
 def _encode(d: Diagnostic) -> list:
-    # A notebook's diagnostic and edits end with their cell; a Python file's have none.
+    # A notebook's diagnostic and edits end with their cell; a Python file's have none. The related
+    # locations (the calls that send a value reported away from them) come after the fixes.
     return [d.code, d.message, d.location.row, d.location.column, d.end_location.row, d.end_location.column,
             [[f.applicability, f.message, [[e.content, e.start, e.end, e.location.row, e.location.column,
                                              e.end_location.row, e.end_location.column, *_cell(e.cell)]
                                             for e in f.edits]]
              for f in d.fixes],
-            [d.group.summary, d.group.calls] if d.group is not None else None, *_cell(d.cell)]
+            [d.group.summary, d.group.calls] if d.group is not None else None,
+            [[loc.row, loc.column] for loc in d.related], *_cell(d.cell)]
 
 
 def _cell(cell: int | None) -> list[int]:
@@ -141,12 +143,18 @@ def _decode_group(row: Any) -> Group | None:
 
 def _decode(row: Any, filename: str) -> Diagnostic:
     """A diagnostic from its cached row; :class:`Malformed` for anything :func:`_encode` does not write."""
-    code, message, r, c, er, ec, fixes, group, *cell = _list(row, 8, cell=True)
+    code, message, r, c, er, ec, fixes, group, related, *cell = _list(row, 9, cell=True)
     if not _CODE.fullmatch(_str(code)):
         raise Malformed(code)
     return Diagnostic(code, _str(message), filename, Location(_int(r, 1), _int(c, 1)),
                       Location(_int(er, 1), _int(ec, 1)), tuple(_decode_fix(f) for f in _list(fixes)),
-                      _decode_group(group), cell=_cell_of(cell))
+                      _decode_group(group), tuple(_decode_location(loc) for loc in _list(related)),
+                      cell=_cell_of(cell))
+
+
+def _decode_location(row: Any) -> Location:
+    r, c = _list(row, 2)
+    return Location(_int(r, 1), _int(c, 1))
 
 
 def _dependency(dep: Any) -> tuple[str, int | None, int | None, str]:
