@@ -592,3 +592,30 @@ class TestProjectModules:
     def test_a_look_alike_client_of_another_module(self, tmp_path):
         assert self.project(tmp_path, "from .vimeo_clients import sora_client\n"
                                       'sora_client.videos.create(name="clip", duration=8, seconds="10")\n') == []
+
+
+class TestClientOrDefault:
+    def test_a_passed_client_or_a_new_one_is_a_client(self):
+        # ``self.client = client or OpenAI()``: either side is a client, so the call is Sora's and its unknown
+        # keywords are what the SDK rejects.
+        source = """\
+        from typing import Optional
+        from openai import OpenAI
+        class Renderer:
+            def __init__(self, client: Optional[OpenAI] = None):
+                self.client = client or OpenAI()
+            def legacy(self, prompt):
+                return self.client.videos.create(model="sora-2", prompt=prompt, duration=8)
+        """
+        assert diags(source, select=("SOR008",)) == [
+            f"7:82 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY}{OPENAI}"]
+
+    def test_a_look_alike_or_a_client_is_not_traced(self):
+        source = """\
+        from openai import OpenAI
+        class Vimeo: ...
+        def make(v: Vimeo):
+            client = v or OpenAI()
+            return client.videos.create(name="launch", model="sora-2", seconds=10)
+        """
+        assert diags(source) == []

@@ -78,6 +78,9 @@ def trace(resolver: Resolver, node: cst.BaseExpression, scope: Scope, classes: A
         return _factory(resolver, node, scope, classes, modules, depth)
     if isinstance(node, cst.IfExp):
         return _either(resolver, [(node.body, scope), (node.orelse, scope)], classes, modules, depth)
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+        # ``client or OpenAI()``: whichever side is sent, it is a client (``None`` on the left is falsy).
+        return _either(resolver, [(node.left, scope), (node.right, scope)], classes, modules, depth)
     if isinstance(node, cst.Name):
         binding = resolver.binding(node.value, scope)
         if binding is None:
