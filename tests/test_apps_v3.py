@@ -14,7 +14,8 @@ import pytest
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source
 
-APPS = sorted((Path(__file__).parent / "apps_v3").glob("*.py"))
+# Issue 19's apps (shapes_*.py) share the folder and have their own test (test_apps_v3_shapes.py).
+APPS = sorted(p for p in (Path(__file__).parent / "apps_v3").glob("*.py") if not p.name.startswith("shapes_"))
 
 
 def _expected(source: str) -> list[tuple[int, str]]:

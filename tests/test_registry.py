@@ -151,8 +151,8 @@ def test_the_exact_output_helpers_report_only_the_codes_under_test(monkeypatch):
     assert [d.code for d in lint_source(source, "t.py", Settings(profile="openai"))] == ["SOR098", "SOR001"]
     # ...but the helpers the exact-output tests use report the codes those tests were written about.
     assert diags(source, "openai") == [
-        "2:60 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
-        "or 12 [profile openai: pinned]"]
+        "2:60 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use \"8\" "
+        "or \"12\" [profile openai: pinned]"]
     assert fixed(source, profile="openai") == source.replace('"10"', '"12"')
     assert diags(source, "openai", select=("SOR098",)) == ["2:1 SOR098 every call [profile openai: pinned]"]
 

@@ -140,9 +140,16 @@ def _entry_fields(entry) -> list[tuple[str, object, object]]:
 WRONG = [None, True, -1, 1.5, 2**70, "x", "", [], {}, [None], [[1, 2]], {"a": 1}]
 
 
+def _pairs(value) -> bool:
+    return type(value) is list and all(type(p) is list and len(p) == 2 and all(type(n) is int for n in p)
+                                       for p in value)
+
+
 def _well_shaped(value, original) -> bool:
-    """Another text for a text, or no items for a list: the entry keeps the shape sora-lint writes."""
-    return (type(value) is str and type(original) is str) or (value == [] and type(original) is list)
+    """Another text for a text, no items for a list, or other rows and columns for the related locations (a list
+    of pairs): the entry keeps the shape sora-lint writes."""
+    return ((type(value) is str and type(original) is str) or (value == [] and type(original) is list)
+            or (_pairs(original) and _pairs(value) and value != []))
 
 
 def test_any_mis_shaped_cache_entry_is_a_miss(tmp_path):

@@ -10,7 +10,7 @@ from sora_lint.contracts.catalog import profile_from_table
 
 OPENAI = " [profile openai: auto: client has no base_url]"
 SECONDS_10 = ("seconds=\"10\" is not supported by sora-2 (the default model) (Supported values are: '4', '8', "
-              "and '12'); use 8 or 12" + OPENAI)
+              "and '12'); use \"8\" or \"12\"" + OPENAI)
 TYPE_ERROR = "is not a keyword of videos.create: the SDK raises TypeError"
 EXTRA_BODY = " (a gateway's own parameter goes in extra_body={...})"
 
@@ -41,8 +41,9 @@ class TestOptionalImports:
         """
         assert diags(source) == [
             "8:59 SOR001 " + SECONDS_10,
-            f"9:57 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY} [profile openai: auto: "
-            "Portkey client has no base_url (its own gateway), using fallback-profile]",
+            f"9:57 SOR008 duration=8 {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY} [profile openai assumed (auto: "
+            "Portkey client has no base_url (its own gateway), using fallback-profile): state the contract with "
+            "profile = \"NAME\" in [tool.sora-lint]]",
         ]
 
     def test_a_module_import_with_a_none_fallback(self):
@@ -150,8 +151,8 @@ class TestUnknownParameters:
         """
         assert diags(source) == [
             "2:79 SOR008 length=8 is not a keyword of videos.extend: Portkey's SDK drops it unsent; did you mean "
-            f"seconds?{EXTRA_BODY} [profile openai: auto: Portkey client has no base_url (its own gateway), using "
-            "fallback-profile]"]
+            f"seconds?{EXTRA_BODY} [profile openai assumed (auto: Portkey client has no base_url (its own gateway), "
+            "using fallback-profile): state the contract with profile = \"NAME\" in [tool.sora-lint]]"]
 
     def test_a_keyword_without_a_known_counterpart(self):
         source = """\
@@ -223,7 +224,7 @@ class TestRawHttp:
         """
         assert diags(source) == [
             "4:87 SOR001 seconds=\"5\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 4 or 8" + URL_OPENAI,
+            "use \"4\" or \"8\"" + URL_OPENAI,
             "6:89 SOR003 size=\"1080x1920\" is not supported by sora-2 (Supported values are: '1280x720' and "
             "'720x1280'); use \"720x1280\" (same orientation)" + URL_OPENAI,
         ]
@@ -238,7 +239,7 @@ class TestRawHttp:
         """
         assert diags(source) == [
             "5:102 SOR001 seconds=\"5\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-            "use 4 or 8" + URL_OPENAI,
+            "use \"4\" or \"8\"" + URL_OPENAI,
         ]
         assert fixed(source).endswith('"seconds": "4"}))\n')
 
@@ -272,8 +273,8 @@ class TestRawHttp:
         """
         assert diags(source) == [
             "3:87 SOR001 seconds=10 is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
-            "or 12, or model=\"sora-2-pro\" [profile apiyi: auto: request URL api.apiyi.com (the default of "
-            "VIDEO_API, assumed)]",
+            "or 12, or model=\"sora-2-pro\" [profile apiyi assumed (auto: request URL api.apiyi.com (the default of "
+            "VIDEO_API, assumed)): state the contract with profile = \"NAME\" in [tool.sora-lint]]",
         ]
 
     def test_a_client_s_base_url_from_getenv(self):
@@ -285,8 +286,10 @@ class TestRawHttp:
         """
         assert diags(source) == [
             "4:58 SOR002 seconds=\"8\" is a string, but profile apiyi expects an int: use 8 (the official OpenAI "
-            "API expects a string; if this code calls it, set profile = \"openai\") [profile apiyi: auto: base_url "
-            "api.apiyi.com (the default of OPENAI_BASE_URL, assumed)]",
+            "API expects a string; if this code calls it, set profile = \"openai\") [profile apiyi assumed (auto: "
+            "base_url "
+            "api.apiyi.com (the default of OPENAI_BASE_URL, assumed)): state the contract with profile = \"NAME\" in "
+            "[tool.sora-lint]]",
         ]
 
     def test_azure_path_in_an_f_string(self):
@@ -299,7 +302,8 @@ class TestRawHttp:
         """
         assert diags(source) == [
             "4:65 SOR001 seconds=\"9\" (in json=body) is not supported by sora-2 (Supported values are: '4', '8', "
-            "and '12'); use 8 or 12 [profile openai: auto: request URL is not a literal, using fallback-profile]",
+            "and '12'); use \"8\" or \"12\" [profile openai assumed (auto: request URL is not a literal, using "
+            "fallback-profile): state the contract with profile = \"NAME\" in [tool.sora-lint]]",
         ]
 
     def test_remix_endpoint_and_method(self):
@@ -365,7 +369,7 @@ class TestIndirectCalls:
         """
         assert diags(source) == [
             "3:62 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
-            "8 or 12 (not fixed automatically: the partial hd is called more than once)" + OPENAI,
+            "\"8\" or \"12\" (not fixed automatically: the partial hd is called more than once)" + OPENAI,
         ]
 
     def test_a_shared_partial_s_unknown_keyword_is_not_renamed(self):
@@ -392,9 +396,9 @@ class TestIndirectCalls:
         """
         assert diags(source) == [
             "6:85 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
-            "8 or 12" + OPENAI,
+            "\"8\" or \"12\"" + OPENAI,
             "8:86 SOR001 seconds=\"6\" is not supported by sora-2 (the default model) (Supported values are: '4', "
-            "'8', and '12'); use 4 or 8" + OPENAI,
+            "'8', and '12'); use \"4\" or \"8\"" + OPENAI,
         ]
 
     def test_a_lambda_passed_to_a_retry_helper(self):
@@ -407,7 +411,7 @@ class TestIndirectCalls:
         call_api_with_retry(lambda: client.videos.create(**kwargs))
         """
         assert diags(source) == ["3:37 SOR001 seconds=\"10\" (in **kwargs) is not supported by sora-2 (the default "
-                                 "model) (Supported values are: '4', '8', and '12'); use 8 or 12" + OPENAI]
+                                 "model) (Supported values are: '4', '8', and '12'); use \"8\" or \"12\"" + OPENAI]
 
     def test_a_partial_of_a_look_alike_s_method(self):
         source = """\
@@ -427,10 +431,12 @@ class TestLitellmPositionalArguments:
         litellm.video_extension(video_id, prompt, "7")
         """
         assert diags(source) == [
-            "2:58 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use 8 "
-            "or 12 [profile openai: auto: litellm's openai/ provider has no api_base]",
+            "2:58 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
+            "\"8\" "
+            "or \"12\" [profile openai: auto: litellm's openai/ provider has no api_base]",
             "3:43 SOR001 seconds=\"7\" is not an extension length videos.extend supports (Supported values are: "
-            "'4', '8', '12', '16', and '20'); use 4 or 8 [profile openai: auto: litellm's default openai/ provider "
+            "'4', '8', '12', '16', and '20'); use \"4\" or \"8\" [profile openai: auto: litellm's default openai/ "
+            "provider "
             "has no api_base]",
         ]
 
@@ -445,7 +451,7 @@ class TestFunctions:
         """
         assert diags(source) == [
             "4:83 SOR001 seconds=\"10\" (in json=build_payload()) is not supported by sora-2 (Supported values are: "
-            "'4', '8', and '12'); use 8 or 12" + URL_OPENAI,
+            "'4', '8', and '12'); use \"8\" or \"12\"" + URL_OPENAI,
         ]
         assert fixed(source).endswith('json=build_payload("p", seconds="12"))\n')
 
@@ -473,7 +479,8 @@ class TestFunctions:
         """
         assert diags(source) == [
             "3:58 SOR001 seconds=\"10\" (in **preset()) is not supported by sora-2 (Supported values are: '4', "
-            "'8', and '12'); use 8 or 12 (not fixed automatically: preset() builds it for every call of it)" + OPENAI,
+            "'8', and '12'); use \"8\" or \"12\" (not fixed automatically: preset() builds it for every call of "
+            "it)" + OPENAI,
         ]
 
     def test_a_factory_annotated_or_returning_a_client(self):
@@ -511,7 +518,7 @@ class TestFunctions:
         """
         assert diags(source) == [
             "10:28 SOR001 seconds=\"15\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); use "
-            "12" + OPENAI,
+            "\"12\"" + OPENAI,
         ]
         assert fixed(source).endswith('renderer.shot("p", seconds="12")\n')
 
@@ -556,8 +563,9 @@ class TestProjectModules:
         path.write_text(main, encoding="utf-8")
         from sora_lint.contracts.settings import Settings
         from sora_lint.engine import lint_source
+        from sora_lint.run.project_files import ProjectFiles
         return [f"{d.location.row}:{d.location.column} {d.code} {d.message}"
-                for d in lint_source(main, str(path), Settings())]
+                for d in lint_source(main, str(path), Settings(), files=ProjectFiles())]
 
     def test_dicts_keys_and_clients_of_another_module(self, tmp_path):
         found = self.project(tmp_path, (
@@ -573,10 +581,12 @@ class TestProjectModules:
             "'1280x720' and '720x1280'); use \"1280x720\" (same orientation) (not fixed automatically: presets.CINEMA "
             "is defined in another file (presets.py:1))" + tag,
             "5:47 SOR001 seconds=presets.TEASER[\"seconds\"] (= \"10\") is not supported by sora-2 (the default "
-            "model) (Supported values are: '4', '8', and '12'); use 8 or 12 (not fixed automatically: presets.TEASER "
+            "model) (Supported values are: '4', '8', and '12'); use \"8\" or \"12\" (not fixed automatically: "
+            "presets.TEASER "
             "is defined in another file (presets.py:2))" + tag,
             "6:41 SOR001 seconds=\"10\" (in **TEASER) is not supported by sora-2 (Supported values are: '4', '8', and "
-            "'12'); use 8 or 12 (not fixed automatically: TEASER is defined in another file (presets.py:2))" + tag,
+            "'12'); use \"8\" or \"12\" (not fixed automatically: TEASER is defined in another file "
+            "(presets.py:2))" + tag,
             f"6:41 SOR008 duration=4 (in **TEASER) {TYPE_ERROR}; did you mean seconds?{EXTRA_BODY}{tag}",
         ]
 
@@ -585,7 +595,8 @@ class TestProjectModules:
                                        'requests.post("https://api.openai.com/v1/videos", json=presets.TEASER)\n')
         assert found == [
             "3:56 SOR001 seconds=\"10\" (in json=presets.TEASER) is not supported by sora-2 (Supported values are: "
-            "'4', '8', and '12'); use 8 or 12 (not fixed automatically: presets.TEASER is defined in another file "
+            "'4', '8', and '12'); use \"8\" or \"12\" (not fixed automatically: presets.TEASER is defined in another "
+            "file "
             "(presets.py:2))" + URL_OPENAI,
         ]
 

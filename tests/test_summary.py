@@ -98,6 +98,10 @@ TYPO = ('seconds="16" (in **params) is not supported by sora-2 (taken for model=
         "'4', '8', and '12'); use \"12\"" + NO_BASE_URL)
 
 
+# A value of a dict is reported where it is written, naming the call that sends it (issue 18's related location).
+SENT_BY_51 = " (sent by the call at line 51)"
+
+
 def test_an_app_with_twenty_official_calls(cli, tmp_path):
     shutil.copy(STUDIO, tmp_path / "studio.py")
     proc = cli("check", "--no-cache", "--output-format", "concise", "studio.py", today=AFTER_SHUTDOWN)
@@ -110,8 +114,8 @@ def test_an_app_with_twenty_official_calls(cli, tmp_path):
         "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\""
         f"{NO_BASE_URL}\n"
         "studio.py:50:24: SOR005 [*] model=\"sora2\" (in **params) is not a known Sora model; did you mean "
-        f"\"sora-2\"? (known: sora-2, sora-2-pro){NO_BASE_URL}\n"
-        f"studio.py:50:62: SOR001 {TYPO}\n"
+        f"\"sora-2\"? (known: sora-2, sora-2-pro){NO_BASE_URL}{SENT_BY_51}\n"
+        f"studio.py:50:62: SOR001 {TYPO}{SENT_BY_51}\n"
         "studio.py:70:79: SOR001 [*] seconds=\"20\" is not supported by sora-2 (Supported values are: '4', '8', "
         f"and '12'); use \"12\"{NO_BASE_URL}\n"
         "studio.py:74:5: SOR006 " + SHUT + "\n"

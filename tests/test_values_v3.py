@@ -29,7 +29,7 @@ def test_a_parameter_read_for_logging_still_reaches_the_call() -> None:
     )
     assert diags(source, profile="openai") == [
         "5:39 SOR001 seconds=\"10\" is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-        "use 8 or 12 (not fixed automatically: seconds is used elsewhere too) [profile openai: pinned]",
+        "use \"8\" or \"12\" (not fixed automatically: seconds is used elsewhere too) [profile openai: pinned]",
     ]
     assert fixed(source, profile="openai") == source  # the literal has other readers: reported, not rewritten
 
@@ -45,7 +45,8 @@ def test_a_dict_read_for_logging_and_tests_still_reaches_the_call() -> None:
     )
     assert diags(source, profile="openai") == [
         "4:63 SOR001 seconds=\"10\" (in **params) is not supported by sora-2 (Supported values are: '4', '8', "
-        "and '12'); use 8 or 12 (not fixed automatically: params is used elsewhere too) [profile openai: pinned]",
+        "and '12'); use \"8\" or \"12\" (not fixed automatically: params is used elsewhere too) [profile openai: "
+        "pinned]",
     ]
 
 
@@ -182,10 +183,10 @@ def test_record_fields_constructor_literals_and_enum_members() -> None:
         "'1280x720' and '720x1280'); use \"1280x720\" (same orientation) (not fixed automatically: config.size "
         "is an attribute other code may read) [profile openai: pinned]",
         "23:22 SOR001 seconds=spec.seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', "
-        "and '12'); use 8 or 12 (not fixed automatically: spec.seconds is an attribute other code may read) "
+        "and '12'); use \"8\" or \"12\" (not fixed automatically: spec.seconds is an attribute other code may read) "
         "[profile openai: pinned]",
         "28:17 SOR001 seconds=one.seconds (= \"20\") is not supported by sora-2 (Supported values are: '4', '8', "
-        "and '12'); use 12 (not fixed automatically: one.seconds is an attribute other code may read) "
+        "and '12'); use \"12\" (not fixed automatically: one.seconds is an attribute other code may read) "
         "[profile openai: pinned]",
         "30:28 SOR005 model=Model.PRO (= \"sora2-pro\") is not a known Sora model; did you mean \"sora-2-pro\"? "
         "(known: sora-2, sora-2-pro) (not fixed automatically: Model.PRO is an Enum member) "
@@ -278,7 +279,7 @@ def test_a_cast_a_builtin_and_an_annotation_give_the_type_under_openai() -> None
           "(not fixed automatically: the list is read at run time by a key or a choice the code does not fix) "
           "[profile openai: pinned]" for column, n in ((24, 4), (27, 8))),
         "20:42 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
-        "'12'); use 8 or 12 (not fixed automatically: seconds's annotation lists the values callers may pass) "
+        "'12'); use \"8\" or \"12\" (not fixed automatically: seconds's annotation lists the values callers may pass) "
         "[profile openai: pinned]",
     ]
     source = TYPES.format(client="")
@@ -295,10 +296,9 @@ def test_an_int_is_right_under_apiyi_and_str_of_it_is_wrong_there() -> None:
         "[profile apiyi: pinned]",
         f"20:32 SOR002 seconds=seconds (= \"4\") is a string, but profile apiyi expects an int: use 4 {other} {member}",
         f"20:37 SOR002 seconds=seconds (= \"8\") is a string, but profile apiyi expects an int: use 8 {other} {member}",
+        # One finding per value (issue 20): "10" is unsupported and a string; SOR001 says both in its advice.
         "20:42 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
-        f"'12'); use 8 or 12, or model=\"sora-2-pro\" {member}",
-        "20:42 SOR002 seconds=seconds (= \"10\") is a string, but profile apiyi expects an int: use 12, the nearest "
-        f"supported duration {other} {member}",
+        f"'12'); use 8 or 12 {member}",
     ]
 
 
@@ -341,7 +341,7 @@ def test_argparse_click_and_typer_options_give_their_choices_defaults_and_types(
         "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" (not fixed "
         "automatically: --video-size is a command-line option) [profile openai: pinned]",
         f"14:71 SOR001 seconds=seconds (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and "
-        f"'12'); use 8 or 12 {option}",
+        f"'12'); use \"8\" or \"12\" {option}",
         "17:37 SOR002 seconds=seconds (= 8) is an int, but profile openai expects a string, as the openai SDK types "
         f"it: use \"8\" (the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") {option}",
     ]
@@ -430,11 +430,11 @@ def test_every_value_of_a_table_read_by_an_unknown_key_is_checked_where_written(
     runtime = "is read at run time by a key or a choice the code does not fix) [profile openai: pinned]"
     assert diags(TABLES, profile="openai") == [
         "4:24 SOR001 seconds=d (= \"10\") is not supported by sora-2 (Supported values are: '4', '8', and '12'); "
-        f"use 8 or 12 (not fixed automatically: DURATIONS {runtime}",
+        f"use \"8\" or \"12\" (not fixed automatically: DURATIONS {runtime}",
         "5:57 SOR003 size=size (= \"1024x1024\") is not supported by sora-2 (Supported values are: '1280x720' and "
         f"'720x1280') (not fixed automatically: SIZES {runtime}",
         "10:87 SOR001 seconds=random.choice([\"5\", \"8\"]) (= \"5\") is not supported by sora-2 (Supported values "
-        f"are: '4', '8', and '12'); use 4 or 8 (not fixed automatically: the list {runtime}",
+        f"are: '4', '8', and '12'); use \"4\" or \"8\" (not fixed automatically: the list {runtime}",
     ]
     assert fixed(TABLES, profile="openai") == TABLES
 

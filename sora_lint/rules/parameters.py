@@ -38,8 +38,6 @@ class ParameterUnknown(Rule):
         "(`duration`, `resolution`, `n_seconds`) are the usual cause. A gateway's own parameter goes in "
         "`extra_body={...}`, which the SDK merges into the request body."
     )
-    example = 'client.videos.create(model="sora-2", prompt="a cat", duration=8)'
-    use_instead = 'client.videos.create(model="sora-2", prompt="a cat", seconds="8")'
     fix_safety = (
         "Unsafe: renames the keyword to the SDK's (`duration=8` -> `seconds=\"8\"`, in the contract's type) "
         "only where the value is one the call's model accepts; the author may have meant another parameter."
