@@ -22,6 +22,7 @@ from .options import Option, argparse_option, click_option
 from .project import import_blocker
 from .scopes import ASSIGN, DEF, PARAM, Binding, Scope
 from .shapes import INTERDEPENDENT_PARAMS
+from .syntax import UNREADABLE, passed_argument
 from .tables import table_values
 from .values import Entry, Resolver, Value
 
@@ -222,7 +223,7 @@ def _through_parameter(resolver: Resolver, param: str, binding: Binding, via: st
         given = _argument_for(call, function, parameter, skip=int(in_class))
         if given is None:
             continue  # omitted: the default applies, checked once above
-        if given is _UNREADABLE:
+        if given is UNREADABLE:
             out.append(Alternative(Resolved(param, UNKNOWN, call, None, via=via, key=key), group, index))
             continue
         value = resolver.value(given, scope)
@@ -240,26 +241,13 @@ def _callers(resolver: Resolver, function: cst.FunctionDef, scope: Scope) -> lis
     return out
 
 
-_UNREADABLE = cst.Name("_")
-
-
 def _argument_for(call: cst.Call, function: cst.FunctionDef, parameter: cst.Param,
                   skip: int = 0) -> cst.BaseExpression | None:
-    """What ``call`` passes for ``parameter``: a node, None (omitted), or _UNREADABLE (``*args``/``**kw``).
-    ``skip``: leading parameters the call does not pass (a method's ``self``)."""
+    """What ``call`` passes for ``parameter`` (see :func:`passed_argument`); ``skip``: leading parameters the
+    call does not pass (a method's ``self``)."""
     positional_params = [*function.params.posonly_params, *function.params.params][skip:]
     position = next((i for i, p in enumerate(positional_params) if p is parameter), None)
-    index = 0
-    for arg in call.args:
-        if arg.star:
-            return _UNREADABLE
-        if arg.keyword is None:
-            if index == position:
-                return arg.value
-            index += 1
-        elif arg.keyword.value == parameter.name.value:
-            return arg.value
-    return None
+    return passed_argument(call, position, parameter.name.value)
 
 
 def combine(arguments: dict[str, list[Alternative]]) -> list[dict[str, Resolved]]:

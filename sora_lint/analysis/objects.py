@@ -16,6 +16,7 @@ from typing import NamedTuple
 import libcst as cst
 
 from .scopes import ASSIGN, CLASS, PARAM, Scope
+from .syntax import UNREADABLE, passed_argument
 from .values import Resolver
 
 RECORD_BASES = frozenset({"BaseModel", "BaseSettings", "NamedTuple", "TypedDict"})
@@ -68,7 +69,7 @@ def attribute_values(resolver: Resolver, node: cst.Attribute, scope: Scope) -> l
     omitted = not calls
     for index, (call, call_scope) in enumerate(calls):
         given = _argument_for(call, fields, name)  # type: ignore[arg-type]
-        if given is _UNREADABLE:
+        if given is UNREADABLE:
             return []  # ``Job(**data)``: any value, the class default included, may be the one
         if given is None:
             omitted = True
@@ -165,22 +166,8 @@ def constructor_calls(resolver: Resolver, body: Scope) -> list[tuple[cst.Call, S
             if _class_called(resolver, call.func, scope) is body]
 
 
-_UNREADABLE = cst.Name("_")
-
-
 def _argument_for(call: cst.Call, fields: list[str], name: str) -> cst.BaseExpression | None:
-    index = 0
-    position = fields.index(name)
-    for arg in call.args:
-        if arg.star:
-            return _UNREADABLE
-        if arg.keyword is None:
-            if index == position:
-                return arg.value
-            index += 1
-        elif arg.keyword.value == name:
-            return arg.value
-    return None
+    return passed_argument(call, fields.index(name), name)
 
 
 def _class_called(resolver: Resolver, func: cst.BaseExpression, scope: Scope) -> Scope | None:

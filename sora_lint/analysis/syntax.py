@@ -145,3 +145,23 @@ def comment_inside(target: cst.BaseExpression) -> bool:
 
 def _has_comment(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Comment) or any(_has_comment(child) for child in node.children)
+
+
+# What a call passes for a parameter that ``*args`` or ``**kwargs`` may hold: it cannot be read.
+UNREADABLE = cst.Name("_")
+
+
+def passed_argument(call: cst.Call, position: int | None, name: str) -> cst.BaseExpression | None:
+    """What ``call`` passes for the parameter ``name`` at ``position`` among the positional ones (None: it
+    takes a keyword only): a node, None when the call omits it, or :data:`UNREADABLE`."""
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return UNREADABLE
+        if arg.keyword is None:
+            if index == position:
+                return arg.value
+            index += 1
+        elif arg.keyword.value == name:
+            return arg.value
+    return None
