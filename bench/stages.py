@@ -99,6 +99,7 @@ def profile(pairs: list[tuple[str, str]]) -> tuple[dict[str, float], int]:
     """CPU seconds per stage of one check of every (text, path), and the number of diagnostics."""
     from sora_lint.contracts.settings import Settings
     from sora_lint.engine.lint import lint
+    from sora_lint.engine.tally import Tally
     from sora_lint.frontends.output import OutputOptions, as_text, summary
 
     settings = Settings()
@@ -110,8 +111,10 @@ def profile(pairs: list[tuple[str, str]]) -> tuple[dict[str, float], int]:
             diagnostics.extend(lint(text, path, settings).diagnostics)
         total = time.process_time() - start
     start = time.process_time()
-    as_text(sorted(diagnostics, key=lambda d: d.sort_key), OutputOptions())
-    summary(diagnostics, False)
+    tally = Tally()
+    tally.add_file("", diagnostics)  # the summary counts from the run's one tally, as the CLI's does
+    as_text(sorted(diagnostics, key=lambda d: d.sort_key), OutputOptions(tally=tally))
+    summary(tally, False)
     output = time.process_time() - start
     s = timers.seconds
     stages = {
