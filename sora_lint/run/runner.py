@@ -20,6 +20,7 @@ from .writes import ChangedOnDisk, snapshot, write_atomically
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .project_files import ProjectFiles
 
 CHECK, FIX, DIFF = "check", "fix", "diff"
 
@@ -196,11 +197,11 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
             result.error = f"{path}: no diff is shown: {exc}"
             _unfixed(result, outcome.found)
         return result
-    return _write_fix(result, text, data, encoding, outcome.source, job, steps)
+    return _write_fix(result, text, data, encoding, outcome.source, job, steps, files)
 
 
 def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed: str, job: Job,
-               steps: Steps) -> FileResult:
+               steps: Steps, files: ProjectFiles) -> FileResult:
     """Write a fixed file over the one that was read, or say why not and report its findings as they stand."""
     path = result.path
     try:
@@ -219,9 +220,7 @@ def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed:
         result.error = f"{path}: was deleted while it was being fixed, so nothing was written"
     except OSError as exc:
         result.error = f"{path}: could not be written ({exc.strerror or exc}); it was left unchanged"
-    from .project_files import shared_project_files
-
-    _unfixed(result, steps.lint_source(text, path, job.settings, files=shared_project_files()))
+    _unfixed(result, steps.lint_source(text, path, job.settings, files=files))
     return result
 
 
