@@ -166,13 +166,25 @@ def test_sigkill_at_random_moments_leaves_every_file_original_or_fixed(tmp_path,
     # The kills must have landed while files were being written, or the test proved nothing.
     assert any(0 < fixed < count for _delay, fixed in outcomes), (duration, outcomes)
 
-    # After the last kill, a new run finishes the job and ignores the leftovers of the killed ones.
+    # After the last kill, a new run finishes the job and removes the killed runs' leftovers
+    # (their processes are gone), one stderr line each, and leaves none of its own.
+    # One leftover is planted so the removal is checked even when no kill happened to leave one.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (files[0][0].parent / f".sora-lint-{dead.pid}-planted.tmp").write_text("half-written")
     stale = leftovers(root)
     proc = start_fix(root)
     out, err = proc.communicate(timeout=120)
-    assert "Traceback" not in err.decode() and ".tmp" not in out.decode() + err.decode()
+    assert proc.returncode == 0 and "Traceback" not in err.decode(), err.decode()
+    assert ".tmp" not in out.decode()
+    removed = sorted(
+        Path(line.split()[2].rstrip(",")).name
+        for line in err.decode().splitlines()
+        if "a temporary file a killed run left" in line
+    )
+    assert removed == stale
     assert states(files, root) == (0, count)
-    assert leftovers(root) == stale  # nothing new, and the old ones are not touched
+    assert leftovers(root) == []
     print(f"run {duration:.2f}s; kills (delay s, files fixed): {outcomes}; leftover temp files: {len(stale)}")
 
 
