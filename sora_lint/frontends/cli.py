@@ -193,21 +193,11 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
                 recorder: Recorder | None) -> int:
     from ..contracts.settings import Settings
     from ..engine.tally import Tally
-    from ..run.files import discover
-    from ..run.runner import DIFF, FIX, Job, run
+    from ..run.runner import DIFF, Job, run
     from .lint_report import add_noqa_to_files, cache_for, note_run, report_results, write_diffs
 
     folders: list[str] | None = [] if recorder is not None else None
-    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
-    for line in missing:
-        print(f"sora-lint: error: {line}", file=sys.stderr)
-    if not files and not missing:
-        print("sora-lint: warning: no Python files found under the given paths", file=sys.stderr)
-    if job_mode == FIX:
-        from ..run.writes import remove_stale_temporaries
-
-        for line in remove_stale_temporaries(files):
-            print(f"sora-lint: {line}", file=sys.stderr)
+    files, missing = _files_to_lint(args, job_mode, resolver, folders)
     cache = cache_for(args, resolver)
     job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
     results = run(
@@ -235,6 +225,26 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
         return EXIT_CLEAN
     would_change = job_mode == DIFF and any(r.changed for r in results)
     return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
+
+
+def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver,
+                   folders: list[str] | None) -> tuple[list[str], list[str]]:
+    """The files the paths name (an error line for each path that is missing), and, before a fix, the
+    temporary files killed runs left beside them removed (a line for each)."""
+    from ..run.files import discover
+    from ..run.runner import FIX
+
+    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
+    for line in missing:
+        print(f"sora-lint: error: {line}", file=sys.stderr)
+    if not files and not missing:
+        print("sora-lint: warning: no Python files found under the given paths", file=sys.stderr)
+    if job_mode == FIX:
+        from ..run.writes import remove_stale_temporaries
+
+        for line in remove_stale_temporaries(files):
+            print(f"sora-lint: {line}", file=sys.stderr)
+    return files, missing
 
 
 def _show_settings(args: argparse.Namespace) -> int:
