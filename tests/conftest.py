@@ -32,9 +32,126 @@ def run(args: Sequence[str], cwd: Path, stdin: str = "", today: str = "") -> sub
     return subprocess.run(list(args), cwd=str(cwd), capture_output=True, text=True, input=stdin, env=env, timeout=300)
 
 
+def run_in_process(args: Sequence[str], cwd: Path, stdin: str | bytes = "", today: str = "",
+                   tool: str = "sora_lint") -> subprocess.CompletedProcess:
+    """What ``python -m TOOL ARGS`` gives (``sora_lint`` or ``flake8``), run through the same entry point
+    inside this process.
+
+    The same environment as :func:`run` (NO_COLOR, no CI, the date), the same working folder, byte streams
+    without a terminal, ``SystemExit`` as the exit code and an escaping exception as a traceback on stderr
+    with exit code 1, as the interpreter would print it. Process start-up (about half a second, most of it
+    importing LibCST) is what it saves. Text in, text out (decoded as ``subprocess.run(text=True)`` does);
+    bytes in, bytes out.
+    """
+    import io
+    import traceback
+
+    from sora_lint.run import project_files
+
+    project_files._SHARED.clear()  # a new process starts without the files an earlier run read
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    if today:
+        env["SORA_LINT_TODAY"] = today
+    env.pop("CI", None)
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams, saved_argv = (sys.stdin, sys.stdout, sys.stderr), sys.argv
+    out, err = io.BytesIO(), io.BytesIO()
+    data = stdin if isinstance(stdin, bytes) else stdin.encode()
+    # Held here too: a wrapper closes its buffer when it is collected, which would be as soon as it is replaced.
+    streams = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"),
+               io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(err, encoding="utf-8", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = streams
+    sys.argv = [tool, *args]
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        _ENTRY_POINTS[tool]()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    except Exception:
+        sys.stderr.write(traceback.format_exc())
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        (sys.stdin, sys.stdout, sys.stderr), sys.argv = saved_streams, saved_argv
+    shown = out.getvalue(), err.getvalue()
+    del streams
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    if isinstance(stdin, bytes):
+        return subprocess.CompletedProcess([tool, *args], returncode, *shown)
+
+    def text(data: bytes) -> str:  # as subprocess.run(text=True) decodes: universal newlines
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+    return subprocess.CompletedProcess([tool, *args], returncode, text(shown[0]), text(shown[1]))
+
+
+def _sora_lint_entry() -> None:
+    from sora_lint.frontends.cli import entry
+
+    entry()
+
+
+def _flake8_entry() -> None:
+    from flake8.main.cli import main
+
+    # One job: a pool would fork this test process (the processes' runs keep flake8's default).
+    sys.exit(main([*sys.argv[1:], "--jobs", "1"]))
+
+
+def _codemod_entry() -> None:
+    from libcst.tool import main
+
+    # One job, for the same reason (LibCST runs one job in this process).
+    command, *rest = sys.argv[1:]
+    sys.exit(main("libcst.tool", [command, *rest, "--jobs=1"]))
+
+
+_ENTRY_POINTS = {"sora_lint": _sora_lint_entry, "flake8": _flake8_entry, "libcst.tool": _codemod_entry}
+
+
+# Whether the tests' runs of sora-lint and flake8 start processes: in CI and the slow run (full strength),
+# or with SORA_LINT_TEST_PROCESSES=1; in the fast loop they go through the same entry points in process
+# (docs/development.md). Set in pytest_configure.
+TOOLS_IN_PROCESSES = True
+
+
+def python_m(tool: str, args: Sequence[str], cwd: Path, stdin: str | bytes = "",
+             today: str = "") -> subprocess.CompletedProcess:
+    """``python -m TOOL ARGS`` in ``cwd`` (``sora_lint``, ``flake8`` or ``libcst.tool``): a process or in
+    process, as :data:`TOOLS_IN_PROCESSES` says."""
+    if not TOOLS_IN_PROCESSES:
+        return run_in_process(args, cwd, stdin, today, tool=tool)
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    if today:
+        env["SORA_LINT_TODAY"] = today
+    env.pop("CI", None)
+    return subprocess.run([sys.executable, "-m", tool, *args], cwd=str(cwd), capture_output=True,
+                          text=not isinstance(stdin, bytes), input=stdin, env=env, timeout=300)
+
+
+def sora_lint(args: Sequence[str], cwd: Path, stdin: str | bytes = "", today: str = "") -> subprocess.CompletedProcess:
+    """``sora-lint ARGS`` in ``cwd``: a process or in process, as :data:`TOOLS_IN_PROCESSES` says."""
+    return python_m("sora_lint", args, cwd, stdin, today)
+
+
+def codemod(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m libcst.tool codemod --no-format -x sora_lint.frontends.codemod.FixSoraParameters ARGS``."""
+    return python_m("libcst.tool", ["codemod", "--no-format", "-x", "sora_lint.frontends.codemod.FixSoraParameters",
+                                    *args], cwd)
+
+
 @pytest.fixture
-def cli(tmp_path):
-    """Run ``sora-lint`` as a process (in ``tmp_path`` unless told otherwise)."""
+def cli_process(tmp_path):
+    """Run ``sora-lint`` as a process always: for what only a process has (``python -m`` puts the working
+    folder first on ``sys.path``; signals, terminals, exit on a closed pipe)."""
 
     def _run(*args: str, cwd: Path = tmp_path, today: str = "") -> subprocess.CompletedProcess:
         return run([sys.executable, "-m", "sora_lint", *args], cwd, today=today)
@@ -43,9 +160,22 @@ def cli(tmp_path):
 
 
 @pytest.fixture
+def cli(tmp_path):
+    """Run ``sora-lint`` in ``tmp_path`` unless told otherwise (see :func:`sora_lint`)."""
+
+    def _run(*args: str, cwd: Path = tmp_path, today: str = "") -> subprocess.CompletedProcess:
+        return sora_lint(args, cwd, today=today)
+
+    return _run
+
+
+@pytest.fixture
 def flake8(tmp_path):
+    """Run ``flake8 --select SOR ARGS`` in ``tmp_path`` unless told otherwise: a process or in process, as
+    :data:`TOOLS_IN_PROCESSES` says."""
+
     def _run(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
-        return run([sys.executable, "-m", "flake8", "--select", "SOR", *args], cwd)
+        return python_m("flake8", ["--select", "SOR", *args], cwd)
 
     return _run
 
@@ -111,6 +241,8 @@ def full_strength(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    global TOOLS_IN_PROCESSES
+    TOOLS_IN_PROCESSES = full_strength(config) or bool(os.environ.get("SORA_LINT_TEST_PROCESSES"))
     try:
         from hypothesis import HealthCheck
         from hypothesis import settings as hypothesis_settings

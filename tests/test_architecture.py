@@ -3,6 +3,7 @@ no module much over 400 lines. A failure names the import or the module that bre
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sora_lint"
@@ -48,9 +49,16 @@ def test_every_folder_of_the_package_is_a_layer_and_the_root_holds_no_other_modu
     assert sorted(p.stem for p in PACKAGE.glob("*.py")) == sorted(ROOT_MODULES)
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the tests here (the package's parse is most of their time)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _imports(module: str, path: Path) -> list[tuple[str, list[str], int]]:
     """(imported module inside the package, names imported from it, line) for every import, at any depth."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
     if module == "__init__":
         package_parts = []
@@ -156,7 +164,7 @@ def test_the_run_layer_does_the_io():
     assert "analysis.project" in below_run
     found = []
     for module, path in below_run.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, ast.Call):
                 name = _called_name(node)
                 if name in _IO_CALLS or name.endswith((".read_text", ".read_bytes")):

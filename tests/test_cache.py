@@ -150,16 +150,12 @@ def test_results_of_another_version_are_dropped(cli, tmp_path):
     assert len([n for n in cache_files(tmp_path / ".sora_lint_cache") if n.startswith("results-")]) == 1
 
 
-def test_results_that_depend_on_the_date_are_not_reused_on_another_day(tmp_path):
+def test_results_that_depend_on_the_date_are_not_reused_on_another_day(cli, tmp_path):
     """SOR006 compares lifecycle dates with today (SORA_LINT_TODAY in tests): the date keys the cache."""
     write_old(tmp_path / "bad.py", BAD)
-    env = dict(os.environ, NO_COLOR="1")
-    env.pop("CI", None)
 
     def codes(today):
-        result = subprocess.run([sys.executable, "-m", "sora_lint", "check", "--output-format", "json", "."],
-                                cwd=str(tmp_path), capture_output=True, text=True, env=dict(env, SORA_LINT_TODAY=today),
-                                timeout=300)
+        result = cli("check", "--output-format", "json", ".", today=today)
         return sorted({row["code"] for row in json.loads(result.stdout)})
 
     assert codes("2026-01-01") == ["SOR001"]  # before the official API's shutdown

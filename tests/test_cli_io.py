@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import lines
+from conftest import lines, sora_lint
 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10", size="720p")\n'
 FIXED = BAD.replace('seconds="10"', 'seconds="12"')
@@ -21,10 +21,7 @@ PATCH = ('--- a/bad.py\n+++ b/bad.py\n@@ -1,2 +1,2 @@\n from openai import OpenA
 
 
 def run_stdin(args, stdin, cwd):
-    env = dict(os.environ, NO_COLOR="1")
-    env.pop("CI", None)
-    return subprocess.run([sys.executable, "-m", "sora_lint", *args], cwd=str(cwd), input=stdin.encode(),
-                          capture_output=True, env=env, timeout=300)
+    return sora_lint(args, cwd, stdin=stdin.encode())
 
 
 def test_check_reads_stdin_with_a_stdin_filename(tmp_path):

@@ -67,30 +67,30 @@ def fake_openai(root: Path, models: str = MODELS, seconds: str = SECONDS, sizes:
     return package
 
 
-def test_without_an_openai_package(cli, tmp_path):
+def test_without_an_openai_package(cli_process, tmp_path):
     # Whatever is installed, `import openai` finds this module first (the process runs in tmp_path,
     # which `python -m` puts first on the path) and fails as a missing package does.
     (tmp_path / "openai.py").write_text('raise ModuleNotFoundError("No module named \'openai\'", name="openai")\n',
                                         encoding="utf-8")
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == "openai SDK: not installed, so there is nothing to compare the catalog with\n" + LIFECYCLE
 
 
-def test_an_sdk_that_agrees_with_the_catalog(cli, tmp_path):
+def test_an_sdk_that_agrees_with_the_catalog(cli_process, tmp_path):
     package = fake_openai(tmp_path)
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == (f"openai SDK 3.57.0 ({package / '__init__.py'})\n"
                            "the SDK agrees with sora-lint's catalog: models, seconds, "
                            "sizes and deprecations\n" + LIFECYCLE)
 
 
-def test_an_sdk_that_moved_ahead_of_the_catalog(cli, tmp_path):
+def test_an_sdk_that_moved_ahead_of_the_catalog(cli_process, tmp_path):
     package = fake_openai(tmp_path, models=MODELS + ', "sora-3"', seconds=SECONDS + ', "16"',
                           sizes=SIZES + ', "1920x1080"', message="The Sora API shuts down on October 1, 2026.",
                           version="4.0.0")
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert (proc.returncode, proc.stderr) == (1, "")
     assert proc.stdout == (
         f"openai SDK 4.0.0 ({package / '__init__.py'})\n"
@@ -105,30 +105,30 @@ def test_an_sdk_that_moved_ahead_of_the_catalog(cli, tmp_path):
         'openai SDK: "The Sora API is scheduled to permanently shut down on September 24, 2026."\n' + LIFECYCLE)
 
 
-def test_an_sdk_older_than_the_shutdown_notice(cli, tmp_path):
+def test_an_sdk_older_than_the_shutdown_notice(cli_process, tmp_path):
     fake_openai(tmp_path, message=None, version="3.0.0")
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[1:3] == [
         "the SDK agrees with sora-lint's catalog: models, seconds, sizes and deprecations",
         "note: this SDK marks no Videos method deprecated (it predates the shutdown notice)"]
 
 
-def test_a_model_the_sdk_dropped(cli, tmp_path):
+def test_a_model_the_sdk_dropped(cli_process, tmp_path):
     fake_openai(tmp_path, models='"sora-2", "sora-2-2025-10-06"')
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[1:3] == [
         "1 difference between the SDK and sora-lint's catalog:",
         "  - model sora-2-pro: profile openai has it, the SDK's VideoModel does not"]
 
 
-def test_user_profile_dates_are_listed(cli, tmp_path):
+def test_user_profile_dates_are_listed(cli_process, tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[tool.sora-lint]\n[tool.sora-lint.profiles.gw]\nextends = "openai"\nhosts = ["gw.example.com"]\n'
         'shutdown = "2027-03-31"\n[tool.sora-lint.profiles.gw.models.sora-2-pro]\nshutdown = "2027-02-28"\n',
         encoding="utf-8")
-    proc = cli("doctor")
+    proc = cli_process("doctor")
     assert proc.returncode == 0
     assert proc.stdout.endswith(LIFECYCLE + (
         "  the Sora API of profile gw (gw.example.com)\n"

@@ -7,13 +7,12 @@ file and a file with a UTF-8 BOM.
 """
 from __future__ import annotations
 
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import lines, run
+from conftest import lines, run, sora_lint
 from test_lsp import Client, apply_text_edits, needs_pygls
 
 from sora_lint.run.runner import unified_diff_bytes
@@ -150,8 +149,7 @@ def test_fix_writes_exactly_the_expected_bytes(cli, tmp_path, cases, flags):
 def test_fix_diff_shows_exactly_the_expected_change(tmp_path, cases, flags):
     files = write_cases(tmp_path / "src", cases)
     # bytes: text mode would turn the CRLF files' \r\n into \n
-    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", *flags, "src"], cwd=str(tmp_path),
-                            capture_output=True, timeout=300)
+    result = sora_lint(["fix", "--diff", *flags, "src"], tmp_path, stdin=b"")
     assert result.returncode == 1
     # Each patch is in its file's own encoding (a BOM file's first line keeps the BOM), so it applies.
     expected = b"".join(

@@ -5,7 +5,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import fixed, lines, run, run_on_a_terminal
+from conftest import codemod, fixed, lines, run, run_on_a_terminal
 
 from sora_lint.engine import lint_source
 
@@ -222,8 +222,7 @@ def test_libcst_codemod_gives_the_same_bytes(cli, tmp_path):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "a.py").write_text(source)
     assert cli("fix", "by_cli").returncode == 0
-    result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.frontends.codemod.FixSoraParameters", "by_codemod"], tmp_path)
+    result = codemod("by_codemod", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Transformed 1 files successfully." in result.stderr
     fixed_bytes = (tmp_path / "by_cli" / "a.py").read_bytes()

@@ -2,9 +2,9 @@
 import ast
 import shutil
 import subprocess
-import sys
 
 import pytest
+from conftest import sora_lint
 
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source
@@ -90,8 +90,7 @@ def test_fix_diff_prints_a_patch_git_applies(tmp_path, name, content):
         pytest.skip("git is not installed")
     path = tmp_path / name
     path.write_bytes(content.encode())
-    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", name], cwd=str(tmp_path),
-                            capture_output=True)  # bytes: text mode would turn a lone \r into \n
+    result = sora_lint(["fix", "--diff", name], tmp_path, stdin=b"")  # bytes: text would turn a lone \r into \n
     assert result.returncode == 1
     fixed = apply_fixes(content, name, Settings()).source
     assert fixed != content

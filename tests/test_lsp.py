@@ -1,8 +1,11 @@
-"""``sora-lint server`` driven over stdio, as an editor would: the real process, raw JSON-RPC."""
+"""``sora-lint server`` driven over stdio, as an editor would: raw JSON-RPC to the real process in CI and the
+slow run; in the fast loop the same server runs in a thread of this process, over a pair of pipes."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -11,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+import conftest
 import pytest
 
 needs_pygls = pytest.mark.skipif(importlib.util.find_spec("pygls") is None,
@@ -55,13 +59,58 @@ def _stderr_file() -> IO[bytes]:
     return tempfile.TemporaryFile()
 
 
+class ServerThread:
+    """What :class:`Client` uses of a server process (its pipes, ``poll``, ``wait``, ``kill``), for a server
+    built in this process and serving in a thread."""
+
+    def __init__(self, server: Any = None) -> None:
+        handlers = None
+        if server is None:
+            from sora_lint.frontends import lsp_server
+
+            server, handlers = lsp_server.build_server()
+        to_server_r, to_server_w = os.pipe()
+        from_server_r, from_server_w = os.pipe()
+        self.stdin = os.fdopen(to_server_w, "wb")
+        self.stdout = os.fdopen(from_server_r, "rb")
+        self.thread = threading.Thread(target=self._serve, daemon=True, args=(
+            server, handlers, os.fdopen(to_server_r, "rb"), os.fdopen(from_server_w, "wb")))
+        self.thread.start()
+
+    @staticmethod
+    def _serve(server: Any, handlers: Any, given: IO[bytes], answers: IO[bytes]) -> None:
+        try:
+            server.start_io(given, answers)
+        finally:  # as sora_lint.frontends.lsp.main does; then the reader sees the end of the output
+            if handlers is not None:
+                handlers.scheduler.stop()
+            answers.close()
+
+    def poll(self) -> int | None:
+        return None if self.thread.is_alive() else 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise subprocess.TimeoutExpired("the server thread", timeout or 0)
+        return 0  # what lsp.main returns once the loop ends
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stdin.close()  # the end of its input ends the server's loop
+
+
 class Client:
     """A minimal LSP client: Content-Length framing over the server's pipes, a reader thread, timeouts."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, in_process: bool = False) -> None:
         self.stderr = _stderr_file()
-        self.proc = subprocess.Popen([sys.executable, "-m", "sora_lint", "server"], cwd=str(cwd),
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
+        self.proc: Any
+        if in_process:
+            self.proc = ServerThread()
+        else:
+            self.proc = subprocess.Popen([sys.executable, "-m", "sora_lint", "server"], cwd=str(cwd),
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -145,7 +194,7 @@ def start(tmp_path):
     clients: list[Client] = []
 
     def _start(encodings=None, document_changes=False) -> tuple[Client, dict[str, Any]]:
-        client = Client(tmp_path)
+        client = Client(tmp_path, in_process=not conftest.TOOLS_IN_PROCESSES)
         clients.append(client)
         capabilities: dict[str, Any] = {
             "textDocument": {"publishDiagnostics": {"versionSupport": True},

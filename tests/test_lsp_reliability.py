@@ -8,14 +8,13 @@ order is forced, not timed; the 300,000-line document over stdio is the slow equ
 from __future__ import annotations
 
 import json
-import os
 import queue
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_lsp import SOURCE, TIMEOUT, Client, needs_pygls, open_document
+from test_lsp import SOURCE, TIMEOUT, Client, ServerThread, needs_pygls, open_document
 
 pytestmark = needs_pygls
 
@@ -96,34 +95,16 @@ class PipeClient(RawClient):
     def __init__(self, server: Any) -> None:  # noqa: D107 - no subprocess: the parent's __init__ is not used
         import tempfile
 
-        to_server_r, to_server_w = os.pipe()
-        from_server_r, from_server_w = os.pipe()
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop(), as the parent's is by kill()
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.next_id = 0
-        self.server_in = os.fdopen(to_server_w, "wb")
-        self.server_out = os.fdopen(from_server_r, "rb")
-        self.thread = threading.Thread(target=server.start_io, daemon=True,
-                                       args=(os.fdopen(to_server_r, "rb"), os.fdopen(from_server_w, "wb")))
-        self.thread.start()
+        self.proc = ServerThread(server)
         threading.Thread(target=self._read, daemon=True).start()
-
-    @property
-    def proc(self) -> Any:  # what the parent's framing code reads and writes
-        return self
-
-    @property
-    def stdin(self) -> Any:
-        return self.server_in
-
-    @property
-    def stdout(self) -> Any:
-        return self.server_out
 
     def stop(self) -> None:
         assert self.request("shutdown", None) is None
         self.notify("exit", None)
-        self.thread.join(timeout=TIMEOUT)
+        self.proc.wait(timeout=TIMEOUT)
         self.stderr.close()
 
 

@@ -186,18 +186,15 @@ def test_machine_formats_carry_the_cell(cli, notebook):
 
 
 def test_stdin_with_a_notebook_name(notebook):
-    import sys
+    from conftest import sora_lint
 
-    from conftest import run
-
-    args = [sys.executable, "-m", "sora_lint"]
     text = NOTEBOOK.read_text(encoding="utf-8")
-    result = run([*args, "check", "--output-format", "concise", "-", "--stdin-filename", "sora.ipynb"],
-                 notebook.parent, stdin=text)
+    result = sora_lint(["check", "--output-format", "concise", "-", "--stdin-filename", "sora.ipynb"],
+                       notebook.parent, stdin=text)
     assert lines(result.stdout) == [f"sora.ipynb:cell 4:4:13: {SOR001}", f"sora.ipynb:cell 6:2:55: {SOR003}",
                                     f"sora.ipynb:cell 7:1:72: {SOR002}", "Found 3 errors.",
                                     "[*] 3 fixable with `sora-lint fix`."]
-    result = run([*args, "fix", "-", "--stdin-filename", "sora.ipynb"], notebook.parent, stdin=text)
+    result = sora_lint(["fix", "-", "--stdin-filename", "sora.ipynb"], notebook.parent, stdin=text)
     assert (result.returncode, result.stdout.encode("utf-8")) == (0, _expected_fixed())
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import libcst
 import pytest
-from conftest import FIXTURES, lines, run
+from conftest import FIXTURES, codemod, lines, run, sora_lint
 
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source, positions
@@ -113,8 +112,7 @@ def test_diff_applies_to_the_files_bytes(cli, tmp_path, name, tool):
     if shutil.which(tool.split()[0]) is None:
         pytest.skip(f"{tool} is not installed")
     path = copy(name, tmp_path)
-    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", name], cwd=tmp_path,
-                            capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=300)
+    result = sora_lint(["fix", "--diff", name], tmp_path, stdin=b"")  # bytes: the patch as written
     assert result.returncode == 1  # it would change something
     assert path.read_bytes() == original(name)  # --diff writes nothing
     if name == "latin1_declared.py":
@@ -131,8 +129,7 @@ def test_diff_applies_to_the_files_bytes(cli, tmp_path, name, tool):
 def test_codemod_leaves_gap_files_alone_and_fixes_the_others(tmp_path):
     for name in sorted(CASES):
         copy(name, tmp_path / "src")
-    result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.frontends.codemod.FixSoraParameters", "src"], tmp_path)
+    result = codemod("src", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Transformed 1 files successfully." in result.stderr
     assert "Skipped 2 files." in result.stderr
@@ -383,8 +380,7 @@ def test_nul_byte_file_through_the_codemod_and_the_language_server(tmp_path):
     (tmp_path / "src").mkdir()
     path = tmp_path / "src" / "nul.py"
     path.write_bytes(NUL_SOURCE)
-    result = run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                  "sora_lint.frontends.codemod.FixSoraParameters", "src"], tmp_path)
+    result = codemod("src", cwd=tmp_path)
     assert "Transformed 0 files successfully." in result.stderr, result.stderr
     assert path.read_bytes() == NUL_SOURCE
     if importlib.util.find_spec("pygls") is None:
@@ -412,8 +408,7 @@ def test_diff_of_a_bom_crlf_or_cp1252_file_applies_with_git(tmp_path, encoding, 
             'prompt="\u20ac caf\u00e9", seconds="10")\n').replace("\n", newline)
     path = tmp_path / "a.py"
     path.write_bytes(text.encode(encoding))
-    result = subprocess.run([sys.executable, "-m", "sora_lint", "fix", "--diff", "a.py"], cwd=tmp_path,
-                            capture_output=True, env=dict(os.environ, NO_COLOR="1"), timeout=300)
+    result = sora_lint(["fix", "--diff", "a.py"], tmp_path, stdin=b"")
     (tmp_path / "fix.patch").write_bytes(result.stdout)
     applied = subprocess.run(["git", "apply", "--unsafe-paths", "fix.patch"], cwd=tmp_path, capture_output=True)
     assert applied.returncode == 0, applied.stderr

@@ -1,7 +1,6 @@
 """Settings per file, as ruff finds them: the CLI and the flake8 plugin as processes on a nested tree."""
-import os
 
-from conftest import lines
+from conftest import codemod, lines
 
 from sora_lint.rules import rule_codes
 
@@ -173,22 +172,13 @@ def test_flake8_plugin_uses_each_files_settings_and_says_where_the_profile_came_
 
 
 def test_codemod_uses_the_same_resolution(tmp_path):
-    import subprocess
-    import sys
 
     tree(tmp_path, {"proj/sora-lint.toml": 'ignore = ["SOR001"]\n', "proj/a.py": CODE, "b.py": CODE})
-    env = dict(os.environ, NO_COLOR="1")
-    result = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                             "sora_lint.frontends.codemod.FixSoraParameters", "."], cwd=str(tmp_path),
-                            capture_output=True,
-                            text=True, env=env, timeout=300)
+    result = codemod(".", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "proj" / "a.py").read_text() == CODE
     assert (tmp_path / "b.py").read_text() == CODE.replace('seconds="10"', 'seconds="12"')
-    result = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "-x",
-                             "sora_lint.frontends.codemod.FixSoraParameters", "--profile", "azure", "proj"],
-                            cwd=str(tmp_path),
-                            capture_output=True, text=True, env=env, timeout=300)
+    result = codemod("--profile", "azure", "proj", cwd=tmp_path)
     assert "unknown profile 'azure'" in result.stderr
     assert "KeyError" not in result.stderr
 
