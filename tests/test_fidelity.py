@@ -348,7 +348,7 @@ def test_a_comment_inside_a_value_is_reported_without_a_fix(cli, tmp_path):
     ]
     fixed = cli("fix", "m.py")
     assert fixed.returncode == 1
-    assert lines(fixed.stdout)[-1] == "0 fixes applied in 0 files, 2 left that need a choice."
+    assert lines(fixed.stdout)[-1] == "0 fixes applied in 0 files, 2 findings left (2 fixable with `--unsafe-fixes`)."
     assert (tmp_path / "m.py").read_text() == COMMENT_INSIDE
 
 

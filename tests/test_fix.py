@@ -143,10 +143,10 @@ def test_fix_writes_and_summarises(cli, tmp_path):
     (tmp_path / "good.py").write_text(GOOD)
     good_stat = os.stat(tmp_path / "good.py")
     result = cli("fix", ".")
-    assert (result.returncode, lines(result.stdout)) == (0, ["1 fix applied in 1 file, 0 left that need a choice."])
+    assert (result.returncode, lines(result.stdout)) == (0, ["1 fix applied in 1 file, 0 findings left."])
     assert (tmp_path / "bad.py").read_text() == BAD.replace('"10"', '"12"')
     assert os.stat(tmp_path / "good.py").st_mtime_ns == good_stat.st_mtime_ns
-    assert cli("fix", ".").stdout == "0 fixes applied in 0 files, 0 left that need a choice.\n"
+    assert cli("fix", ".").stdout == "0 fixes applied in 0 files, 0 findings left.\n"
 
 
 def test_fix_leaves_choices_and_exits_1(cli, tmp_path):
@@ -154,7 +154,7 @@ def test_fix_leaves_choices_and_exits_1(cli, tmp_path):
     (tmp_path / "a.py").write_text(source)
     result = cli("fix", "a.py")
     assert result.returncode == 1
-    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 1 left that need a choice."
+    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 1 finding left (1 fixable with `--unsafe-fixes`)."
     assert (tmp_path / "a.py").read_text() == source
 
 
@@ -167,7 +167,7 @@ def test_diff_writes_nothing_and_fails(cli, tmp_path):
         '-client.videos.create(model="sora-2", prompt="p", seconds="10")\n'
         '+client.videos.create(model="sora-2", prompt="p", seconds="12")\n'
     )
-    assert result.stderr == "1 fix would be applied in 1 file, 0 left that need a choice.\n"
+    assert result.stderr == "1 fix would be applied in 1 file, 0 findings left.\n"
     assert (tmp_path / "bad.py").read_text() == BAD
     (tmp_path / "bad.py").write_text(GOOD)
     assert cli("fix", "--diff", "bad.py").returncode == 0
@@ -234,7 +234,7 @@ def test_many_files_in_parallel(cli, tmp_path):
     for i in range(20):
         (tmp_path / f"m{i:02}.py").write_text(BAD)
     result = cli("fix", "--jobs", "2", ".")
-    assert lines(result.stdout) == ["20 fixes applied in 20 files, 0 left that need a choice."]
+    assert lines(result.stdout) == ["20 fixes applied in 20 files, 0 findings left."]
     assert all(p.read_text() == BAD.replace('"10"', '"12"') for p in tmp_path.glob("m*.py"))
 
 
@@ -248,4 +248,4 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert returncode == 1
     assert b"\r[" + b"#" * 30 + b"] 60/60 files" in shown
     piped = run([sys.executable, "-m", "sora_lint", "fix", "--diff", "--jobs", "1", "."], tmp_path)
-    assert piped.stderr == "60 fixes would be applied in 60 files, 0 left that need a choice.\n"  # no bar in a pipe
+    assert piped.stderr == "60 fixes would be applied in 60 files, 0 findings left.\n"  # no bar in a pipe

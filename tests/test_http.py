@@ -483,7 +483,7 @@ def test_cli_fix(cli, tmp_path, name, _expected, fixes):
     shutil.copy(FIXTURES / name, tmp_path / name)
     result = cli("fix", name)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert lines(result.stdout) == [f"{len(fixes)} fixes applied in 1 file, 0 left that need a choice."]
+    assert lines(result.stdout) == [f"{len(fixes)} fixes applied in 1 file, 0 findings left."]
     assert (tmp_path / name).read_text() == _replaced((FIXTURES / name).read_text(), fixes)
     assert cli("check", name).stdout == "All checks passed!\n"
 

@@ -156,7 +156,7 @@ def test_fix_leaves_a_shut_down_call_as_it_is(cli, tmp_path):
     proc = cli("fix", "--unsafe-fixes", "app.py", today=AFTER_SHUTDOWN)
     assert proc.returncode == 1
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == SDK_DEFAULT
-    assert "0 fixes applied in 0 files, 1 left that need a choice." in proc.stdout
+    assert "0 fixes applied in 0 files, 1 finding left." in proc.stdout
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "tomorrow", "2026-9-24"])

@@ -73,7 +73,7 @@ def test_check_reports_each_bad_call_at_its_cell_row_and_column(cli, notebook):
 def test_fix_changes_only_the_values_characters(cli, notebook):
     result = cli("fix", "--no-cache", "sora.ipynb")
     assert (result.returncode, result.stdout, result.stderr) == (
-        0, "3 fixes applied in 1 file, 0 left that need a choice.\n", "")
+        0, "3 fixes applied in 1 file, 0 findings left.\n", "")
     assert notebook.read_bytes() == _expected_fixed()  # every other byte, outputs and metadata included
     assert cli("check", "--no-cache", "sora.ipynb").stdout == "All checks passed!\n"
     assert cli("fix", "--no-cache", "sora.ipynb").returncode == 0
@@ -143,7 +143,7 @@ def test_a_broken_notebook_is_sor000_and_never_written(cli, tmp_path):
     ])
     result = cli("fix", "--no-cache", "broken.ipynb", "old.ipynb", "latin.ipynb")
     assert "Traceback" not in result.stderr
-    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 left that need a choice, 3 files could not be " \
+    assert lines(result.stdout)[-1] == "0 fixes applied in 0 files, 0 findings left, 3 files could not be " \
                                        "checked."
     assert (broken.read_bytes(), old.read_bytes(), latin.read_bytes()) == before
 

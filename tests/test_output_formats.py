@@ -355,7 +355,7 @@ src/app.py:24:69: SOR004 {M4}
 24 |     return client.videos.create(model="sora-2", prompt=prompt, size="720p")
    |                                                                     ^^^^^^
 
-3 fixes applied in 1 file, 1 left that need a choice.
+3 fixes applied in 1 file, 1 finding left.
 """
     assert 'DURATION = "12"' in (app / "src" / "app.py").read_text(encoding="utf-8")
     proc = cli("fix", "--output-format", "github", "src", cwd=app)

@@ -100,9 +100,9 @@ def test_fix_writes_only_the_fixed_values(cli, tmp_path, name):
     fixes = len(CASES[name][1])
     assert (result.returncode, result.stderr) == (0, "")
     assert lines(result.stdout) == [f"{fixes} fix{'es' if fixes > 1 else ''} applied in 1 file, "
-                                    f"0 left that need a choice."]
+                                    f"0 findings left."]
     assert path.read_bytes() == expected_fix(name)
-    assert cli("fix", name).stdout == "0 fixes applied in 0 files, 0 left that need a choice.\n"  # idempotent
+    assert cli("fix", name).stdout == "0 fixes applied in 0 files, 0 findings left.\n"  # idempotent
 
 
 @pytest.mark.slow
@@ -246,7 +246,7 @@ def test_nul_byte_file_is_sor000_and_never_written(cli, tmp_path):
     result = cli("fix", "nul.py")
     assert (
         lines(result.stdout)[-1]
-        == "0 fixes applied in 0 files, 0 left that need a choice, 1 file could not be checked."
+        == "0 fixes applied in 0 files, 0 findings left, 1 file could not be checked."
     )
     assert result.returncode == 1
     assert cli("fix", "--diff", "nul.py").stdout.count("+++") == 0
@@ -259,10 +259,10 @@ def test_fix_counts_files_it_could_not_check_apart(cli, tmp_path):
     (tmp_path / "bad.py").write_text('import openai\nclient = openai.OpenAI()\n'
                                      'client.videos.create(model="sora-2", prompt="p", seconds="10", size=SIZE)\n')
     result = cli("fix", ".")
-    assert lines(result.stdout)[-1] == ("1 fix applied in 1 file, 0 left that need a choice, "
+    assert lines(result.stdout)[-1] == ("1 fix applied in 1 file, 0 findings left, "
                                        "2 files could not be checked.")
     result = cli("fix", "--diff", ".")
-    assert lines(result.stderr)[-1] == ("0 fixes would be applied in 0 files, 0 left that need a choice, "
+    assert lines(result.stderr)[-1] == ("0 fixes would be applied in 0 files, 0 findings left, "
                                        "2 files could not be checked.")
 
 

@@ -87,7 +87,7 @@ def test_every_count_of_a_fix_run_agrees(cli, tmp_path):
     (tmp_path / "app.py").write_text(TEN_CALLS, encoding="utf-8")
     proc = cli("fix", "--no-cache", "--output-format", "concise", "app.py", today=AFTER_SHUTDOWN)
     assert proc.stdout.splitlines()[-2:] == [
-        "1 fix applied in 1 file, 2 left that need a choice.",
+        "1 fix applied in 1 file, 2 findings left.",
         "10 calls go to a server that was shut down on 2026-09-24 (SOR006)."]
 
 
@@ -135,7 +135,7 @@ def test_an_app_with_twenty_official_calls(cli, tmp_path):
         "    3 \u00d7 SOR001 (seconds-unsupported)",
         "    1 \u00d7 SOR003 (size-unsupported)",
         "    1 \u00d7 SOR005 (model-unknown)",
-        "5 fixes applied in 1 file, 4 left that need a choice.",
+        "5 fixes applied in 1 file, 4 findings left.",
         "20 calls go to a server that was shut down on 2026-09-24 (SOR006)."]
 
 

@@ -273,8 +273,12 @@ def _summary_line(mode: str, job_mode: str, tally: Tally, results: Sequence[File
     changed = sum(1 for r in results if r.changed)
     verb = "would be applied" if job_mode == DIFF else "applied"
     unchecked = sum(1 for r in results if r.unchecked)
+    left = tally.left_to_choose
+    # Of those left, the ones an unsafe fix would take are said: the others have no automatic fix at all.
+    unsafe = 0 if unsafe_fixes else tally.total("unsafe")
     return "\n".join([
         f"{fixed} fix{'es' if fixed != 1 else ''} {verb} in {changed} file{'s' if changed != 1 else ''}, "
-        f"{tally.left_to_choose} left that need a choice"
+        f"{left} finding{'s' if left != 1 else ''} left"
+        + (f" ({unsafe} fixable with `--unsafe-fixes`)" if unsafe else "")
         + (f", {unchecked} file{'s' if unchecked != 1 else ''} could not be checked" if unchecked else "") + ".",
         *tally.group_lines()])
