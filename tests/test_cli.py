@@ -127,7 +127,7 @@ def test_configuration_from_pyproject(cli, tmp_path):
     assert cli("check", "bad.py").returncode == 0
     settings = cli("show-settings").stdout
     assert f"config file: {tmp_path / 'pyproject.toml'}" in settings
-    assert "profile: apiyi (set in pyproject.toml)" in settings
+    assert "profile: apiyi  [set in pyproject.toml]" in settings
     (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nignore = ["SOR002"]\nexclude = ["gen_*.py"]\n')
     assert cli("check", "bad.py").returncode == 0
     shutil.copy(tmp_path / "bad.py", tmp_path / "gen_bad.py")

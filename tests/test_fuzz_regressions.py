@@ -24,7 +24,7 @@ def test_file_level_noqa_works_with_every_line_ending(newline):
 
 @pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
 def test_line_noqa_is_read_from_the_reported_line_after_a_form_feed(separator):
-    # Found as: a form feed in a comment above a call made `# noqa` be read from the wrong line
+    # Found as: a form feed in a comment above a call made a noqa comment be read from the wrong line
     # (str.splitlines splits at \x0c, U+2028 and more; Python and the diagnostics do not).
     source = f"import openai  # page{separator}break\n" + CALL.splitlines()[1] + "  # noqa\n"
     assert lint_source(source) == []

@@ -107,7 +107,7 @@ def test_show_settings_names_where_each_value_came_from(cli, tmp_path):
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         f"config file: {config}",
-        "profile: apiyi (set in sora-lint.toml)",
+        "profile: apiyi  [set in sora-lint.toml]",
         "fallback-profile: openai  [default]",
         "select: (all)  [default]",
         "extend-select: (none)  [default]",
@@ -185,7 +185,7 @@ def test_codemod_uses_the_same_resolution(tmp_path):
 
 def test_show_settings_says_auto_is_the_default_when_nothing_set_it(cli, tmp_path):
     (tmp_path / "a.py").write_text("x = 1\n")
-    assert "profile: auto (default)\n" in cli("show-settings", "a.py").stdout
+    assert "profile: auto  [default]\n" in cli("show-settings", "a.py").stdout
     (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nprofile = "auto"\n')
-    assert "profile: auto (set in pyproject.toml)\n" in cli("show-settings", "a.py").stdout
-    assert "profile: openai (set by --profile)\n" in cli("show-settings", "--profile", "openai", "a.py").stdout
+    assert "profile: auto  [set in pyproject.toml]\n" in cli("show-settings", "a.py").stdout
+    assert "profile: openai  [set by --profile]\n" in cli("show-settings", "--profile", "openai", "a.py").stdout

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from ..core.types import NEWLINE, Diagnostic
 
-# `# noqa`, `# noqa: A1, B2` or `# noqa:A1 B2` (as flake8 and ruff read them).
+# A noqa comment: bare, or with codes after a colon, separated by commas or spaces (as flake8 and ruff read them).
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 # `# sora-lint: noqa` on a line of its own: the whole file is exempt.
 FILE_EXEMPTION = re.compile(r"(?:\A|(?<=[\r\n]))[ \t]*#[ \t]*sora-lint:[ \t]*noqa[ \t]*(?=[\r\n]|\Z)", re.IGNORECASE)

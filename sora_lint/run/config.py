@@ -303,7 +303,7 @@ def settings_lines(settings: Settings) -> list[str]:
               if layer.select is not None or layer.extend_select or layer.ignore]
     lines = [
         f"config file: {settings.source or '(none: defaults)'}",
-        f"profile: {settings.profile} ({_profile_origin(settings)})",
+        f"profile: {settings.profile}  [{_profile_origin(settings)}]",
         f"fallback-profile: {settings.fallback_profile}{origin('fallback_profile')}",
         f"select: {', '.join(settings.select) or '(all)'}{origin('select')}",
         f"extend-select: {', '.join(settings.extend_select) or '(none)'}{origin('extend_select')}",
