@@ -91,7 +91,7 @@ def test_an_unchecked_key_in_a_branch_keeps_the_dict_readable_and_each_branch_is
         "types it: use \"8\" (the APIYI gateway expects an int; if this code calls it, set profile = \"apiyi\") "
         "[profile openai: pinned]",
         "8:26 SOR003 size=\"1792x1024\" (in **params) is not supported by sora-2 (Supported values are: "
-        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation), or model=\"sora-2-pro\" "
+        "'1280x720' and '720x1280'); use \"1280x720\" (same orientation) "
         "(not fixed automatically: params['size'] is also written in a branch) [profile openai: pinned]",
     ]
 

@@ -56,6 +56,9 @@ class SoraCall:
     args: dict[str, Resolved]
     has_evidence: bool
     has_star_args: bool  # *args or an unresolved **kwargs: an omitted parameter may be there
+    # How many variants the analysis read of this call node (the branches of a conditional, a function's
+    # callers, the choices of an option): one of several is a request the call makes only sometimes.
+    variants: int = 1
     transport: str = "sdk"  # "sdk" (client.videos.create) or "http" (a raw request's body)
     # The server this call talks to, when it is known for the call itself (its receiver traces to a
     # client built in the module, the module-level client, a request's URL, litellm's provider prefix):

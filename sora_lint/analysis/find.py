@@ -1,6 +1,8 @@
 """The entry of the analysis: every Sora call in a module, its arguments resolved, and its servers."""
 from __future__ import annotations
 
+from collections import Counter
+
 import libcst as cst
 
 from .facts import UNKNOWN, ClientInfo, ModuleFacts, SoraCall
@@ -73,6 +75,9 @@ def find(module: cst.Module, path: str | None = None, files: ProjectReader | Non
             if any(c.has_evidence for c in request[0]):
                 clients.append((order[id(node)], request[1]))
     clients.sort(key=lambda item: item[0])  # the first server named in the source decides profile auto
+    variants_of = Counter(id(c.node) for c in calls)
+    for call in calls:
+        call.variants = variants_of[id(call.node)]
     imports_openai = any(b.kind == IMPORT and str(b.value).split(".")[0] == "openai"
                          for scope in walk.scopes for found in scope.bindings.values() for b in found)
     dependencies = tuple(sorted(constants.used)) if constants is not None else ()

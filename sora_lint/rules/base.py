@@ -361,6 +361,10 @@ def upgrade_for(call: SoraCall, ctx: Context) -> str | None:
     """The first model of the call's upgrade path that accepts every duration and size it asks for."""
     if call.is_extend or model_assumed(call, ctx):
         return None  # the model is a typo: SOR005 proposes the name, no other model is proposed over it
+    if call.variants > 1:
+        # The call sends other values too (another caller's, another choice's): the model it names is
+        # written once for all of them, so a switch would change requests that are valid as they are.
+        return None
     spec, _label = model_spec(call, ctx)
     if spec is None:
         return None

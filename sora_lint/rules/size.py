@@ -38,7 +38,9 @@ class SizeUnsupported(Rule):
         "Safe: the model's supported size of the same orientation (landscape or portrait), "
         "the nearest in area where it has several. "
         "Unsafe (with --unsafe-fixes): switch to `sora-2-pro`, which renders the size asked for "
-        "but changes price and output. A size both malformed and unsupported (`\"1792 x 1024\"` on `sora-2`) is "
+        "but changes price and output; not offered where the call also sends other values (another caller's, "
+        "another choice's, another branch's), whose valid requests the switch would change. "
+        "A size both malformed and unsupported (`\"1792 x 1024\"` on `sora-2`) is "
         "one finding, SOR003's, not SOR004's as well: the model cannot render it however it is written, and both "
         "fixes write a canonical size, so one fix leaves a valid value."
     )
