@@ -45,3 +45,31 @@ def test_option_choices_are_one_finding_with_no_switch():
         f"5:70 SOR001 seconds=args.seconds (= 10) is not supported by sora-2 (Supported values are: '4', '8', "
         f"and '12'); use 8 or 12 (not fixed automatically: --seconds is a command-line option) {TAG}"]
     assert fixed(source, unsafe=True) == source
+
+
+def test_one_value_read_through_two_names_is_one_finding_naming_both_calls(cli, tmp_path):
+    # A new user's pass: one dataclass default read as self.settings.seconds by one call and as
+    # config.seconds by another was two findings at one position (their messages named the value differently).
+    (tmp_path / "app.py").write_text(
+        "from dataclasses import dataclass\n"
+        "from openai import OpenAI\n"
+        "@dataclass\n"
+        "class RenderSettings:\n"
+        "    seconds: int = 20\n"
+        "class RenderService:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.settings = RenderSettings()\n"
+        "        self.client = OpenAI(base_url=\"https://api.apiyi.com/v1\")\n"
+        "    def render(self, prompt: str):\n"
+        "        return self.client.videos.create(model=\"sora-2\", prompt=prompt, seconds=self.settings.seconds)\n"
+        "def f(config: RenderSettings | None = None):\n"
+        "    config = config or RenderSettings()\n"
+        "    OpenAI(base_url=\"https://api.apiyi.com/v1\").videos.create(model=\"sora-2\", prompt=\"p\",\n"
+        "                                                             seconds=config.seconds)\n")
+    result = cli("check", "--no-cache", "--output-format", "concise", "app.py")
+    assert result.stdout.splitlines() == [
+        "app.py:5:20: SOR001 seconds=self.settings.seconds (= 20) is not supported by sora-2 (Supported values are: "
+        "'4', '8', and '12'); use 12 (not fixed automatically: self.settings.seconds is an attribute other code may "
+        f"read) {TAG} (sent by the calls at lines 11, 14)",
+        "Found 1 error.",
+    ]

@@ -18,7 +18,7 @@ from .parse import Parsed, Unparsable, parse_checked
 if TYPE_CHECKING:
     from ..analysis.facts import ClientInfo, ModuleFacts, SoraCall
     from ..analysis.project import ProjectReader
-    from ..rules.base import Context
+    from ..rules.base import Context, Finding
     from .positions import Spans
 
 
@@ -99,7 +99,6 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..rules import ALL_RULES
-    from ..rules.base import Finding
     from .edits import EditBuilder, nodes_to_locate
     from .positions import LineIndex, locate
 
@@ -111,9 +110,10 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         return ModuleFindings([], Misplaced())
     contexts = _Contexts(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    # A call read in several variants (the branches of a conditional, the callers of a function)
-    # repeats the findings on what the variants share: each is reported once. A grouped finding
-    # (SOR006, once per client) counts the distinct calls it stands for.
+    # A call read in several variants (the branches of a conditional, the callers of a function), and
+    # calls that read one value through different names, repeat the findings on what they share: each
+    # value is reported once per code and contract (see _merge). A grouped finding (SOR006, once per
+    # client) counts the distinct calls it stands for.
     unique: dict[tuple[str, int, str], Finding] = {}
     grouped: dict[tuple[str, int, str], set[int]] = {}
     # id(anchor) -> the calls that send a value reported there (a grouped finding counts them instead)
@@ -124,8 +124,9 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
             for f in rule.check(call, ctx):
                 if ctx.assumed:  # a guessed contract: no fix under it is right whatever the server is
                     f.fixes = [replace(p, applicability=UNSAFE) for p in f.fixes]
-                key = (f.code, id(f.anchor), f.message)
-                unique.setdefault(key, f)
+                # A grouped finding says one thing of many calls (each model's shutdown): its message is its own.
+                key = (f.code, id(f.anchor), ctx.tag if f.group is None else f.message)
+                unique[key] = _merge(unique.get(key), f)
                 if f.group is not None:
                     grouped.setdefault(key, set()).add(id(call.node))
                 else:
@@ -164,6 +165,17 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
         out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
                               Location(*index.position(end)), tuple(fixes), group, related))
     return ModuleFindings(out, Misplaced(withheld, unplaced))
+
+
+def _merge(kept: Finding | None, other: Finding) -> Finding:
+    """One finding for a value that several variants or calls report: only the fixes right for all of them
+    (a fix one call proposes, such as its own model switch, may change another's valid request), and the
+    message of the one with fewer fixes, whose advice offers no fix that was dropped."""
+    if kept is None or kept is other:
+        return other
+    common = [p for p in kept.fixes if p in other.fixes]
+    base = other if len(other.fixes) < len(kept.fixes) else kept
+    return replace(base, fixes=common) if common != base.fixes else base
 
 
 def _holds(source: str, spans: Spans, node: Any) -> bool:
