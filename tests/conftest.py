@@ -24,18 +24,25 @@ AFTER_SHUTDOWN = "2026-12-01"
 os.environ["SORA_LINT_TODAY"] = BEFORE_LIFECYCLE
 
 
-def run(args: Sequence[str], cwd: Path, stdin: str = "", today: str = "") -> subprocess.CompletedProcess:
+def tool_environment(today: str = "") -> dict[str, str]:
+    """The environment a test runs a tool in: no colour, no CI, UTF-8, and the date when given."""
     env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
     if today:
         env["SORA_LINT_TODAY"] = today
     env.pop("CI", None)
-    return subprocess.run(list(args), cwd=str(cwd), capture_output=True, text=True, input=stdin, env=env, timeout=300)
+    return env
+
+
+def run(args: Sequence[str], cwd: Path, stdin: str | bytes = "", today: str = "") -> subprocess.CompletedProcess:
+    """``args`` as a process in ``cwd``: text in, text out; bytes in, bytes out."""
+    return subprocess.run(list(args), cwd=str(cwd), capture_output=True, text=not isinstance(stdin, bytes),
+                          input=stdin, env=tool_environment(today), timeout=300)
 
 
 def run_in_process(args: Sequence[str], cwd: Path, stdin: str | bytes = "", today: str = "",
                    tool: str = "sora_lint") -> subprocess.CompletedProcess:
-    """What ``python -m TOOL ARGS`` gives (``sora_lint`` or ``flake8``), run through the same entry point
-    inside this process.
+    """What ``python -m TOOL ARGS`` gives (``sora_lint``, ``flake8`` or ``libcst.tool``), run through the same
+    entry point inside this process.
 
     The same environment as :func:`run` (NO_COLOR, no CI, the date), the same working folder, byte streams
     without a terminal, ``SystemExit`` as the exit code and an escaping exception as a traceback on stderr
@@ -49,10 +56,7 @@ def run_in_process(args: Sequence[str], cwd: Path, stdin: str | bytes = "", toda
     from sora_lint.run import project_files
 
     project_files._SHARED.clear()  # a new process starts without the files an earlier run read
-    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
-    if today:
-        env["SORA_LINT_TODAY"] = today
-    env.pop("CI", None)
+    env = tool_environment(today)
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     saved_streams, saved_argv = (sys.stdin, sys.stdout, sys.stderr), sys.argv
     out, err = io.BytesIO(), io.BytesIO()
@@ -129,12 +133,7 @@ def python_m(tool: str, args: Sequence[str], cwd: Path, stdin: str | bytes = "",
     process, as :data:`TOOLS_IN_PROCESSES` says."""
     if not TOOLS_IN_PROCESSES:
         return run_in_process(args, cwd, stdin, today, tool=tool)
-    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
-    if today:
-        env["SORA_LINT_TODAY"] = today
-    env.pop("CI", None)
-    return subprocess.run([sys.executable, "-m", tool, *args], cwd=str(cwd), capture_output=True,
-                          text=not isinstance(stdin, bytes), input=stdin, env=env, timeout=300)
+    return run([sys.executable, "-m", tool, *args], cwd, stdin, today)
 
 
 def sora_lint(args: Sequence[str], cwd: Path, stdin: str | bytes = "", today: str = "") -> subprocess.CompletedProcess:

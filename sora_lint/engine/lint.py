@@ -171,7 +171,7 @@ def _merge(kept: Finding | None, other: Finding) -> Finding:
     """One finding for a value that several variants or calls report: only the fixes right for all of them
     (a fix one call proposes, such as its own model switch, may change another's valid request), and the
     message of the one with fewer fixes, whose advice offers no fix that was dropped."""
-    if kept is None or kept is other:
+    if kept is None:
         return other
     common = [p for p in kept.fixes if p in other.fixes]
     base = other if len(other.fixes) < len(kept.fixes) else kept
