@@ -16,17 +16,67 @@ _BIG_SOURCE = 16_000
 _PARSER_STACK = 512 * 1024 * 1024
 
 
-def parse_on_big_stack(source: str) -> Any:  # -> libcst.Module
-    """LibCST's module for ``source``; a large source is parsed on a thread with a big stack."""
+class _Unvalidated:
+    """While held, LibCST builds the nodes of a parse without re-validating each one.
+
+    Every node LibCST's native parser builds runs ``CSTNode.__post_init__``, which validates it
+    again: about a sixth of a parse (bench/stages.py), for nodes the grammar has just accepted
+    (LibCST's own comment there suggests moving that work out of parsing). It is skipped only for a
+    source CPython's parser accepted: the checks guard trees built by hand, and this one is the parse of
+    valid Python. Nodes built by anything else meanwhile (another thread) are only not validated, never
+    built differently. Held by a count, so overlapping parses in several threads put it back once.
+    If LibCST no longer has the hook, nothing is changed (tests/test_parse.py says so loudly).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: Any = None
+
+    def __enter__(self) -> None:
+        from libcst._nodes.base import CSTNode
+
+        with self._lock:
+            if self._users == 0:
+                self._saved = CSTNode.__dict__.get("__post_init__")
+                if self._saved is not None:
+                    CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
+            self._users += 1
+
+    def __exit__(self, *exc: object) -> None:
+        from libcst._nodes.base import CSTNode
+
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._saved is not None:
+                CSTNode.__post_init__ = self._saved  # type: ignore[method-assign]
+
+
+def _not_validated(self: Any) -> None:
+    return None
+
+
+UNVALIDATED = _Unvalidated()
+
+
+def parse_on_big_stack(source: str, *, validate: bool = True) -> Any:  # -> libcst.Module
+    """LibCST's module for ``source``; a large source is parsed on a thread with a big stack.
+    ``validate=False``: the nodes are not re-validated (only for a source CPython accepts: see _Unvalidated)."""
     import libcst as cst
 
+    def parse_module() -> Any:
+        if validate:
+            return cst.parse_module(source)
+        with UNVALIDATED:
+            return cst.parse_module(source)
+
     if len(source) < _BIG_SOURCE:
-        return cst.parse_module(source)
+        return parse_module()
     outcome: list = []
 
     def parse() -> None:
         try:
-            outcome.append((True, cst.parse_module(source)))
+            outcome.append((True, parse_module()))
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome.append((False, exc))
 
@@ -90,7 +140,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     except ValueError as exc:  # null bytes
         raise Unparsable(f"ValueError: {exc}", Location(1, 1)) from None
     try:
-        return Parsed(parse_on_big_stack(source), cpython_error is None, lines)
+        return Parsed(parse_on_big_stack(source, validate=cpython_error is not None), cpython_error is None, lines)
     except Exception as exc:  # libcst.ParserSyntaxError
         if cpython_error is not None:
             raise cpython_error from None
