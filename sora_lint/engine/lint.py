@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -12,7 +12,7 @@ from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
 from ..contracts.settings import ConfigError, Settings
 from ..core.types import NEWLINE, PARSE_ERROR, UNSAFE, Diagnostic, Fix, Group, Location
-from .noqa import exempts_file, is_suppressed, may_suppress
+from .noqa import exempts_file, may_suppress, suppresses
 from .parse import Parsed, Unparsable, parse_checked
 
 if TYPE_CHECKING:
@@ -95,7 +95,10 @@ class ModuleFindings(NamedTuple):
 
 def lint_module(module: Any, source: str, filename: str, settings: Settings,
                  dependencies: list[str] | None = None, lines: Sequence[int] | None = None,
-                 files: ProjectReader | None = None) -> ModuleFindings:
+                 files: ProjectReader | None = None, noqa_lines: Sequence[str] | None = None) -> ModuleFindings:
+    """The diagnostics of one parsed module. ``lines``: the line of each top-level statement (CPython's
+    parse), for positions; ``noqa_lines``: the source's lines when it holds a noqa comment, so that a
+    finding silenced there is dropped before its fixes and related locations are built."""
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
     from ..rules import ALL_RULES
@@ -108,48 +111,32 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return ModuleFindings([], Misplaced())
-    contexts = _Contexts(facts, settings)
     rules = [r() for r in ALL_RULES if settings.enabled(r.code)]
-    # A call read in several variants (the branches of a conditional, the callers of a function), and
-    # calls that read one value through different names, repeat the findings on what they share: each
-    # value is reported once per code and contract (see _merge). A grouped finding (SOR006, once per
-    # client) counts the distinct calls it stands for.
-    unique: dict[tuple[str, int, str], Finding] = {}
-    grouped: dict[tuple[str, int, str], set[int]] = {}
-    # id(anchor) -> the calls that send a value reported there (a grouped finding counts them instead)
-    senders: dict[int, dict[int, Any]] = {}
-    for call in calls:
-        ctx = contexts.of(call)
-        for rule in rules:
-            for f in rule.check(call, ctx):
-                if ctx.assumed:  # a guessed contract: no fix under it is right whatever the server is
-                    f.fixes = [replace(p, applicability=UNSAFE) for p in f.fixes]
-                # A grouped finding says one thing of many calls (each model's shutdown): its message is its own.
-                key = (f.code, id(f.anchor), ctx.tag if f.group is None else f.message)
-                unique[key] = _merge(unique.get(key), f)
-                if f.group is not None:
-                    grouped.setdefault(key, set()).add(id(call.node))
-                else:
-                    senders.setdefault(id(f.anchor), {})[id(call.node)] = call.node
-    findings = list(unique.values())
-    counts = {id(unique[key]): len(nodes) for key, nodes in grouped.items()}
-    if not findings:
+    found = _Found(calls, _Contexts(facts, settings), rules)
+    if not found.findings:
         return ModuleFindings([], Misplaced())
-    call_nodes = [n for f in findings for n in senders.get(id(f.anchor), {}).values()]
-    targets = [f.anchor for f in findings] + [n for f in findings for p in f.fixes for c in p.changes
-                                              for n in nodes_to_locate(c)] + call_nodes
-    spans = locate(module, [*targets, *facts.fstrings], source, lines)
+    # Only what is shown or written is located: the calls that send a value from elsewhere (related
+    # locations), and the f-strings around a value a fix rewrites (they decide its quotes).
+    elsewhere = {id(f.anchor): _sent_elsewhere(f.anchor, found.senders.get(id(f.anchor), {}).values())
+                 for f in found.findings}
+    fix_nodes = [n for f in found.findings for p in f.fixes for c in p.changes for n in nodes_to_locate(c)]
+    fstrings = _enclosing(facts.fstrings, fix_nodes)
+    targets = [f.anchor for f in found.findings] + fix_nodes + [n for calls in elsewhere.values() for n in calls]
+    spans = locate(module, [*targets, *fstrings], source, lines)
     index = LineIndex(source)
-    builder = EditBuilder(source, spans, facts.fstrings, index, module.default_indent)
+    builder = EditBuilder(source, spans, fstrings, index, module.default_indent)
     out = []
     withheld = unplaced = 0
-    for f in findings:
+    for f in found.findings:
         if id(f.anchor) not in spans:
             # No position in the source can be trusted for it (a LibCST round-trip gap of an unknown
             # kind, none is known): it is not reported at a wrong place, and the run says so.
             unplaced += 1
             continue
         start, end = spans[id(f.anchor)]
+        begin = Location(*index.position(start))
+        if noqa_lines is not None and suppresses(noqa_lines, begin.row, f.code):
+            continue
         fixes = []
         for p in f.fixes:
             located = [n for c in p.changes for n in nodes_to_locate(c)]
@@ -159,12 +146,60 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
             edits = builder.build(p.changes)
             if edits is not None:  # None: it cannot be written safely (no quote fits): no fix rather than a broken one
                 fixes.append(Fix(p.applicability, p.message, edits))
-        group = Group(f.group, counts[id(f)]) if f.group is not None else None
-        related = tuple(Location(*index.position(spans[id(n)][0])) for n in senders.get(id(f.anchor), {}).values()
+        group = Group(f.group, found.counts[id(f)]) if f.group is not None else None
+        related = tuple(Location(*index.position(spans[id(n)][0])) for n in elsewhere[id(f.anchor)]
                         if id(n) in spans and not spans[id(n)][0] <= start < spans[id(n)][1])
-        out.append(Diagnostic(f.code, f.message, filename, Location(*index.position(start)),
-                              Location(*index.position(end)), tuple(fixes), group, related))
+        out.append(Diagnostic(f.code, f.message, filename, begin, Location(*index.position(end)), tuple(fixes),
+                              group, related))
     return ModuleFindings(out, Misplaced(withheld, unplaced))
+
+
+class _Found:
+    """Every rule's findings on every call, one per value, code and contract.
+
+    A call read in several variants (the branches of a conditional, the callers of a function), and
+    calls that read one value through different names, repeat the findings on what they share: each
+    value is reported once per code and contract (see _merge). A grouped finding (SOR006, once per
+    client) counts the distinct calls it stands for.
+    """
+
+    def __init__(self, calls: Sequence[SoraCall], contexts: _Contexts, rules: Sequence[Any]) -> None:
+        unique: dict[tuple[str, int, str], Finding] = {}
+        grouped: dict[tuple[str, int, str], set[int]] = {}
+        # id(anchor) -> the calls that send a value reported there (a grouped finding counts them instead)
+        self.senders: dict[int, dict[int, Any]] = {}
+        for call in calls:
+            ctx = contexts.of(call)
+            for rule in rules:
+                for f in rule.check(call, ctx):
+                    if ctx.assumed:  # a guessed contract: no fix under it is right whatever the server is
+                        f.fixes = [replace(p, applicability=UNSAFE) for p in f.fixes]
+                    # A grouped finding says one thing of many calls (each model's shutdown): its message is its own.
+                    key = (f.code, id(f.anchor), ctx.tag if f.group is None else f.message)
+                    unique[key] = _merge(unique.get(key), f)
+                    if f.group is not None:
+                        grouped.setdefault(key, set()).add(id(call.node))
+                    else:
+                        self.senders.setdefault(id(f.anchor), {})[id(call.node)] = call.node
+        self.findings = list(unique.values())
+        self.counts = {id(unique[key]): len(nodes) for key, nodes in grouped.items()}
+
+
+def _sent_elsewhere(anchor: Any, calls: Iterable[Any]) -> list[Any]:
+    """The calls that send ``anchor`` from somewhere else (a name, a default): each is a related location.
+    A call with the value as one of its own arguments holds it, and is never one: it is not even located."""
+    return [c for c in calls
+            if not any(a is anchor or a.value is anchor or a.keyword is anchor for a in getattr(c, "args", ()))]
+
+
+def _enclosing(fstrings: Sequence[Any], nodes: Sequence[Any]) -> list[Any]:
+    """The f-strings that hold one of ``nodes`` (found by a walk, before any position is known)."""
+    from .positions import within
+
+    if not fstrings or not nodes:
+        return []
+    wanted = {id(n) for n in nodes}
+    return [f for f in fstrings if within(f, wanted)]
 
 
 def _merge(kept: Finding | None, other: Finding) -> Finding:
@@ -240,10 +275,11 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
     """:func:`check` on a source already parsed (``parsed``), as the fix loop's rounds need."""
     if not might_contain_sora_call(source) or exempts_file(source):
         return Checked([], None)
+    noqa_lines = NEWLINE.split(source) if apply_noqa and may_suppress(source) else None
     try:
         parsed = parsed or parse_checked(source)
         diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.lines,
-                                             files)
+                                             files, noqa_lines)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit
@@ -251,7 +287,4 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked(([Diagnostic(PARSE_ERROR, "could not check this file: it is nested too deeply for sora-lint "
                                     "(Python's recursion limit)", filename, loc, loc)]
                         if settings.enabled(PARSE_ERROR) else []), None)
-    if apply_noqa and diagnostics and may_suppress(source):
-        lines = NEWLINE.split(source)
-        diagnostics = [d for d in diagnostics if not is_suppressed(d, lines)]
     return Checked(sorted(diagnostics, key=lambda d: d.sort_key), parsed, misplaced)

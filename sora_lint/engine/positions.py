@@ -175,7 +175,7 @@ def _is_node(kind: type) -> bool:
     return known
 
 
-def _held(statement: cst.CSTNode, wanted: set[int]) -> list[int]:
+def within(statement: cst.CSTNode, wanted: set[int]) -> list[int]:
     """The ids in ``wanted`` of nodes inside ``statement`` (a walk of its fields, no code generation)."""
     found: list[int] = []
     stack: list[object] = [statement]
@@ -271,7 +271,7 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
     left = len(wanted)
     for index in _search_order(nodes, source, [line_starts[line - 1] for line in first_lines]):
         statement = module.body[index]
-        held = _held(statement, wanted)
+        held = within(statement, wanted)
         if held:
             by_statement.append((index, held))
             left -= len(held)
