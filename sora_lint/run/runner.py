@@ -6,6 +6,7 @@ is imported where it is used: a warm run does not pay for those imports.
 """
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -334,8 +335,14 @@ def _dispatch(candidates: list[tuple[str, bytes, Job]], workers: int) -> Iterato
         return
     if workers > 1 and len(candidates) >= PARALLEL_THRESHOLD:
         _preload()
-        with WorkerPool(candidates, _worker, _died, workers) as pool:
-            yield from pool.results()
+        # What the workers inherit goes to the collector's permanent generation: a worker's collection
+        # would otherwise walk every inherited object, writing its header and so copying its page.
+        gc.freeze()
+        try:
+            with WorkerPool(candidates, _worker, _died, workers) as pool:
+                yield from pool.results()
+        finally:
+            gc.unfreeze()  # a process that goes on (the Python API) collects them again
         return
     for index, item in enumerate(candidates):
         if len(item[1]) <= CHILD_THRESHOLD or len(item[1]) > item[2].settings.max_file_size:
