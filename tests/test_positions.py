@@ -86,3 +86,25 @@ def test_statement_pass_gives_way_where_libcst_does_not_round_trip_the_statement
     spans = locate(module, [after_gap, other], source, tree)
     assert (source[slice(*spans[id(after_gap)])], source[slice(*spans[id(other)])]) == ("10", "'x'")
     assert spans.text(id(after_gap)) == "10"
+
+
+def test_a_leaf_whose_text_occurs_once_is_placed_without_code_generation(monkeypatch):
+    from sora_lint.engine import positions
+
+    source = 'import openai\nclient.videos.create(model="sora-2", seconds=10, size="1024x1024x")\nx = 1024\n'
+    module = cst.parse_module(source)
+    args = module.body[1].body[0].value.args
+    model, seconds, size = (a.value for a in args)
+    generated: list[list[str]] = []
+    real = positions._generated
+
+    def spy(module, nodes, *rest):
+        generated.append([type(n).__name__ for n in nodes])
+        return real(module, nodes, *rest)
+
+    monkeypatch.setattr(positions, "_generated", spy)
+    spans = locate(module, [model, seconds, size], source, (1, 2, 3))
+    # "10" is also inside 1024 (twice) and the size: only that one is generated.
+    assert generated == [["Integer"]]
+    assert [source[slice(*spans[id(n)])] for n in (model, seconds, size)] == ['"sora-2"', "10", '"1024x1024x"']
+    assert spans[id(seconds)] == (source.index("seconds=10") + 8, source.index("seconds=10") + 10)
