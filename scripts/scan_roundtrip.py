@@ -30,7 +30,7 @@ from pathlib import Path
 import libcst as cst
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sora_lint.engine.positions import align  # noqa: E402
+from sora_lint.engine.gaps import align  # noqa: E402
 
 Pattern = tuple[str, str, str, str]
 # What sora_lint.engine.positions lets a gap hold: whitespace, line ends, backslash continuations.
@@ -105,7 +105,7 @@ def token_shape(source: str, offset: int, before: bool) -> str:
 def gaps(source: str, generated: str) -> Iterator[tuple[int, str, str]]:
     """(source offset, source text, generated text) of each differing stretch.
 
-    The alignment is sora-lint's own (:func:`sora_lint.engine.positions.align`), which pairs
+    The alignment is sora-lint's own (:func:`sora_lint.engine.gaps.align`), which pairs
     equal text across whitespace gaps; a difference in anything else ends it and is reported as
     the next 20 characters of both texts (never whitespace only, so the summary says so).
     """

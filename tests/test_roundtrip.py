@@ -19,7 +19,8 @@ from conftest import FIXTURES, codemod, lines, run, sora_lint
 
 from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source, positions
-from sora_lint.engine.positions import LineIndex, align, locate
+from sora_lint.engine.gaps import align
+from sora_lint.engine.positions import LineIndex, locate
 from sora_lint.run.runner import FIX, ChangedOnDisk, Job, process, snapshot, write_atomically
 
 APIYI_TAG = "[profile apiyi: auto: base_url api.apiyi.com]"

@@ -1,6 +1,8 @@
 """Small readers of LibCST nodes that every part of the analysis shares (no scopes, no state)."""
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Iterator
 from typing import Union
 
@@ -170,3 +172,18 @@ def passed_argument(call: cst.Call, position: int | None, name: str) -> cst.Base
         elif arg.keyword.value == name:
             return arg.value
     return None
+
+
+def node_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a LibCST node type that may hold a node: not its ``__slots__`` pseudo-field, nor a
+    field typed as text or a flag (a name's ``value``), which a walk would otherwise read on every node."""
+    return tuple(f.name for f in dataclasses.fields(node_type) if not _never_a_node(f.type))
+
+
+def _never_a_node(hint: object) -> bool:
+    if hint in (str, bool, int, type(None)):
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return True
+    return origin is typing.Union and all(_never_a_node(arg) for arg in typing.get_args(hint))

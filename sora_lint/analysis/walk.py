@@ -22,7 +22,7 @@ from .shapes import (
     INDIRECT_SHORT_NAMES,
     SDK_METHODS,
 )
-from .syntax import json_dumps_argument
+from .syntax import json_dumps_argument, node_fields
 
 # Methods of a dict that read it and never change it.
 READ_ONLY_METHODS = frozenset({"get", "copy", "keys", "values", "items"})
@@ -52,10 +52,8 @@ def _is_node(kind: type) -> bool:
 def _child_fields(node_type: type) -> tuple[str, ...]:
     fields = _FIELD_CACHE.get(node_type)
     if fields is None:
-        fields = tuple(
-            name for name in node_type.__dataclass_fields__  # type: ignore[attr-defined]
-            if not any(name.startswith(p) or name.endswith(p) for p in _SKIPPED_FIELDS)
-        )
+        fields = tuple(name for name in node_fields(node_type)
+                       if not any(name.startswith(p) or name.endswith(p) for p in _SKIPPED_FIELDS))
         _FIELD_CACHE[node_type] = fields
     return fields
 
@@ -130,7 +128,10 @@ class Walk(Binders):
             handler = handlers.get(kind)
             if handler is not None and handler(node, scope):
                 continue
-            for fname in fields_of(kind) or _child_fields(kind):
+            fields = fields_of(kind)
+            if fields is None:
+                fields = _child_fields(kind)
+            for fname in fields:
                 child = getattr(node, fname)
                 child_kind = type(child)
                 if child_kind is tuple or child_kind is list:

@@ -8,7 +8,7 @@ that private API, ``tests/test_positions.py`` fails loudly.
 LibCST does not reproduce every source byte for byte (``except ValueError   :`` comes back as
 ``except ValueError:``; docs/libcst-roundtrip.md lists the gaps), so offsets in generated code
 are not offsets in the source. The generated prefix is compared with the source (one string
-compare, at C speed); only when they differ are offsets mapped across the gaps, which are
+compare, at C speed); only when they differ are offsets mapped across the gaps (engine/gaps.py), which are
 whitespace only (scripts/scan_roundtrip.py checks that claim on real code). A node's first and
 last characters are mapped through the run of equal text that holds them, never through a gap;
 an edit is then allowed only where the source text is exactly the node's generated text
@@ -33,13 +33,11 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from ..analysis.syntax import node_fields
 from ..core.types import NEWLINE
+from .gaps import map_spans
 
 Span = tuple[int, int]
-
-# What LibCST may drop, add or rewrite between two tokens it keeps.
-_GAP = re.compile(r"[ \t\x0c\r\n\\]*")
-
 
 class _AllLocated(Exception):
     pass
@@ -162,7 +160,7 @@ def _generated(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | N
     texts = {key: generated[start:end] for key, (start, end) in spans.items()}
     if source is None or source.startswith(generated):
         return Spans(spans, texts)
-    return Spans(_map_spans(generated, source, spans), texts)
+    return Spans(map_spans(generated, source, spans), texts)
 
 
 # Leaves LibCST keeps verbatim: where such a node's text occurs once in the whole source, that is the node.
@@ -203,8 +201,7 @@ _IS_NODE: dict[type, bool] = {}
 def _child_fields(kind: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        names = getattr(kind, "__dataclass_fields__", {})
-        fields = _CHILD_FIELDS[kind] = tuple(n for n in names if not _SKIPPED_FIELD.search(n))
+        fields = _CHILD_FIELDS[kind] = tuple(n for n in node_fields(kind) if not _SKIPPED_FIELD.search(n))
     return fields
 
 
@@ -226,7 +223,10 @@ def within(statement: cst.CSTNode, wanted: set[int]) -> list[int]:
         if id(node) in wanted:
             found.append(id(node))
         kind = type(node)
-        for name in fields_of(kind) or _child_fields(kind):
+        fields = fields_of(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
             child = getattr(node, name)
             child_kind = type(child)
             if child_kind is tuple or child_kind is list:
@@ -345,68 +345,3 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
             spans[key] = (start + a, start + b)
             texts[key] = generated[a:b]
     return Spans(spans, texts)
-
-
-def _common_length(a: str, i: int, b: str, j: int) -> int:
-    """How many characters ``a[i:]`` and ``b[j:]`` share at their start (string compares at C speed)."""
-    low, high = 0, min(len(a) - i, len(b) - j)
-    if a[i:i + high] == b[j:j + high]:
-        return high
-    while low < high:  # invariant: the first ``low`` characters agree, the first ``high`` do not
-        middle = (low + high + 1) // 2
-        if a[i:i + middle] == b[j:j + middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def align(generated: str, source: str) -> list[tuple[int, int, int]]:
-    """Runs ``(generated offset, source offset, length)`` of equal text, in order.
-
-    Between two runs, LibCST dropped, added or rewrote whitespace. Where the texts differ in
-    anything else (no such gap is known), the runs stop: nothing after it is mapped.
-    """
-    runs: list[tuple[int, int, int]] = []
-    i = j = 0
-    while i < len(generated):
-        same = _common_length(generated, i, source, j)
-        if same:
-            runs.append((i, j, same))
-            i += same
-            j += same
-        if i >= len(generated):
-            break
-        skip_generated = _GAP.match(generated, i).end() - i  # type: ignore[union-attr]
-        skip_source = _GAP.match(source, j).end() - j  # type: ignore[union-attr]
-        if not skip_generated and not skip_source:
-            break
-        i += skip_generated
-        j += skip_source
-    return runs
-
-
-def _map_spans(generated: str, source: str, spans: dict[int, Span]) -> dict[int, Span]:
-    runs = align(generated, source)
-    run_starts = [run[0] for run in runs]
-
-    def mapped(offset: int, inside: int) -> int | None:
-        """``offset`` in the source, through the run holding the generated character at ``inside``."""
-        at = bisect_right(run_starts, inside) - 1
-        if at < 0:
-            return None
-        start, source_start, length = runs[at]
-        if not start <= inside < start + length:
-            return None
-        return source_start + offset - start
-
-    out: dict[int, Span] = {}
-    for key, (start, end) in spans.items():
-        if start == end:
-            continue
-        # A node starts with its first character and ends after its last: each is mapped
-        # through the run that holds that character, never through a whitespace gap.
-        source_start, source_end = mapped(start, start), mapped(end, end - 1)
-        if source_start is not None and source_end is not None:
-            out[key] = (source_start, source_end)
-    return out
