@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .shapes import CLIENT_CLASSES
@@ -39,13 +40,32 @@ class Words(NamedTuple):
     star: bool  # it has an ``import *``
 
 
+class ImportIndex(NamedTuple):
+    """Which files of a listing may import a module, without reading each one's words again: every word of
+    an import statement -> the files (indexes in the listing) whose imports hold it; the files with ``import *``."""
+
+    by_word: dict[bytes, tuple[int, ...]]
+    star: tuple[int, ...]
+
+
+def index_imports(listed: Sequence[Words]) -> ImportIndex:
+    """The :class:`ImportIndex` of the words of a listing's files, in its order."""
+    by_word: dict[bytes, list[int]] = {}
+    for i, words in enumerate(listed):
+        for word in words.imported:
+            by_word.setdefault(word, []).append(i)
+    return ImportIndex({w: tuple(found) for w, found in by_word.items()},
+                       tuple(i for i, words in enumerate(listed) if words.star))
+
+
 class ProjectReader(Protocol):
     """The other files of a project, as the analysis asks for them (the run layer reads and caches them)."""
 
     def is_file(self, path: str) -> bool: ...
 
-    def python_files(self, root: str) -> list[str] | None:
-        """The .py files a module under ``root`` may be imported by; None when the project is too large to scan."""
+    def import_index(self, root: str) -> tuple[list[str], ImportIndex] | None:
+        """The .py files a module under ``root`` may be imported by, and :func:`index_imports` of their words;
+        None when the project is too large to scan."""
         ...
 
     def constants(self, path: str) -> Constants:
@@ -106,12 +126,15 @@ class ProjectConstants:
             return []  # not on disk (stdin, a buffer, a test's name): nothing can import it
         module = os.path.basename(self.folder) if os.path.basename(self.file) == "__init__.py" else (
             os.path.splitext(os.path.basename(self.file))[0])
-        files = self.files.python_files(self.root or self.folder)
-        if files is None:
+        listed = self.files.import_index(self.root or self.folder)
+        if listed is None:
             return ["the project is too large to check"]
+        files, index = listed
         wanted, module_word = name.encode(), module.encode()
         found = []
-        for path in files:
+        # Only a file that imports this module's name, or has an ``import *``, can pass the test below.
+        for at in sorted({*index.by_word.get(module_word, ()), *index.star}):
+            path = files[at]
             if path == self.file:
                 continue
             words = self.files.words(path)

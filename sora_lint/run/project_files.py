@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..analysis.project import Constants, Words, read_constants, read_words
+from ..analysis.project import Constants, ImportIndex, Words, index_imports, read_constants, read_words
 
 # A project larger than this is not scanned: every module-level binding counts as possibly imported.
 MAX_SCANNED_FILES = 20_000
@@ -38,6 +38,9 @@ class ProjectFiles:
         # module-level literal it would fix, and a stat of every project file each time made the check
         # of a 1,000-file tree cost about a tenth more than its parse. The window is the listing's own.
         self._listed_words: dict[str, Words] = {}
+        # Each listing's ImportIndex, built once from those words: every module-level literal a fix would touch
+        # asks who may import it, and a loop over every file of the project each time cost a tenth of a parse.
+        self._indexes: dict[str, tuple[list[str], ImportIndex]] = {}
 
     def is_file(self, path: str) -> bool:
         return os.path.isfile(path)
@@ -50,6 +53,15 @@ class ProjectFiles:
         if words is None:
             words = self._listed_words[path] = _per_version(self._words, path, read_words)
         return words
+
+    def import_index(self, root: str) -> tuple[list[str], ImportIndex] | None:
+        files = self.python_files(root)
+        if files is None:
+            return None
+        indexed = self._indexes.get(root)
+        if indexed is None or indexed[0] is not files:  # a new listing: indexed again
+            indexed = self._indexes[root] = (files, index_imports([self.words(path) for path in files]))
+        return indexed
 
     def python_files(self, root: str) -> list[str] | None:
         """The .py files under ``root`` (skipping hidden folders, virtualenvs and build folders); None when
