@@ -98,17 +98,21 @@ def instrumented(timers: Timers) -> Iterator[None]:
 def profile(pairs: list[tuple[str, str]]) -> tuple[dict[str, float], int]:
     """CPU seconds per stage of one check of every (text, path), and the number of diagnostics."""
     from sora_lint.contracts.settings import Settings
+    from sora_lint.core.collector import COLLECTOR_PAUSED
     from sora_lint.engine.lint import lint
     from sora_lint.engine.tally import Tally
     from sora_lint.frontends.output import OutputOptions, as_text, summary
+    from sora_lint.run.project_files import ProjectFiles
 
     settings = Settings()
+    files = ProjectFiles()  # the other modules of each file's project, read as a run's process reads them
     timers = Timers()
     diagnostics = []
     with instrumented(timers):
         start = time.process_time()
         for text, path in pairs:
-            diagnostics.extend(lint(text, path, settings).diagnostics)
+            with COLLECTOR_PAUSED:  # as the runner does around each file (sora_lint/core/collector.py)
+                diagnostics.extend(lint(text, path, settings, files=files).diagnostics)
         total = time.process_time() - start
     start = time.process_time()
     tally = Tally()

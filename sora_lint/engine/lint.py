@@ -11,6 +11,7 @@ from ..analysis.prefilter import might_contain_sora_call
 from ..contracts.lifecycle import TODAY_VARIABLE, today
 from ..contracts.selection import choose
 from ..contracts.settings import ConfigError, Settings
+from ..core.collector import COLLECTOR_PAUSED
 from ..core.types import NEWLINE, PARSE_ERROR, UNSAFE, Diagnostic, Fix, Group, Location
 from .noqa import exempts_file, may_suppress, suppresses
 from .parse import Parsed, Unparsable, parse_checked
@@ -277,9 +278,10 @@ def lint(source: str, filename: str, settings: Settings, apply_noqa: bool = True
         return Checked([], None)
     noqa_lines = NEWLINE.split(source) if apply_noqa and may_suppress(source) else None
     try:
-        parsed = parsed or parse_checked(source)
-        diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies, parsed.lines,
-                                             files, noqa_lines)
+        with COLLECTOR_PAUSED:
+            parsed = parsed or parse_checked(source)
+            diagnostics, misplaced = lint_module(parsed.module, source, filename, settings, dependencies,
+                                                 parsed.lines, files, noqa_lines)
     except Unparsable as exc:
         return Checked(([_unparsable(exc, filename)] if settings.enabled(PARSE_ERROR) else []), None)
     except RecursionError:  # code generation recurses: a tree deeper than Python's limit

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..contracts.settings import Settings
+from ..core.collector import COLLECTOR_PAUSED
 from ..core.types import PARSE_ERROR, Diagnostic, Location
 from .files import NotRegular, read_regular
 from .workers import WorkerPool
@@ -258,7 +259,9 @@ def _might_hold_sora_call(data: bytes) -> bool:
 
 
 def _worker(item: tuple[str, bytes, Job]) -> FileResult:
-    return process(*item)
+    # Paused around the whole file, so that its trees are gone when the collector resumes (core/collector.py).
+    with COLLECTOR_PAUSED:
+        return process(*item)
 
 
 # Below this many candidate files, starting worker processes costs more than it saves.

@@ -1,0 +1,40 @@
+"""Python's cyclic garbage collector paused while a file is checked.
+
+A check allocates tens of thousands of objects per file (LibCST's tree, CPython's guard tree, the
+analysis) that all die by reference counting when the file is done: LibCST's nodes hold no cycles.
+With the collector on, they survive its young generations while the file is worked on, and push it
+into full collections that walk every object the process holds: the modules and the findings of every
+file checked so far. On the benchmark's 1,000-file dense tree that cost about a sixth of a parse, and
+grew with the number of files. Paused per file, the collector runs between files instead, over what
+is still alive then.
+
+The pause is counted, so overlapping checks in several threads (the language server) resume it once,
+and it never enables a collector that was off when the first of them began.
+"""
+from __future__ import annotations
+
+import gc
+import threading
+
+
+class CollectorPause:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._resume = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._users += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._resume:
+                gc.enable()
+
+
+COLLECTOR_PAUSED = CollectorPause()
