@@ -84,7 +84,7 @@ def find(module: cst.Module, path: str | None = None, files: ProjectReader | Non
     # Only an f-string with a call inside can hold a fix (the call, its arguments, or a literal passed to
     # one of the module's functions): the others need no position, and locating them costs code generation.
     fstrings = [f for f in walk.fstrings if contains_call(f)]
-    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, fstrings, dependencies)
+    return ModuleFacts(module, calls, [c for _, c in clients], imports_openai, fstrings, dependencies, walk.scopes)
 
 
 def _aliased_constructions(walk: Walk) -> list[tuple[cst.Call, Scope]]:

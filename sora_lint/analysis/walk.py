@@ -86,7 +86,9 @@ class Walk(Binders):
         self._line: cst.CSTNode | None = None
         self._first_iters: set = set()  # ids of comprehension ``for`` clauses whose iterable is outer
         self._stack: list[tuple[cst.CSTNode, Scope]] = []
-        self._handlers: dict[type, Callable[[Any, Scope], bool]] = {
+        # A local, not an attribute: bound methods kept on self would make the walk a reference cycle, and
+        # everything it holds, the file's whole tree included, would wait for the cyclic collector to die.
+        handlers: dict[type, Callable[[Any, Scope], bool]] = {
             cst.Call: self._call, cst.Attribute: self._attribute, cst.Subscript: self._subscript,
             cst.Assign: self._assign, cst.AnnAssign: self._ann_assign, cst.AugAssign: self._aug_assign,
             cst.SimpleStatementLine: self._simple_line, cst.SimpleStatementSuite: self._simple_line,
@@ -104,16 +106,15 @@ class Walk(Binders):
             cst.While: self._test, cst.IfExp: self._test, cst.BooleanOperation: self._boolean,
             cst.UnaryOperation: self._unary, cst.FormattedStringExpression: self._fstring_part,
         }
-        self._walk(module)
+        self._walk(module, handlers)
         self._credit_loads()
 
     # --- the loop ---------------------------------------------------------------------
 
-    def _walk(self, module: cst.Module) -> None:
+    def _walk(self, module: cst.Module, handlers: dict[type, Callable[[Any, Scope], bool]]) -> None:
         stack = self._stack
         stack.append((module, self.module_scope))
         pop, push = stack.pop, stack.append
-        handlers = self._handlers
         Name = cst.Name
         fields_of = _FIELD_CACHE.get
         known_node = _NODE_TYPES.get  # the cache behind _is_node, read inline: this loop sees every node

@@ -102,13 +102,23 @@ def lint_module(module: Any, source: str, filename: str, settings: Settings,
     finding silenced there is dropped before its fixes and related locations are built."""
     # Imported on first use: they import LibCST, which a file without a Sora call never needs.
     from ..analysis.find import find
-    from ..rules import ALL_RULES
-    from .edits import EditBuilder, nodes_to_locate
-    from .positions import LineIndex, locate
 
     facts = find(module, filename, files)
     if dependencies is not None:
         dependencies.extend(facts.dependencies)
+    try:
+        return _placed(facts, module, source, filename, settings, lines, noqa_lines)
+    finally:
+        facts.release()
+
+
+def _placed(facts: ModuleFacts, module: Any, source: str, filename: str, settings: Settings,
+            lines: Sequence[int] | None, noqa_lines: Sequence[str] | None) -> ModuleFindings:
+    """The findings of the rules on the calls of ``facts``, placed on the source."""
+    from ..rules import ALL_RULES
+    from .edits import EditBuilder, nodes_to_locate
+    from .positions import LineIndex, locate
+
     calls = [c for c in facts.calls if c.has_evidence]
     if not calls:
         return ModuleFindings([], Misplaced())
