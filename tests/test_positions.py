@@ -75,17 +75,20 @@ def test_statement_pass_gives_way_where_libcst_does_not_round_trip_the_statement
     module = cst.parse_module(source)
     handler = cst.ensure_type(module.body[0], cst.Try).handlers[0]
     before_gap = handler.type
-    after_gap = handler.body.body[0].body[0].value.args[0].value
+    after_gap = handler.body.body[0].body[0].value  # the call: placed by code generation
+    leaf = after_gap.args[0].value  # 10: its text occurs once in the statement, which places it without
     other = module.body[1].body[0].value.args[0].value
     tree = ast.parse(source)
     assert locate_in_statements(module, [after_gap], source, tree) is None
     assert locate_in_statements(module, [after_gap, other], source, tree) is None
+    spans = locate_in_statements(module, [leaf], source, tree)
+    assert spans is not None and spans[id(leaf)] == (source.index("10"), source.index("10") + 2)
     for node, text in ((before_gap, "(A, B)"), (other, "'x'")):
         spans = locate_in_statements(module, [node], source, tree)
         assert spans is not None and source[slice(*spans[id(node)])] == text
-    spans = locate(module, [after_gap, other], source, tree)
-    assert (source[slice(*spans[id(after_gap)])], source[slice(*spans[id(other)])]) == ("10", "'x'")
-    assert spans.text(id(after_gap)) == "10"
+    spans = locate(module, [after_gap, leaf, other], source, tree)
+    assert [source[slice(*spans[id(n)])] for n in (after_gap, leaf, other)] == ["f(seconds=10)", "10", "'x'"]
+    assert spans.text(id(after_gap)) == "f(seconds=10)"
 
 
 def test_a_leaf_whose_text_occurs_once_is_placed_without_code_generation(monkeypatch):

@@ -296,6 +296,35 @@ def _first_lines(module: cst.Module, tree: ast.Module | Sequence[int]) -> list[i
     return lines if at == len(body) else None
 
 
+def _region(index: int, first_lines: Sequence[int], line_starts: Sequence[int], end: int) -> Span:
+    """The source from the line of top-level statement ``index``'s first token to the next one's: it holds
+    all of the statement but its decorators (and may hold the next one's decorators and comments)."""
+    following = line_starts[first_lines[index + 1] - 1] if index + 1 < len(first_lines) else end
+    return line_starts[first_lines[index] - 1], following
+
+
+def _by_text_in_statement(held: list[int], nodes: dict[int, cst.CSTNode], statement: cst.CSTNode, source: str,
+                          region: Span, spans: dict[int, Span], texts: dict[int, str]) -> list[int]:
+    """:func:`_by_unique_text` within the statement's region: the verbatim leaves whose text occurs once there are
+    placed (into ``spans`` and ``texts``) without code generation; the others are returned. A decorated
+    statement is left whole to generation: a leaf in its decorators lies before the region."""
+    if getattr(statement, "decorators", None):
+        return held
+    start, end = region
+    rest = []
+    for key in held:
+        node = nodes[key]
+        if isinstance(node, _VERBATIM) and not node.lpar:
+            text = node.value
+            at = source.find(text, start, end)
+            if at != -1 and source.find(text, at + 1, end) == -1:
+                spans[key] = (at, at + len(text))
+                texts[key] = text
+                continue
+        rest.append(key)
+    return rest
+
+
 def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str,
                          tree: ast.Module | Sequence[int]) -> Spans | None:
     """:func:`locate` through the statements holding ``nodes``; None when any of them cannot be placed
@@ -324,6 +353,10 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
     texts: dict[int, str] = {}
     for index, held in by_statement:
         statement = module.body[index]
+        held = _by_text_in_statement(held, nodes_by_id, statement, source, _region(index, first_lines, line_starts,
+                                                                                  len(source)), spans, texts)
+        if not held:
+            continue
         targets = [nodes_by_id[key] for key in held]
         # CPython numbers a def's or a class's line at its keyword, after the decorators: the name is on it.
         anchor = statement.name if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None
