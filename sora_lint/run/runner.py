@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
-from .files import NotRegular, read_regular
+from .files import read_regular
+from .screen import screen_all, unreadable_line
 from .workers import WorkerPool
 from .writes import ChangedOnDisk, snapshot, write_atomically
 
@@ -233,9 +234,7 @@ def _unfixed(result: FileResult, found: list[Diagnostic] | None) -> None:
 
 def unreadable(path: str, exc: OSError) -> FileResult:
     """A file that could not be read (gone, no permission, a FIFO or a device): one error line."""
-    if isinstance(exc, NotRegular):
-        return FileResult(path, error=f"{path}: skipped: {exc}", unchecked=True)
-    return FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}", unchecked=True)
+    return FileResult(path, error=unreadable_line(path, exc), unchecked=True)
 
 
 def not_checked(path: str, reason: str) -> FileResult:
@@ -285,33 +284,44 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
     results: list[FileResult] = []
     candidates: list[tuple[str, bytes, Job]] = []
     jobs_by_settings: dict[int, Job] = {}
-    for path in paths:
-        file_job = job
-        if settings_for is not None:
-            settings = settings_for(path)
-            file_job = jobs_by_settings.get(id(settings)) or jobs_by_settings.setdefault(
-                id(settings), replace(job, settings=settings))
-            if file_job.settings is not settings:  # an id reused by a new Settings object
-                file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
-        if cache is not None:
+
+    def job_for(path: str) -> Job:
+        """The file's job: its own settings (one Job per Settings object, not one per file)."""
+        if settings_for is None:
+            return job
+        settings = settings_for(path)
+        file_job = jobs_by_settings.get(id(settings))
+        if file_job is None or file_job.settings is not settings:  # new, or an id reused by a new Settings object
+            file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
+        return file_job
+
+    if cache is None:
+        # Without a cache every file is read: on every core for a long list (see run/screen.py).
+        for path, outcome in zip(paths, screen_all(paths, jobs or os.cpu_count() or 1)):
+            if isinstance(outcome, bytes):
+                candidates.append((path, outcome, job_for(path)))
+            elif outcome is not None:
+                results.append(FileResult(path, error=outcome, unchecked=True))
+    else:
+        for path in paths:
+            file_job = job_for(path)
             hit = _from_cache(cache, path, None, file_job)
             if hit is not None:
                 results.append(hit)
                 continue
-        try:
-            data = read_regular(path)
-        except OSError as exc:
-            results.append(unreadable(path, exc))
-            continue
-        if cache is not None:
+            try:
+                data = read_regular(path)
+            except OSError as exc:
+                results.append(unreadable(path, exc))
+                continue
             hit = _from_cache(cache, path, data, file_job)
             if hit is not None:
                 results.append(hit)
                 continue
-        if _might_hold_sora_call(data):
-            candidates.append((path, data, file_job))
-        elif cache is not None:
-            cache.store(path, data, cache.fingerprint(file_job.settings), [])
+            if _might_hold_sora_call(data):
+                candidates.append((path, data, file_job))
+            else:
+                cache.store(path, data, cache.fingerprint(file_job.settings), [])
     for done, (index, result) in enumerate(_dispatch(candidates, jobs or os.cpu_count() or 1), 1):
         results.append(result)
         _remember(cache, candidates[index], result)
@@ -327,6 +337,8 @@ CHILD_THRESHOLD = 1024 * 1024
 
 def _dispatch(candidates: list[tuple[str, bytes, Job]], workers: int) -> Iterator[tuple[int, FileResult]]:
     """(index, result) of every candidate: in worker processes, or here for a few small files."""
+    if not candidates:  # most runs of a tree without Sora calls: multiprocessing's import is ~5 ms
+        return
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
