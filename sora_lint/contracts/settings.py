@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .catalog import AUTO, SHIPPED_PROFILES, Profile
+from .auto import AUTO
+
+if TYPE_CHECKING:
+    from .catalog import Profile
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
@@ -68,6 +71,8 @@ class Settings:
 
     @property
     def profiles(self) -> dict[str, Profile]:
+        from .catalog import SHIPPED_PROFILES  # only when a profile is looked up: a run without Sora calls never is
+
         return dict(SHIPPED_PROFILES, **self.user_profiles)
 
     @property

@@ -311,7 +311,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None, recorder: Recorder | None = None) -> int:
     """Run the command; ``recorder`` (the warm path's) keeps what a check that writes nothing prints."""
-    from ..run.config import ConfigError
+    from ..contracts.settings import ConfigError  # not run.config's copy: that module imports the catalog
     from .lint_report import recordable
 
     parser = build_parser()

@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..contracts.catalog import AUTO
-from ..contracts.settings import RuleLayer, Settings
-from .config import ConfigError, check_code, config_in_folder, load_file
+from ..contracts.auto import AUTO
+from ..contracts.settings import ConfigError, RuleLayer, Settings
+from .config_files import config_in_folder
 from .files import matches_glob, settings_root
 
 
@@ -38,6 +38,8 @@ class SettingsResolver:
                  cwd: str | None = None) -> None:
         self.overrides = overrides
         for code in overrides.select + overrides.extend_select + overrides.ignore:
+            from .config import check_code  # the configuration parser, only where there is something to check
+
             check_code(code, overrides.where)
         if overrides.fallback_profile == AUTO:
             raise ConfigError(f"{overrides.where}: --fallback-profile cannot be auto")
@@ -81,7 +83,12 @@ class SettingsResolver:
             return known
         config = self.config_file(os.path.join(self.cwd, folder))
         if config not in self._loaded:
-            base = load_file(Path(config)) if config is not None else Settings()
+            if config is not None:
+                from .config import load_file  # with the catalog and the rules: only for a configuration file
+
+                base = load_file(Path(config))
+            else:
+                base = Settings()
             self._loaded[config] = self._apply(base)
         self._by_folder[folder] = self._loaded[config]
         return self._loaded[config]
@@ -102,9 +109,9 @@ class SettingsResolver:
 
     def _apply(self, base: Settings) -> Settings:
         o = self.overrides
-        known = base.profiles
         for name in (o.profile, o.fallback_profile):
-            if name is not None and name != AUTO and name not in known:
+            if name is not None and name != AUTO and name not in base.profiles:  # the catalog, only for a name
+                known = base.profiles
                 raise ConfigError(f"{o.where}: unknown profile {name!r} (known: {', '.join(sorted([AUTO, *known]))})")
         origins = dict(base.origins)
         settings = base.with_overrides(
