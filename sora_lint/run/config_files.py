@@ -30,13 +30,14 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
-def config_in_folder(folder: Path) -> Path | None:
+def config_in_folder(folder: str | Path) -> Path | None:
     """The configuration file of ``folder`` itself, if it has one."""
-    base = str(folder)
+    base = os.fspath(folder)
     for name in CONFIG_NAMES:
-        # os.path on strings: this runs for every folder of a walk, where pathlib costs 3x as much.
+        # os.path on strings, and a Path only for a file found: this runs for every folder of a walk,
+        # where pathlib costs 3x as much.
         if os.path.isfile(os.path.join(base, name)):
-            candidate = folder / name
+            candidate = Path(base, name)
             if name != "pyproject.toml" or "sora-lint" in load_toml(candidate).get("tool", {}):
                 return candidate
     return None

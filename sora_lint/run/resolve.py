@@ -62,7 +62,7 @@ class SettingsResolver:
         result: str | None = None
         while current not in self._config_of_folder:
             walked.append(current)
-            found = config_in_folder(Path(current))
+            found = config_in_folder(current)
             if found is not None:
                 result = str(found)
                 break
