@@ -90,7 +90,8 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from ..engine.noqa import add_noqa
     from ..run.notebooks import NotebookError, add_noqa_to_notebook, decode_notebook, is_notebook
-    from ..run.runner import Undecodable, decode, write_atomically
+    from ..run.runner import Undecodable, decode
+    from ..run.writes import write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:

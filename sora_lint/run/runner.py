@@ -1,8 +1,9 @@
 """Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel.
 
 A run on an unchanged tree with a warm cache reads no source, so what only reading, checking,
-fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize)
-is imported where it is used: a warm run does not pay for those imports.
+fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize,
+the worker pool, the atomic writes) is imported where it is used: a warm run does not pay for those
+imports, nor does a run that finds no file worth parsing.
 """
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
 from .files import read_regular
 from .screen import screen_all, unreadable_line
-from .workers import WorkerPool
-from .writes import ChangedOnDisk, snapshot, write_atomically
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -204,6 +203,8 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
 def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed: str, job: Job,
                steps: Steps, files: ProjectFiles) -> FileResult:
     """Write a fixed file over the one that was read, or say why not and report its findings as they stand."""
+    from .writes import ChangedOnDisk, snapshot, write_atomically  # only a fix writes (~1 ms of imports)
+
     path = result.path
     try:
         if not os.stat(path).st_mode & stat.S_IWUSR:
@@ -340,6 +341,8 @@ def _dispatch(candidates: list[tuple[str, bytes, Job]], workers: int) -> Iterato
     if not candidates:  # most runs of a tree without Sora calls: multiprocessing's import is ~5 ms
         return
     import multiprocessing
+
+    from .workers import WorkerPool
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         yield from ((i, _worker(item)) for i, item in enumerate(candidates))
