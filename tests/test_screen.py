@@ -68,3 +68,62 @@ def test_read_regular_reads_whole_files_and_refuses_the_rest(tmp_path):
         assert read_regular("/proc/self/status").startswith(b"Name:")
     with pytest.raises(NotRegular, match="a folder"):
         read_regular(str(tmp_path))
+
+
+def _ahead(paths, **kwargs) -> list:
+    ahead = screen.Ahead(2, min_files=1, **kwargs)
+    with ahead:
+        for p in paths:
+            ahead.add(p)
+        return ahead.outcomes(paths)
+
+
+def test_files_screened_while_the_walk_goes_on_are_what_one_process_gives(tmp_path):
+    paths = _tree(tmp_path)
+    alone = [screen.screen(p) for p in paths]
+    assert _ahead(paths) == alone
+    assert _ahead(paths, enabled=False) == alone
+    # Paths given twice, or never given to add() (a caller's own list), are answered all the same.
+    ahead = screen.Ahead(2, min_files=1)
+    with ahead:
+        for p in paths[:20] + paths[:5]:
+            ahead.add(p)
+        assert ahead.outcomes(paths) == alone
+    # A path too long for any message is screened in the parent.
+    deep = tmp_path / ("d" * 200) / ("e" * 200) / ("f" * 200) / ("g" * 200) / ("h" * 200)
+    deep.mkdir(parents=True)
+    long_path = deep / (("x" * 200) + ".py")
+    long_path.write_bytes(SORA)
+    mixed = [str(long_path)] * 2 + paths + [str(long_path)]
+    assert _ahead(mixed) == [screen.screen(p) for p in mixed]
+
+
+def test_a_child_screening_ahead_that_dies_or_lies_costs_its_batches_done_again(tmp_path, monkeypatch):
+    paths = _tree(tmp_path)
+    alone = [screen.screen(p) for p in paths]
+
+    def dies(tasks, results, size):
+        os.read(tasks, size)  # one batch taken from the pipe and lost
+        os._exit(9)
+
+    def lies(tasks, results, size):
+        while os.read(tasks, size):
+            pass
+        os.write(results, marshal.dumps([(0, [b"x"]), (1, ["wrong"] * 32), (-1, []), "junk"]))
+        return 0
+
+    for child in (dies, lies):
+        monkeypatch.setattr(screen, "_serve_batches", child)
+        assert _ahead(paths) == alone
+
+
+def test_an_ahead_never_asked_stops_its_child(tmp_path):
+    paths = _tree(tmp_path)
+    ahead = screen.Ahead(2, min_files=1)
+    for p in paths:
+        ahead.add(p)
+    assert ahead.child is not None
+    pid = ahead.child[0]
+    ahead.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped

@@ -193,16 +193,18 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
                 recorder: Recorder | None) -> int:
     from ..contracts.settings import Settings
     from ..engine.tally import Tally
-    from ..run.runner import DIFF, Job, run
+    from ..run.runner import CHECK, DIFF, Job, run
+    from ..run.screen import Ahead
     from .lint_report import add_noqa_to_files, cache_for, note_run, report_results, write_diffs
 
     folders: list[str] | None = [] if recorder is not None else None
-    files, missing = _files_to_lint(args, job_mode, resolver, folders)
-    cache = cache_for(args, resolver)
-    job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
-    results = run(
-        files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path, cache=cache
-    )
+    # A check without a cache reads every file: a second process starts reading them while the walk goes on.
+    with Ahead(args.jobs or os.cpu_count() or 1, enabled=args.no_cache and job_mode == CHECK) as ahead:
+        files, missing = _files_to_lint(args, job_mode, resolver, folders, ahead.add)
+        cache = cache_for(args, resolver)
+        job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
+        results = run(files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path,
+                      cache=cache, ahead=ahead)
     if cache is not None:
         cache.save()
         if recorder is not None and folders is not None:
@@ -227,14 +229,15 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
     return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
 
 
-def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver,
-                   folders: list[str] | None) -> tuple[list[str], list[str]]:
+def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver, folders: list[str] | None,
+                   found_one: Callable[[str], None]) -> tuple[list[str], list[str]]:
     """The files the paths name (an error line for each path that is missing), and, before a fix, the
     temporary files killed runs left beside them removed (a line for each)."""
     from ..run.files import discover
     from ..run.runner import FIX
 
-    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
+    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders,
+                              found_one=found_one)
     for line in missing:
         print(f"sora-lint: error: {line}", file=sys.stderr)
     if not files and not missing:

@@ -249,7 +249,8 @@ def _walk(root: str, settings_for: SettingsFor, problems: list[str],
 
 
 def discover(paths: Iterable[str], settings: Settings | SettingsFor,
-             force_exclude: bool = False, folders: list[str] | None = None) -> tuple[list[str], list[str]]:
+             force_exclude: bool = False, folders: list[str] | None = None,
+             found_one: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
     """The files to check, and one error line for each path that does not exist, names a file
     that is not Python or not a regular file, or a folder that cannot be read.
 
@@ -257,7 +258,8 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     A file named without a suffix is a script, checked as Python (as ruff and pre-commit see it);
     one with another suffix (``data.json``, whose JSON may even parse as Python) is an error,
     never a silent "All checks passed!". ``folders``, when given, gets every folder walked (the warm path's
-    index watches them).
+    index watches them). ``found_one``, when given, gets each file as soon as it is found (run/screen.py's
+    Ahead reads them while the walk goes on).
     """
     if isinstance(settings, Settings):
         fixed = settings
@@ -268,7 +270,13 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     errors: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            found.extend(_walk(raw, settings_for, errors, folders))
+            walked = map(_normal, _walk(raw, settings_for, errors, folders))
+            if found_one is None:
+                found.extend(walked)
+            else:
+                for path in walked:
+                    found.append(path)
+                    found_one(path)
         elif os.path.exists(raw) or os.path.islink(raw):
             own = settings_for(os.path.dirname(os.path.abspath(raw)))
             if force_exclude and (excluded(raw, own) or excluded_by_config(raw, own)):
@@ -281,10 +289,12 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
             if kind is not None:
                 errors.append(f"{raw}: {kind}, not a regular file, so it was not read")
                 continue
-            found.append(raw)
+            found.append(_normal(raw))
+            if found_one is not None:
+                found_one(found[-1])
         else:
             errors.append(f"{raw}: no such file or directory")
-    unique = list(dict.fromkeys(_normal(p) for p in found))
+    unique = list(dict.fromkeys(found))
     return unique, errors
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
 from .files import read_regular
-from .screen import screen_all, unreadable_line
+from .screen import Ahead, screen_all, unreadable_line
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -276,11 +276,12 @@ def _from_cache(cache: Cache, path: str, data: bytes | None, job: Job) -> FileRe
 def run(paths: Sequence[str], job: Job, jobs: int = 0,
         progress: Callable[[int, int], None] | None = None,
         settings_for: Callable[[str], Settings] | None = None,
-        cache: Cache | None = None) -> list[FileResult]:
+        cache: Cache | None = None, ahead: Ahead | None = None) -> list[FileResult]:
     """Process every file; the LibCST work is spread over ``jobs`` processes (0: all cores).
 
     ``settings_for`` gives each file its own settings (default: the job's); ``cache`` answers
-    for unchanged files without reading them, and learns the results of the others.
+    for unchanged files without reading them, and learns the results of the others. ``ahead``
+    (used without a cache only) has read the files while discovery found them.
     """
     results: list[FileResult] = []
     candidates: list[tuple[str, bytes, Job]] = []
@@ -298,7 +299,8 @@ def run(paths: Sequence[str], job: Job, jobs: int = 0,
 
     if cache is None:
         # Without a cache every file is read: on every core for a long list (see run/screen.py).
-        for path, outcome in zip(paths, screen_all(paths, jobs or os.cpu_count() or 1)):
+        screened = ahead.outcomes(paths) if ahead is not None else screen_all(paths, jobs or os.cpu_count() or 1)
+        for path, outcome in zip(paths, screened):
             if isinstance(outcome, bytes):
                 candidates.append((path, outcome, job_for(path)))
             elif outcome is not None:

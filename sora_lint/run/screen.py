@@ -133,3 +133,167 @@ def _reap(pid: int, kill: bool) -> int:
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except ChildProcessError:  # reaped by someone else (a SIGCHLD handler of the embedding program)
         return -1
+
+
+class Ahead:
+    """Files screened while the walk that finds them goes on: a forked child pulls batches of paths from a pipe
+    as :meth:`add` fills it, and this process takes the batches the child has not reached once the walk ends.
+
+    Both processes read the same pipe: every message is one batch padded to the pipe's atomic size
+    (PIPE_BUF), written whole or not at all and read whole, so the two never split a batch. A batch the pipe
+    has no room for is screened here at once. A batch lost to a dying child is screened here at the end:
+    :meth:`outcomes` answers for every path, whatever the child did.
+    """
+
+    BATCH = 32  # paths per message: ~2 KB of a 4 KB message for the paths of a usual tree
+
+    def __init__(self, processes: int, enabled: bool = True, min_files: int = MIN_FILES_PER_PROCESS) -> None:
+        self.processes, self.enabled, self.min_files = processes, enabled and processes > 1, min_files
+        self.pending: list[str] = []
+        self.seen: set[str] = set()
+        self.batches: list[list[str]] = []
+        self.done: dict[int, list[Outcome]] = {}
+        self.child: tuple[int, int, int] | None = None  # (pid, the tasks' read end, the results' read end)
+        self.tasks = -1  # the tasks' write end while the walk goes on
+        self.size = 0
+
+    def add(self, path: str) -> None:
+        if not self.enabled or path in self.seen:
+            return
+        self.seen.add(path)
+        self.pending.append(path)
+        if self.child is None:
+            if len(self.pending) < self.min_files:
+                return
+            if not _can_fork():
+                self.enabled, self.pending = False, []
+                return
+            self._start()
+        if len(self.pending) >= self.BATCH:
+            self._send(self.pending)
+            self.pending = []
+
+    def outcomes(self, paths: Sequence[str]) -> list[Outcome]:
+        """:func:`screen` of every path of ``paths`` (those given to :meth:`add`, as discovery returned them)."""
+        if self.child is None:
+            return screen_all(paths, self.processes, self.min_files)
+        pid, tasks, results = self.child
+        self.child = None
+        status: int | None = None
+        try:
+            if self.pending:
+                self._send(self.pending)
+            os.close(self.tasks)  # the child reads to the end of the batches, then answers
+            while True:  # the batches the child has not taken, here
+                message = os.read(tasks, self.size)
+                if not message:
+                    break
+                self._screen_message(message)
+            answer = _read_to_end(results)
+            status = _reap(pid, kill=False)
+        finally:
+            os.close(tasks)
+            os.close(results)
+            if status is None:  # interrupted: the child stops too (it is not reaped yet, so the pid is still its)
+                _reap(pid, kill=True)
+        for index, outcomes in _batch_outcomes(answer) if status == 0 else ():
+            if 0 <= index < len(self.batches) and len(outcomes) == len(self.batches[index]):
+                self.done.setdefault(index, outcomes)
+        by_path: dict[str, Outcome] = {}
+        for index, batch in enumerate(self.batches):
+            found = self.done.get(index)
+            by_path.update(zip(batch, found if found is not None else [screen(p) for p in batch]))
+        return [by_path[p] if p in by_path else screen(p) for p in paths]
+
+    def close(self) -> None:
+        """Stop the child if :meth:`outcomes` was never asked (discovery failed or was interrupted)."""
+        if self.child is not None:
+            pid, tasks, results = self.child
+            self.child = None
+            for fd in (self.tasks, tasks, results):
+                os.close(fd)
+            _reap(pid, kill=True)
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        from ..analysis import prefilter  # noqa: F401 - imported before the fork, not in the child
+
+        tasks_r, tasks_w = os.pipe()
+        results_r, results_w = os.pipe()
+        self.size = min(4096, os.fpathconf(tasks_w, "PC_PIPE_BUF"))
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                os.close(tasks_w)
+                os.close(results_r)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                status = _serve_batches(tasks_r, results_w, self.size)
+            finally:
+                os._exit(status)
+        os.close(results_w)
+        os.set_blocking(tasks_w, False)
+        self.tasks, self.child = tasks_w, (pid, tasks_r, results_r)
+
+    def _send(self, paths: list[str]) -> None:
+        index = len(self.batches)
+        self.batches.append(paths)
+        message = marshal.dumps((index, paths))
+        if len(message) > self.size:  # long paths: in two halves, or here for one path too long for any message
+            self.batches[index] = []
+            if len(paths) > 1:
+                self._send(paths[: len(paths) // 2])
+                self._send(paths[len(paths) // 2:])
+            else:
+                self.batches[index] = paths
+                self.done[index] = [screen(paths[0])]
+            return
+        try:
+            os.write(self.tasks, message.ljust(self.size, b"\0"))
+        except BlockingIOError:  # the child is behind: this process screens the batch now
+            self.done[index] = [screen(p) for p in paths]
+
+    def _screen_message(self, message: bytes) -> None:
+        try:
+            index, paths = marshal.loads(message)
+        except (EOFError, ValueError, TypeError):
+            return  # cannot happen with whole messages; its batch would be screened at the end
+        if 0 <= index < len(self.batches) and paths == self.batches[index]:
+            self.done[index] = [screen(p) for p in paths]
+
+
+def _serve_batches(tasks: int, results: int, size: int) -> int:
+    """In the child: screen the batches read from ``tasks`` until the pipe ends, then write them all to ``results``."""
+    done = []
+    while True:
+        message = os.read(tasks, size)
+        if not message:
+            break
+        try:
+            index, paths = marshal.loads(message)
+        except (EOFError, ValueError, TypeError):
+            continue
+        done.append((index, [screen(p) for p in paths]))
+    data = memoryview(marshal.dumps(done))
+    while data:
+        data = data[os.write(results, data):]
+    return 0
+
+
+def _batch_outcomes(data: bytes) -> list[tuple[int, list[Outcome]]]:
+    """The child's answer, each batch checked; nothing when it is not what a child writes."""
+    try:
+        answer = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return []
+    if not isinstance(answer, list):
+        return []
+    return [(index, outcomes) for index, outcomes in (item for item in answer if isinstance(item, tuple)
+                                                      and len(item) == 2)
+            if isinstance(index, int) and isinstance(outcomes, list)
+            and all(o is None or isinstance(o, (bytes, str)) for o in outcomes)]
