@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
+# output.FORMATS' names, in its order (a test keeps them equal): the command line's choices, known without
+# importing output, whose imports (the engine's tally) a check without a cache pays while its files are read.
+FORMAT_NAMES = ("text", "concise", *MACHINE_FORMATS)
 
 
 def open_report(path: str) -> TextIO:

@@ -226,6 +226,7 @@ class Ahead:
         tasks_r, tasks_w = os.pipe()
         results_r, results_w = os.pipe()
         self.size = min(4096, os.fpathconf(tasks_w, "PC_PIPE_BUF"))
+        _widen(tasks_w)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             status = 1
@@ -265,6 +266,22 @@ class Ahead:
             return  # cannot happen with whole messages; its batch would be screened at the end
         if 0 <= index < len(self.batches) and paths == self.batches[index]:
             self.done[index] = [screen(p) for p in paths]
+
+
+# Room for the batches of ~8,000 files (as far as /proc/sys/fs/pipe-max-size allows, 1 MiB by default).
+PIPE_SIZE = 1 << 20
+F_SETPIPE_SZ = 1031  # from <linux/fcntl.h>; the fcntl module names it from Python 3.10 only
+
+
+def _widen(fd: int) -> None:
+    """A pipe that holds a whole walk's batches, where the system allows it (Linux): with the 64 KiB default the
+    child runs out of batches, and waits, while this process does anything but walk (its imports after the walk)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    with contextlib.suppress(OSError):  # above pipe-max-size, or the user's pipe memory used up: the default
+        fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE)
 
 
 def _serve_batches(tasks: int, results: int, size: int) -> int:
