@@ -6,8 +6,8 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from typing import Callable
+from collections.abc import Collection, Iterable, Iterator
+from typing import Callable, Protocol
 
 from ..contracts.settings import DEFAULT_EXCLUDES, Settings
 
@@ -165,7 +165,11 @@ def repository_root(folder: str) -> str | None:
 VIRTUALENV_MARKER = "pyvenv.cfg"
 
 
-SettingsFor = Callable[[str], Settings]  # a folder's settings
+class SettingsFor(Protocol):
+    """A folder's settings. ``names``, the folder's non-folder entries when a walk listed them, spares
+    the lookups of configuration files that are not there (SettingsResolver.for_folder)."""
+
+    def __call__(self, folder: str, names: Collection[str] | None = None, /) -> Settings: ...
 
 
 def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:
@@ -218,7 +222,7 @@ def _walk(root: str, settings_for: SettingsFor, problems: list[str],
             dirs[:] = []
             continue
         ignore.add_folder(folder, files)
-        settings = settings_for(folder)
+        settings = settings_for(folder, files)
         below = "" if folder == root else folder[len(root):].lstrip(os.sep) + os.sep
         # os.path.join(folder, name) without its cost (a few µs, for every file of a walk): the folder's
         # own spelling and one separator, as join would write them.
@@ -263,7 +267,7 @@ def discover(paths: Iterable[str], settings: Settings | SettingsFor,
     """
     if isinstance(settings, Settings):
         fixed = settings
-        settings_for: SettingsFor = lambda folder: fixed  # noqa: E731
+        settings_for: SettingsFor = lambda folder, names=None: fixed  # noqa: E731
     else:
         settings_for = settings
     found: list[str] = []

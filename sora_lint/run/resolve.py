@@ -8,12 +8,13 @@ wherever it comes from.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..contracts.auto import AUTO
 from ..contracts.settings import ConfigError, RuleLayer, Settings
-from .config_files import config_in_folder
+from .config_files import CONFIG_NAMES, config_in_folder
 from .files import matches_glob, settings_root
 
 
@@ -53,8 +54,11 @@ class SettingsResolver:
         self._loaded: dict[str | None, Settings] = {}
         self._by_folder: dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
 
-    def config_file(self, folder: str) -> str | None:
-        """The configuration file that governs ``folder``: ``--config``, or the nearest one above it."""
+    def config_file(self, folder: str, names: Collection[str] | None = None) -> str | None:
+        """The configuration file that governs ``folder``: ``--config``, or the nearest one above it.
+
+        ``names``, the names in ``folder`` (a walk's listing of it), spares the lookups of configuration
+        files it does not hold: three failing stats for almost every folder of a walk."""
         if self.fixed_config is not None:
             return self.fixed_config
         current = os.path.normpath(os.path.join(self.cwd, folder))
@@ -62,7 +66,9 @@ class SettingsResolver:
         result: str | None = None
         while current not in self._config_of_folder:
             walked.append(current)
-            found = config_in_folder(current)
+            # Names compared without case: on a case-insensitive file system "PyProject.toml" is found too.
+            absent = names is not None and len(walked) == 1 and not any(n.lower() in CONFIG_NAMES for n in names)
+            found = None if absent else config_in_folder(current)
             if found is not None:
                 result = str(found)
                 break
@@ -76,12 +82,12 @@ class SettingsResolver:
             self._config_of_folder[seen] = result
         return result
 
-    def for_folder(self, folder: str) -> Settings:
-        """The settings of files in ``folder`` (without per-file ignores)."""
+    def for_folder(self, folder: str, names: Collection[str] | None = None) -> Settings:
+        """The settings of files in ``folder`` (without per-file ignores); ``names`` as for :meth:`config_file`."""
         known = self._by_folder.get(folder)
         if known is not None:
             return known
-        config = self.config_file(os.path.join(self.cwd, folder))
+        config = self.config_file(os.path.join(self.cwd, folder), names)
         if config not in self._loaded:
             if config is not None:
                 from .config import load_file  # with the catalog and the rules: only for a configuration file
