@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from typing import Union
@@ -93,6 +92,8 @@ def _fork(paths: Sequence[str]) -> tuple[int, int]:
         status = 1
         try:
             os.close(read_end)
+            import signal  # here, not at the module's top: a run that never forks does not need it
+
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
             data = memoryview(marshal.dumps([screen(p) for p in paths]))
             while data:
@@ -127,6 +128,8 @@ def _outcomes(data: bytes) -> list[Outcome] | None:
 def _reap(pid: int, kill: bool) -> int:
     """Wait for a child (after a SIGKILL when ``kill``); its exit code, negative for a signal."""
     if kill:
+        import signal
+
         with contextlib.suppress(OSError):  # it may be gone already
             os.kill(pid, signal.SIGKILL)
     try:
@@ -233,6 +236,8 @@ class Ahead:
             try:
                 os.close(tasks_w)
                 os.close(results_r)
+                import signal
+
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 status = _serve_batches(tasks_r, results_w, self.size)
             finally:
