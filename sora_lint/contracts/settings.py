@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
 
 from .auto import AUTO
 
+# typing is not imported at run time: a run's walk needs these settings, and typing (~3 ms) can wait until
+# the files are being read in a second process (run/screen.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .catalog import Profile
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (

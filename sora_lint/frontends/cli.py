@@ -157,7 +157,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def _lint(args: argparse.Namespace, mode: str, recorder: Recorder | None = None) -> int:
-    from ..run.runner import CHECK, DIFF, FIX
+    from ..run.modes import CHECK, DIFF, FIX
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
     problem = _unusable_options(args)
@@ -192,7 +192,7 @@ def _unusable_options(args: argparse.Namespace) -> str | None:
 def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: SettingsResolver,
                 recorder: Recorder | None) -> int:
     from ..contracts.settings import Settings
-    from ..run.runner import CHECK, DIFF, Job, run
+    from ..run.modes import CHECK, DIFF
     from ..run.screen import Ahead
     from .lint_report import add_noqa_to_files, cache_for, note_run, report_results, write_diffs
 
@@ -200,10 +200,11 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
     # A check without a cache reads every file: a second process starts reading them while the walk goes on.
     with Ahead(args.jobs or os.cpu_count() or 1, enabled=args.no_cache and job_mode == CHECK) as ahead:
         files, missing = _files_to_lint(args, job_mode, resolver, folders, ahead.add)
-        # The report's modules (~20 ms: output, the engine's tally and what the engine's package imports),
-        # imported while that process still reads: it then takes more of the files, and the wall time
+        # The runner and the report's modules (~25 ms: output, the engine's tally and what the engine's
+        # package imports), imported while that process still reads: it then takes more of the files, and the wall time
         # pays about half of these imports.
         from ..engine.tally import Tally
+        from ..run.runner import Job, run
         from . import output  # noqa: F401
 
         cache = cache_for(args, resolver)
@@ -239,7 +240,7 @@ def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsRe
     """The files the paths name (an error line for each path that is missing), and, before a fix, the
     temporary files killed runs left beside them removed (a line for each)."""
     from ..run.files import discover
-    from ..run.runner import FIX
+    from ..run.modes import FIX
 
     files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders,
                               found_one=found_one)

@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
 
 from ..core.types import PARSE_ERROR, Diagnostic
 
+TYPE_CHECKING = False  # typing waits for the runner (see contracts/settings.py)
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from ..contracts.settings import Settings
     from ..engine.tally import Tally
     from ..run.cache import Cache

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..contracts.settings import ConfigError
+
+TYPE_CHECKING = False  # typing waits for the runner (see contracts/settings.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 # In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
 CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")

@@ -6,10 +6,19 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Collection, Iterable, Iterator
-from typing import Callable, Protocol
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from ..contracts.settings import DEFAULT_EXCLUDES, Settings
+
+TYPE_CHECKING = False  # typing waits for the runner (see contracts/settings.py)
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class SettingsFor(Protocol):
+        """A folder's settings. ``names``, the folder's non-folder entries when a walk listed them, spares
+        the lookups of configuration files that are not there (SettingsResolver.for_folder)."""
+
+        def __call__(self, folder: str, names: Collection[str] | None = None, /) -> Settings: ...
 
 # Notebooks are looked at by default, as ruff does since 0.6: much Sora code is first written in one.
 # `extend-exclude = ["*.ipynb"]` leaves them out.
@@ -163,13 +172,6 @@ def repository_root(folder: str) -> str | None:
 
 
 VIRTUALENV_MARKER = "pyvenv.cfg"
-
-
-class SettingsFor(Protocol):
-    """A folder's settings. ``names``, the folder's non-folder entries when a walk listed them, spares
-    the lookups of configuration files that are not there (SettingsResolver.for_folder)."""
-
-    def __call__(self, folder: str, names: Collection[str] | None = None, /) -> Settings: ...
 
 
 def _parent_gitignores(root: str, ignore: _GitIgnore) -> None:

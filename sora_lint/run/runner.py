@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from ..contracts.settings import Settings
 from ..core.types import PARSE_ERROR, Diagnostic, Location
 from .files import read_regular
+from .modes import CHECK, DIFF
+from .modes import FIX as FIX  # re-exported: callers read every mode from the runner
 from .screen import Ahead, screen_all, unreadable_line
 
 if TYPE_CHECKING:
     from .cache import Cache
     from .project_files import ProjectFiles
 
-CHECK, FIX, DIFF = "check", "fix", "diff"
 
 
 @dataclass

@@ -15,13 +15,16 @@ import marshal
 import os
 import sys
 from collections.abc import Sequence
-from typing import Union
 
 from .files import NotRegular, read_regular
 
-# One file's outcome: None, no Sora call can be in it; bytes, its content (it may hold one);
-# str, the error line saying why it could not be read.
-Outcome = Union[None, bytes, str]
+TYPE_CHECKING = False  # typing waits for the runner (see contracts/settings.py)
+if TYPE_CHECKING:
+    from typing import Union
+
+    # One file's outcome: None, no Sora call can be in it; bytes, its content (it may hold one);
+    # str, the error line saying why it could not be read.
+    Outcome = Union[None, bytes, str]
 
 # Below this many files per process a fork (~2-4 ms with its exit and reaping) costs more than it saves.
 MIN_FILES_PER_PROCESS = 400
