@@ -397,3 +397,10 @@ def test_snippet_is_left_out_when_the_line_cannot_be_read(tmp_path):
     opts = OutputOptions(sources=SourceLines())
     missing = str(tmp_path / "gone.py")
     assert as_text([_diag(1, 1, 1, 2, missing)], opts) == f"{missing}:1:1: SOR004 m\n"
+
+
+def test_the_command_line_offers_exactly_the_formats_output_has():
+    from sora_lint.frontends import lint_report, output
+
+    assert tuple(output.FORMATS) == lint_report.FORMAT_NAMES
+    assert set(lint_report.MACHINE_FORMATS) | set(output.HUMAN_FORMATS) == set(output.FORMATS)

@@ -21,7 +21,8 @@ from sora_lint.contracts.settings import Settings
 from sora_lint.engine import apply_fixes, lint_source, positions
 from sora_lint.engine.gaps import align
 from sora_lint.engine.positions import LineIndex, locate
-from sora_lint.run.runner import FIX, ChangedOnDisk, Job, process, snapshot, write_atomically
+from sora_lint.run.runner import FIX, Job, process
+from sora_lint.run.writes import ChangedOnDisk, snapshot, write_atomically
 
 APIYI_TAG = "[profile apiyi: auto: base_url api.apiyi.com]"
 OPENAI_TAG = "[profile openai: auto: client has no base_url]"

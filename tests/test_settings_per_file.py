@@ -189,3 +189,22 @@ def test_show_settings_says_auto_is_the_default_when_nothing_set_it(cli, tmp_pat
     (tmp_path / "pyproject.toml").write_text('[tool.sora-lint]\nprofile = "auto"\n')
     assert "profile: auto  [set in pyproject.toml]\n" in cli("show-settings", "a.py").stdout
     assert "profile: openai  [set by --profile]\n" in cli("show-settings", "--profile", "openai", "a.py").stdout
+
+
+def test_a_walks_listing_spares_lookups_but_finds_the_same_configuration(tmp_path, monkeypatch):
+    from sora_lint.run import resolve
+
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "a" / "sora-lint.toml").write_text('ignore = ["SOR004"]\n')
+    (tmp_path / "a" / "b" / "pyproject.toml").write_text("[tool.other]\n")  # not sora-lint's
+    looked = []
+    real_lookup = resolve.config_in_folder
+    monkeypatch.setattr(resolve, "config_in_folder", lambda folder: looked.append(folder) or real_lookup(folder))
+    listed = resolve.SettingsResolver(cwd=str(tmp_path))
+    for folder, names in (("a", ["sora-lint.toml"]), ("a/b", ["pyproject.toml", "x.py"]), ("a/b/c", ["y.py"])):
+        assert listed.config_file(str(tmp_path / folder), names) == str(tmp_path / "a" / "sora-lint.toml")
+    assert str(tmp_path / "a" / "b" / "c") not in looked  # nothing to look up there
+    assert str(tmp_path / "a" / "b") in looked  # a pyproject.toml is read to see whether it has the table
+    unlisted = resolve.SettingsResolver(cwd=str(tmp_path))
+    for folder in ("a", "a/b", "a/b/c"):
+        assert unlisted.config_file(str(tmp_path / folder)) == str(tmp_path / "a" / "sora-lint.toml")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from sora_lint.frontends.cli import main
-from sora_lint.run import cache, config, warm
+from sora_lint.run import cache, config_files, warm
 
 BAD = 'from openai import OpenAI\nOpenAI().videos.create(model="sora-2", prompt="p", seconds="10")\n'
 PAST = time.time() - 3600
@@ -134,7 +134,7 @@ def test_an_index_of_the_right_shape_but_wrong_values_is_a_miss(project):
 
 
 def test_the_names_it_watches_are_the_configuration_files_and_the_cache_folder():
-    assert set(config.CONFIG_NAMES) <= set(warm.WATCHED_NAMES)
+    assert set(config_files.CONFIG_NAMES) <= set(warm.WATCHED_NAMES)
     assert warm.CACHE_DIR_NAME == cache.CACHE_DIR_NAME
 
 

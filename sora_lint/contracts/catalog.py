@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .auto import AUTO as AUTO  # its home since the settings stopped importing the catalog
 from .lifecycle import Dates, Server, parse_date
 
 SOR_TYPE_INT = "int"
@@ -120,7 +121,6 @@ SHIPPED_SERVERS: tuple[Server, ...] = tuple(_server_from_data(d) for d in _CONTR
 PARAMETER_ALIASES: dict[str, str] = {k: v for k, v in _CONTRACTS["parameter-aliases"].items() if not k.startswith("_")}
 APIYI = SHIPPED_PROFILES["apiyi"]
 OPENAI = SHIPPED_PROFILES["openai"]
-AUTO = "auto"
 # Kept for code written against earlier versions; rules use each profile's own data.
 DEFAULT_MODEL = OPENAI.default_model_name
 PRO_MODEL = OPENAI.models[DEFAULT_MODEL].upgrades[0]

@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-from .catalog import AUTO, SHIPPED_PROFILES, Profile
+from .auto import AUTO
+
+# typing is not imported at run time: a run's walk needs these settings, and typing (~3 ms) can wait until
+# the files are being read in a second process (run/screen.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .catalog import Profile
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
@@ -68,6 +75,8 @@ class Settings:
 
     @property
     def profiles(self) -> dict[str, Profile]:
+        from .catalog import SHIPPED_PROFILES  # only when a profile is looked up: a run without Sora calls never is
+
         return dict(SHIPPED_PROFILES, **self.user_profiles)
 
     @property

@@ -30,7 +30,7 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from .output import FORMATS
+    from .lint_report import FORMAT_NAMES
 
     p.add_argument("paths", nargs="*", default=[], help="files or folders (default: the current folder); - reads stdin")
     p.add_argument("--profile", help="contract to check against: auto (default), apiyi, openai, "
@@ -50,7 +50,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="PATH", help="the path of the code read from stdin: its settings and "
                                                             "the name in messages")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--output-format", choices=list(FORMATS), default="text",
+    p.add_argument("--output-format", choices=list(FORMAT_NAMES), default="text",
                    help="text (default), concise, json, json-lines, github (Actions annotations) or sarif")
     p.add_argument("--output-file", "-o", metavar="PATH", help="write the report to this file instead of stdout")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -157,7 +157,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def _lint(args: argparse.Namespace, mode: str, recorder: Recorder | None = None) -> int:
-    from ..run.runner import CHECK, DIFF, FIX
+    from ..run.modes import CHECK, DIFF, FIX
 
     args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
     problem = _unusable_options(args)
@@ -192,17 +192,25 @@ def _unusable_options(args: argparse.Namespace) -> str | None:
 def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: SettingsResolver,
                 recorder: Recorder | None) -> int:
     from ..contracts.settings import Settings
-    from ..engine.tally import Tally
-    from ..run.runner import DIFF, Job, run
+    from ..run.modes import CHECK, DIFF
+    from ..run.screen import Ahead
     from .lint_report import add_noqa_to_files, cache_for, note_run, report_results, write_diffs
 
     folders: list[str] | None = [] if recorder is not None else None
-    files, missing = _files_to_lint(args, job_mode, resolver, folders)
-    cache = cache_for(args, resolver)
-    job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
-    results = run(
-        files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path, cache=cache
-    )
+    # A check without a cache reads every file: a second process starts reading them while the walk goes on.
+    with Ahead(args.jobs or os.cpu_count() or 1, enabled=args.no_cache and job_mode == CHECK) as ahead:
+        files, missing = _files_to_lint(args, job_mode, resolver, folders, ahead.add)
+        # The runner and the report's modules (~25 ms: output, the engine's tally and what the engine's
+        # package imports), imported while that process still reads: it then takes more of the files, and the wall time
+        # pays about half of these imports.
+        from ..engine.tally import Tally
+        from ..run.runner import Job, run
+        from . import output  # noqa: F401
+
+        cache = cache_for(args, resolver)
+        job = Job(job_mode, Settings(), args.unsafe_fixes, show_fixes=args.show_fixes)
+        results = run(files, job, jobs=args.jobs, progress=_progress(sys.stderr), settings_for=resolver.for_path,
+                      cache=cache, ahead=ahead)
     if cache is not None:
         cache.save()
         if recorder is not None and folders is not None:
@@ -227,14 +235,15 @@ def _lint_files(args: argparse.Namespace, mode: str, job_mode: str, resolver: Se
     return EXIT_FINDINGS if (diagnostics or errors or would_change) else EXIT_CLEAN
 
 
-def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver,
-                   folders: list[str] | None) -> tuple[list[str], list[str]]:
+def _files_to_lint(args: argparse.Namespace, job_mode: str, resolver: SettingsResolver, folders: list[str] | None,
+                   found_one: Callable[[str], None]) -> tuple[list[str], list[str]]:
     """The files the paths name (an error line for each path that is missing), and, before a fix, the
     temporary files killed runs left beside them removed (a line for each)."""
     from ..run.files import discover
-    from ..run.runner import FIX
+    from ..run.modes import FIX
 
-    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders)
+    files, missing = discover(args.paths, resolver.for_folder, force_exclude=args.force_exclude, folders=folders,
+                              found_one=found_one)
     for line in missing:
         print(f"sora-lint: error: {line}", file=sys.stderr)
     if not files and not missing:
@@ -311,7 +320,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None, recorder: Recorder | None = None) -> int:
     """Run the command; ``recorder`` (the warm path's) keeps what a check that writes nothing prints."""
-    from ..run.config import ConfigError
+    from ..contracts.settings import ConfigError  # not run.config's copy: that module imports the catalog
     from .lint_report import recordable
 
     parser = build_parser()

@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
 
 from ..core.types import PARSE_ERROR, Diagnostic
 
+TYPE_CHECKING = False  # typing waits for the runner (see contracts/settings.py)
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from ..contracts.settings import Settings
     from ..engine.tally import Tally
     from ..run.cache import Cache
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MACHINE_FORMATS = ("json", "json-lines", "github", "sarif")
+# output.FORMATS' names, in its order (a test keeps them equal): the command line's choices, known without
+# importing output, whose imports (the engine's tally) a check without a cache pays while its files are read.
+FORMAT_NAMES = ("text", "concise", *MACHINE_FORMATS)
 
 
 def open_report(path: str) -> TextIO:
@@ -90,7 +95,8 @@ def add_noqa_to_files(diagnostics: Sequence[Diagnostic]) -> int:
     """Write a noqa comment on each reported line (SOR000 excepted: its file does not parse)."""
     from ..engine.noqa import add_noqa
     from ..run.notebooks import NotebookError, add_noqa_to_notebook, decode_notebook, is_notebook
-    from ..run.runner import Undecodable, decode, write_atomically
+    from ..run.runner import Undecodable, decode
+    from ..run.writes import write_atomically
 
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:

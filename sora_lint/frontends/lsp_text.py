@@ -11,7 +11,8 @@ from pathlib import Path
 from ..contracts.settings import Settings
 from ..core.types import NEWLINE, PARSE_ERROR, SAFE, Diagnostic, Fix, Location
 from ..engine import lint_source
-from ..run.config import CONFIG_NAMES, ConfigError
+from ..run.config import ConfigError
+from ..run.config_files import CONFIG_NAMES
 from ..run.files import excluded
 from ..run.project_files import shared_project_files
 from ..run.resolve import SettingsResolver

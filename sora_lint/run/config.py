@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,45 +18,18 @@ from ..contracts.catalog import (
 from ..contracts.lifecycle import parse_date
 from ..contracts.settings import DEFAULT_MAX_FILE_SIZE, ConfigError, RuleLayer, Settings
 from ..rules import rule_codes
+from .config_files import config_in_folder, load_toml
 
 _TOP_KEYS = {"profile", "fallback-profile", "select", "extend-select", "ignore", "per-file-ignores", "exclude",
              "extend-exclude", "profiles", "cache-dir", "max-file-size"}
-# In one folder the first of these that exists (a pyproject.toml only with [tool.sora-lint]) wins, as in ruff.
-CONFIG_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml")
 _LIFECYCLE_KEYS = {"deprecated", "shutdown"}
 _PROFILE_KEYS = {"extends", "description", "seconds-type", "hosts", "parameters", "aliases", "models",
                  "extend-seconds", "default-model", "lifecycle-source", *_LIFECYCLE_KEYS}
 _MODEL_KEYS = {"seconds", "sizes", "default-seconds", "upgrades", *_LIFECYCLE_KEYS}
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python < 3.11
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
-
-
-def config_in_folder(folder: Path) -> Path | None:
-    """The configuration file of ``folder`` itself, if it has one."""
-    base = str(folder)
-    for name in CONFIG_NAMES:
-        # os.path on strings: this runs for every folder of a walk, where pathlib costs 3x as much.
-        if os.path.isfile(os.path.join(base, name)):
-            candidate = folder / name
-            if name != "pyproject.toml" or "sora-lint" in _load_toml(candidate).get("tool", {}):
-                return candidate
-    return None
-
-
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start`` (see :data:`CONFIG_NAMES`)."""
+    """The nearest configuration file at or above ``start`` (see run/config_files.py's ``CONFIG_NAMES``)."""
     here = start.resolve()
     for folder in (here, *here.parents):
         found = config_in_folder(folder)
@@ -68,7 +40,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 def table_of(path: Path) -> Mapping[str, Any]:
     """The sora-lint table of a configuration file: [tool.sora-lint], or the whole of a sora-lint.toml."""
-    data = _load_toml(path)
+    data = load_toml(path)
     if path.name == "pyproject.toml":
         return data.get("tool", {}).get("sora-lint", {})
     return data

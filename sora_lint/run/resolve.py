@@ -8,12 +8,13 @@ wherever it comes from.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..contracts.catalog import AUTO
-from ..contracts.settings import RuleLayer, Settings
-from .config import ConfigError, check_code, config_in_folder, load_file
+from ..contracts.auto import AUTO
+from ..contracts.settings import ConfigError, RuleLayer, Settings
+from .config_files import CONFIG_NAMES, config_in_folder
 from .files import matches_glob, settings_root
 
 
@@ -38,6 +39,8 @@ class SettingsResolver:
                  cwd: str | None = None) -> None:
         self.overrides = overrides
         for code in overrides.select + overrides.extend_select + overrides.ignore:
+            from .config import check_code  # the configuration parser, only where there is something to check
+
             check_code(code, overrides.where)
         if overrides.fallback_profile == AUTO:
             raise ConfigError(f"{overrides.where}: --fallback-profile cannot be auto")
@@ -51,8 +54,11 @@ class SettingsResolver:
         self._loaded: dict[str | None, Settings] = {}
         self._by_folder: dict[str, Settings] = {}  # keyed by the folder as given, to skip abspath
 
-    def config_file(self, folder: str) -> str | None:
-        """The configuration file that governs ``folder``: ``--config``, or the nearest one above it."""
+    def config_file(self, folder: str, names: Collection[str] | None = None) -> str | None:
+        """The configuration file that governs ``folder``: ``--config``, or the nearest one above it.
+
+        ``names``, the names in ``folder`` (a walk's listing of it), spares the lookups of configuration
+        files it does not hold: three failing stats for almost every folder of a walk."""
         if self.fixed_config is not None:
             return self.fixed_config
         current = os.path.normpath(os.path.join(self.cwd, folder))
@@ -60,7 +66,9 @@ class SettingsResolver:
         result: str | None = None
         while current not in self._config_of_folder:
             walked.append(current)
-            found = config_in_folder(Path(current))
+            # Names compared without case: on a case-insensitive file system "PyProject.toml" is found too.
+            absent = names is not None and len(walked) == 1 and not any(n.lower() in CONFIG_NAMES for n in names)
+            found = None if absent else config_in_folder(current)
             if found is not None:
                 result = str(found)
                 break
@@ -74,14 +82,19 @@ class SettingsResolver:
             self._config_of_folder[seen] = result
         return result
 
-    def for_folder(self, folder: str) -> Settings:
-        """The settings of files in ``folder`` (without per-file ignores)."""
+    def for_folder(self, folder: str, names: Collection[str] | None = None) -> Settings:
+        """The settings of files in ``folder`` (without per-file ignores); ``names`` as for :meth:`config_file`."""
         known = self._by_folder.get(folder)
         if known is not None:
             return known
-        config = self.config_file(os.path.join(self.cwd, folder))
+        config = self.config_file(os.path.join(self.cwd, folder), names)
         if config not in self._loaded:
-            base = load_file(Path(config)) if config is not None else Settings()
+            if config is not None:
+                from .config import load_file  # with the catalog and the rules: only for a configuration file
+
+                base = load_file(Path(config))
+            else:
+                base = Settings()
             self._loaded[config] = self._apply(base)
         self._by_folder[folder] = self._loaded[config]
         return self._loaded[config]
@@ -102,9 +115,9 @@ class SettingsResolver:
 
     def _apply(self, base: Settings) -> Settings:
         o = self.overrides
-        known = base.profiles
         for name in (o.profile, o.fallback_profile):
-            if name is not None and name != AUTO and name not in known:
+            if name is not None and name != AUTO and name not in base.profiles:  # the catalog, only for a name
+                known = base.profiles
                 raise ConfigError(f"{o.where}: unknown profile {name!r} (known: {', '.join(sorted([AUTO, *known]))})")
         origins = dict(base.origins)
         settings = base.with_overrides(

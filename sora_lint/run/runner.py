@@ -1,8 +1,9 @@
 """Per-file work for the CLI: read, decode, check or fix, write atomically; in parallel.
 
 A run on an unchanged tree with a warm cache reads no source, so what only reading, checking,
-fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize)
-is imported where it is used: a warm run does not pay for those imports.
+fixing or diffing a file needs (the engine, the prefilter, difflib, hashlib, tempfile, tokenize,
+the worker pool, the atomic writes) is imported where it is used: a warm run does not pay for those
+imports, nor does a run that finds no file worth parsing.
 """
 from __future__ import annotations
 
@@ -16,15 +17,15 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from ..contracts.settings import Settings
 from ..core.collector import COLLECTOR_PAUSED
 from ..core.types import PARSE_ERROR, Diagnostic, Location
-from .files import NotRegular, read_regular
-from .workers import WorkerPool
-from .writes import ChangedOnDisk, snapshot, write_atomically
+from .files import read_regular
+from .modes import CHECK, DIFF
+from .modes import FIX as FIX  # re-exported: callers read every mode from the runner
+from .screen import Ahead, screen_all, unreadable_line
 
 if TYPE_CHECKING:
     from .cache import Cache
     from .project_files import ProjectFiles
 
-CHECK, FIX, DIFF = "check", "fix", "diff"
 
 
 @dataclass
@@ -205,6 +206,8 @@ def process(path: str, data: bytes | None, job: Job) -> FileResult:
 def _write_fix(result: FileResult, text: str, data: bytes, encoding: str, fixed: str, job: Job,
                steps: Steps, files: ProjectFiles) -> FileResult:
     """Write a fixed file over the one that was read, or say why not and report its findings as they stand."""
+    from .writes import ChangedOnDisk, snapshot, write_atomically  # only a fix writes (~1 ms of imports)
+
     path = result.path
     try:
         if not os.stat(path).st_mode & stat.S_IWUSR:
@@ -235,9 +238,7 @@ def _unfixed(result: FileResult, found: list[Diagnostic] | None) -> None:
 
 def unreadable(path: str, exc: OSError) -> FileResult:
     """A file that could not be read (gone, no permission, a FIFO or a device): one error line."""
-    if isinstance(exc, NotRegular):
-        return FileResult(path, error=f"{path}: skipped: {exc}", unchecked=True)
-    return FileResult(path, error=f"{path}: cannot be read: {exc.strerror or exc}", unchecked=True)
+    return FileResult(path, error=unreadable_line(path, exc), unchecked=True)
 
 
 def not_checked(path: str, reason: str) -> FileResult:
@@ -280,42 +281,55 @@ def _from_cache(cache: Cache, path: str, data: bytes | None, job: Job) -> FileRe
 def run(paths: Sequence[str], job: Job, jobs: int = 0,
         progress: Callable[[int, int], None] | None = None,
         settings_for: Callable[[str], Settings] | None = None,
-        cache: Cache | None = None) -> list[FileResult]:
+        cache: Cache | None = None, ahead: Ahead | None = None) -> list[FileResult]:
     """Process every file; the LibCST work is spread over ``jobs`` processes (0: all cores).
 
     ``settings_for`` gives each file its own settings (default: the job's); ``cache`` answers
-    for unchanged files without reading them, and learns the results of the others.
+    for unchanged files without reading them, and learns the results of the others. ``ahead``
+    (used without a cache only) has read the files while discovery found them.
     """
     results: list[FileResult] = []
     candidates: list[tuple[str, bytes, Job]] = []
     jobs_by_settings: dict[int, Job] = {}
-    for path in paths:
-        file_job = job
-        if settings_for is not None:
-            settings = settings_for(path)
-            file_job = jobs_by_settings.get(id(settings)) or jobs_by_settings.setdefault(
-                id(settings), replace(job, settings=settings))
-            if file_job.settings is not settings:  # an id reused by a new Settings object
-                file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
-        if cache is not None:
+
+    def job_for(path: str) -> Job:
+        """The file's job: its own settings (one Job per Settings object, not one per file)."""
+        if settings_for is None:
+            return job
+        settings = settings_for(path)
+        file_job = jobs_by_settings.get(id(settings))
+        if file_job is None or file_job.settings is not settings:  # new, or an id reused by a new Settings object
+            file_job = jobs_by_settings[id(settings)] = replace(job, settings=settings)
+        return file_job
+
+    if cache is None:
+        # Without a cache every file is read: on every core for a long list (see run/screen.py).
+        screened = ahead.outcomes(paths) if ahead is not None else screen_all(paths, jobs or os.cpu_count() or 1)
+        for path, outcome in zip(paths, screened):
+            if isinstance(outcome, bytes):
+                candidates.append((path, outcome, job_for(path)))
+            elif outcome is not None:
+                results.append(FileResult(path, error=outcome, unchecked=True))
+    else:
+        for path in paths:
+            file_job = job_for(path)
             hit = _from_cache(cache, path, None, file_job)
             if hit is not None:
                 results.append(hit)
                 continue
-        try:
-            data = read_regular(path)
-        except OSError as exc:
-            results.append(unreadable(path, exc))
-            continue
-        if cache is not None:
+            try:
+                data = read_regular(path)
+            except OSError as exc:
+                results.append(unreadable(path, exc))
+                continue
             hit = _from_cache(cache, path, data, file_job)
             if hit is not None:
                 results.append(hit)
                 continue
-        if _might_hold_sora_call(data):
-            candidates.append((path, data, file_job))
-        elif cache is not None:
-            cache.store(path, data, cache.fingerprint(file_job.settings), [])
+            if _might_hold_sora_call(data):
+                candidates.append((path, data, file_job))
+            else:
+                cache.store(path, data, cache.fingerprint(file_job.settings), [])
     for done, (index, result) in enumerate(_dispatch(candidates, jobs or os.cpu_count() or 1), 1):
         results.append(result)
         _remember(cache, candidates[index], result)
@@ -331,7 +345,11 @@ CHILD_THRESHOLD = 1024 * 1024
 
 def _dispatch(candidates: list[tuple[str, bytes, Job]], workers: int) -> Iterator[tuple[int, FileResult]]:
     """(index, result) of every candidate: in worker processes, or here for a few small files."""
+    if not candidates:  # most runs of a tree without Sora calls: multiprocessing's import is ~5 ms
+        return
     import multiprocessing
+
+    from .workers import WorkerPool
 
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
         yield from ((i, _worker(item)) for i, item in enumerate(candidates))

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 FORMAT = 1
 CACHE_DIR_NAME = ".sora_lint_cache"  # the same folder as run/cache.py's (a test keeps them equal)
 INDEX_PREFIX = "warm-"
-# The configuration files (run/config.py's CONFIG_NAMES, a test keeps them equal), .gitignore and the .git
+# The configuration files (run/config_files.py's CONFIG_NAMES, a test keeps them equal), .gitignore and the .git
 # that says where a repository's .gitignore files stop.
 WATCHED_NAMES = (".sora-lint.toml", "sora-lint.toml", "pyproject.toml", ".gitignore", ".git")
 # Environment variables sora-lint's output depends on; SORA_LINT_NO_CACHE turns the cache, and this, off.
