@@ -7,6 +7,7 @@ Every front end gives the same answer: the CLI and flake8 run as processes, the 
 server's linting function in-process.
 """
 import textwrap
+from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -130,3 +131,24 @@ def test_without_a_reader_the_analysis_reads_no_other_file(tmp_path):
     path = str(tmp_path / "jobs.py")
     assert find(cst.parse_module(source), path).dependencies == ()
     assert find(cst.parse_module(source), path, ProjectFiles()).dependencies == (str(tmp_path / "settings.py"),)
+
+
+def test_import_statements_finds_what_the_regex_finds_everywhere():
+    """The scan tries the import regex only where the word occurs: the same matches as trying it everywhere."""
+    import random
+    import sysconfig
+
+    from sora_lint.analysis.project import _IMPORT, import_statements
+
+    def everywhere(data: bytes) -> list[tuple[bytes, bytes]]:
+        return [(m.group(1) or b"", m.group(2)) for m in _IMPORT.finditer(data)]
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(stdlib.glob("*.py"))[:200] + sorted(stdlib.glob("importlib/**/*.py"))
+    checked = [f for f in files if import_statements(f.read_bytes()) == everywhere(f.read_bytes())]
+    assert checked == files and len(files) > 100
+    rng = random.Random(0)
+    pieces = [b"import", b" ", b"\n", b";", b"from", b"x", b".", b"(", b")", b"*", b"\t", b"importer", b"#", b"a,b"]
+    for _ in range(20_000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert import_statements(data) == everywhere(data), data
