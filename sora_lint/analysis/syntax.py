@@ -1,6 +1,7 @@
 """Small readers of LibCST nodes that every part of the analysis shares (no scopes, no state)."""
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import typing
 from collections.abc import Iterator
@@ -178,6 +179,13 @@ def node_fields(node_type: type) -> tuple[str, ...]:
     """The fields of a LibCST node type that may hold a node: not its ``__slots__`` pseudo-field, nor a
     field typed as text or a flag (a name's ``value``), which a walk would otherwise read on every node."""
     return tuple(f.name for f in dataclasses.fields(node_type) if not _never_a_node(f.type))
+
+
+def sequence_fields(node_type: type) -> frozenset[str]:
+    """The fields of a LibCST node type declared as a sequence of nodes (a block's body, a call's arguments):
+    a walk pushes their items without asking each one's type."""
+    return frozenset(f.name for f in dataclasses.fields(node_type)
+                     if typing.get_origin(f.type) is collections.abc.Sequence and not _never_a_node(f.type))
 
 
 def _never_a_node(hint: object) -> bool:

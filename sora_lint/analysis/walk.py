@@ -22,7 +22,7 @@ from .shapes import (
     INDIRECT_SHORT_NAMES,
     SDK_METHODS,
 )
-from .syntax import json_dumps_argument, node_fields
+from .syntax import json_dumps_argument, node_fields, sequence_fields
 
 # Methods of a dict that read it and never change it.
 READ_ONLY_METHODS = frozenset({"get", "copy", "keys", "values", "items"})
@@ -37,7 +37,8 @@ _SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "equal", "semicolon", 
                    "star", "lbracket", "rbracket", "lbrace", "rbrace", "newline", "indent",
                    "default_indent", "default_newline", "encoding", "has_trailing_newline",
                    "keyword", "quote", "prefix", "value_str")
-_FIELD_CACHE: dict[type, tuple[str, ...]] = {}
+# Per node type, its fields that may hold a node, each with whether it is a sequence of nodes.
+_FIELD_CACHE: dict[type, tuple[tuple[str, bool], ...]] = {}
 _NODE_TYPES: dict[type, bool] = {}
 
 
@@ -49,10 +50,11 @@ def _is_node(kind: type) -> bool:
     return known
 
 
-def _child_fields(node_type: type) -> tuple[str, ...]:
+def _child_fields(node_type: type) -> tuple[tuple[str, bool], ...]:
     fields = _FIELD_CACHE.get(node_type)
     if fields is None:
-        fields = tuple(name for name in node_fields(node_type)
+        sequences = sequence_fields(node_type)
+        fields = tuple((name, name in sequences) for name in node_fields(node_type)
                        if not any(name.startswith(p) or name.endswith(p) for p in _SKIPPED_FIELDS))
         _FIELD_CACHE[node_type] = fields
     return fields
@@ -132,8 +134,12 @@ class Walk(Binders):
             fields = fields_of(kind)
             if fields is None:
                 fields = _child_fields(kind)
-            for fname in fields:
+            for fname, sequence in fields:
                 child = getattr(node, fname)
+                if sequence:  # declared a sequence of nodes: no item's type to ask
+                    for item in reversed(child):
+                        push((item, scope))
+                    continue
                 child_kind = type(child)
                 if child_kind is tuple or child_kind is list:
                     for item in reversed(child):
@@ -338,7 +344,7 @@ def contains_call(node: cst.CSTNode) -> bool:
         kind = type(current)
         if kind is cst.Call:
             return True
-        for fname in _child_fields(kind):
+        for fname, _sequence in _child_fields(kind):
             child = getattr(current, fname)
             if type(child) in (tuple, list):
                 stack.extend(item for item in child if _is_node(type(item)))
