@@ -179,7 +179,7 @@ def test_language_server_ranges_and_quick_fixes(tmp_path, name):
 
 def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp_path, capsys):
     """With positions taken from generated code (the bug of issue 15), the guard catches the shift."""
-    def generated_offsets(module, nodes, source=None, tree=None):
+    def generated_offsets(module, nodes, source=None, tree=None, starts=None):
         return locate(module, nodes)  # no source: offsets in LibCST's code, not in the file
 
     monkeypatch.setattr(positions, "locate", generated_offsets)
@@ -206,7 +206,7 @@ def test_a_misplaced_edit_leaves_the_file_untouched_and_says_so(monkeypatch, tmp
 
 def test_a_finding_without_a_trusted_position_is_not_reported_at_a_wrong_one(monkeypatch):
     """Where the mapping stops (a gap that is not whitespace; none is known), nothing is guessed."""
-    monkeypatch.setattr(positions, "locate", lambda module, nodes, source=None, tree=None: positions.Spans({}, {}))
+    monkeypatch.setattr(positions, "locate", lambda module, nodes, *rest: positions.Spans({}, {}))
     source = original("roundtrip_except_spaces.py").decode("utf-8")
     outcome = apply_fixes(source, "x.py")
     assert (outcome.source, outcome.applied, outcome.remaining) == (source, 0, [])

@@ -133,8 +133,8 @@ def _placed(facts: ModuleFacts, module: Any, source: str, filename: str, setting
     fix_nodes = [n for f in found.findings for p in f.fixes for c in p.changes for n in nodes_to_locate(c)]
     fstrings = _enclosing(facts.fstrings, fix_nodes)
     targets = [f.anchor for f in found.findings] + fix_nodes + [n for calls in elsewhere.values() for n in calls]
-    spans = locate(module, [*targets, *fstrings], source, lines)
     index = LineIndex(source)
+    spans = locate(module, [*targets, *fstrings], source, lines, index.starts)
     builder = EditBuilder(source, spans, fstrings, index, module.default_indent)
     out = []
     withheld = unplaced = 0

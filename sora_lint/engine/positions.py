@@ -27,7 +27,8 @@ import contextlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 from typing import Any
 
 import libcst as cst
@@ -117,11 +118,19 @@ class Spans(dict[int, Span]):
         return self.texts[key]
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (CR, LF and CRLF end a line)."""
+    if "\r" in text:
+        return [0] + [m.end() for m in NEWLINE.finditer(text)]
+    # The common case, at C speed: each line's length plus its "\n", summed.
+    return [0, *map(add, accumulate(map(len, text.split("\n")[:-1])), count(1))]
+
+
 class LineIndex:
     """Offsets in a text to (line, column), both 1-based, columns in characters."""
 
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in NEWLINE.finditer(text)]
+    def __init__(self, text: str, starts: list[int] | None = None) -> None:
+        self.starts = line_starts(text) if starts is None else starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1
@@ -129,31 +138,31 @@ class LineIndex:
 
 
 def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None = None,
-           tree: ast.Module | Sequence[int] | None = None) -> Spans:
+           tree: ast.Module | Sequence[int] | None = None, starts: list[int] | None = None) -> Spans:
     """Character spans (start, end) of ``nodes`` in ``source``, keyed by ``id(node)``.
 
     ``source`` is the text ``module`` was parsed from (``module.code`` when not given). A node
     whose span cannot be mapped exactly onto ``source`` is left out. ``tree`` is CPython's parse
     of ``source`` (or its :func:`statement_lines`): with it, only the statements holding the nodes are
-    generated.
+    generated. ``starts``: :func:`line_starts` of ``source``, when the caller has them.
     """
     if not nodes or source is None:
         return _generated(module, nodes, source, tree)
     spans, texts, rest = _by_unique_text(nodes, source)
     if rest:
-        generated = _generated(module, rest, source, tree)
+        generated = _generated(module, rest, source, tree, starts)
         spans.update(generated)
         texts.update(generated.texts)
     return Spans(spans, texts)
 
 
 def _generated(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None,
-               tree: ast.Module | Sequence[int] | None) -> Spans:
+               tree: ast.Module | Sequence[int] | None, starts: list[int] | None = None) -> Spans:
     """:func:`locate` by code generation: of the statements that hold ``nodes``, else of the module."""
     if not nodes:
         return Spans({}, {})
     if source is not None and tree is not None:
-        found = locate_in_statements(module, nodes, source, tree)
+        found = locate_in_statements(module, nodes, source, tree, starts)
         if found is not None:
             return found
     generated, spans = _OffsetRecorder(module, nodes).generate(module)
@@ -296,11 +305,11 @@ def _first_lines(module: cst.Module, tree: ast.Module | Sequence[int]) -> list[i
     return lines if at == len(body) else None
 
 
-def _region(index: int, first_lines: Sequence[int], line_starts: Sequence[int], end: int) -> Span:
+def _region(index: int, first_lines: Sequence[int], starts: Sequence[int], end: int) -> Span:
     """The source from the line of top-level statement ``index``'s first token to the next one's: it holds
     all of the statement but its decorators (and may hold the next one's decorators and comments)."""
-    following = line_starts[first_lines[index + 1] - 1] if index + 1 < len(first_lines) else end
-    return line_starts[first_lines[index] - 1], following
+    following = starts[first_lines[index + 1] - 1] if index + 1 < len(first_lines) else end
+    return starts[first_lines[index] - 1], following
 
 
 def _by_text_in_statement(held: list[int], nodes: dict[int, cst.CSTNode], statement: cst.CSTNode, source: str,
@@ -326,19 +335,20 @@ def _by_text_in_statement(held: list[int], nodes: dict[int, cst.CSTNode], statem
 
 
 def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str,
-                         tree: ast.Module | Sequence[int]) -> Spans | None:
+                         tree: ast.Module | Sequence[int], starts: list[int] | None = None) -> Spans | None:
     """:func:`locate` through the statements holding ``nodes``; None when any of them cannot be placed
     exactly (a node outside the walked fields, a statement whose text is not the source's)."""
     first_lines = _first_lines(module, tree)
     if first_lines is None:
         return None
-    line_starts = [0] + [m.end() for m in NEWLINE.finditer(source)]
-    if max(first_lines, default=0) > len(line_starts):
+    if starts is None:
+        starts = line_starts(source)
+    if max(first_lines, default=0) > len(starts):
         return None
     wanted = {id(n) for n in nodes}
     by_statement: list[tuple[int, list[int]]] = []
     left = len(wanted)
-    for index in _search_order(nodes, source, [line_starts[line - 1] for line in first_lines]):
+    for index in _search_order(nodes, source, [starts[line - 1] for line in first_lines]):
         statement = module.body[index]
         held = within(statement, wanted)
         if held:
@@ -353,7 +363,7 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
     texts: dict[int, str] = {}
     for index, held in by_statement:
         statement = module.body[index]
-        held = _by_text_in_statement(held, nodes_by_id, statement, source, _region(index, first_lines, line_starts,
+        held = _by_text_in_statement(held, nodes_by_id, statement, source, _region(index, first_lines, starts,
                                                                                   len(source)), spans, texts)
         if not held:
             continue
@@ -368,9 +378,9 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
         lines_before = (len(NEWLINE.findall(before_first_token)) if before_first_token is not None
                         else len(statement.leading_lines))
         line = first_lines[index] - lines_before
-        if not 1 <= line <= len(line_starts):
+        if not 1 <= line <= len(starts):
             return None
-        start = line_starts[line - 1]
+        start = starts[line - 1]
         if not source.startswith(generated, start):
             return None  # a round-trip gap in this statement: the whole-module pass maps across it
         for key in held:
