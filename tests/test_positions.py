@@ -111,3 +111,16 @@ def test_a_leaf_whose_text_occurs_once_is_placed_without_code_generation(monkeyp
     assert generated == [["Integer"]]
     assert [source[slice(*spans[id(n)])] for n in (model, seconds, size)] == ['"sora-2"', "10", '"1024x1024x"']
     assert spans[id(seconds)] == (source.index("seconds=10") + 8, source.index("seconds=10") + 10)
+
+
+def test_line_starts_are_the_newline_regex_ones_with_or_without_cr():
+    import random
+
+    from sora_lint.core.types import NEWLINE
+    from sora_lint.engine.positions import line_starts
+
+    rng = random.Random(0)
+    for _ in range(5_000):
+        text = "".join(rng.choice("ab\n\r ") for _ in range(rng.randint(0, 20)))
+        for variant in (text, text.replace("\r", "")):
+            assert line_starts(variant) == [0] + [m.end() for m in NEWLINE.finditer(variant)], repr(variant)
