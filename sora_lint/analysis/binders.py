@@ -41,10 +41,11 @@ class Binders:
         """Visit ``nodes`` (a node, a sequence of nodes, or None) next, in source order."""
         if nodes is None:
             return
-        if isinstance(nodes, cst.CSTNode):
-            self._stack.append((nodes, scope))
+        kind = type(nodes)
+        if kind is not tuple and kind is not list:  # a node (an isinstance of LibCST's ABC costs more)
+            self._stack.append((nodes, scope))  # type: ignore[arg-type]
             return
-        for node in reversed(nodes):
+        for node in reversed(nodes):  # type: ignore[arg-type]
             if node is not None:
                 self._stack.append((node, scope))
 
