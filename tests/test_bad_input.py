@@ -132,8 +132,9 @@ def test_binary_file_named_py(cli, tmp_path):
      "could not parse this file, so it was not checked: SyntaxError: too many nested parentheses"),
     ("x = a" + ".b" * 50_000,
      "could not parse this file, so it was not checked: it is nested too deeply for Python's own parser"),
-    # Code generation (positions) recurses: the deep expression sits before the value reported in its call.
-    ('client.videos.create(prompt=(' + " and ".join(["a"] * 50_000) + '), model="sora-2", seconds="10")',
+    # Code generation (positions) recurses: the deep expression sits before the value reported in its call,
+    # whose text occurs twice in the statement (a unique one is placed by a search: see the next test).
+    ('client.videos.create(prompt=("10" and ' + " and ".join(["a"] * 50_000) + '), model="sora-2", seconds="10")',
      "could not check this file: it is nested too deeply for sora-lint (Python's recursion limit)"),
 ])
 @pytest.mark.slow
@@ -145,6 +146,16 @@ def test_deep_nesting_is_named_and_the_run_goes_on(cli, tmp_path, body, message)
     assert out[0].split(": SOR000 ")[1] == message
     assert out[1] == f"z.py:2:58: {SOR001_TAIL}"
     assert err == []
+
+
+@pytest.mark.slow
+def test_a_value_placed_by_its_text_is_reported_and_fixed_after_a_deep_expression(cli, tmp_path):
+    deep = 'client.videos.create(prompt=(' + " and ".join(["a"] * 50_000) + '), model="sora-2", seconds="10")'
+    (tmp_path / "deep.py").write_text("import openai\n" + deep + "\n")
+    code, out, err = check(cli, ".")
+    assert (code, out[0], err) == (1, f"deep.py:2:{len(deep) - 4}: {SOR001_TAIL}", [])
+    assert cli("fix", ".").returncode == 0
+    assert (tmp_path / "deep.py").read_text() == "import openai\n" + deep.replace('"10"', '"12"') + "\n"
 
 
 def test_a_deep_statement_without_a_reported_value_is_never_generated_in_process():
