@@ -83,3 +83,24 @@ def test_overlapping_parses_in_threads_put_validation_back_once():
         t.join()
     assert results == [True] * len(sources)
     assert validates_again()
+
+
+def test_the_guard_parses_in_several_threads_at_once():
+    """CPython 3.11's ast.parse can fail in threads that overlap ("AST constructor recursion depth mismatch"): the
+    engine's guard takes one at a time (core/cpython.py), as the language server's lint and fix threads need.
+    The race is rare: this shape of test hit it once in CI before the lock, and never in a few local runs."""
+    sources = [p.read_text(encoding="utf-8") for p in FIXTURES] * 5
+    results: list[bool] = []
+    start = threading.Barrier(4)
+
+    def work(part: list[str]) -> None:
+        start.wait()
+        # LibCST's parse beside it allocates enough to run the collector, whose finalizers let threads switch.
+        results.extend(parse_checked(s).lines is not None and cst.parse_module(s) is not None for s in part)
+
+    threads = [threading.Thread(target=work, args=(sources[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * len(sources)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from ..core.cpython import parse_python
 from .shapes import CLIENT_CLASSES
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def read_constants(data: bytes | None) -> Constants:
     if data is None:
         return {}
     try:
-        tree = ast.parse(data)
+        tree = parse_python(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     return _module_literals(tree)

@@ -122,7 +122,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     and its messages are the ones users know. Where CPython rejects newer syntax
     LibCST supports, LibCST still gets a try, unless ``cpython_required``.
     """
-    import ast
+    from ..core.cpython import parse_python
 
     if "\x00" in source:
         # CPython refuses such a file outright (at 1:1), whatever LibCST makes of it: it is never fixed.
@@ -130,7 +130,7 @@ def parse_checked(source: str, *, cpython_required: bool = False) -> Parsed:
     cpython_error = None
     lines = None
     try:
-        lines = tuple(statement.lineno for statement in ast.parse(source).body)
+        lines = tuple(statement.lineno for statement in parse_python(source).body)
     except SyntaxError as exc:
         cpython_error = Unparsable(f"SyntaxError: {exc.msg}", Location(exc.lineno or 1, exc.offset or 1))
         if cpython_required or "too many" in (exc.msg or ""):
