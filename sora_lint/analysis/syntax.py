@@ -143,12 +143,13 @@ def new_string(value: str, forbidden: frozenset[str]) -> str | None:
 def comment_inside(target: cst.BaseExpression) -> bool:
     """Whether a comment sits inside the value itself, where a rewrite would delete it (between the
     parts of ``("1792"  # wide`` ``"x1024")``); comments inside its own parentheses, around it, are kept."""
-    if isinstance(target, _ONE_TOKEN):  # nowhere for a comment to be (the common case: no walk, no copy)
+    if isinstance(target, ONE_TOKEN):  # nowhere for a comment to be (the common case: no walk, no copy)
         return False
     return _has_comment(target.with_changes(lpar=[], rpar=[]) if target.lpar or target.rpar else target)
 
 
-_ONE_TOKEN = (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Name)
+# Leaves of one token, which LibCST keeps verbatim: no comment fits inside one, and its text is its source.
+ONE_TOKEN = (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Name)
 
 
 def _has_comment(node: cst.CSTNode) -> bool:

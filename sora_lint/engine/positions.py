@@ -34,7 +34,7 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from ..analysis.syntax import node_fields
+from ..analysis.syntax import ONE_TOKEN, node_fields
 from ..core.types import NEWLINE
 from .gaps import map_spans
 
@@ -148,7 +148,9 @@ def locate(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | None 
     """
     if not nodes or source is None:
         return _generated(module, nodes, source, tree)
-    spans, texts, rest = _by_unique_text(nodes, source)
+    spans: dict[int, Span] = {}
+    texts: dict[int, str] = {}
+    rest = _by_unique_text(nodes, source, spans, texts)
     if rest:
         generated = _generated(module, rest, source, tree, starts)
         spans.update(generated)
@@ -172,31 +174,27 @@ def _generated(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str | N
     return Spans(map_spans(generated, source, spans), texts)
 
 
-# Leaves LibCST keeps verbatim: where such a node's text occurs once in the whole source, that is the node.
-_VERBATIM = (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Name)
+def _by_unique_text(nodes: Sequence[cst.CSTNode], source: str, spans: dict[int, Span], texts: dict[int, str],
+                    start: int = 0, end: int | None = None) -> list[cst.CSTNode]:
+    """Place (into ``spans`` and ``texts``) the one-token leaves whose text occurs exactly once in
+    ``source[start:end]``, at C speed with no code generation; return the nodes left for the generating passes.
 
-
-def _by_unique_text(nodes: Sequence[cst.CSTNode], source: str) -> tuple[dict[int, Span], dict[int, str],
-                                                                         list[cst.CSTNode]]:
-    """The spans of the verbatim leaves whose text occurs exactly once in ``source`` (most reported values,
-    found at C speed with no code generation), and the nodes left for the code-generating passes.
-
-    A leaf's text is in the source at its own place, so one occurrence is its place; any other (the same
-    number twice, ``10`` inside ``1024``) leaves the node to the passes, which tell the copies apart.
+    LibCST keeps such a leaf verbatim, so its text is in the source at its own place: where the text occurs
+    once in a stretch that holds the node, that is its place. Any other case (the same number twice, ``10``
+    inside ``1024``) leaves the node to the passes, which tell the copies apart.
     """
-    spans: dict[int, Span] = {}
-    texts: dict[int, str] = {}
+    end = len(source) if end is None else end
     rest: list[cst.CSTNode] = []
     for node in nodes:
-        if isinstance(node, _VERBATIM) and not node.lpar:
+        if isinstance(node, ONE_TOKEN) and not node.lpar:
             text = node.value
-            at = source.find(text)
-            if at != -1 and source.find(text, at + 1) == -1:
+            at = source.find(text, start, end)
+            if at != -1 and source.find(text, at + 1, end) == -1:
                 spans[id(node)] = (at, at + len(text))
                 texts[id(node)] = text
                 continue
         rest.append(node)
-    return spans, texts, rest
+    return rest
 
 
 # Fields that never hold a node worth locating (whitespace, brackets, punctuation): not walked.
@@ -312,28 +310,6 @@ def _region(index: int, first_lines: Sequence[int], starts: Sequence[int], end: 
     return starts[first_lines[index] - 1], following
 
 
-def _by_text_in_statement(held: list[int], nodes: dict[int, cst.CSTNode], statement: cst.CSTNode, source: str,
-                          region: Span, spans: dict[int, Span], texts: dict[int, str]) -> list[int]:
-    """:func:`_by_unique_text` within the statement's region: the verbatim leaves whose text occurs once there are
-    placed (into ``spans`` and ``texts``) without code generation; the others are returned. A decorated
-    statement is left whole to generation: a leaf in its decorators lies before the region."""
-    if getattr(statement, "decorators", None):
-        return held
-    start, end = region
-    rest = []
-    for key in held:
-        node = nodes[key]
-        if isinstance(node, _VERBATIM) and not node.lpar:
-            text = node.value
-            at = source.find(text, start, end)
-            if at != -1 and source.find(text, at + 1, end) == -1:
-                spans[key] = (at, at + len(text))
-                texts[key] = text
-                continue
-        rest.append(key)
-    return rest
-
-
 def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], source: str,
                          tree: ast.Module | Sequence[int], starts: list[int] | None = None) -> Spans | None:
     """:func:`locate` through the statements holding ``nodes``; None when any of them cannot be placed
@@ -363,10 +339,14 @@ def locate_in_statements(module: cst.Module, nodes: Sequence[cst.CSTNode], sourc
     texts: dict[int, str] = {}
     for index, held in by_statement:
         statement = module.body[index]
-        held = _by_text_in_statement(held, nodes_by_id, statement, source, _region(index, first_lines, starts,
-                                                                                  len(source)), spans, texts)
-        if not held:
-            continue
+        # Within the statement's stretch of source, a leaf's text may occur once where it repeats in the file. Not
+        # for a decorated statement: its decorators lie before the line its stretch starts at.
+        if not getattr(statement, "decorators", None):
+            rest = _by_unique_text([nodes_by_id[key] for key in held], source, spans, texts,
+                                   *_region(index, first_lines, starts, len(source)))
+            held = [id(node) for node in rest]
+            if not held:
+                continue
         targets = [nodes_by_id[key] for key in held]
         # CPython numbers a def's or a class's line at its keyword, after the decorators: the name is on it.
         anchor = statement.name if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None
