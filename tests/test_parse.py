@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import libcst as cst
@@ -65,22 +66,29 @@ def test_validation_is_back_after_a_parse_that_fails():
     assert validates_again()
 
 
-def test_overlapping_parses_in_threads_put_validation_back_once():
-    sources = [p.read_text(encoding="utf-8") for p in FIXTURES] * 3
+def in_four_threads(check: Callable[[str], bool], sources: list[str]) -> list[bool]:
+    """``check`` of every source, spread over four threads that start together; a thread that raises
+    leaves its results out."""
     results: list[bool] = []
     start = threading.Barrier(4)
 
-    # LibCST's parse alone: CPython 3.11's ast.parse is not safe in several threads at once ("SystemError: AST
-    # constructor recursion depth mismatch"), and the engine's guard is not what this test is about.
     def work(part: list[str]) -> None:
         start.wait()
-        results.extend(parse_on_big_stack(s, validate=False).deep_equals(cst.parse_module(s)) for s in part)
+        results.extend(check(s) for s in part)
 
     threads = [threading.Thread(target=work, args=(sources[i::4],)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def test_overlapping_parses_in_threads_put_validation_back_once():
+    sources = [p.read_text(encoding="utf-8") for p in FIXTURES] * 3
+    # LibCST's parse alone: the engine's guard parse in threads is the next test's subject.
+    results = in_four_threads(lambda s: parse_on_big_stack(s, validate=False).deep_equals(cst.parse_module(s)),
+                              sources)
     assert results == [True] * len(sources)
     assert validates_again()
 
@@ -90,17 +98,7 @@ def test_the_guard_parses_in_several_threads_at_once():
     engine's guard takes one at a time (core/cpython.py), as the language server's lint and fix threads need.
     The race is rare: this shape of test hit it once in CI before the lock, and never in a few local runs."""
     sources = [p.read_text(encoding="utf-8") for p in FIXTURES] * 5
-    results: list[bool] = []
-    start = threading.Barrier(4)
-
-    def work(part: list[str]) -> None:
-        start.wait()
-        # LibCST's parse beside it allocates enough to run the collector, whose finalizers let threads switch.
-        results.extend(parse_checked(s).lines is not None and cst.parse_module(s) is not None for s in part)
-
-    threads = [threading.Thread(target=work, args=(sources[i::4],)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # LibCST's parse beside it allocates enough to run the collector, whose finalizers let threads switch.
+    results = in_four_threads(lambda s: parse_checked(s).lines is not None and cst.parse_module(s) is not None,
+                              sources)
     assert results == [True] * len(sources)
