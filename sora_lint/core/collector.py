@@ -14,27 +14,24 @@ and it never enables a collector that was off when the first of them began.
 from __future__ import annotations
 
 import gc
-import threading
+
+from .held import Held
 
 
-class CollectorPause:
+def _pause() -> bool:
+    running = gc.isenabled()
+    gc.disable()
+    return running
+
+
+def _resume(running: bool) -> None:
+    if running:
+        gc.enable()
+
+
+class CollectorPause(Held):
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._resume = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._users == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._users += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0 and self._resume:
-                gc.enable()
+        super().__init__(_pause, _resume)
 
 
 COLLECTOR_PAUSED = CollectorPause()

@@ -5,6 +5,7 @@ import re
 import threading
 from typing import Any, NamedTuple
 
+from ..core.held import Held
 from ..core.types import Location
 
 _STACK_LOCK = threading.Lock()
@@ -16,7 +17,7 @@ _BIG_SOURCE = 16_000
 _PARSER_STACK = 512 * 1024 * 1024
 
 
-class _Unvalidated:
+class _Unvalidated(Held):
     """While held, LibCST builds the nodes of a parse without re-validating each one.
 
     Every node LibCST's native parser builds runs ``CSTNode.__post_init__``, which validates it
@@ -29,27 +30,23 @@ class _Unvalidated:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved: Any = None
+        super().__init__(_skip_validation, _validate_again)
 
-    def __enter__(self) -> None:
-        from libcst._nodes.base import CSTNode
 
-        with self._lock:
-            if self._users == 0:
-                self._saved = CSTNode.__dict__.get("__post_init__")
-                if self._saved is not None:
-                    CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
-            self._users += 1
+def _skip_validation() -> Any:
+    from libcst._nodes.base import CSTNode
 
-    def __exit__(self, *exc: object) -> None:
-        from libcst._nodes.base import CSTNode
+    saved = CSTNode.__dict__.get("__post_init__")
+    if saved is not None:
+        CSTNode.__post_init__ = _not_validated  # type: ignore[method-assign]
+    return saved
 
-        with self._lock:
-            self._users -= 1
-            if self._users == 0 and self._saved is not None:
-                CSTNode.__post_init__ = self._saved  # type: ignore[method-assign]
+
+def _validate_again(saved: Any) -> None:
+    from libcst._nodes.base import CSTNode
+
+    if saved is not None:
+        CSTNode.__post_init__ = saved  # type: ignore[method-assign]
 
 
 def _not_validated(self: Any) -> None:
